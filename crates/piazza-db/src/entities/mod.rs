@@ -1,0 +1,15 @@
+//! SeaORM entities, one module per table. Primary keys are `i64`; dates are `NaiveDate`,
+//! instants `DateTime<Utc>` bound from Rust; money (in later modules) is `i64` cents.
+
+pub mod amministratore;
+pub mod audit_log;
+pub mod comune;
+pub mod comune_zona;
+pub mod confine;
+pub mod organizzazione;
+pub mod persona;
+pub mod provincia;
+pub mod sessione;
+pub mod utente;
+pub mod utente_ruolo;
+pub mod zona_allerta;

@@ -1,0 +1,65 @@
+//! Piazza's database layer: SeaORM entities, the single migration set that runs on
+//! SQLite and PostgreSQL, the connection setup, the audit-log writer and the session store.
+//!
+//! Domain queries live next to their handlers in `piazza-web/src/<domain>/store.rs`; this crate
+//! only holds what every domain shares.
+
+pub mod audit;
+pub mod entities;
+pub mod migration;
+pub mod session_store;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm_migration::MigratorTrait;
+
+pub use sea_orm;
+
+/// Opens a pool on `url` (`sqlite://path?mode=rwc` or `postgres://...`).
+///
+/// SQLite gets WAL, `busy_timeout=5000`, `synchronous=NORMAL` and foreign keys on every connection.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_millis(5000))
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(16).min_connections(1);
+    }
+    Database::connect(opts).await
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+/// Writes a consistent copy of a live SQLite database to `target` (`VACUUM INTO`).
+pub async fn backup_sqlite(db: &DatabaseConnection, target: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(DbErr::Custom(
+            "il backup integrato funziona solo con SQLite; per PostgreSQL usare pg_dump".into(),
+        ));
+    }
+    db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()]))
+        .await?;
+    Ok(())
+}
+
+/// A random URL-safe identifier for records whose id is exposed (`public_id`).
+pub fn new_public_id() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}

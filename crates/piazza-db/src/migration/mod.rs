@@ -1,0 +1,15 @@
+//! The one migration set, for SQLite and PostgreSQL alike. Migrations are additive; where
+//! SQLite cannot alter a table, a later migration rebuilds it.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
