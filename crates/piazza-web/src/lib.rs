@@ -1,1 +1,147 @@
+//! Piazza's web application: one module per domain (`territorio`, `anagrafica`, ...), each with
+//! `model` (validated types), `store` (queries), `routes` (handlers) and templates under
+//! `templates/<domain>/`. See `docs/architecture.md`.
 
+pub mod admin;
+pub mod anagrafica;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod csrf;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod fmt;
+pub mod home;
+pub mod list;
+pub mod moduli;
+pub mod refdata;
+pub mod territorio;
+pub mod text;
+pub mod view;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use sea_orm::DatabaseConnection;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use config::AppConfig;
+use territorio::TerritorioCache;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<AppConfig>,
+    pub territorio: TerritorioCache,
+}
+
+impl AppState {
+    /// Builds the state and loads the territory snapshot.
+    pub async fn new(db: DatabaseConnection, config: AppConfig) -> error::AppResult<Self> {
+        let territorio = TerritorioCache::default();
+        territorio::store::reload(&db, &territorio).await?;
+        Ok(Self { db, config: Arc::new(config), territorio })
+    }
+}
+
+/// The client address for rate limiting: the TCP peer, or loopback when served in process.
+#[derive(Clone)]
+struct PeerIp;
+
+impl KeyExtractor for PeerIp {
+    type Key = IpAddr;
+    fn extract<T>(&self, req: &Request<T>) -> Result<Self::Key, tower_governor::GovernorError> {
+        Ok(req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)))
+    }
+}
+
+fn too_many(_: tower_governor::GovernorError) -> axum::http::Response<axum::body::Body> {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Troppi tentativi di accesso. Attendi qualche secondo e riprova.",
+    )
+        .into_response()
+}
+
+/// The whole application. Every route is listed here (the permission-matrix test reads this file).
+pub fn router(state: AppState) -> Router {
+    let cfg = &state.config;
+    let governor = GovernorConfigBuilder::default()
+        .key_extractor(PeerIp)
+        .per_second(cfg.login_intervallo_secondi.max(1))
+        .burst_size(cfg.login_burst.max(1))
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("valid rate-limit configuration");
+    let login_limit = GovernorLayer::new(governor).error_handler(too_many);
+    let sessions = SessionManagerLayer::new(piazza_db::session_store::SeaOrmStore::new(state.db.clone()))
+        .with_name("piazza_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(cfg.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(cfg.durata_sessione_minuti)));
+
+    use admin::routes as adm;
+    use anagrafica::routes as ana;
+    use auth::routes as au;
+    use territorio::routes as ter;
+    Router::new()
+        .route("/", get(home::home))
+        .route("/healthz", get(home::healthz))
+        .route("/static/{*path}", get(assets::serve))
+        .route("/login", get(au::login_form).post(au::login).layer(login_limit))
+        .route("/logout", post(au::logout))
+        .route("/account/password", get(au::password_form).post(au::password_change))
+        // Territorio
+        .route("/comuni", get(ter::comuni))
+        .route("/comuni/export.csv", get(ter::comuni_csv))
+        .route("/comuni/export.xlsx", get(ter::comuni_xlsx))
+        .route("/comuni/{codice}", get(ter::comune))
+        .route("/mappa", get(ter::mappa))
+        .route("/mappa.svg", get(ter::mappa_svg))
+        .route("/zone-allerta", get(ter::zone))
+        .route("/zone-allerta/{codice}", get(ter::zona))
+        // Anagrafica
+        .route("/persone", get(ana::persone))
+        .route("/persone/export.csv", get(ana::persone_csv))
+        .route("/persone/export.xlsx", get(ana::persone_xlsx))
+        .route("/persone/nuova", get(ana::persona_nuova_form).post(ana::persona_crea))
+        .route("/persone/{id}", get(ana::persona))
+        .route("/persone/{id}/modifica", get(ana::persona_modifica_form).post(ana::persona_aggiorna))
+        .route("/persone/{id}/elimina", post(ana::persona_elimina))
+        .route("/organizzazioni", get(ana::organizzazioni))
+        .route("/organizzazioni/export.csv", get(ana::organizzazioni_csv))
+        .route("/organizzazioni/export.xlsx", get(ana::organizzazioni_xlsx))
+        .route("/organizzazioni/nuova", get(ana::organizzazione_nuova_form).post(ana::organizzazione_crea))
+        .route("/organizzazioni/{id}", get(ana::organizzazione))
+        .route("/organizzazioni/{id}/modifica", get(ana::organizzazione_modifica_form).post(ana::organizzazione_aggiorna))
+        .route("/organizzazioni/{id}/elimina", post(ana::organizzazione_elimina))
+        .route("/amministratori", get(ana::amministratori))
+        .route("/amministratori/export.csv", get(ana::amministratori_csv))
+        .route("/amministratori/export.xlsx", get(ana::amministratori_xlsx))
+        .route("/amministratori/importa", get(ana::importa_form).post(ana::importa).layer(DefaultBodyLimit::max(ana::MAX_UPLOAD)))
+        .route("/amministratori/{id}/modifica", get(ana::amministratore_modifica_form).post(ana::amministratore_aggiorna))
+        // Amministrazione
+        .route("/admin/audit", get(adm::audit))
+        .route("/admin/utenti", get(adm::utenti))
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(axum::middleware::from_fn(csrf::check))
+        .layer(sessions)
+        .with_state(state)
+}

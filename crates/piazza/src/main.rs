@@ -1,1 +1,331 @@
-fn main(){}
+//! `piazza`: the command line of the Piazza information system.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use piazza_db::audit::Actor;
+use piazza_web::{AppConfig, AppState, demo, refdata};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+
+#[derive(Parser)]
+#[command(name = "piazza", version, about = "Piazza: il sistema informativo di un'associazione di comuni")]
+struct Cli {
+    /// Data directory (SQLite database, backups). Ignored for the database when DATABASE_URL is set.
+    #[arg(long, env = "PIAZZA_DATA_DIR", default_value = "./piazza-data", global = true)]
+    data_dir: PathBuf,
+    /// Configuration file (TOML); `PIAZZA_*` environment variables override it.
+    #[arg(long, default_value = "piazza.toml", global = true)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Migrate, load the demo data if the database is empty, and serve.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[arg(long, value_enum, default_value = "small")]
+        scale: ScaleArg,
+    },
+    /// Apply the database migrations (and load the territory into an empty database).
+    Migrate,
+    /// Import reference data or registers.
+    #[command(subcommand)]
+    Import(Import),
+    /// Manage users.
+    #[command(subcommand)]
+    User(User),
+    /// Write a consistent copy of the SQLite database to FILE.
+    Backup { file: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    Small,
+    Large,
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// The comuni of the region (CSV in the format of data/comuni-toscana.csv).
+    Comuni {
+        file: PathBuf,
+        /// Municipal boundaries (GeoJSON, property `com_istat_code`).
+        #[arg(long)]
+        confini: Option<PathBuf>,
+        /// Alert zones (CSV: codice_zona, nome_zona, codice_zona_dpc, etichetta).
+        #[arg(long)]
+        zone: Option<PathBuf>,
+    },
+    /// The register of local administrators of the Ministry of the Interior (DAIT CSV).
+    Amministratori { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum User {
+    /// Create a user, or reset the password and roles of an existing one.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        nome: Option<String>,
+        /// admin | editor | viewer | referente (editor/viewer also as `editor:MODULO`); repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Module for editor/viewer roles given without `:MODULO`.
+        #[arg(long)]
+        modulo: Option<String>,
+        /// ISTAT code of a comune for the referente role; repeatable.
+        #[arg(long = "comune")]
+        comuni: Vec<String>,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Deserialize, Default)]
+struct Settings {
+    database_url: Option<String>,
+    #[serde(flatten)]
+    app: AppConfig,
+}
+
+fn load_settings(path: &PathBuf) -> Result<Settings, String> {
+    let cfg = config::Config::builder()
+        .add_source(config::File::from(path.clone()).required(false))
+        .add_source(config::Environment::with_prefix("PIAZZA").try_parsing(true))
+        .build()
+        .map_err(|e| format!("configurazione non valida: {e}"))?;
+    let mut s: Settings = cfg.try_deserialize().map_err(|e| format!("configurazione non valida: {e}"))?;
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        if !url.is_empty() {
+            s.database_url = Some(url);
+        }
+    }
+    Ok(s)
+}
+
+fn database_url(cli: &Cli, s: &Settings) -> Result<String, String> {
+    if let Some(u) = &s.database_url {
+        return Ok(u.clone());
+    }
+    std::fs::create_dir_all(&cli.data_dir)
+        .map_err(|e| format!("impossibile creare la cartella dati {}: {e}", cli.data_dir.display()))?;
+    Ok(format!("sqlite://{}?mode=rwc", cli.data_dir.join("piazza.db").display()))
+}
+
+/// Connects, migrates and makes sure the territory is loaded.
+async fn prepare(cli: &Cli, s: &Settings) -> Result<DatabaseConnection, String> {
+    let url = database_url(cli, s)?;
+    let db = piazza_db::connect(&url).await.map_err(|e| format!("connessione al database non riuscita: {e}"))?;
+    piazza_db::migrate(&db).await.map_err(|e| format!("migrazione non riuscita: {e}"))?;
+    if refdata::is_empty(&db).await.map_err(|e| e.to_string())? {
+        let data = tokio::task::spawn_blocking(refdata::shipped).await.map_err(|e| e.to_string())?;
+        let sum = refdata::load(&db, &Actor::system("piazza migrate"), &s.app.codice_regione, &data)
+            .await
+            .map_err(|e| format!("caricamento del territorio non riuscito: {e}"))?;
+        eprintln!(
+            "Territorio caricato: {} comuni, {} province, {} zone di allerta, {} confini.",
+            sum.comuni, sum.province, sum.zone, sum.confini
+        );
+    }
+    Ok(db)
+}
+
+async fn serve(db: DatabaseConnection, app: AppConfig, bind: SocketAddr, started: Instant, banner: Vec<String>) -> Result<(), String> {
+    let state = AppState::new(db.clone(), app).await.map_err(|e| e.to_string())?;
+    let router = piazza_web::router(state);
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| format!("impossibile ascoltare su {bind}: {e}"))?;
+    let store = piazza_db::session_store::SeaOrmStore::new(db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "session cleanup failed");
+            }
+        }
+    });
+    println!("Piazza è pronta su http://{bind}/ (avviata in {} ms)", started.elapsed().as_millis());
+    for line in banner {
+        println!("{line}");
+    }
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+        return Ok(s.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    let p1 = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+    let p2 = rpassword::prompt_password("Ripeti la password: ").map_err(|e| e.to_string())?;
+    if p1 != p2 {
+        return Err("le due password non coincidono".into());
+    }
+    Ok(p1)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let started = Instant::now();
+    let settings = load_settings(&cli.config)?;
+    match &cli.command {
+        Command::Serve { bind } => {
+            let db = prepare(&cli, &settings).await?;
+            serve(db, settings.app, *bind, started, Vec::new()).await
+        }
+        Command::Demo { bind, scale } => {
+            let db = prepare(&cli, &settings).await?;
+            let mut banner = Vec::new();
+            if demo::is_empty(&db).await.map_err(|e| e.to_string())? {
+                let snapshot = piazza_web::territorio::store::load_snapshot(&db).await.map_err(|e| e.to_string())?;
+                let ctx = demo::DemoCtx {
+                    db: &db,
+                    config: &settings.app,
+                    territorio: &snapshot,
+                    scale: match scale {
+                        ScaleArg::Small => demo::Scale::Small,
+                        ScaleArg::Large => demo::Scale::Large,
+                    },
+                    actor: Actor::system("piazza demo"),
+                };
+                for line in demo::load(&ctx).await.map_err(|e| e.to_string())? {
+                    banner.push(format!("Dati dimostrativi: {line}"));
+                }
+            } else {
+                banner.push("Il database contiene già dati: i dati dimostrativi non sono stati ricaricati.".into());
+            }
+            banner.push(format!("Accessi dimostrativi (password «{}»):", demo::DEMO_PASSWORD));
+            for (email, _, ruolo) in demo::DEMO_USERS {
+                banner.push(format!("  {email:<32} {ruolo}"));
+            }
+            serve(db, settings.app, *bind, started, banner).await
+        }
+        Command::Migrate => {
+            prepare(&cli, &settings).await?;
+            println!("Database aggiornato.");
+            Ok(())
+        }
+        Command::Import(Import::Comuni { file, confini, zone }) => {
+            let db = prepare(&cli, &settings).await?;
+            let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()));
+            let fail = |what: &str, e: refdata::FileErrors| format!("{what} non valido, nulla è stato importato:\n{e}");
+            let mut data = refdata::RefData {
+                comuni: refdata::parse_comuni_csv(&read(file)?).map_err(|e| fail("file dei comuni", e))?,
+                ..Default::default()
+            };
+            if let Some(z) = zone {
+                data.zone = refdata::parse_zone_csv(&read(z)?).map_err(|e| fail("file delle zone", e))?;
+            }
+            if let Some(c) = confini {
+                data.confini = refdata::parse_confini(&read(c)?, "comune", "com_istat_code", "name").map_err(|e| fail("file dei confini", e))?;
+            }
+            let s = refdata::load(&db, &Actor::system("piazza import comuni"), &settings.app.codice_regione, &data)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Importati {} comuni, {} province, {} zone, {} confini.", s.comuni, s.province, s.zone, s.confini);
+            Ok(())
+        }
+        Command::Import(Import::Amministratori { file }) => {
+            let db = prepare(&cli, &settings).await?;
+            let bytes = std::fs::read(file).map_err(|e| format!("impossibile leggere {}: {e}", file.display()))?;
+            let t = piazza_web::territorio::store::load_snapshot(&db).await.map_err(|e| e.to_string())?;
+            let parsed = piazza_web::anagrafica::dait::parse(&bytes, &t)
+                .map_err(|e| format!("Il file non è stato importato, nulla è stato salvato. Righe da correggere:\n{e}"))?;
+            let s = piazza_web::anagrafica::store::importa_dait(&db, &Actor::system("piazza import amministratori"), &parsed, &settings.app)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Righe: {} (altre regioni ignorate: {}). Persone nuove: {}, aggiornate: {}. Cariche nuove: {}, aggiornate: {}, invariate: {}, rimosse: {}.",
+                s.righe, s.fuori_regione, s.persone_nuove, s.persone_aggiornate, s.amministratori_nuovi, s.amministratori_aggiornati,
+                s.amministratori_invariati, s.amministratori_rimossi
+            );
+            Ok(())
+        }
+        Command::User(User::Add { email, nome, roles, modulo, comuni, password_stdin }) => {
+            let db = prepare(&cli, &settings).await?;
+            let mut grants = Vec::new();
+            for r in roles {
+                let (ruolo, m) = match r.split_once(':') {
+                    Some((r, m)) => (r.to_owned(), Some(m.to_owned())),
+                    None => (r.clone(), modulo.clone()),
+                };
+                if ruolo == "referente" {
+                    if comuni.is_empty() {
+                        return Err("il ruolo referente richiede almeno un --comune CODICE_ISTAT".into());
+                    }
+                    for c in comuni {
+                        grants.push(piazza_web::auth::store::NewGrant { ruolo: ruolo.clone(), modulo: None, comune_istat: Some(c.clone()) });
+                    }
+                } else {
+                    grants.push(piazza_web::auth::store::NewGrant { ruolo, modulo: m, comune_istat: None });
+                }
+            }
+            let password = read_password(*password_stdin)?;
+            piazza_web::auth::store::validate_new_password(&password)?;
+            let hash = piazza_web::auth::store::hash_password(password).await.map_err(|e| e.to_string())?;
+            let nome = nome.clone().unwrap_or_else(|| email.clone());
+            piazza_web::auth::store::upsert_user(&db, &Actor::system("piazza user add"), email, &nome, hash, &grants)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Utente {email} salvato.");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = prepare(&cli, &settings).await?;
+            if settings.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
+                return Err("con PostgreSQL usare pg_dump, ad esempio: pg_dump --format=custom --file=piazza.dump \"$DATABASE_URL\"".into());
+            }
+            if file.exists() {
+                return Err(format!("{} esiste già: scegliere un altro nome", file.display()));
+            }
+            piazza_db::backup_sqlite(&db, &file.display().to_string()).await.map_err(|e| e.to_string())?;
+            println!("Copia del database scritta in {}.", file.display());
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PIAZZA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("Errore: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An office held by a person in a comune (sindaco, assessore, ...).
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "amministratori")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A grant: `ruolo` is admin, editor, viewer or referente; `modulo` scopes editor/viewer,
 /// `comune_id` scopes referente.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "utenti_ruoli")]
 pub struct Model {
     #[sea_orm(primary_key)]

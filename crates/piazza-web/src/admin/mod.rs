@@ -1,0 +1,3 @@
+//! Amministrazione: the audit log and the users, for administrators only.
+
+pub mod routes;

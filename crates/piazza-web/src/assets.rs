@@ -1,0 +1,25 @@
+//! Static assets embedded in the binary: vendored Bootstrap Italia and htmx, and our own CSS.
+//! Vendored files live in versioned folders and are cached for a year.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::Embed;
+
+#[derive(Embed)]
+#[folder = "../../static/"]
+struct Static;
+
+pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia-2.18.3";
+pub const HTMX: &str = "htmx-2.0.11";
+
+pub async fn serve(Path(path): Path<String>) -> Response {
+    match Static::get(&path) {
+        Some(file) => {
+            let mime = mime_guess::from_path(&path).first_or_octet_stream();
+            let cache = if path.starts_with("vendor/") { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
+            ([(header::CONTENT_TYPE, mime.as_ref().to_owned()), (header::CACHE_CONTROL, cache.to_owned())], file.data).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "non trovato").into_response(),
+    }
+}

@@ -1,0 +1,172 @@
+use crate::moduli::{self, MODULI};
+
+/// The roles a user can be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ruolo {
+    Admin,
+    Editor,
+    Viewer,
+    Referente,
+}
+
+impl Ruolo {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Self::Admin),
+            "editor" => Some(Self::Editor),
+            "viewer" => Some(Self::Viewer),
+            "referente" => Some(Self::Referente),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Editor => "editor",
+            Self::Viewer => "viewer",
+            Self::Referente => "referente",
+        }
+    }
+}
+
+/// One grant of a user, validated: editor/viewer name a module, referente a comune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grant {
+    Admin,
+    Editor(&'static str),
+    Viewer(&'static str),
+    Referente(i64),
+}
+
+impl Grant {
+    /// Builds a grant from its stored form; `None` when it names an unknown module or lacks its scope.
+    pub fn from_parts(ruolo: &str, modulo: Option<&str>, comune_id: Option<i64>) -> Option<Self> {
+        let module_key = |m: Option<&str>| m.and_then(moduli::modulo).filter(|m| !m.solo_admin).map(|m| m.chiave);
+        match Ruolo::parse(ruolo)? {
+            Ruolo::Admin => Some(Grant::Admin),
+            Ruolo::Editor => module_key(modulo).map(Grant::Editor),
+            Ruolo::Viewer => module_key(modulo).map(Grant::Viewer),
+            Ruolo::Referente => comune_id.map(Grant::Referente),
+        }
+    }
+
+    pub fn describe(&self, comune_name: impl Fn(i64) -> String) -> String {
+        let module_name = |k: &str| moduli::modulo(k).map(|m| m.nome).unwrap_or("?");
+        match self {
+            Grant::Admin => "amministratore".into(),
+            Grant::Editor(m) => format!("editor di {}", module_name(m)),
+            Grant::Viewer(m) => format!("lettore di {}", module_name(m)),
+            Grant::Referente(c) => format!("referente di {}", comune_name(*c)),
+        }
+    }
+}
+
+/// A logged-in user with their grants. Every permission decision goes through these methods.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub id: i64,
+    pub email: String,
+    pub nome: String,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    pub fn is_admin(&self) -> bool {
+        self.grants.contains(&Grant::Admin)
+    }
+
+    /// The comuni this user is referente of.
+    pub fn comuni_referente(&self) -> impl Iterator<Item = i64> + '_ {
+        self.grants.iter().filter_map(|g| match g {
+            Grant::Referente(c) => Some(*c),
+            _ => None,
+        })
+    }
+
+    pub fn can_read(&self, modulo: &str) -> bool {
+        let Some(m) = moduli::modulo(modulo) else { return false };
+        if self.is_admin() || m.lettura_pubblica {
+            return true;
+        }
+        if m.solo_admin {
+            return false;
+        }
+        self.grants.iter().any(|g| match g {
+            Grant::Editor(k) | Grant::Viewer(k) => *k == modulo,
+            Grant::Referente(_) => m.referente_legge,
+            Grant::Admin => true,
+        })
+    }
+
+    /// May edit in `modulo`; `comune` is the comune the record belongs to, if any: a referente may
+    /// edit only records of their own comuni, and only in modules that allow it.
+    pub fn can_edit(&self, modulo: &str, comune: Option<i64>) -> bool {
+        let Some(m) = moduli::modulo(modulo) else { return false };
+        if self.is_admin() {
+            return true;
+        }
+        if m.solo_admin {
+            return false;
+        }
+        self.grants.iter().any(|g| match g {
+            Grant::Editor(k) => *k == modulo,
+            Grant::Referente(c) => m.referente_modifica && comune == Some(*c),
+            _ => false,
+        })
+    }
+
+    /// May edit at least some records of `modulo` (to show "new" buttons and forms).
+    pub fn can_edit_some(&self, modulo: &str) -> bool {
+        let Some(m) = moduli::modulo(modulo) else { return false };
+        self.is_admin()
+            || (!m.solo_admin
+                && self.grants.iter().any(|g| match g {
+                    Grant::Editor(k) => *k == modulo,
+                    Grant::Referente(_) => m.referente_modifica,
+                    _ => false,
+                }))
+    }
+
+    /// The modules shown in the header for this user.
+    pub fn visible_modules(&self) -> Vec<&'static moduli::Modulo> {
+        MODULI.iter().filter(|m| self.can_read(m.chiave)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(grants: Vec<Grant>) -> Principal {
+        Principal { id: 1, email: "a@b.it".into(), nome: "A".into(), grants }
+    }
+
+    #[test]
+    fn referente_edits_only_own_comuni() {
+        let u = user(vec![Grant::Referente(7)]);
+        assert!(u.can_read("anagrafica"));
+        assert!(u.can_edit("anagrafica", Some(7)));
+        assert!(!u.can_edit("anagrafica", Some(8)));
+        assert!(!u.can_edit("anagrafica", None));
+        assert!(!u.can_edit("territorio", Some(7)));
+        assert!(!u.can_read("amministrazione"));
+    }
+
+    #[test]
+    fn viewer_reads_but_never_edits() {
+        let u = user(vec![Grant::Viewer("anagrafica")]);
+        assert!(u.can_read("anagrafica"));
+        assert!(!u.can_edit("anagrafica", None));
+        assert!(!u.can_read("amministrazione"));
+        assert!(u.can_read("territorio"), "territorio is public");
+    }
+
+    #[test]
+    fn grants_for_admin_modules_or_unknown_modules_are_refused() {
+        assert_eq!(Grant::from_parts("editor", Some("amministrazione"), None), None);
+        assert_eq!(Grant::from_parts("editor", Some("nope"), None), None);
+        assert_eq!(Grant::from_parts("referente", None, None), None);
+        assert_eq!(Grant::from_parts("editor", Some("anagrafica"), None), Some(Grant::Editor("anagrafica")));
+    }
+}

@@ -1,0 +1,130 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::Query;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::store;
+use crate::error::{AppError, AppResult};
+use crate::view::{Chrome, Ctx, FormErrors, SESSION_USER_KEY, render, render_invalid, see_other};
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    errore: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are accepted as a target after login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    render(&LoginPage {
+        chrome: ctx.chrome("Accedi", &[("Accedi", "/login")]),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        errore: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    let user = store::find_by_email(&ctx.state.db, &f.email).await?;
+    // Verify against a real hash even for unknown users, so that timing does not reveal them.
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = store::verify_password(f.password.clone(), hash).await;
+    match user {
+        Some(u) if ok && u.attivo => {
+            ctx.session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
+            ctx.session.insert(SESSION_USER_KEY, u.id).await.map_err(|e| AppError::Internal(e.to_string()))?;
+            store::touch_login(&ctx.state.db, u.id).await?;
+            Ok(see_other(&next))
+        }
+        _ => {
+            tracing::info!(email = %f.email, "failed login");
+            render_invalid(&LoginPage {
+                chrome: ctx.chrome("Accedi", &[("Accedi", "/login")]),
+                email: f.email,
+                next,
+                errore: Some("E-mail o password non corretti.".into()),
+            })
+        }
+    }
+}
+
+/// Argon2 hash of a random string, used to spend the same time on unknown e-mails.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$3Pj1yrDqz0GsmW3Jg5hW1A$QmS3eFBSWnb0UmyUuWr1vdTiDtW3jnhjoHf5gAoQMdM";
+
+pub async fn logout(ctx: Ctx) -> AppResult<Response> {
+    ctx.session.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(see_other("/"))
+}
+
+#[derive(Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    fatto: bool,
+}
+
+pub async fn password_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_login()?;
+    render(&PasswordPage {
+        chrome: ctx.chrome("Cambia password", &[("Cambia password", "/account/password")]),
+        errors: FormErrors::default(),
+        fatto: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    attuale: String,
+    nuova: String,
+    conferma: String,
+}
+
+pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+    let user = ctx.require_login()?.clone();
+    let mut errors = FormErrors::default();
+    let current = store::find_by_email(&ctx.state.db, &user.email).await?.ok_or(AppError::Forbidden)?;
+    if !store::verify_password(f.attuale, current.password_hash).await {
+        errors.add("attuale", "La password attuale non è corretta.");
+    }
+    if let Err(m) = store::validate_new_password(&f.nuova) {
+        errors.add("nuova", m);
+    }
+    if f.nuova != f.conferma {
+        errors.add("conferma", "Le due password non coincidono.");
+    }
+    let chrome = ctx.chrome("Cambia password", &[("Cambia password", "/account/password")]);
+    if !errors.is_empty() {
+        return render_invalid(&PasswordPage { chrome, errors, fatto: false });
+    }
+    let hash = store::hash_password(f.nuova).await?;
+    use sea_orm::TransactionTrait;
+    let txn = ctx.state.db.begin().await?;
+    store::set_password(&txn, user.id, hash).await?;
+    piazza_db::audit::record(&txn, &ctx.actor(), "cambia_password", "utente", &user.id.to_string(), None, None).await?;
+    txn.commit().await?;
+    render(&PasswordPage { chrome, errors, fatto: true })
+}

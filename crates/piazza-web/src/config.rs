@@ -1,0 +1,47 @@
+//! Application settings that the web layer needs. The binary layers them:
+//! defaults < `piazza.toml` < `PIAZZA_*` environment variables.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct AppConfig {
+    /// Shown in the header and the page titles.
+    pub nome_associazione: String,
+    /// ISTAT region code of the deployment (`09` Toscana).
+    pub codice_regione: String,
+    pub nome_regione: String,
+    /// Length of a municipal term, in years, to compute the end of a mandate.
+    pub anni_mandato: i32,
+    /// A mandate is "in scadenza" when it ends within this many months.
+    pub mesi_preavviso_scadenza: u32,
+    /// The public URL; a `https://` URL makes the session cookie `Secure`.
+    pub public_url: String,
+    /// Login attempts allowed in a burst per client address, then one every `login_intervallo_secondi`.
+    pub login_burst: u32,
+    pub login_intervallo_secondi: u64,
+    /// Idle time after which a session expires, in minutes.
+    pub durata_sessione_minuti: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            nome_associazione: "ANCI Toscana".into(),
+            codice_regione: "09".into(),
+            nome_regione: "Toscana".into(),
+            anni_mandato: 5,
+            mesi_preavviso_scadenza: 6,
+            public_url: "http://127.0.0.1:8080".into(),
+            login_burst: 20,
+            login_intervallo_secondi: 3,
+            durata_sessione_minuti: 8 * 60,
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,172 @@
+//! Exports of any list: CSV in the Italian Excel dialect (`;`, UTF-8 BOM, comma decimals) and XLSX.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Dec(f64, usize),
+    Date(NaiveDate),
+    Bool(bool),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_owned())
+    }
+}
+impl From<Option<String>> for Cell {
+    fn from(s: Option<String>) -> Self {
+        s.map(Cell::Text).unwrap_or(Cell::Empty)
+    }
+}
+impl From<Option<i64>> for Cell {
+    fn from(v: Option<i64>) -> Self {
+        v.map(Cell::Int).unwrap_or(Cell::Empty)
+    }
+}
+impl From<Option<NaiveDate>> for Cell {
+    fn from(v: Option<NaiveDate>) -> Self {
+        v.map(Cell::Date).unwrap_or(Cell::Empty)
+    }
+}
+impl From<bool> for Cell {
+    fn from(v: bool) -> Self {
+        Cell::Bool(v)
+    }
+}
+
+/// A table to export: column headers and rows.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&'static str]) -> Self {
+        Self { headers: headers.to_vec(), rows: Vec::new() }
+    }
+
+    /// CSV as Excel opens it in Italy: BOM, `;`, decimal comma, dates dd/mm/yyyy.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
+            let _ = w.write_record(&self.headers);
+            for row in &self.rows {
+                let fields: Vec<String> = row
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => s.clone(),
+                        Cell::Int(n) => n.to_string(),
+                        Cell::Dec(x, p) => format!("{x:.p$}").replace('.', ","),
+                        Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+                        Cell::Bool(b) => if *b { "sì" } else { "no" }.to_owned(),
+                        Cell::Empty => String::new(),
+                    })
+                    .collect();
+                let _ = w.write_record(&fields);
+            }
+            let _ = w.flush();
+        }
+        out
+    }
+
+    pub fn to_xlsx(&self, sheet: &str) -> AppResult<Vec<u8>> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).map_err(err)?;
+        let bold = Format::new().set_bold();
+        let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
+        for (c, h) in self.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s).map_err(err)?;
+                    }
+                    Cell::Int(n) => {
+                        ws.write_number(r, c, *n as f64).map_err(err)?;
+                    }
+                    Cell::Dec(x, _) => {
+                        ws.write_number(r, c, *x).map_err(err)?;
+                    }
+                    Cell::Date(d) => {
+                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            chrono::Datelike::year(d) as u16,
+                            chrono::Datelike::month(d) as u8,
+                            chrono::Datelike::day(d) as u8,
+                        )
+                        .map_err(err)?;
+                        ws.write_datetime_with_format(r, c, &dt, &date_fmt).map_err(err)?;
+                    }
+                    Cell::Bool(b) => {
+                        ws.write_string(r, c, if *b { "sì" } else { "no" }).map_err(err)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        ws.autofilter(0, 0, self.rows.len() as u32, self.headers.len().saturating_sub(1) as u16).map_err(err)?;
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+        wb.save_to_buffer().map_err(err)
+    }
+}
+
+fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub fn csv_response(table: &Table, filename: &str) -> Response {
+    attachment(table.to_csv(), "text/csv; charset=utf-8", filename)
+}
+
+pub fn xlsx_response(table: &Table, sheet: &str, filename: &str) -> AppResult<Response> {
+    Ok(attachment(table.to_xlsx(sheet)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_uses_the_italian_excel_dialect() {
+        let mut t = Table::new(&["Nome", "Superficie", "Data"]);
+        t.rows.push(vec!["Forlì; città".into(), Cell::Dec(1234.5, 2), Cell::Date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap())]);
+        let s = String::from_utf8(t.to_csv()).unwrap();
+        assert!(s.starts_with('\u{feff}'));
+        assert_eq!(s.trim_start_matches('\u{feff}'), "Nome;Superficie;Data\r\n\"Forlì; città\";1234,50;09/06/2024\r\n");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip() {
+        let t = Table::new(&["A"]);
+        let bytes = t.to_xlsx("Foglio").unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}

@@ -1,0 +1,73 @@
+//! Italian formatting for display: `1.234.567`, `1.234,56`, `1.234,56 €`, `dd/mm/yyyy`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// An integer with `.` as the thousands separator.
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal number with `places` decimals, `,` as decimal and `.` as thousands separator.
+pub fn decimal(x: f64, places: usize) -> String {
+    let s = format!("{:.*}", places, x.abs());
+    let (int_part, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let whole: i64 = int_part.parse().unwrap_or(0);
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{}", int(whole)) } else { format!("{sign}{},{frac}", int(whole)) }
+}
+
+/// Money held as integer cents: `1.234,56 €`.
+pub fn euro(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{},{:02} €", int((abs / 100) as i64), abs % 100)
+}
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(date).unwrap_or_default()
+}
+
+/// An instant shown in the Italian time zone is beyond this foundation; UTC is labelled as such.
+pub fn datetime(t: DateTime<Utc>) -> String {
+    t.format("%d/%m/%Y %H:%M UTC").to_string()
+}
+
+/// Parses `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn italian_numbers_money_dates() {
+        assert_eq!(int(360930), "360.930");
+        assert_eq!(int(-1234567), "-1.234.567");
+        assert_eq!(int(999), "999");
+        assert_eq!(decimal(1234.5, 2), "1.234,50");
+        assert_eq!(decimal(-0.001, 2), "0,00");
+        assert_eq!(euro(123456), "1.234,56 €");
+        assert_eq!(euro(-5), "-0,05 €");
+        assert_eq!(date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap()), "09/06/2024");
+        assert_eq!(parse_date("9/6/2024"), NaiveDate::from_ymd_opt(2024, 6, 9));
+        assert_eq!(parse_date("31/02/2024"), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! What every page handler gets: the request context (`Ctx`: user, session, URL, htmx) with the
+//! permission gates, and the page chrome (header, navigation, breadcrumbs) that `base.html` draws.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use piazza_db::audit::Actor;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::auth::{Principal, store};
+use crate::error::{AppError, AppResult};
+use crate::moduli::{self, MODULI};
+
+pub const SESSION_USER_KEY: &str = "uid";
+
+pub struct Ctx {
+    pub user: Option<Principal>,
+    pub session: Session,
+    /// Path and query of this request, to come back after login.
+    pub uri: String,
+    pub path: String,
+    pub htmx: bool,
+    pub state: AppState,
+}
+
+impl<S> FromRequestParts<S> for Ctx
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(s);
+        let session = Session::from_request_parts(parts, s)
+            .await
+            .map_err(|(_, m)| AppError::Internal(format!("sessione non disponibile: {m}")))?;
+        let uid: Option<i64> = session.get(SESSION_USER_KEY).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let user = match uid {
+            Some(id) => store::load_principal(&state.db, id).await?,
+            None => None,
+        };
+        let htmx = parts.headers.contains_key("hx-request");
+        let uri = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        Ok(Ctx { user, session, uri, path: parts.uri.path().to_owned(), htmx, state })
+    }
+}
+
+impl Ctx {
+    fn unauthenticated(&self) -> AppError {
+        AppError::Unauthenticated { next: self.uri.clone() }
+    }
+
+    pub fn require_login(&self) -> AppResult<&Principal> {
+        self.user.as_ref().ok_or_else(|| self.unauthenticated())
+    }
+
+    /// Reading `modulo`: public modules need nothing, others a grant.
+    pub fn require_read(&self, modulo: &str) -> AppResult<()> {
+        if moduli::modulo(modulo).is_some_and(|m| m.lettura_pubblica) {
+            return Ok(());
+        }
+        let u = self.require_login()?;
+        if u.can_read(modulo) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Editing a record of `modulo` that belongs to `comune` (if any).
+    pub fn require_edit(&self, modulo: &str, comune: Option<i64>) -> AppResult<&Principal> {
+        let u = self.require_login()?;
+        if u.can_edit(modulo, comune) { Ok(u) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Opening a form of `modulo` whose comune is not known yet.
+    pub fn require_edit_some(&self, modulo: &str) -> AppResult<&Principal> {
+        let u = self.require_login()?;
+        if u.can_edit_some(modulo) { Ok(u) } else { Err(AppError::Forbidden) }
+    }
+
+    pub fn require_admin(&self) -> AppResult<&Principal> {
+        let u = self.require_login()?;
+        if u.is_admin() { Ok(u) } else { Err(AppError::Forbidden) }
+    }
+
+    pub fn can_read(&self, modulo: &str) -> bool {
+        moduli::modulo(modulo).is_some_and(|m| m.lettura_pubblica) || self.user.as_ref().is_some_and(|u| u.can_read(modulo))
+    }
+
+    pub fn can_edit(&self, modulo: &str, comune: Option<i64>) -> bool {
+        self.user.as_ref().is_some_and(|u| u.can_edit(modulo, comune))
+    }
+
+    pub fn can_edit_some(&self, modulo: &str) -> bool {
+        self.user.as_ref().is_some_and(|u| u.can_edit_some(modulo))
+    }
+
+    /// Who to write in the audit log.
+    pub fn actor(&self) -> Actor {
+        match &self.user {
+            Some(u) => Actor { utente_id: Some(u.id), descrizione: u.email.clone() },
+            None => Actor::system("anonimo"),
+        }
+    }
+
+    /// The page chrome: `title` and the breadcrumbs after "Home".
+    pub fn chrome(&self, title: impl Into<String>, crumbs: &[(&str, &str)]) -> Chrome {
+        let current_module = MODULI
+            .iter()
+            .find(|m| module_owns_path(m.chiave, &self.path))
+            .map(|m| m.chiave);
+        let nav = MODULI
+            .iter()
+            .filter(|m| self.can_read(m.chiave))
+            .map(|m| NavItem { nome: m.nome, path: m.path, attivo: Some(m.chiave) == current_module })
+            .collect();
+        Chrome {
+            app_name: self.state.config.nome_associazione.clone(),
+            title: title.into(),
+            user_nome: self.user.as_ref().map(|u| u.nome.clone()),
+            nav,
+            crumbs: crumbs.iter().map(|(n, p)| Crumb { nome: (*n).to_owned(), path: (*p).to_owned() }).collect(),
+        }
+    }
+}
+
+/// Which module a path belongs to, for the active tab in the header.
+fn module_owns_path(modulo: &str, path: &str) -> bool {
+    let prefixes: &[&str] = match modulo {
+        moduli::TERRITORIO => &["/comuni", "/mappa", "/zone-allerta"],
+        moduli::ANAGRAFICA => &["/persone", "/organizzazioni", "/amministratori"],
+        moduli::AMMINISTRAZIONE => &["/admin"],
+        _ => &[],
+    };
+    prefixes.iter().any(|p| path.starts_with(p))
+}
+
+pub struct Chrome {
+    pub app_name: String,
+    pub title: String,
+    pub user_nome: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub crumbs: Vec<Crumb>,
+}
+
+pub struct NavItem {
+    pub nome: &'static str,
+    pub path: &'static str,
+    pub attivo: bool,
+}
+
+pub struct Crumb {
+    pub nome: String,
+    pub path: String,
+}
+
+/// Errors of a form, by field name, shown next to each field.
+#[derive(Debug, Default)]
+pub struct FormErrors(pub BTreeMap<&'static str, String>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, msg: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| msg.into());
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render<T: Template>(t: &T) -> AppResult<Response> {
+    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+/// Renders a form page again after validation errors, with status 422.
+pub fn render_invalid<T: Template>(t: &T) -> AppResult<Response> {
+    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
+        .into_response())
+}
+
+/// A redirect after a successful POST (303, so the browser GETs the target).
+pub fn see_other(to: &str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}
