@@ -1,0 +1,10 @@
+//! The one integration-test binary of piazza-web: the router driven in process (`oneshot`), on a
+//! fresh SQLite file per test, or on PostgreSQL (a fresh database per test) when
+//! `TEST_DATABASE_URL` is set.
+
+mod common;
+
+mod anagrafica;
+mod auth;
+mod permessi;
+mod territorio;
