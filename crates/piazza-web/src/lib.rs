@@ -6,6 +6,7 @@ pub mod admin;
 pub mod anagrafica;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod csrf;
 pub mod demo;
@@ -44,6 +45,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<AppConfig>,
     pub territorio: TerritorioCache,
+    /// Bumped after every successful write request; see [`cache`].
+    pub generazione: Arc<cache::Generazione>,
+    /// The administrators of each comune, for the (public) comune page.
+    pub amministratori: Arc<cache::Cache<i64, Vec<anagrafica::model::AmministratoreView>>>,
 }
 
 impl AppState {
@@ -51,7 +56,13 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: AppConfig) -> error::AppResult<Self> {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
-        Ok(Self { db, config: Arc::new(config), territorio })
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            territorio,
+            generazione: Arc::default(),
+            amministratori: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+        })
     }
 }
 
@@ -68,6 +79,20 @@ impl KeyExtractor for PeerIp {
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)))
     }
+}
+
+/// After a successful write, cached reads are stale: bump the generation.
+async fn bump_on_write(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let resp = next.run(req).await;
+    if write && resp.status().as_u16() < 400 {
+        state.generazione.bump();
+    }
+    resp
 }
 
 fn too_many(_: tower_governor::GovernorError) -> axum::http::Response<axum::body::Body> {
@@ -141,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/audit", get(adm::audit))
         .route("/admin/utenti", get(adm::utenti))
         .fallback(|| async { error::AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), bump_on_write))
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(sessions)
         .with_state(state)

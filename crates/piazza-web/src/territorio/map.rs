@@ -9,8 +9,8 @@ use piazza_db::entities::confine;
 
 /// Width of the SVG coordinate space; the height follows the region's shape.
 const WIDTH: f64 = 1000.0;
-/// Douglas–Peucker tolerance, in SVG units (about 0.6 px on a 1000 px wide map).
-const TOLERANCE: f64 = 0.6;
+/// Douglas–Peucker tolerance, in SVG units (about 1 px on a 1000 px wide map).
+const TOLERANCE: f64 = 1.0;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BBox {
@@ -95,16 +95,25 @@ impl MapBase {
         for (c, polys) in parsed {
             let mut d = String::new();
             let mut bbox = BBox::empty();
+            let mut largest: Option<Ring> = None;
             for ring in polys.iter().flatten() {
                 let pts: Ring = ring.iter().copied().map(project).collect();
                 let simplified = simplify(&pts, TOLERANCE);
-                if simplified.len() < 4 {
-                    continue;
+                if (simplified.len() < 4 || !write_ring(&mut d, &simplified, &mut bbox))
+                    && largest.as_ref().is_none_or(|l| l.len() < pts.len())
+                {
+                    largest = Some(pts);
                 }
-                write_ring(&mut d, &simplified, &mut bbox);
             }
             if d.is_empty() {
-                continue;
+                // Every ring is below the resolution: keep the largest, unsimplified, so the
+                // comune is still drawn and clickable.
+                if let Some(pts) = largest.filter(|p| p.len() >= 4) {
+                    let _ = write_ring(&mut d, &pts, &mut bbox);
+                }
+                if d.is_empty() {
+                    continue;
+                }
             }
             let shape = Shape { d, bbox };
             if c.livello == "comune" {
@@ -117,40 +126,32 @@ impl MapBase {
     }
 }
 
-/// Writes a ring as `M x y l dx dy ... z` with one decimal, relative moves to keep it small.
-fn write_ring(d: &mut String, pts: &[(f64, f64)], bbox: &mut BBox) {
-    let r = |v: f64| (v * 10.0).round() as i64;
-    let (mut px, mut py) = (r(pts[0].0), r(pts[0].1));
-    let _ = write!(d, "M{} {}l", dec(px), dec(py));
-    bbox.add(pts[0].0, pts[0].1);
-    let mut first = true;
-    for p in &pts[1..pts.len() - 1] {
-        let (x, y) = (r(p.0), r(p.1));
-        if x == px && y == py {
-            continue;
+/// Writes a ring as `M x y l dx dy ... z` in whole units (1 unit ≈ 1 px of a 1000 px map),
+/// with relative moves to keep it small. Returns false when the ring collapses to a line.
+fn write_ring(d: &mut String, pts: &[(f64, f64)], bbox: &mut BBox) -> bool {
+    let r = |v: f64| v.round() as i64;
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(pts.len());
+    for p in &pts[..pts.len() - 1] {
+        let q = (r(p.0), r(p.1));
+        if out.last() != Some(&q) {
+            out.push(q);
         }
-        if !first {
+    }
+    if out.len() < 3 {
+        return false;
+    }
+    let _ = write!(d, "M{} {}l", out[0].0, out[0].1);
+    for (i, w) in out.windows(2).enumerate() {
+        if i > 0 {
             d.push(' ');
         }
-        first = false;
-        let _ = write!(d, "{} {}", dec(x - px), dec(y - py));
-        px = x;
-        py = y;
-        bbox.add(p.0, p.1);
+        let _ = write!(d, "{} {}", w[1].0 - w[0].0, w[1].1 - w[0].1);
     }
     d.push('z');
-}
-
-/// Tenths as a short decimal: 123 → "12.3", -5 → "-.5", 40 → "4".
-fn dec(tenths: i64) -> String {
-    let sign = if tenths < 0 { "-" } else { "" };
-    let a = tenths.unsigned_abs();
-    match (a / 10, a % 10) {
-        (0, 0) => "0".into(),
-        (0, f) => format!("{sign}.{f}"),
-        (i, 0) => format!("{sign}{i}"),
-        (i, f) => format!("{sign}{i}.{f}"),
+    for p in pts {
+        bbox.add(p.0, p.1);
     }
+    true
 }
 
 /// Douglas–Peucker simplification of a closed ring (first point kept, last equals first).
@@ -264,7 +265,7 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
         let label = esc(&label);
         let _ = write!(
             s,
-            r#"<a href="/comuni/{code}" aria-label="{label}"><path d="{}" fill="{fill}" data-istat="{code}"><title>{label}</title></path></a>"#,
+            r#"<a href="/comuni/{code}" aria-label="{label}"><path d="{}" fill="{fill}"><title>{label}</title></path></a>"#,
             shape.d
         );
     }
@@ -290,10 +291,13 @@ mod tests {
     }
 
     #[test]
-    fn decimals_are_short() {
-        assert_eq!(dec(123), "12.3");
-        assert_eq!(dec(-5), "-.5");
-        assert_eq!(dec(40), "4");
-        assert_eq!(dec(0), "0");
+    fn rings_are_written_in_whole_relative_units() {
+        let mut d = String::new();
+        let mut bbox = BBox::empty();
+        assert!(write_ring(&mut d, &[(0.2, 0.0), (10.4, 0.0), (10.0, 9.6), (0.0, 0.0)], &mut bbox));
+        assert_eq!(d, "M0 0l10 0 0 10z");
+        let mut d = String::new();
+        assert!(!write_ring(&mut d, &[(0.0, 0.0), (0.2, 0.1), (0.1, 0.3), (0.0, 0.0)], &mut bbox), "collapses");
+        assert!(d.is_empty());
     }
 }

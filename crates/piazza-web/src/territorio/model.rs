@@ -31,6 +31,34 @@ pub struct ComuneInfo {
     pub degurba: Option<i32>,
     /// Codes of the alert zones the comune lies in (usually one, sometimes two).
     pub zone: Vec<String>,
+    /// Display strings, formatted once when the snapshot is built.
+    pub testi: Testi,
+}
+
+/// The Italian display forms of a comune's numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Testi {
+    pub popolazione: String,
+    pub popolazione_2019: String,
+    pub popolazione_2011: String,
+    pub superficie: String,
+    pub densita: String,
+    pub altitudine: String,
+    pub zone: String,
+}
+
+impl Testi {
+    fn of(c: &ComuneInfo) -> Self {
+        Self {
+            popolazione: c.popolazione.map(fmt::int).unwrap_or_default(),
+            popolazione_2019: c.popolazione_2019.map(fmt::int).unwrap_or_default(),
+            popolazione_2011: c.popolazione_2011.map(fmt::int).unwrap_or_default(),
+            superficie: c.superficie_kmq.map(|s| fmt::decimal(s, 2)).unwrap_or_default(),
+            densita: c.densita.map(|d| fmt::decimal(d, 1)).unwrap_or_default(),
+            altitudine: c.altitudine_m.map(|a| fmt::int(a as i64)).unwrap_or_default(),
+            zone: c.zone.join(", "),
+        }
+    }
 }
 
 /// Below this population a comune is a "piccolo comune" (L. 158/2017).
@@ -40,23 +68,23 @@ impl ComuneInfo {
     pub fn piccolo(&self) -> bool {
         self.popolazione.is_some_and(|p| p < SOGLIA_PICCOLO_COMUNE)
     }
-    pub fn popolazione_fmt(&self) -> String {
-        self.popolazione.map(fmt::int).unwrap_or_default()
+    pub fn popolazione_fmt(&self) -> &str {
+        &self.testi.popolazione
     }
-    pub fn popolazione_2019_fmt(&self) -> String {
-        self.popolazione_2019.map(fmt::int).unwrap_or_default()
+    pub fn popolazione_2019_fmt(&self) -> &str {
+        &self.testi.popolazione_2019
     }
-    pub fn popolazione_2011_fmt(&self) -> String {
-        self.popolazione_2011.map(fmt::int).unwrap_or_default()
+    pub fn popolazione_2011_fmt(&self) -> &str {
+        &self.testi.popolazione_2011
     }
-    pub fn superficie_fmt(&self) -> String {
-        self.superficie_kmq.map(|s| fmt::decimal(s, 2)).unwrap_or_default()
+    pub fn superficie_fmt(&self) -> &str {
+        &self.testi.superficie
     }
-    pub fn densita_fmt(&self) -> String {
-        self.densita.map(|d| fmt::decimal(d, 1)).unwrap_or_default()
+    pub fn densita_fmt(&self) -> &str {
+        &self.testi.densita
     }
-    pub fn altitudine_fmt(&self) -> String {
-        self.altitudine_m.map(|a| fmt::int(a as i64)).unwrap_or_default()
+    pub fn altitudine_fmt(&self) -> &str {
+        &self.testi.altitudine
     }
     pub fn zona_altimetrica_nome(&self) -> &'static str {
         self.zona_altimetrica.map(zona_altimetrica_nome).unwrap_or("")
@@ -69,8 +97,8 @@ impl ComuneInfo {
             _ => "",
         }
     }
-    pub fn zone_str(&self) -> String {
-        self.zone.join(", ")
+    pub fn zone_str(&self) -> &str {
+        &self.testi.zone
     }
 }
 
@@ -111,13 +139,16 @@ pub struct Territorio {
     pub zone: Vec<ZonaInfo>,
     pub province: Vec<ProvinciaInfo>,
     pub mappa: MapBase,
-    /// Rendered region maps by indicator key, filled on first use.
-    svg_cache: Mutex<HashMap<String, Arc<String>>>,
+    /// Rendered maps by key, filled on first use (the snapshot never changes).
+    svg_cache: Mutex<HashMap<String, Arc<MappaPronta>>>,
 }
 
 impl Territorio {
     pub fn new(mut comuni: Vec<ComuneInfo>, zone: Vec<(String, String, Option<String>)>, province: Vec<ProvinciaInfo>, mappa: MapBase) -> Self {
         comuni.sort_by(|a, b| a.nome_norm.cmp(&b.nome_norm));
+        for c in &mut comuni {
+            c.testi = Testi::of(c);
+        }
         let by_codice = comuni.iter().enumerate().map(|(i, c)| (c.codice_istat.clone(), i)).collect();
         let by_id = comuni.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let zone = zone
@@ -156,15 +187,31 @@ impl Territorio {
         map::render(&self.mappa, layer, &|c| self.name_of(c), Some(codes))
     }
 
-    /// A region map rendered once per snapshot and key (for indicators of static data).
-    pub fn cached_map(&self, key: &str, make: impl FnOnce(&Self) -> Layer) -> Arc<String> {
-        if let Some(s) = self.svg_cache.lock().expect("map cache").get(key) {
-            return s.clone();
+    /// A map rendered once per snapshot and key; `make` draws it on first use.
+    pub fn cached(&self, key: &str, make: impl FnOnce(&Self) -> MappaPronta) -> Arc<MappaPronta> {
+        if let Some(m) = self.svg_cache.lock().expect("map cache").get(key) {
+            return m.clone();
         }
-        let svg = Arc::new(self.render_map(&make(self)));
-        self.svg_cache.lock().expect("map cache").insert(key.to_owned(), svg.clone());
-        svg
+        let m = Arc::new(make(self));
+        self.svg_cache.lock().expect("map cache").insert(key.to_owned(), m.clone());
+        m
     }
+
+    /// The region map of a layer of static data, rendered once.
+    pub fn cached_map(&self, key: &str, make: impl FnOnce(&Self) -> Layer) -> Arc<MappaPronta> {
+        self.cached(key, |t| {
+            let layer = make(t);
+            MappaPronta { svg: t.render_map(&layer), titolo: layer.titolo, classi: layer.classi }
+        })
+    }
+}
+
+/// A rendered map with its legend.
+#[derive(Debug)]
+pub struct MappaPronta {
+    pub titolo: String,
+    pub classi: Vec<Classe>,
+    pub svg: String,
 }
 
 /// The shared, swappable snapshot.

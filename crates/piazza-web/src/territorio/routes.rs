@@ -352,19 +352,14 @@ struct ComunePage<'a> {
     chrome: Chrome,
     c: &'a ComuneInfo,
     zone: Vec<(String, String)>,
-    amministratori: Vec<AmministratoreView>,
-    mappa: String,
+    amministratori: Arc<Vec<AmministratoreView>>,
+    mappa: Arc<super::model::MappaPronta>,
     puo_vedere_anagrafica: bool,
     sezioni_future: &'static [&'static str],
 }
 
-pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response> {
-    ctx.require_read(TERRITORIO)?;
-    let t = ctx.state.territorio.get();
-    let c = t.comune(&codice).ok_or(AppError::NotFound)?;
-    let amministratori = anagrafica_store::amministratori_del_comune(&ctx.state.db, c.id, &ctx.state.config).await?;
-    let zone = c.zone.iter().map(|z| (z.clone(), t.zona(z).map(|z| z.nome.clone()).unwrap_or_default())).collect();
-    // Locator: the comuni of the same province, this one highlighted.
+/// Locator map: the comuni of the same province, this one highlighted.
+fn locator(t: &Territorio, c: &ComuneInfo) -> super::model::MappaPronta {
     let same_province: Vec<&str> =
         t.comuni.iter().filter(|x| x.codice_provincia == c.codice_provincia).map(|x| x.codice_istat.as_str()).collect();
     let mut layer = super::map::Layer {
@@ -375,10 +370,24 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         ],
         ..Default::default()
     };
-    for code in &same_province {
-        layer.valori.insert((*code).to_owned(), (usize::from(*code == c.codice_istat), t.name_of(code).unwrap_or_default()));
+    for x in t.comuni.iter().filter(|x| x.codice_provincia == c.codice_provincia) {
+        layer.valori.insert(x.codice_istat.clone(), (usize::from(x.codice_istat == c.codice_istat), x.nome.clone()));
     }
-    let mappa = t.render_map_of(&layer, &same_province);
+    super::model::MappaPronta { svg: t.render_map_of(&layer, &same_province), titolo: layer.titolo, classi: layer.classi }
+}
+
+pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response> {
+    ctx.require_read(TERRITORIO)?;
+    let t = ctx.state.territorio.get();
+    let c = t.comune(&codice).ok_or(AppError::NotFound)?;
+    let (db, config) = (&ctx.state.db, &ctx.state.config);
+    let amministratori = ctx
+        .state
+        .amministratori
+        .get_or_load(c.id, &ctx.state.generazione, || anagrafica_store::amministratori_del_comune(db, c.id, config))
+        .await?;
+    let zone = c.zone.iter().map(|z| (z.clone(), t.zona(z).map(|z| z.nome.clone()).unwrap_or_default())).collect();
+    let mappa = t.cached(&format!("comune:{}", c.codice_istat), |t| locator(t, c));
     let page = ComunePage {
         chrome: ctx.chrome(c.nome.clone(), &[("Territorio", "/comuni"), ("Comuni", "/comuni"), (&c.nome, &format!("/comuni/{}", c.codice_istat))]),
         c,
@@ -407,9 +416,7 @@ pub struct IndicatoreOpt {
 struct MappaPage {
     chrome: Chrome,
     indicatori: Vec<IndicatoreOpt>,
-    titolo: String,
-    legenda: Vec<super::map::Classe>,
-    svg: Arc<String>,
+    mappa: Arc<super::model::MappaPronta>,
     svg_href: String,
 }
 
@@ -424,14 +431,10 @@ pub async fn mappa(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Response>
     ctx.require_read(TERRITORIO)?;
     let ind = indicatore(&q)?;
     let t = ctx.state.territorio.get();
-    let layer = ind.layer(&t);
-    let svg = t.cached_map(ind.key(), |t| ind.layer(t));
     render(&MappaPage {
         chrome: ctx.chrome("Mappa", &[("Territorio", "/comuni"), ("Mappa", "/mappa")]),
         indicatori: Indicatore::ALL.iter().map(|i| IndicatoreOpt { key: i.key(), nome: i.nome(), selezionato: *i == ind }).collect(),
-        titolo: layer.titolo,
-        legenda: layer.classi,
-        svg,
+        mappa: t.cached_map(ind.key(), |t| ind.layer(t)),
         svg_href: format!("/mappa.svg?indicatore={}", ind.key()),
     })
 }
@@ -441,8 +444,8 @@ pub async fn mappa_svg(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Respo
     ctx.require_read(TERRITORIO)?;
     let ind = indicatore(&q)?;
     let t = ctx.state.territorio.get();
-    let svg = t.cached_map(ind.key(), |t| ind.layer(t));
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg.as_str().to_owned()).into_response())
+    let m = t.cached_map(ind.key(), |t| ind.layer(t));
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], m.svg.clone()).into_response())
 }
 
 pub struct ZonaRiga {
@@ -458,8 +461,7 @@ pub struct ZonaRiga {
 struct ZonePage {
     chrome: Chrome,
     zone: Vec<ZonaRiga>,
-    svg: Arc<String>,
-    legenda: Vec<super::map::Classe>,
+    mappa: Arc<super::model::MappaPronta>,
 }
 
 fn zona_riga(t: &Territorio, z: &super::model::ZonaInfo) -> ZonaRiga {
@@ -493,12 +495,10 @@ fn zone_layer(t: &Territorio) -> super::map::Layer {
 pub async fn zone(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(TERRITORIO)?;
     let t = ctx.state.territorio.get();
-    let layer = zone_layer(&t);
     render(&ZonePage {
         chrome: ctx.chrome("Zone di allerta", &[("Territorio", "/comuni"), ("Zone di allerta", "/zone-allerta")]),
         zone: t.zone.iter().map(|z| zona_riga(&t, z)).collect(),
-        svg: t.cached_map("zone-allerta", zone_layer),
-        legenda: layer.classi,
+        mappa: t.cached_map("zone-allerta", zone_layer),
     })
 }
 

@@ -51,6 +51,7 @@ pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
             litoraneo: c.litoraneo,
             isolano: c.isolano,
             degurba: c.degurba,
+            testi: Default::default(),
         })
         .collect();
     let province = provincia::Entity::find()

@@ -117,7 +117,7 @@ async fn comune_page_shows_its_data_zones_and_empty_sections() {
     assert!(html.contains("id=\"popolazione\">360.930<"));
     assert!(html.contains("A3 – Arno-Firenze"));
     assert!(html.contains("Servizi adottati") && html.contains("nessun dato"));
-    assert!(html.contains("data-istat=\"048017\""), "locator map");
+    assert!(html.contains("<a href=\"/comuni/048017\" aria-label=\"Firenze: Firenze\""), "locator map");
     // A comune in two zones lists both.
     let html = app.get(Role::Anon, "/comuni/049012").await.text();
     assert!(html.contains("E2 – ") && html.contains("E3 – "), "Piombino lies in E2 and E3");
@@ -131,7 +131,7 @@ async fn map_has_one_linked_shape_per_comune_and_province_outlines() {
         let r = app.get(Role::Anon, &format!("/mappa?indicatore={ind}")).await;
         assert_eq!(r.status, StatusCode::OK, "{ind}");
         let html = r.text();
-        assert_eq!(html.matches("data-istat=").count(), 273, "{ind}");
+        assert_eq!(html.matches("<path d=").count(), 273 + 10, "{ind}: comuni and provinces");
         assert_eq!(html.matches("<a href=\"/comuni/").count(), 273);
         assert!(html.contains("aria-label=\"Firenze: 360.930 abitanti\"") || ind != "popolazione");
     }
