@@ -162,6 +162,31 @@ pub struct AmministratoreView {
 }
 
 impl AmministratoreView {
+    /// The view of an office `a` held by `p` in `c`, with the state of its mandate on `today`.
+    pub fn new(
+        a: piazza_db::entities::amministratore::Model,
+        p: &piazza_db::entities::persona::Model,
+        c: &crate::territorio::ComuneInfo,
+        today: NaiveDate,
+        mesi_preavviso: u32,
+    ) -> Self {
+        Self {
+            id: a.id,
+            persona_public_id: p.public_id.clone(),
+            nome_completo: format!("{} {}", p.nome, p.cognome),
+            comune_id: c.id,
+            comune_istat: c.codice_istat.clone(),
+            comune_nome: c.nome.clone(),
+            carica: Carica::parse(&a.carica).unwrap_or(Carica::Altro),
+            descrizione_carica: a.descrizione_carica,
+            data_elezione: a.data_elezione,
+            data_inizio: a.data_inizio,
+            stato: StatoMandato::of(a.fine_mandato, today, mesi_preavviso),
+            fine_mandato: a.fine_mandato,
+            lista: a.lista.unwrap_or_default(),
+        }
+    }
+
     pub fn data_elezione_fmt(&self) -> String {
         fmt::opt_date(self.data_elezione)
     }

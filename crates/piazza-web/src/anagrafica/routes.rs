@@ -142,25 +142,7 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         None => None,
     };
     let t = ctx.state.territorio.get();
-    let mut cariche = Vec::new();
-    for a in store::cariche_della_persona(&ctx.state.db, p.id).await? {
-        let Some(c) = t.comune_by_id(a.comune_id) else { continue };
-        cariche.push(AmministratoreView {
-            id: a.id,
-            persona_public_id: p.public_id.clone(),
-            nome_completo: String::new(),
-            comune_id: c.id,
-            comune_istat: c.codice_istat.clone(),
-            comune_nome: c.nome.clone(),
-            carica: Carica::parse(&a.carica).unwrap_or(Carica::Altro),
-            descrizione_carica: a.descrizione_carica,
-            data_elezione: a.data_elezione,
-            data_inizio: a.data_inizio,
-            stato: StatoMandato::of(a.fine_mandato, today(), ctx.state.config.mesi_preavviso_scadenza),
-            fine_mandato: a.fine_mandato,
-            lista: a.lista.unwrap_or_default(),
-        });
-    }
+    let cariche = store::cariche_della_persona(&ctx.state.db, &t, &p, &ctx.state.config).await?;
     let nome = format!("{} {}", p.nome, p.cognome);
     render(&PersonaPage {
         chrome: ctx.chrome(nome.clone(), &[CRUMB, ("Persone", "/persone"), (&nome, &format!("/persone/{}", p.public_id))]),

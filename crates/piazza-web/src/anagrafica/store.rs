@@ -15,7 +15,7 @@ use super::model::{
 };
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
-use crate::territorio::Territorio;
+use crate::territorio::{ComuneInfo, Territorio};
 use crate::text::{match_key, normalize};
 
 pub fn today() -> NaiveDate {
@@ -69,25 +69,8 @@ pub async fn amministratori(
             if !q.is_empty() && !p.nome_norm.contains(&q) && !c.nome_norm.contains(&q) {
                 return None;
             }
-            let stato = StatoMandato::of(a.fine_mandato, today, config.mesi_preavviso_scadenza);
-            if f.stato.is_some_and(|s| s != stato) {
-                return None;
-            }
-            Some(AmministratoreView {
-                id: a.id,
-                persona_public_id: p.public_id.clone(),
-                nome_completo: format!("{} {}", p.nome, p.cognome),
-                comune_id: c.id,
-                comune_istat: c.codice_istat.clone(),
-                comune_nome: c.nome.clone(),
-                carica: Carica::parse(&a.carica).unwrap_or(Carica::Altro),
-                descrizione_carica: a.descrizione_carica,
-                data_elezione: a.data_elezione,
-                data_inizio: a.data_inizio,
-                fine_mandato: a.fine_mandato,
-                stato,
-                lista: a.lista.unwrap_or_default(),
-            })
+            let v = AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza);
+            f.stato.is_none_or(|s| s == v.stato).then_some(v)
         })
         .collect();
     let sort_key = |a: &AmministratoreView| {
@@ -101,9 +84,9 @@ pub async fn amministratori(
     Ok(out)
 }
 
-pub async fn amministratori_del_comune(db: &DatabaseConnection, comune_id: i64, config: &AppConfig) -> AppResult<Vec<AmministratoreView>> {
-    // Reads the snapshot-free way: the comune page passes the id; names come from persone.
-    let rows = amministratore::Entity::find().filter(amministratore::Column::ComuneId.eq(comune_id)).all(db).await?;
+/// The administrators of one comune, by office and name.
+pub async fn amministratori_del_comune(db: &DatabaseConnection, c: &ComuneInfo, config: &AppConfig) -> AppResult<Vec<AmministratoreView>> {
+    let rows = amministratore::Entity::find().filter(amministratore::Column::ComuneId.eq(c.id)).all(db).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.persona_id).collect();
     let persone: HashMap<i64, persona::Model> =
         persona::Entity::find().filter(persona::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -112,25 +95,29 @@ pub async fn amministratori_del_comune(db: &DatabaseConnection, comune_id: i64, 
         .into_iter()
         .filter_map(|a| {
             let p = persone.get(&a.persona_id)?;
-            Some(AmministratoreView {
-                id: a.id,
-                persona_public_id: p.public_id.clone(),
-                nome_completo: format!("{} {}", p.nome, p.cognome),
-                comune_id,
-                comune_istat: String::new(),
-                comune_nome: String::new(),
-                carica: Carica::parse(&a.carica).unwrap_or(Carica::Altro),
-                descrizione_carica: a.descrizione_carica,
-                data_elezione: a.data_elezione,
-                data_inizio: a.data_inizio,
-                stato: StatoMandato::of(a.fine_mandato, today, config.mesi_preavviso_scadenza),
-                fine_mandato: a.fine_mandato,
-                lista: a.lista.unwrap_or_default(),
-            })
+            Some(AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza))
         })
         .collect();
     out.sort_by_cached_key(|a| (a.carica.rank(), normalize(&a.nome_completo)));
     Ok(out)
+}
+
+/// The offices held by a person.
+pub async fn cariche_della_persona(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    p: &persona::Model,
+    config: &AppConfig,
+) -> AppResult<Vec<AmministratoreView>> {
+    let rows = amministratore::Entity::find().filter(amministratore::Column::PersonaId.eq(p.id)).all(db).await?;
+    let today = today();
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let c = t.comune_by_id(a.comune_id)?;
+            Some(AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza))
+        })
+        .collect())
 }
 
 pub async fn amministratore(db: &DatabaseConnection, id: i64) -> AppResult<amministratore::Model> {
@@ -365,10 +352,6 @@ pub async fn persone(db: &DatabaseConnection, f: &FiltroPersone, offset: usize, 
 
 pub async fn persona(db: &DatabaseConnection, public_id: &str) -> AppResult<persona::Model> {
     persona::Entity::find().filter(persona::Column::PublicId.eq(public_id)).one(db).await?.ok_or(AppError::NotFound)
-}
-
-pub async fn cariche_della_persona(db: &DatabaseConnection, persona_id: i64) -> AppResult<Vec<amministratore::Model>> {
-    Ok(amministratore::Entity::find().filter(amministratore::Column::PersonaId.eq(persona_id)).all(db).await?)
 }
 
 async fn org_id<C: ConnectionTrait>(conn: &C, public_id: &Option<String>) -> AppResult<Option<i64>> {

@@ -384,7 +384,7 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
     let amministratori = ctx
         .state
         .amministratori
-        .get_or_load(c.id, &ctx.state.generazione, || anagrafica_store::amministratori_del_comune(db, c.id, config))
+        .get_or_load(c.id, &ctx.state.generazione, || anagrafica_store::amministratori_del_comune(db, c, config))
         .await?;
     let zone = c.zone.iter().map(|z| (z.clone(), t.zona(z).map(|z| z.nome.clone()).unwrap_or_default())).collect();
     let mappa = t.cached(&format!("comune:{}", c.codice_istat), |t| locator(t, c));
