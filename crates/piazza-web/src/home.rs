@@ -13,6 +13,7 @@ pub struct Scheda {
     pub nome: &'static str,
     pub path: &'static str,
     pub descrizione: &'static str,
+    pub collegamenti: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Template)]
@@ -26,12 +27,20 @@ struct HomePage {
     schede: Vec<Scheda>,
 }
 
-fn descrizione(chiave: &str) -> &'static str {
+type Links = &'static [(&'static str, &'static str)];
+
+fn descrizione(chiave: &str) -> (&'static str, Links) {
     match chiave {
-        "territorio" => "I comuni con i loro dati, le zone di allerta e le mappe della regione.",
-        "anagrafica" => "Persone, organizzazioni e amministratori comunali, con l'import dal registro del Ministero dell'Interno.",
-        "amministrazione" => "Registro delle modifiche e utenti.",
-        _ => "",
+        "territorio" => (
+            "I comuni con i loro dati, le zone di allerta e le mappe della regione.",
+            &[("Comuni", "/comuni"), ("Mappa", "/mappa"), ("Zone di allerta", "/zone-allerta")],
+        ),
+        "anagrafica" => (
+            "Persone, organizzazioni e amministratori comunali, con l'import dal registro del Ministero dell'Interno.",
+            &[("Persone", "/persone"), ("Organizzazioni", "/organizzazioni"), ("Amministratori", "/amministratori")],
+        ),
+        "amministrazione" => ("Registro delle modifiche e utenti.", &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")]),
+        _ => ("", &[]),
     }
 }
 
@@ -47,7 +56,10 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         schede: MODULI
             .iter()
             .filter(|m| ctx.can_read(m.chiave))
-            .map(|m| Scheda { nome: m.nome, path: m.path, descrizione: descrizione(m.chiave) })
+            .map(|m| {
+                let (descrizione, collegamenti) = descrizione(m.chiave);
+                Scheda { nome: m.nome, path: m.path, descrizione, collegamenti }
+            })
             .collect(),
     })
 }

@@ -53,6 +53,8 @@ pub struct MapBase {
     pub height: f64,
     pub comuni: HashMap<String, Shape>,
     pub province: Vec<(String, Shape)>,
+    /// Comuni that share a border, by ISTAT code (sorted).
+    pub confinanti: HashMap<String, Vec<String>>,
 }
 
 type Ring = Vec<(f64, f64)>;
@@ -92,6 +94,7 @@ impl MapBase {
         let height = ((ll.max_y - ll.min_y) * scale).ceil();
         let project = |(lon, lat): (f64, f64)| ((lon - ll.min_x) * k_lon * scale, (ll.max_y - lat) * scale);
         let mut base = MapBase { width: WIDTH, height, ..Default::default() };
+        base.confinanti = neighbours(&parsed);
         for (c, polys) in parsed {
             let mut d = String::new();
             let mut bbox = BBox::empty();
@@ -124,6 +127,65 @@ impl MapBase {
         }
         base
     }
+}
+
+/// Comuni sharing at least two boundary vertices (the boundaries come from one topology, so
+/// neighbours have identical vertices along their common border).
+fn neighbours(parsed: &[(&confine::Model, Vec<Vec<Ring>>)]) -> HashMap<String, Vec<String>> {
+    let key = |(x, y): (f64, f64)| ((x * 1e6).round() as i64, (y * 1e6).round() as i64);
+    let mut owners: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    let comuni: Vec<_> = parsed.iter().filter(|(c, _)| c.livello == "comune").collect();
+    for (i, (_, polys)) in comuni.iter().enumerate() {
+        for p in polys.iter().flatten().flatten() {
+            let v = owners.entry(key(*p)).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    let mut shared: HashMap<(usize, usize), u32> = HashMap::new();
+    for v in owners.values().filter(|v| v.len() > 1) {
+        for a in 0..v.len() {
+            for b in a + 1..v.len() {
+                *shared.entry((v[a].min(v[b]), v[a].max(v[b]))).or_default() += 1;
+            }
+        }
+    }
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for ((a, b), n) in shared {
+        if n >= 2 {
+            let (ca, cb) = (&comuni[a].0.codice, &comuni[b].0.codice);
+            out.entry(ca.clone()).or_default().push(cb.clone());
+            out.entry(cb.clone()).or_default().push(ca.clone());
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// Colours for a categorical map such that neighbouring groups differ: greedy colouring of the
+/// groups' adjacency graph, most connected first. `group_of` gives the group of a comune.
+pub fn colour_groups(base: &MapBase, groups: usize, group_of: &dyn Fn(&str) -> Option<usize>) -> Vec<&'static str> {
+    let mut adj = vec![std::collections::BTreeSet::new(); groups];
+    for (c, ns) in &base.confinanti {
+        let Some(a) = group_of(c) else { continue };
+        for n in ns {
+            if let Some(b) = group_of(n).filter(|b| *b != a) {
+                adj[a].insert(b);
+                adj[b].insert(a);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..groups).collect();
+    order.sort_by_key(|g| std::cmp::Reverse(adj[*g].len()));
+    let mut colour: Vec<Option<usize>> = vec![None; groups];
+    for g in order {
+        let used: std::collections::BTreeSet<usize> = adj[g].iter().filter_map(|n| colour[*n]).collect();
+        colour[g] = Some((0..).find(|c| !used.contains(c)).unwrap_or(0));
+    }
+    colour.into_iter().map(|c| CATEGORICAL[c.unwrap_or(0) % CATEGORICAL.len()]).collect()
 }
 
 /// Writes a ring as `M x y l dx dy ... z` in whole units (1 unit ≈ 1 px of a 1000 px map),

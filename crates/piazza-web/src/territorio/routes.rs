@@ -351,6 +351,7 @@ pub async fn comuni_xlsx(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Re
 struct ComunePage<'a> {
     chrome: Chrome,
     c: &'a ComuneInfo,
+    confinanti: Vec<(&'a str, &'a str)>,
     zone: Vec<(String, String)>,
     amministratori: Arc<Vec<AmministratoreView>>,
     mappa: Arc<super::model::MappaPronta>,
@@ -388,7 +389,14 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         .await?;
     let zone = c.zone.iter().map(|z| (z.clone(), t.zona(z).map(|z| z.nome.clone()).unwrap_or_default())).collect();
     let mappa = t.cached(&format!("comune:{}", c.codice_istat), |t| locator(t, c));
+    let confinanti = t
+        .mappa
+        .confinanti
+        .get(&c.codice_istat)
+        .map(|v| v.iter().filter_map(|code| t.comune(code)).map(|n| (n.codice_istat.as_str(), n.nome.as_str())).collect())
+        .unwrap_or_default();
     let page = ComunePage {
+        confinanti,
         chrome: ctx.chrome(c.nome.clone(), &[("Territorio", "/comuni"), ("Comuni", "/comuni"), (&c.nome, &format!("/comuni/{}", c.codice_istat))]),
         c,
         zone,
@@ -476,11 +484,10 @@ fn zona_riga(t: &Territorio, z: &super::model::ZonaInfo) -> ZonaRiga {
 
 fn zone_layer(t: &Territorio) -> super::map::Layer {
     let mut layer = super::map::Layer { titolo: "Zone di allerta".into(), ..Default::default() };
-    for (i, z) in t.zone.iter().enumerate() {
-        layer.classi.push(super::map::Classe {
-            etichetta: format!("{} – {}", z.codice, z.nome),
-            colore: super::map::CATEGORICAL[i % super::map::CATEGORICAL.len()],
-        });
+    let group_of = |code: &str| t.comune(code).and_then(|c| c.zone.first()).and_then(|z| t.zone.iter().position(|x| &x.codice == z));
+    let colours = super::map::colour_groups(&t.mappa, t.zone.len(), &group_of);
+    for (z, colore) in t.zone.iter().zip(colours) {
+        layer.classi.push(super::map::Classe { etichetta: format!("{} – {}", z.codice, z.nome), colore });
     }
     for c in &t.comuni {
         if let Some(first) = c.zone.first() {

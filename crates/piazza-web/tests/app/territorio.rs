@@ -122,6 +122,12 @@ async fn comune_page_shows_its_data_zones_and_empty_sections() {
     let html = app.get(Role::Anon, "/comuni/049012").await.text();
     assert!(html.contains("E2 – ") && html.contains("E3 – "), "Piombino lies in E2 and E3");
     assert_eq!(app.get(Role::Anon, "/comuni/999999").await.status, StatusCode::NOT_FOUND);
+    // Neighbours come from the shared borders: Firenze borders Fiesole and Scandicci, not Prato.
+    let html = app.get(Role::Anon, "/comuni/048017").await.text();
+    let confinanti = &html[html.find("id=\"confinanti\"").expect("neighbours listed")..];
+    let confinanti = &confinanti[..confinanti.find("</dd>").unwrap()];
+    assert!(confinanti.contains(">Fiesole<") && confinanti.contains(">Scandicci<"), "{confinanti}");
+    assert!(!confinanti.contains(">Prato<"));
 }
 
 #[tokio::test]
@@ -161,6 +167,21 @@ async fn alert_zones_list_their_comuni() {
     assert!(html.contains(">Firenze</a>"));
     assert_eq!(html.matches("fill=\"#0066cc\"").count(), 10, "A3 has 10 comuni");
     assert_eq!(app.get(Role::Anon, "/zone-allerta/ZZ").await.status, StatusCode::NOT_FOUND);
+    // Neighbouring zones get different colours.
+    let t = app.state.territorio.get();
+    let group_of = |code: &str| t.comune(code).and_then(|c| c.zone.first()).and_then(|z| t.zone.iter().position(|x| &x.codice == z));
+    let colours = piazza_web::territorio::map::colour_groups(&t.mappa, t.zone.len(), &group_of);
+    let mut clashes = Vec::new();
+    for (c, ns) in &t.mappa.confinanti {
+        for n in ns {
+            if let (Some(a), Some(b)) = (group_of(c), group_of(n)) {
+                if a != b && colours[a] == colours[b] {
+                    clashes.push(format!("{} / {}", t.zone[a].codice, t.zone[b].codice));
+                }
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{clashes:?}");
 }
 
 #[tokio::test]
