@@ -278,6 +278,8 @@ pub struct Layer {
     pub titolo: String,
     pub classi: Vec<Classe>,
     pub valori: HashMap<String, (usize, String)>,
+    /// Text drawn over the map at the centre of a group of comuni (e.g. the code of an alert zone).
+    pub etichette: Vec<(String, Vec<String>)>,
 }
 
 pub const NO_DATA: &str = "#e6e9f2";
@@ -337,8 +339,30 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
             let _ = write!(s, r#"<path d="{}"/>"#, shape.d);
         }
     }
-    s.push_str("</g></svg>");
+    s.push_str("</g>");
+    if !layer.etichette.is_empty() {
+        s.push_str(r##"<g class="etichette" font-size="26" font-weight="700" text-anchor="middle" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none" aria-hidden="true">"##);
+        for (text, members) in &layer.etichette {
+            if let Some((x, y)) = centre(base, members) {
+                let _ = write!(s, r#"<text x="{x:.0}" y="{y:.0}" dominant-baseline="middle">{}</text>"#, esc(text));
+            }
+        }
+        s.push_str("</g>");
+    }
+    s.push_str("</svg>");
     s
+}
+
+/// The area-weighted centre of the bounding boxes of some comuni: where to put their label.
+fn centre(base: &MapBase, codes: &[String]) -> Option<(f64, f64)> {
+    let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+    for b in codes.iter().filter_map(|c| base.comuni.get(c)).map(|s| s.bbox) {
+        let w = ((b.max_x - b.min_x) * (b.max_y - b.min_y)).max(1.0);
+        sx += w * (b.min_x + b.max_x) / 2.0;
+        sy += w * (b.min_y + b.max_y) / 2.0;
+        sw += w;
+    }
+    (sw > 0.0).then(|| (sx / sw, sy / sw))
 }
 
 #[cfg(test)]

@@ -305,6 +305,6 @@ impl Indicatore {
                 classes(&["5.000 abitanti e oltre", "piccolo comune"], &["#a6c8e8", "#d9534f"])
             }
         };
-        Layer { titolo: self.nome().to_owned(), classi, valori }
+        Layer { titolo: self.nome().to_owned(), classi, valori, ..Default::default() }
     }
 }

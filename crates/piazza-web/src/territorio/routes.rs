@@ -496,6 +496,9 @@ fn zone_layer(t: &Territorio) -> super::map::Layer {
             }
         }
     }
+    for z in &t.zone {
+        layer.etichette.push((z.codice.clone(), z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()).collect()));
+    }
     layer
 }
 
