@@ -16,7 +16,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(what: &str) -> Self {
-        Self { utente_id: None, descrizione: what.to_owned() }
+        Self {
+            utente_id: None,
+            descrizione: what.to_owned(),
+        }
     }
 }
 

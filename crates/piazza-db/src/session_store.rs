@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
-use tower_sessions::SessionStore;
 
 use crate::entities::sessione;
 
@@ -62,7 +62,10 @@ impl SessionStore for SeaOrmStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        sessione::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
+        sessione::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

@@ -17,8 +17,19 @@ pub async fn serve(Path(path): Path<String>) -> Response {
     match Static::get(&path) {
         Some(file) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
-            let cache = if path.starts_with("vendor/") { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
-            ([(header::CONTENT_TYPE, mime.as_ref().to_owned()), (header::CACHE_CONTROL, cache.to_owned())], file.data).into_response()
+            let cache = if path.starts_with("vendor/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=3600"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime.as_ref().to_owned()),
+                    (header::CACHE_CONTROL, cache.to_owned()),
+                ],
+                file.data,
+            )
+                .into_response()
         }
         None => (StatusCode::NOT_FOUND, "non trovato").into_response(),
     }

@@ -37,27 +37,43 @@ pub struct Cache<K, V> {
 
 impl<K: Eq + Hash + Clone, V> Cache<K, V> {
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, entries: Mutex::new(HashMap::new()) }
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The cached value for `key`, or what `load` returns (then cached).
-    pub async fn get_or_load<E, F, Fut>(&self, key: K, generazione: &Generazione, load: F) -> Result<Arc<V>, E>
+    pub async fn get_or_load<E, F, Fut>(
+        &self,
+        key: K,
+        generazione: &Generazione,
+        load: F,
+    ) -> Result<Arc<V>, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
         let g = generazione.current();
-        if let Some(e) = self.entries.lock().expect("cache").get(&key) {
-            if e.generazione == g && e.at.elapsed() < self.ttl {
-                return Ok(e.value.clone());
-            }
+        if let Some(e) = self.entries.lock().expect("cache").get(&key)
+            && e.generazione == g
+            && e.at.elapsed() < self.ttl
+        {
+            return Ok(e.value.clone());
         }
         let value = Arc::new(load().await?);
         let mut entries = self.entries.lock().expect("cache");
         if entries.len() > 10_000 {
             entries.clear();
         }
-        entries.insert(key, Entry { at: Instant::now(), generazione: g, value: value.clone() });
+        entries.insert(
+            key,
+            Entry {
+                at: Instant::now(),
+                generazione: g,
+                value: value.clone(),
+            },
+        );
         Ok(value)
     }
 }
@@ -70,15 +86,27 @@ mod tests {
     async fn a_write_or_the_ttl_invalidates() {
         let g = Generazione::default();
         let c: Cache<i64, i64> = Cache::new(Duration::from_millis(50));
-        let v = c.get_or_load(1, &g, || async { Ok::<_, ()>(10) }).await.unwrap();
+        let v = c
+            .get_or_load(1, &g, || async { Ok::<_, ()>(10) })
+            .await
+            .unwrap();
         assert_eq!(*v, 10);
-        let v = c.get_or_load(1, &g, || async { Ok::<_, ()>(11) }).await.unwrap();
+        let v = c
+            .get_or_load(1, &g, || async { Ok::<_, ()>(11) })
+            .await
+            .unwrap();
         assert_eq!(*v, 10, "cached");
         g.bump();
-        let v = c.get_or_load(1, &g, || async { Ok::<_, ()>(12) }).await.unwrap();
+        let v = c
+            .get_or_load(1, &g, || async { Ok::<_, ()>(12) })
+            .await
+            .unwrap();
         assert_eq!(*v, 12, "a write invalidates");
         tokio::time::sleep(Duration::from_millis(60)).await;
-        let v = c.get_or_load(1, &g, || async { Ok::<_, ()>(13) }).await.unwrap();
+        let v = c
+            .get_or_load(1, &g, || async { Ok::<_, ()>(13) })
+            .await
+            .unwrap();
         assert_eq!(*v, 13, "the ttl invalidates");
     }
 }

@@ -12,7 +12,12 @@ fn is_safe(m: &Method) -> bool {
 }
 
 /// The decision, separated for tests.
-pub fn allowed(method: &Method, sec_fetch_site: Option<&str>, origin: Option<&str>, host: Option<&str>) -> bool {
+pub fn allowed(
+    method: &Method,
+    sec_fetch_site: Option<&str>,
+    origin: Option<&str>,
+    host: Option<&str>,
+) -> bool {
     if is_safe(method) {
         return true;
     }
@@ -21,7 +26,11 @@ pub fn allowed(method: &Method, sec_fetch_site: Option<&str>, origin: Option<&st
     }
     match (origin, host) {
         (Some(o), Some(h)) => {
-            let o_host = o.split_once("://").map(|(_, rest)| rest).unwrap_or(o).trim_end_matches('/');
+            let o_host = o
+                .split_once("://")
+                .map(|(_, rest)| rest)
+                .unwrap_or(o)
+                .trim_end_matches('/');
             o_host.eq_ignore_ascii_case(h)
         }
         _ => false,
@@ -31,7 +40,12 @@ pub fn allowed(method: &Method, sec_fetch_site: Option<&str>, origin: Option<&st
 pub async fn check(req: Request, next: Next) -> Response {
     let h = req.headers();
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok());
-    if allowed(req.method(), get("sec-fetch-site"), get(header::ORIGIN.as_str()), get(header::HOST.as_str())) {
+    if allowed(
+        req.method(),
+        get("sec-fetch-site"),
+        get(header::ORIGIN.as_str()),
+        get(header::HOST.as_str()),
+    ) {
         next.run(req).await
     } else {
         (
@@ -51,9 +65,24 @@ mod tests {
     fn same_origin_only() {
         assert!(allowed(&Method::GET, Some("cross-site"), None, None));
         assert!(allowed(&Method::POST, Some("same-origin"), None, None));
-        assert!(!allowed(&Method::POST, Some("cross-site"), Some("http://localhost:8080"), Some("localhost:8080")));
-        assert!(allowed(&Method::POST, None, Some("http://localhost:8080"), Some("localhost:8080")));
-        assert!(!allowed(&Method::POST, None, Some("http://evil.example"), Some("localhost:8080")));
+        assert!(!allowed(
+            &Method::POST,
+            Some("cross-site"),
+            Some("http://localhost:8080"),
+            Some("localhost:8080")
+        ));
+        assert!(allowed(
+            &Method::POST,
+            None,
+            Some("http://localhost:8080"),
+            Some("localhost:8080")
+        ));
+        assert!(!allowed(
+            &Method::POST,
+            None,
+            Some("http://evil.example"),
+            Some("localhost:8080")
+        ));
         assert!(!allowed(&Method::POST, None, None, Some("localhost:8080")));
     }
 }

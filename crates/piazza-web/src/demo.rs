@@ -38,17 +38,35 @@ pub struct Step {
 }
 
 pub const STEPS: &[Step] = &[
-    Step { nome: "utenti", run: |c| Box::pin(utenti(c)) },
-    Step { nome: "anagrafica", run: |c| Box::pin(anagrafica(c)) },
+    Step {
+        nome: "utenti",
+        run: |c| Box::pin(utenti(c)),
+    },
+    Step {
+        nome: "anagrafica",
+        run: |c| Box::pin(anagrafica(c)),
+    },
 ];
 
 /// The demo logins, printed by `piazza demo`.
 pub const DEMO_PASSWORD: &str = "piazza-demo-2026";
 pub const DEMO_USERS: &[(&str, &str, &str)] = &[
     ("admin@piazza.demo", "Amministratrice di sistema", "admin"),
-    ("segreteria@piazza.demo", "Segreteria dell'associazione", "editor di Territorio e Anagrafica"),
-    ("lettore@piazza.demo", "Delegato in consultazione", "lettore di Anagrafica"),
-    ("referente.firenze@piazza.demo", "Referente del Comune di Firenze", "referente di Firenze (048017)"),
+    (
+        "segreteria@piazza.demo",
+        "Segreteria dell'associazione",
+        "editor di Territorio e Anagrafica",
+    ),
+    (
+        "lettore@piazza.demo",
+        "Delegato in consultazione",
+        "lettore di Anagrafica",
+    ),
+    (
+        "referente.firenze@piazza.demo",
+        "Referente del Comune di Firenze",
+        "referente di Firenze (048017)",
+    ),
 ];
 
 /// True when no user exists yet (the demo is loaded only then).
@@ -75,7 +93,10 @@ async fn utenti(c: &DemoCtx<'_>) -> AppResult<String> {
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let grants: [Vec<NewGrant>; 4] = [
         vec![grant("admin", None, None)],
-        vec![grant("editor", Some("territorio"), None), grant("editor", Some("anagrafica"), None)],
+        vec![
+            grant("editor", Some("territorio"), None),
+            grant("editor", Some("anagrafica"), None),
+        ],
         vec![grant("viewer", Some("anagrafica"), None)],
         vec![grant("referente", None, Some("048017"))],
     ];
@@ -88,30 +109,134 @@ async fn utenti(c: &DemoCtx<'_>) -> AppResult<String> {
 /// Organisations and people written for the demo (not real people, except the mayors, which come
 /// from the Ministry's public register).
 const ORGANIZZAZIONI: &[(&str, &str, Option<&str>, Option<&str>)] = &[
-    ("Regione Toscana", "regione", Some("01386030488"), Some("048017")),
-    ("Unione dei Comuni del Casentino", "unione_comuni", None, Some("051031")),
-    ("Unione dei Comuni della Garfagnana", "unione_comuni", None, Some("046009")),
-    ("Ordine degli Ingegneri della provincia di Firenze", "ordine_professionale", None, Some("048017")),
-    ("Ordine degli Architetti di Pisa", "ordine_professionale", None, Some("050026")),
-    ("Consorzio Servizi Postali Toscani (demo)", "fornitore", None, Some("050026")),
-    ("Studio Tributi Locali srl (demo)", "fornitore", None, Some("052032")),
-    ("Università degli Studi di Firenze", "partner", None, Some("048017")),
-    ("Fondazione per la Cooperazione Decentrata (demo)", "partner", None, Some("100005")),
-    ("Associazione Piccoli Comuni di Montagna (demo)", "associazione", None, Some("047024")),
+    (
+        "Regione Toscana",
+        "regione",
+        Some("01386030488"),
+        Some("048017"),
+    ),
+    (
+        "Unione dei Comuni del Casentino",
+        "unione_comuni",
+        None,
+        Some("051031"),
+    ),
+    (
+        "Unione dei Comuni della Garfagnana",
+        "unione_comuni",
+        None,
+        Some("046009"),
+    ),
+    (
+        "Ordine degli Ingegneri della provincia di Firenze",
+        "ordine_professionale",
+        None,
+        Some("048017"),
+    ),
+    (
+        "Ordine degli Architetti di Pisa",
+        "ordine_professionale",
+        None,
+        Some("050026"),
+    ),
+    (
+        "Consorzio Servizi Postali Toscani (demo)",
+        "fornitore",
+        None,
+        Some("050026"),
+    ),
+    (
+        "Studio Tributi Locali srl (demo)",
+        "fornitore",
+        None,
+        Some("052032"),
+    ),
+    (
+        "Università degli Studi di Firenze",
+        "partner",
+        None,
+        Some("048017"),
+    ),
+    (
+        "Fondazione per la Cooperazione Decentrata (demo)",
+        "partner",
+        None,
+        Some("100005"),
+    ),
+    (
+        "Associazione Piccoli Comuni di Montagna (demo)",
+        "associazione",
+        None,
+        Some("047024"),
+    ),
     ("CGIL Toscana", "sindacato", None, Some("048017")),
 ];
 
 const PERSONE: &[(&str, &str, &str, &str, Option<usize>)] = &[
-    ("Giulia", "Bartolini", "staff", "Responsabile ufficio progetti", None),
+    (
+        "Giulia",
+        "Bartolini",
+        "staff",
+        "Responsabile ufficio progetti",
+        None,
+    ),
     ("Marco", "Innocenti", "staff", "Segreteria organi", None),
-    ("Elena", "Sarti", "staff", "Coordinatrice scuola di formazione", None),
-    ("Paolo", "Mancini", "staff", "Referente protezione civile", None),
-    ("Chiara", "Lombardi", "funzionario", "Responsabile servizi finanziari", Some(0)),
-    ("Luca", "Guidi", "docente", "Docente di contabilità pubblica", Some(7)),
-    ("Sara", "Ferretti", "volontario", "Volontaria di servizio civile", None),
-    ("Andrea", "Pieri", "referente", "Referente per la formazione del personale", None),
-    ("Francesca", "Nardini", "funzionario", "Funzionaria ufficio europa", Some(1)),
-    ("Stefano", "Baldi", "docente", "Formatore su appalti e contratti", Some(3)),
+    (
+        "Elena",
+        "Sarti",
+        "staff",
+        "Coordinatrice scuola di formazione",
+        None,
+    ),
+    (
+        "Paolo",
+        "Mancini",
+        "staff",
+        "Referente protezione civile",
+        None,
+    ),
+    (
+        "Chiara",
+        "Lombardi",
+        "funzionario",
+        "Responsabile servizi finanziari",
+        Some(0),
+    ),
+    (
+        "Luca",
+        "Guidi",
+        "docente",
+        "Docente di contabilità pubblica",
+        Some(7),
+    ),
+    (
+        "Sara",
+        "Ferretti",
+        "volontario",
+        "Volontaria di servizio civile",
+        None,
+    ),
+    (
+        "Andrea",
+        "Pieri",
+        "referente",
+        "Referente per la formazione del personale",
+        None,
+    ),
+    (
+        "Francesca",
+        "Nardini",
+        "funzionario",
+        "Funzionaria ufficio europa",
+        Some(1),
+    ),
+    (
+        "Stefano",
+        "Baldi",
+        "docente",
+        "Formatore su appalti e contratti",
+        Some(3),
+    ),
 ];
 
 async fn anagrafica(c: &DemoCtx<'_>) -> AppResult<String> {
@@ -131,7 +256,12 @@ async fn anagrafica(c: &DemoCtx<'_>) -> AppResult<String> {
             updated_at: Set(now),
             ..Default::default()
         };
-        org_ids.push(organizzazione::Entity::insert(o).exec(&txn).await?.last_insert_id);
+        org_ids.push(
+            organizzazione::Entity::insert(o)
+                .exec(&txn)
+                .await?
+                .last_insert_id,
+        );
     }
     for (nome, cognome, cat, qualifica, org) in PERSONE {
         let email = format!("{}.{}@esempio.it", normalize(nome), normalize(cognome));
@@ -174,8 +304,14 @@ async fn anagrafica(c: &DemoCtx<'_>) -> AppResult<String> {
 
 /// Generated people for load tests, inserted 1,000 per statement.
 async fn generate_people(db: &DatabaseConnection, n: usize) -> AppResult<()> {
-    const NOMI: &[&str] = &["Anna", "Luca", "Marta", "Giorgio", "Irene", "Matteo", "Sofia", "Davide", "Alessia", "Tommaso"];
-    const COGNOMI: &[&str] = &["Rossi", "Bianchi", "Galli", "Conti", "Marini", "Fabbri", "Ricci", "Bruno", "Greco", "Moretti"];
+    const NOMI: &[&str] = &[
+        "Anna", "Luca", "Marta", "Giorgio", "Irene", "Matteo", "Sofia", "Davide", "Alessia",
+        "Tommaso",
+    ];
+    const COGNOMI: &[&str] = &[
+        "Rossi", "Bianchi", "Galli", "Conti", "Marini", "Fabbri", "Ricci", "Bruno", "Greco",
+        "Moretti",
+    ];
     let now = Utc::now();
     let mut i = 0;
     while i < n {
@@ -196,7 +332,9 @@ async fn generate_people(db: &DatabaseConnection, n: usize) -> AppResult<()> {
             })
             .collect();
         let txn = db.begin().await?;
-        persona::Entity::insert_many(batch).exec_without_returning(&txn).await?;
+        persona::Entity::insert_many(batch)
+            .exec_without_returning(&txn)
+            .await?;
         txn.commit().await?;
         i += 1000;
     }

@@ -63,9 +63,18 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Si è verificato un errore inatteso. Riprova più tardi.".into())
             }
         };
-        let page = ErrorPage { status: status.as_u16(), titolo, messaggio: &messaggio };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            titolo,
+            messaggio: &messaggio,
+        };
         match page.render() {
-            Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+            Ok(html) => (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                html,
+            )
+                .into_response(),
             Err(_) => (status, messaggio).into_response(),
         }
     }
@@ -76,7 +85,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -56,14 +56,20 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&'static str]) -> Self {
-        Self { headers: headers.to_vec(), rows: Vec::new() }
+        Self {
+            headers: headers.to_vec(),
+            rows: Vec::new(),
+        }
     }
 
     /// CSV as Excel opens it in Italy: BOM, `;`, decimal comma, dates dd/mm/yyyy.
     pub fn to_csv(&self) -> Vec<u8> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
-            let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut out);
             let _ = w.write_record(&self.headers);
             for row in &self.rows {
                 let fields: Vec<String> = row
@@ -93,7 +99,8 @@ impl Table {
         let bold = Format::new().set_bold();
         let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
         for (c, h) in self.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(err)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             let r = (r + 1) as u32;
@@ -116,16 +123,24 @@ impl Table {
                             chrono::Datelike::day(d) as u8,
                         )
                         .map_err(err)?;
-                        ws.write_datetime_with_format(r, c, &dt, &date_fmt).map_err(err)?;
+                        ws.write_datetime_with_format(r, c, &dt, &date_fmt)
+                            .map_err(err)?;
                     }
                     Cell::Bool(b) => {
-                        ws.write_string(r, c, if *b { "sì" } else { "no" }).map_err(err)?;
+                        ws.write_string(r, c, if *b { "sì" } else { "no" })
+                            .map_err(err)?;
                     }
                     Cell::Empty => {}
                 }
             }
         }
-        ws.autofilter(0, 0, self.rows.len() as u32, self.headers.len().saturating_sub(1) as u16).map_err(err)?;
+        ws.autofilter(
+            0,
+            0,
+            self.rows.len() as u32,
+            self.headers.len().saturating_sub(1) as u16,
+        )
+        .map_err(err)?;
         ws.set_freeze_panes(1, 0).map_err(err)?;
         wb.save_to_buffer().map_err(err)
     }
@@ -135,7 +150,10 @@ fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Resp
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         body,
     )
@@ -147,7 +165,11 @@ pub fn csv_response(table: &Table, filename: &str) -> Response {
 }
 
 pub fn xlsx_response(table: &Table, sheet: &str, filename: &str) -> AppResult<Response> {
-    Ok(attachment(table.to_xlsx(sheet)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename))
+    Ok(attachment(
+        table.to_xlsx(sheet)?,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+    ))
 }
 
 #[cfg(test)]
@@ -157,10 +179,17 @@ mod tests {
     #[test]
     fn csv_uses_the_italian_excel_dialect() {
         let mut t = Table::new(&["Nome", "Superficie", "Data"]);
-        t.rows.push(vec!["Forlì; città".into(), Cell::Dec(1234.5, 2), Cell::Date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap())]);
+        t.rows.push(vec![
+            "Forlì; città".into(),
+            Cell::Dec(1234.5, 2),
+            Cell::Date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap()),
+        ]);
         let s = String::from_utf8(t.to_csv()).unwrap();
         assert!(s.starts_with('\u{feff}'));
-        assert_eq!(s.trim_start_matches('\u{feff}'), "Nome;Superficie;Data\r\n\"Forlì; città\";1234,50;09/06/2024\r\n");
+        assert_eq!(
+            s.trim_start_matches('\u{feff}'),
+            "Nome;Superficie;Data\r\n\"Forlì; città\";1234,50;09/06/2024\r\n"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub fn int(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -23,8 +23,16 @@ pub fn decimal(x: f64, places: usize) -> String {
     let s = format!("{:.*}", places, x.abs());
     let (int_part, frac) = s.split_once('.').unwrap_or((&s, ""));
     let whole: i64 = int_part.parse().unwrap_or(0);
-    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{}", int(whole)) } else { format!("{sign}{},{frac}", int(whole)) }
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{}", int(whole))
+    } else {
+        format!("{sign}{},{frac}", int(whole))
+    }
 }
 
 /// Money held as integer cents: `1.234,56 €`.
@@ -50,7 +58,9 @@ pub fn datetime(t: DateTime<Utc>) -> String {
 /// Parses `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
 }
 
 #[cfg(test)]
@@ -66,7 +76,10 @@ mod tests {
         assert_eq!(decimal(-0.001, 2), "0,00");
         assert_eq!(euro(123456), "1.234,56 €");
         assert_eq!(euro(-5), "-0,05 €");
-        assert_eq!(date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap()), "09/06/2024");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap()),
+            "09/06/2024"
+        );
         assert_eq!(parse_date("9/6/2024"), NaiveDate::from_ymd_opt(2024, 6, 9));
         assert_eq!(parse_date("31/02/2024"), None);
     }

@@ -33,13 +33,24 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
     match chiave {
         "territorio" => (
             "I comuni con i loro dati, le zone di allerta e le mappe della regione.",
-            &[("Comuni", "/comuni"), ("Mappa", "/mappa"), ("Zone di allerta", "/zone-allerta")],
+            &[
+                ("Comuni", "/comuni"),
+                ("Mappa", "/mappa"),
+                ("Zone di allerta", "/zone-allerta"),
+            ],
         ),
         "anagrafica" => (
             "Persone, organizzazioni e amministratori comunali, con l'import dal registro del Ministero dell'Interno.",
-            &[("Persone", "/persone"), ("Organizzazioni", "/organizzazioni"), ("Amministratori", "/amministratori")],
+            &[
+                ("Persone", "/persone"),
+                ("Organizzazioni", "/organizzazioni"),
+                ("Amministratori", "/amministratori"),
+            ],
         ),
-        "amministrazione" => ("Registro delle modifiche e utenti.", &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")]),
+        "amministrazione" => (
+            "Registro delle modifiche e utenti.",
+            &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")],
+        ),
         _ => ("", &[]),
     }
 }
@@ -58,7 +69,12 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
             .filter(|m| ctx.can_read(m.chiave))
             .map(|m| {
                 let (descrizione, collegamenti) = descrizione(m.chiave);
-                Scheda { nome: m.nome, path: m.path, descrizione, collegamenti }
+                Scheda {
+                    nome: m.nome,
+                    path: m.path,
+                    descrizione,
+                    collegamenti,
+                }
             })
             .collect(),
     })

@@ -115,12 +115,15 @@ pub fn router(state: AppState) -> Router {
         .finish()
         .expect("valid rate-limit configuration");
     let login_limit = GovernorLayer::new(governor).error_handler(too_many);
-    let sessions = SessionManagerLayer::new(piazza_db::session_store::SeaOrmStore::new(state.db.clone()))
-        .with_name("piazza_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(cfg.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(cfg.durata_sessione_minuti)));
+    let sessions =
+        SessionManagerLayer::new(piazza_db::session_store::SeaOrmStore::new(state.db.clone()))
+            .with_name("piazza_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(cfg.secure_cookies())
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                cfg.durata_sessione_minuti,
+            )));
 
     use admin::routes as adm;
     use anagrafica::routes as ana;
@@ -130,9 +133,15 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/healthz", get(home::healthz))
         .route("/static/{*path}", get(assets::serve))
-        .route("/login", get(au::login_form).post(au::login).layer(login_limit))
+        .route(
+            "/login",
+            get(au::login_form).post(au::login).layer(login_limit),
+        )
         .route("/logout", post(au::logout))
-        .route("/account/password", get(au::password_form).post(au::password_change))
+        .route(
+            "/account/password",
+            get(au::password_form).post(au::password_change),
+        )
         // Territorio
         .route("/comuni", get(ter::comuni))
         .route("/comuni/export.csv", get(ter::comuni_csv))
@@ -146,27 +155,53 @@ pub fn router(state: AppState) -> Router {
         .route("/persone", get(ana::persone))
         .route("/persone/export.csv", get(ana::persone_csv))
         .route("/persone/export.xlsx", get(ana::persone_xlsx))
-        .route("/persone/nuova", get(ana::persona_nuova_form).post(ana::persona_crea))
+        .route(
+            "/persone/nuova",
+            get(ana::persona_nuova_form).post(ana::persona_crea),
+        )
         .route("/persone/{id}", get(ana::persona))
-        .route("/persone/{id}/modifica", get(ana::persona_modifica_form).post(ana::persona_aggiorna))
+        .route(
+            "/persone/{id}/modifica",
+            get(ana::persona_modifica_form).post(ana::persona_aggiorna),
+        )
         .route("/persone/{id}/elimina", post(ana::persona_elimina))
         .route("/organizzazioni", get(ana::organizzazioni))
         .route("/organizzazioni/export.csv", get(ana::organizzazioni_csv))
         .route("/organizzazioni/export.xlsx", get(ana::organizzazioni_xlsx))
-        .route("/organizzazioni/nuova", get(ana::organizzazione_nuova_form).post(ana::organizzazione_crea))
+        .route(
+            "/organizzazioni/nuova",
+            get(ana::organizzazione_nuova_form).post(ana::organizzazione_crea),
+        )
         .route("/organizzazioni/{id}", get(ana::organizzazione))
-        .route("/organizzazioni/{id}/modifica", get(ana::organizzazione_modifica_form).post(ana::organizzazione_aggiorna))
-        .route("/organizzazioni/{id}/elimina", post(ana::organizzazione_elimina))
+        .route(
+            "/organizzazioni/{id}/modifica",
+            get(ana::organizzazione_modifica_form).post(ana::organizzazione_aggiorna),
+        )
+        .route(
+            "/organizzazioni/{id}/elimina",
+            post(ana::organizzazione_elimina),
+        )
         .route("/amministratori", get(ana::amministratori))
         .route("/amministratori/export.csv", get(ana::amministratori_csv))
         .route("/amministratori/export.xlsx", get(ana::amministratori_xlsx))
-        .route("/amministratori/importa", get(ana::importa_form).post(ana::importa).layer(DefaultBodyLimit::max(ana::MAX_UPLOAD)))
-        .route("/amministratori/{id}/modifica", get(ana::amministratore_modifica_form).post(ana::amministratore_aggiorna))
+        .route(
+            "/amministratori/importa",
+            get(ana::importa_form)
+                .post(ana::importa)
+                .layer(DefaultBodyLimit::max(ana::MAX_UPLOAD)),
+        )
+        .route(
+            "/amministratori/{id}/modifica",
+            get(ana::amministratore_modifica_form).post(ana::amministratore_aggiorna),
+        )
         // Amministrazione
         .route("/admin/audit", get(adm::audit))
         .route("/admin/utenti", get(adm::utenti))
         .fallback(|| async { error::AppError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), bump_on_write))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            bump_on_write,
+        ))
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(sessions)
         .with_state(state)

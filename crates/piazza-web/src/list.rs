@@ -32,21 +32,39 @@ pub struct PageLink {
 
 impl Pager {
     /// `pagina` and `per_pagina` as given in the query (bad values fall back to defaults).
-    pub fn new(path: &str, filters: &[(&str, String)], pagina: Option<&str>, per_pagina: Option<&str>, totale: usize) -> Self {
+    pub fn new(
+        path: &str,
+        filters: &[(&str, String)],
+        pagina: Option<&str>,
+        per_pagina: Option<&str>,
+        totale: usize,
+    ) -> Self {
         let per_pagina = per_pagina
             .and_then(|p| p.parse::<usize>().ok())
             .filter(|p| *p > 0)
             .map(|p| p.min(PER_PAGINA_MAX))
             .unwrap_or(PER_PAGINA_DEFAULT);
         let pagine = totale.div_ceil(per_pagina).max(1);
-        let pagina = pagina.and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, pagine);
+        let pagina = pagina
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, pagine);
         let mut params: Vec<(&str, String)> = filters.to_vec();
         if per_pagina != PER_PAGINA_DEFAULT {
             params.push(("per_pagina", per_pagina.to_string()));
         }
         let qs = query_string(&params);
-        let base = if qs.is_empty() { format!("{path}?") } else { format!("{path}?{qs}&") };
-        Self { pagina, per_pagina, totale, base }
+        let base = if qs.is_empty() {
+            format!("{path}?")
+        } else {
+            format!("{path}?{qs}&")
+        };
+        Self {
+            pagina,
+            per_pagina,
+            totale,
+            base,
+        }
     }
 
     pub fn pagine(&self) -> usize {
@@ -59,7 +77,11 @@ impl Pager {
 
     /// First and last position shown, 1-based (0 and 0 for an empty list).
     pub fn da(&self) -> usize {
-        if self.totale == 0 { 0 } else { self.offset() + 1 }
+        if self.totale == 0 {
+            0
+        } else {
+            self.offset() + 1
+        }
     }
     pub fn a(&self) -> usize {
         (self.offset() + self.per_pagina).min(self.totale)
@@ -82,7 +104,13 @@ impl Pager {
         let n = self.pagine();
         let start = self.pagina.saturating_sub(3).max(1);
         let end = (start + 6).min(n);
-        (start..=end).map(|p| PageLink { numero: p, href: self.href(p), corrente: p == self.pagina }).collect()
+        (start..=end)
+            .map(|p| PageLink {
+                numero: p,
+                href: self.href(p),
+                corrente: p == self.pagina,
+            })
+            .collect()
     }
 
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
@@ -98,13 +126,22 @@ mod tests {
 
     #[test]
     fn pager_clamps_and_keeps_filters() {
-        let p = Pager::new("/comuni", &[("q", "san g".into()), ("x", String::new())], Some("99"), None, 273);
+        let p = Pager::new(
+            "/comuni",
+            &[("q", "san g".into()), ("x", String::new())],
+            Some("99"),
+            None,
+            273,
+        );
         assert_eq!(p.pagine(), 6);
         assert_eq!(p.pagina, 6);
         assert_eq!(p.da(), 251);
         assert_eq!(p.a(), 273);
         assert_eq!(p.href(2), "/comuni?q=san%20g&pagina=2");
         let p = Pager::new("/comuni", &[], Some("abc"), Some("0"), 0);
-        assert_eq!((p.pagina, p.per_pagina, p.da(), p.a()), (1, PER_PAGINA_DEFAULT, 0, 0));
+        assert_eq!(
+            (p.pagina, p.per_pagina, p.da(), p.a()),
+            (1, PER_PAGINA_DEFAULT, 0, 0)
+        );
     }
 }

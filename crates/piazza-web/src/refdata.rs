@@ -10,7 +10,10 @@ use chrono::Utc;
 use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{comune, comune_zona, confine, organizzazione, provincia, zona_allerta};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use serde_json::json;
 
 use crate::error::{AppError, AppResult};
@@ -91,20 +94,58 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 pub fn shipped() -> RefData {
     let comuni = parse_comuni_csv(COMUNI_CSV).expect("shipped comuni CSV is valid");
     let zone = parse_zone_csv(ZONE_CSV).expect("shipped zone CSV is valid");
-    let mut confini = parse_confini(COMUNI_GEOJSON, "comune", "com_istat_code", "name").expect("shipped boundaries");
-    confini.extend(parse_confini(PROVINCE_GEOJSON, "provincia", "prov_istat_code", "prov_name").expect("shipped provinces"));
-    RefData { comuni, zone, confini }
+    let mut confini = parse_confini(COMUNI_GEOJSON, "comune", "com_istat_code", "name")
+        .expect("shipped boundaries");
+    confini.extend(
+        parse_confini(
+            PROVINCE_GEOJSON,
+            "provincia",
+            "prov_istat_code",
+            "prov_name",
+        )
+        .expect("shipped provinces"),
+    );
+    RefData {
+        comuni,
+        zone,
+        confini,
+    }
 }
 
 /// Parses the comuni CSV (header names as in `data/comuni-toscana.csv`; `,` or `;` separated).
 pub fn parse_comuni_csv(bytes: &[u8]) -> Result<Vec<ComuneRow>, FileErrors> {
     let bytes = strip_bom(bytes);
-    let delim = if bytes.iter().take_while(|b| **b != b'\n').filter(|b| **b == b';').count() > 3 { b';' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delim).flexible(true).from_reader(bytes);
-    let headers = rdr.headers().map_err(|e| FileErrors(vec![format!("intestazione non leggibile: {e}")]))?.clone();
+    let delim = if bytes
+        .iter()
+        .take_while(|b| **b != b'\n')
+        .filter(|b| **b == b';')
+        .count()
+        > 3
+    {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| FileErrors(vec![format!("intestazione non leggibile: {e}")]))?
+        .clone();
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let required = ["codice_istat", "denominazione", "sigla_provincia", "provincia"];
-    let missing: Vec<_> = required.iter().filter(|c| col(c).is_none()).map(|c| format!("manca la colonna «{c}»")).collect();
+    let required = [
+        "codice_istat",
+        "denominazione",
+        "sigla_provincia",
+        "provincia",
+    ];
+    let missing: Vec<_> = required
+        .iter()
+        .filter(|c| col(c).is_none())
+        .map(|c| format!("manca la colonna «{c}»"))
+        .collect();
     if !missing.is_empty() {
         return Err(FileErrors(missing));
     }
@@ -120,15 +161,24 @@ pub fn parse_comuni_csv(bytes: &[u8]) -> Result<Vec<ComuneRow>, FileErrors> {
                 continue;
             }
         };
-        let get = |name: &str| col(name).and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty());
+        let get = |name: &str| {
+            col(name)
+                .and_then(|i| rec.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let mut row_err = |msg: String| errors.push(format!("riga {line}: {msg}"));
         let codice = get("codice_istat").unwrap_or_default().to_owned();
         if codice.len() != 6 || !codice.chars().all(|c| c.is_ascii_digit()) {
-            row_err(format!("codice ISTAT «{codice}» non valido (servono 6 cifre)"));
+            row_err(format!(
+                "codice ISTAT «{codice}» non valido (servono 6 cifre)"
+            ));
             continue;
         }
         if let Some(prev) = seen.insert(codice.clone(), line) {
-            row_err(format!("codice ISTAT {codice} ripetuto (già alla riga {prev})"));
+            row_err(format!(
+                "codice ISTAT {codice} ripetuto (già alla riga {prev})"
+            ));
             continue;
         }
         let Some(nome) = get("denominazione") else {
@@ -141,7 +191,11 @@ pub fn parse_comuni_csv(bytes: &[u8]) -> Result<Vec<ComuneRow>, FileErrors> {
                     None => None,
                     Some(Ok(v)) => Some(v),
                     Some(Err(_)) => {
-                        row_err(format!("{} «{}» non è un numero", $what, get($name).unwrap_or_default()));
+                        row_err(format!(
+                            "{} «{}» non è un numero",
+                            $what,
+                            get($name).unwrap_or_default()
+                        ));
                         continue;
                     }
                 }
@@ -149,14 +203,29 @@ pub fn parse_comuni_csv(bytes: &[u8]) -> Result<Vec<ComuneRow>, FileErrors> {
         }
         let popolazione = num!("popolazione_residente_2023_01_01", i64, "popolazione");
         let popolazione_2019 = num!("popolazione_residente_2019_12_31", i64, "popolazione 2019");
-        let popolazione_2011 = num!("popolazione_legale_censimento_2011", i64, "popolazione 2011");
+        let popolazione_2011 = num!(
+            "popolazione_legale_censimento_2011",
+            i64,
+            "popolazione 2011"
+        );
         let superficie_kmq = num!("superficie_kmq_2020", f64, "superficie");
         let altitudine_m = num!("altitudine_centro_m", i32, "altitudine");
         let zona_altimetrica = num!("zona_altimetrica_istat", i32, "zona altimetrica");
-        let degurba = num!("grado_urbanizzazione_degurba", i32, "grado di urbanizzazione");
-        let flag = |name: &str| matches!(get(name), Some("1") | Some("true") | Some("si") | Some("sì"));
+        let degurba = num!(
+            "grado_urbanizzazione_degurba",
+            i32,
+            "grado di urbanizzazione"
+        );
+        let flag = |name: &str| {
+            matches!(
+                get(name),
+                Some("1") | Some("true") | Some("si") | Some("sì")
+            )
+        };
         out.push(ComuneRow {
-            codice_provincia: get("codice_provincia_storico").map(str::to_owned).unwrap_or_else(|| codice[..3].to_owned()),
+            codice_provincia: get("codice_provincia_storico")
+                .map(str::to_owned)
+                .unwrap_or_else(|| codice[..3].to_owned()),
             codice_istat: codice,
             nome: nome.to_owned(),
             codice_uts: get("codice_uts").map(str::to_owned),
@@ -176,11 +245,20 @@ pub fn parse_comuni_csv(bytes: &[u8]) -> Result<Vec<ComuneRow>, FileErrors> {
             isolano: flag("comune_isolano"),
             degurba,
             zone: get("zone_allerta_cfr")
-                .map(|z| z.split(';').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+                .map(|z| {
+                    z.split(';')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
         });
     }
-    if errors.is_empty() { Ok(out) } else { Err(FileErrors(errors)) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(FileErrors(errors))
+    }
 }
 
 pub fn parse_zone_csv(bytes: &[u8]) -> Result<Vec<ZonaRow>, FileErrors> {
@@ -188,29 +266,66 @@ pub fn parse_zone_csv(bytes: &[u8]) -> Result<Vec<ZonaRow>, FileErrors> {
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| FileErrors(vec![format!("riga {}: {e}", i + 2)]))?;
-        let get = |i: usize| rec.get(i).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let (Some(codice), Some(nome)) = (get(0), get(1)) else {
-            return Err(FileErrors(vec![format!("riga {}: codice o nome della zona mancante", i + 2)]));
+        let get = |i: usize| {
+            rec.get(i)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
         };
-        out.push(ZonaRow { codice, nome, codice_dpc: get(2), etichetta: get(3) });
+        let (Some(codice), Some(nome)) = (get(0), get(1)) else {
+            return Err(FileErrors(vec![format!(
+                "riga {}: codice o nome della zona mancante",
+                i + 2
+            )]));
+        };
+        out.push(ZonaRow {
+            codice,
+            nome,
+            codice_dpc: get(2),
+            etichetta: get(3),
+        });
     }
     Ok(out)
 }
 
 /// Reads a GeoJSON FeatureCollection; each feature's `key` property is the ISTAT code.
-pub fn parse_confini(bytes: &[u8], livello: &'static str, key: &str, name: &str) -> Result<Vec<ConfineRow>, FileErrors> {
-    let text = std::str::from_utf8(strip_bom(bytes)).map_err(|_| FileErrors(vec!["il file GeoJSON non è UTF-8".into()]))?;
-    let gj: geojson::GeoJson = text.parse().map_err(|e| FileErrors(vec![format!("GeoJSON non valido: {e}")]))?;
+pub fn parse_confini(
+    bytes: &[u8],
+    livello: &'static str,
+    key: &str,
+    name: &str,
+) -> Result<Vec<ConfineRow>, FileErrors> {
+    let text = std::str::from_utf8(strip_bom(bytes))
+        .map_err(|_| FileErrors(vec!["il file GeoJSON non è UTF-8".into()]))?;
+    let gj: geojson::GeoJson = text
+        .parse()
+        .map_err(|e| FileErrors(vec![format!("GeoJSON non valido: {e}")]))?;
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
-        return Err(FileErrors(vec!["il GeoJSON deve essere una FeatureCollection".into()]));
+        return Err(FileErrors(vec![
+            "il GeoJSON deve essere una FeatureCollection".into(),
+        ]));
     };
     let mut out = Vec::new();
     for (i, f) in fc.features.into_iter().enumerate() {
-        let prop = |k: &str| f.property(k).and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())));
-        let (Some(codice), Some(geom)) = (prop(key), f.geometry.as_ref()) else {
-            return Err(FileErrors(vec![format!("elemento {}: manca la proprietà «{key}» o la geometria", i + 1)]));
+        let prop = |k: &str| {
+            f.property(k).and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
         };
-        out.push(ConfineRow { livello, codice, nome: prop(name).unwrap_or_default(), geometria: geom.to_string() });
+        let (Some(codice), Some(geom)) = (prop(key), f.geometry.as_ref()) else {
+            return Err(FileErrors(vec![format!(
+                "elemento {}: manca la proprietà «{key}» o la geometria",
+                i + 1
+            )]));
+        };
+        out.push(ConfineRow {
+            livello,
+            codice,
+            nome: prop(name).unwrap_or_default(),
+            geometria: geom.to_string(),
+        });
     }
     Ok(out)
 }
@@ -231,16 +346,24 @@ pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
 
 /// Upserts the territory in one transaction: provinces, comuni (by ISTAT code), alert zones and
 /// memberships (replaced), boundaries (by level and code), and one organisation per comune.
-pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, data: &RefData) -> AppResult<LoadSummary> {
+pub async fn load(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    codice_regione: &str,
+    data: &RefData,
+) -> AppResult<LoadSummary> {
     if data.comuni.is_empty() {
         return Err(AppError::BadRequest("Il file non contiene comuni.".into()));
     }
-    let known_zones: BTreeMap<&str, &ZonaRow> = data.zone.iter().map(|z| (z.codice.as_str(), z)).collect();
+    let known_zones: BTreeMap<&str, &ZonaRow> =
+        data.zone.iter().map(|z| (z.codice.as_str(), z)).collect();
     let txn = db.begin().await?;
 
     let mut province: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for c in &data.comuni {
-        province.entry(c.codice_provincia.as_str()).or_insert((c.sigla_provincia.as_str(), c.provincia.as_str()));
+        province
+            .entry(c.codice_provincia.as_str())
+            .or_insert((c.sigla_provincia.as_str(), c.provincia.as_str()));
     }
     for (codice, (sigla, nome)) in &province {
         provincia::Entity::insert(provincia::ActiveModel {
@@ -252,7 +375,11 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, 
         })
         .on_conflict(
             OnConflict::column(provincia::Column::Codice)
-                .update_columns([provincia::Column::Sigla, provincia::Column::Nome, provincia::Column::CodiceRegione])
+                .update_columns([
+                    provincia::Column::Sigla,
+                    provincia::Column::Nome,
+                    provincia::Column::CodiceRegione,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(&txn)
@@ -289,10 +416,26 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, 
             .on_conflict(
                 OnConflict::column(C::CodiceIstat)
                     .update_columns([
-                        C::Nome, C::NomeNorm, C::CodiceRegione, C::CodiceProvincia, C::CodiceUts, C::SiglaProvincia,
-                        C::Provincia, C::TipoEnteSovracomunale, C::Capoluogo, C::CodiceCatastale, C::Nuts3,
-                        C::Popolazione, C::Popolazione2019, C::Popolazione2011, C::SuperficieKmq, C::AltitudineM,
-                        C::ZonaAltimetrica, C::Litoraneo, C::Isolano, C::Degurba,
+                        C::Nome,
+                        C::NomeNorm,
+                        C::CodiceRegione,
+                        C::CodiceProvincia,
+                        C::CodiceUts,
+                        C::SiglaProvincia,
+                        C::Provincia,
+                        C::TipoEnteSovracomunale,
+                        C::Capoluogo,
+                        C::CodiceCatastale,
+                        C::Nuts3,
+                        C::Popolazione,
+                        C::Popolazione2019,
+                        C::Popolazione2011,
+                        C::SuperficieKmq,
+                        C::AltitudineM,
+                        C::ZonaAltimetrica,
+                        C::Litoraneo,
+                        C::Isolano,
+                        C::Degurba,
                     ])
                     .to_owned(),
             )
@@ -307,8 +450,11 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, 
         .collect();
 
     // Zones: those in the zone file plus any code named by a comune (named after its code).
-    let mut zone_codes: BTreeMap<String, ZonaRow> =
-        data.zone.iter().map(|z| (z.codice.clone(), z.clone())).collect();
+    let mut zone_codes: BTreeMap<String, ZonaRow> = data
+        .zone
+        .iter()
+        .map(|z| (z.codice.clone(), z.clone()))
+        .collect();
     for c in &data.comuni {
         for z in &c.zone {
             if !known_zones.contains_key(z.as_str()) {
@@ -331,27 +477,48 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, 
         })
         .on_conflict(
             OnConflict::column(zona_allerta::Column::Codice)
-                .update_columns([zona_allerta::Column::Nome, zona_allerta::Column::CodiceDpc, zona_allerta::Column::Etichetta])
+                .update_columns([
+                    zona_allerta::Column::Nome,
+                    zona_allerta::Column::CodiceDpc,
+                    zona_allerta::Column::Etichetta,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(&txn)
         .await?;
     }
-    let zone_ids: HashMap<String, i64> =
-        zona_allerta::Entity::find().all(&txn).await?.into_iter().map(|z| (z.codice, z.id)).collect();
-    let comune_ids: Vec<i64> = data.comuni.iter().filter_map(|c| ids.get(&c.codice_istat).copied()).collect();
+    let zone_ids: HashMap<String, i64> = zona_allerta::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|z| (z.codice, z.id))
+        .collect();
+    let comune_ids: Vec<i64> = data
+        .comuni
+        .iter()
+        .filter_map(|c| ids.get(&c.codice_istat).copied())
+        .collect();
     for chunk in comune_ids.chunks(500) {
-        comune_zona::Entity::delete_many().filter(comune_zona::Column::ComuneId.is_in(chunk.to_vec())).exec(&txn).await?;
+        comune_zona::Entity::delete_many()
+            .filter(comune_zona::Column::ComuneId.is_in(chunk.to_vec()))
+            .exec(&txn)
+            .await?;
     }
     let memberships: Vec<_> = data
         .comuni
         .iter()
         .flat_map(|c| c.zone.iter().map(move |z| (c, z)))
         .filter_map(|(c, z)| Some((ids.get(&c.codice_istat)?, zone_ids.get(z)?)))
-        .map(|(c, z)| comune_zona::ActiveModel { comune_id: Set(*c), zona_id: Set(*z), ..Default::default() })
+        .map(|(c, z)| comune_zona::ActiveModel {
+            comune_id: Set(*c),
+            zona_id: Set(*z),
+            ..Default::default()
+        })
         .collect();
     for chunk in memberships.chunks(500) {
-        comune_zona::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        comune_zona::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
 
     for chunk in data.confini.chunks(100) {
@@ -401,7 +568,9 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, codice_regione: &str, 
         })
         .collect();
     for chunk in new_orgs.chunks(500) {
-        organizzazione::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        organizzazione::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
 
     let summary = LoadSummary {

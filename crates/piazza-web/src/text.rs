@@ -22,7 +22,10 @@ pub fn normalize(s: &str) -> String {
 /// A key for matching names written differently (DAIT writes `FORLI'` for Forlì):
 /// normalised and with every separator removed.
 pub fn match_key(s: &str) -> String {
-    normalize(s).chars().filter(|c| c.is_alphanumeric()).collect()
+    normalize(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 fn fold(ch: char) -> char {

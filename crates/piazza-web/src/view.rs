@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use piazza_db::audit::Actor;
 use tower_sessions::Session;
@@ -40,20 +40,36 @@ where
         let session = Session::from_request_parts(parts, s)
             .await
             .map_err(|(_, m)| AppError::Internal(format!("sessione non disponibile: {m}")))?;
-        let uid: Option<i64> = session.get(SESSION_USER_KEY).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let uid: Option<i64> = session
+            .get(SESSION_USER_KEY)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let user = match uid {
             Some(id) => store::load_principal(&state.db, id).await?,
             None => None,
         };
         let htmx = parts.headers.contains_key("hx-request");
-        let uri = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-        Ok(Ctx { user, session, uri, path: parts.uri.path().to_owned(), htmx, state })
+        let uri = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok(Ctx {
+            user,
+            session,
+            uri,
+            path: parts.uri.path().to_owned(),
+            htmx,
+            state,
+        })
     }
 }
 
 impl Ctx {
     fn unauthenticated(&self) -> AppError {
-        AppError::Unauthenticated { next: self.uri.clone() }
+        AppError::Unauthenticated {
+            next: self.uri.clone(),
+        }
     }
 
     pub fn require_login(&self) -> AppResult<&Principal> {
@@ -66,32 +82,51 @@ impl Ctx {
             return Ok(());
         }
         let u = self.require_login()?;
-        if u.can_read(modulo) { Ok(()) } else { Err(AppError::Forbidden) }
+        if u.can_read(modulo) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Editing a record of `modulo` that belongs to `comune` (if any).
     pub fn require_edit(&self, modulo: &str, comune: Option<i64>) -> AppResult<&Principal> {
         let u = self.require_login()?;
-        if u.can_edit(modulo, comune) { Ok(u) } else { Err(AppError::Forbidden) }
+        if u.can_edit(modulo, comune) {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Opening a form of `modulo` whose comune is not known yet.
     pub fn require_edit_some(&self, modulo: &str) -> AppResult<&Principal> {
         let u = self.require_login()?;
-        if u.can_edit_some(modulo) { Ok(u) } else { Err(AppError::Forbidden) }
+        if u.can_edit_some(modulo) {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_admin(&self) -> AppResult<&Principal> {
         let u = self.require_login()?;
-        if u.is_admin() { Ok(u) } else { Err(AppError::Forbidden) }
+        if u.is_admin() {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn can_read(&self, modulo: &str) -> bool {
-        moduli::modulo(modulo).is_some_and(|m| m.lettura_pubblica) || self.user.as_ref().is_some_and(|u| u.can_read(modulo))
+        moduli::modulo(modulo).is_some_and(|m| m.lettura_pubblica)
+            || self.user.as_ref().is_some_and(|u| u.can_read(modulo))
     }
 
     pub fn can_edit(&self, modulo: &str, comune: Option<i64>) -> bool {
-        self.user.as_ref().is_some_and(|u| u.can_edit(modulo, comune))
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.can_edit(modulo, comune))
     }
 
     pub fn can_edit_some(&self, modulo: &str) -> bool {
@@ -101,7 +136,10 @@ impl Ctx {
     /// Who to write in the audit log.
     pub fn actor(&self) -> Actor {
         match &self.user {
-            Some(u) => Actor { utente_id: Some(u.id), descrizione: u.email.clone() },
+            Some(u) => Actor {
+                utente_id: Some(u.id),
+                descrizione: u.email.clone(),
+            },
             None => Actor::system("anonimo"),
         }
     }
@@ -115,14 +153,24 @@ impl Ctx {
         let nav = MODULI
             .iter()
             .filter(|m| self.can_read(m.chiave))
-            .map(|m| NavItem { nome: m.nome, path: m.path, attivo: Some(m.chiave) == current_module })
+            .map(|m| NavItem {
+                nome: m.nome,
+                path: m.path,
+                attivo: Some(m.chiave) == current_module,
+            })
             .collect();
         Chrome {
             app_name: self.state.config.nome_associazione.clone(),
             title: title.into(),
             user_nome: self.user.as_ref().map(|u| u.nome.clone()),
             nav,
-            crumbs: crumbs.iter().map(|(n, p)| Crumb { nome: (*n).to_owned(), path: (*p).to_owned() }).collect(),
+            crumbs: crumbs
+                .iter()
+                .map(|(n, p)| Crumb {
+                    nome: (*n).to_owned(),
+                    path: (*p).to_owned(),
+                })
+                .collect(),
         }
     }
 }
@@ -181,14 +229,22 @@ impl FormErrors {
 
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(t: &T) -> AppResult<Response> {
-    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let html = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
     Ok(Html(html).into_response())
 }
 
 /// Renders a form page again after validation errors, with status 422.
 pub fn render_invalid<T: Template>(t: &T) -> AppResult<Response> {
-    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
+    let html = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
         .into_response())
 }
 

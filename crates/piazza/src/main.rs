@@ -17,10 +17,19 @@ use serde::Deserialize;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "piazza", version, about = "Piazza: il sistema informativo di un'associazione di comuni")]
+#[command(
+    name = "piazza",
+    version,
+    about = "Piazza: il sistema informativo di un'associazione di comuni"
+)]
 struct Cli {
     /// Data directory (SQLite database, backups). Ignored for the database when DATABASE_URL is set.
-    #[arg(long, env = "PIAZZA_DATA_DIR", default_value = "./piazza-data", global = true)]
+    #[arg(
+        long,
+        env = "PIAZZA_DATA_DIR",
+        default_value = "./piazza-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Configuration file (TOML); `PIAZZA_*` environment variables override it.
     #[arg(long, default_value = "piazza.toml", global = true)]
@@ -107,17 +116,19 @@ struct Settings {
     app: AppConfig,
 }
 
-fn load_settings(path: &PathBuf) -> Result<Settings, String> {
+fn load_settings(path: &std::path::Path) -> Result<Settings, String> {
     let cfg = config::Config::builder()
-        .add_source(config::File::from(path.clone()).required(false))
+        .add_source(config::File::from(path.to_path_buf()).required(false))
         .add_source(config::Environment::with_prefix("PIAZZA").try_parsing(true))
         .build()
         .map_err(|e| format!("configurazione non valida: {e}"))?;
-    let mut s: Settings = cfg.try_deserialize().map_err(|e| format!("configurazione non valida: {e}"))?;
-    if let Ok(url) = std::env::var("DATABASE_URL") {
-        if !url.is_empty() {
-            s.database_url = Some(url);
-        }
+    let mut s: Settings = cfg
+        .try_deserialize()
+        .map_err(|e| format!("configurazione non valida: {e}"))?;
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && !url.is_empty()
+    {
+        s.database_url = Some(url);
     }
     Ok(s)
 }
@@ -126,21 +137,39 @@ fn database_url(cli: &Cli, s: &Settings) -> Result<String, String> {
     if let Some(u) = &s.database_url {
         return Ok(u.clone());
     }
-    std::fs::create_dir_all(&cli.data_dir)
-        .map_err(|e| format!("impossibile creare la cartella dati {}: {e}", cli.data_dir.display()))?;
-    Ok(format!("sqlite://{}?mode=rwc", cli.data_dir.join("piazza.db").display()))
+    std::fs::create_dir_all(&cli.data_dir).map_err(|e| {
+        format!(
+            "impossibile creare la cartella dati {}: {e}",
+            cli.data_dir.display()
+        )
+    })?;
+    Ok(format!(
+        "sqlite://{}?mode=rwc",
+        cli.data_dir.join("piazza.db").display()
+    ))
 }
 
 /// Connects, migrates and makes sure the territory is loaded.
 async fn prepare(cli: &Cli, s: &Settings) -> Result<DatabaseConnection, String> {
     let url = database_url(cli, s)?;
-    let db = piazza_db::connect(&url).await.map_err(|e| format!("connessione al database non riuscita: {e}"))?;
-    piazza_db::migrate(&db).await.map_err(|e| format!("migrazione non riuscita: {e}"))?;
+    let db = piazza_db::connect(&url)
+        .await
+        .map_err(|e| format!("connessione al database non riuscita: {e}"))?;
+    piazza_db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrazione non riuscita: {e}"))?;
     if refdata::is_empty(&db).await.map_err(|e| e.to_string())? {
-        let data = tokio::task::spawn_blocking(refdata::shipped).await.map_err(|e| e.to_string())?;
-        let sum = refdata::load(&db, &Actor::system("piazza migrate"), &s.app.codice_regione, &data)
+        let data = tokio::task::spawn_blocking(refdata::shipped)
             .await
-            .map_err(|e| format!("caricamento del territorio non riuscito: {e}"))?;
+            .map_err(|e| e.to_string())?;
+        let sum = refdata::load(
+            &db,
+            &Actor::system("piazza migrate"),
+            &s.app.codice_regione,
+            &data,
+        )
+        .await
+        .map_err(|e| format!("caricamento del territorio non riuscito: {e}"))?;
         eprintln!(
             "Territorio caricato: {} comuni, {} province, {} zone di allerta, {} confini.",
             sum.comuni, sum.province, sum.zone, sum.confini
@@ -149,10 +178,20 @@ async fn prepare(cli: &Cli, s: &Settings) -> Result<DatabaseConnection, String> 
     Ok(db)
 }
 
-async fn serve(db: DatabaseConnection, app: AppConfig, bind: SocketAddr, started: Instant, banner: Vec<String>) -> Result<(), String> {
-    let state = AppState::new(db.clone(), app).await.map_err(|e| e.to_string())?;
+async fn serve(
+    db: DatabaseConnection,
+    app: AppConfig,
+    bind: SocketAddr,
+    started: Instant,
+    banner: Vec<String>,
+) -> Result<(), String> {
+    let state = AppState::new(db.clone(), app)
+        .await
+        .map_err(|e| e.to_string())?;
     let router = piazza_web::router(state);
-    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| format!("impossibile ascoltare su {bind}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("impossibile ascoltare su {bind}: {e}"))?;
     let store = piazza_db::session_store::SeaOrmStore::new(db);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -163,14 +202,20 @@ async fn serve(db: DatabaseConnection, app: AppConfig, bind: SocketAddr, started
             }
         }
     });
-    println!("Piazza è pronta su http://{bind}/ (avviata in {} ms)", started.elapsed().as_millis());
+    println!(
+        "Piazza è pronta su http://{bind}/ (avviata in {} ms)",
+        started.elapsed().as_millis()
+    );
     for line in banner {
         println!("{line}");
     }
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn shutdown() {
@@ -179,7 +224,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -191,7 +237,9 @@ async fn shutdown() {
 fn read_password(from_stdin: bool) -> Result<String, String> {
     if from_stdin {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| e.to_string())?;
         return Ok(s.trim_end_matches(['\n', '\r']).to_owned());
     }
     let p1 = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
@@ -214,7 +262,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = prepare(&cli, &settings).await?;
             let mut banner = Vec::new();
             if demo::is_empty(&db).await.map_err(|e| e.to_string())? {
-                let snapshot = piazza_web::territorio::store::load_snapshot(&db).await.map_err(|e| e.to_string())?;
+                let snapshot = piazza_web::territorio::store::load_snapshot(&db)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 let ctx = demo::DemoCtx {
                     db: &db,
                     config: &settings.app,
@@ -229,9 +279,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                     banner.push(format!("Dati dimostrativi: {line}"));
                 }
             } else {
-                banner.push("Il database contiene già dati: i dati dimostrativi non sono stati ricaricati.".into());
+                banner.push(
+                    "Il database contiene già dati: i dati dimostrativi non sono stati ricaricati."
+                        .into(),
+                );
             }
-            banner.push(format!("Accessi dimostrativi (password «{}»):", demo::DEMO_PASSWORD));
+            banner.push(format!(
+                "Accessi dimostrativi (password «{}»):",
+                demo::DEMO_PASSWORD
+            ));
             for (email, _, ruolo) in demo::DEMO_USERS {
                 banner.push(format!("  {email:<32} {ruolo}"));
             }
@@ -242,43 +298,84 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Database aggiornato.");
             Ok(())
         }
-        Command::Import(Import::Comuni { file, confini, zone }) => {
+        Command::Import(Import::Comuni {
+            file,
+            confini,
+            zone,
+        }) => {
             let db = prepare(&cli, &settings).await?;
-            let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()));
-            let fail = |what: &str, e: refdata::FileErrors| format!("{what} non valido, nulla è stato importato:\n{e}");
+            let read = |p: &PathBuf| {
+                std::fs::read(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()))
+            };
+            let fail = |what: &str, e: refdata::FileErrors| {
+                format!("{what} non valido, nulla è stato importato:\n{e}")
+            };
             let mut data = refdata::RefData {
-                comuni: refdata::parse_comuni_csv(&read(file)?).map_err(|e| fail("file dei comuni", e))?,
+                comuni: refdata::parse_comuni_csv(&read(file)?)
+                    .map_err(|e| fail("file dei comuni", e))?,
                 ..Default::default()
             };
             if let Some(z) = zone {
-                data.zone = refdata::parse_zone_csv(&read(z)?).map_err(|e| fail("file delle zone", e))?;
+                data.zone =
+                    refdata::parse_zone_csv(&read(z)?).map_err(|e| fail("file delle zone", e))?;
             }
             if let Some(c) = confini {
-                data.confini = refdata::parse_confini(&read(c)?, "comune", "com_istat_code", "name").map_err(|e| fail("file dei confini", e))?;
+                data.confini =
+                    refdata::parse_confini(&read(c)?, "comune", "com_istat_code", "name")
+                        .map_err(|e| fail("file dei confini", e))?;
             }
-            let s = refdata::load(&db, &Actor::system("piazza import comuni"), &settings.app.codice_regione, &data)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("Importati {} comuni, {} province, {} zone, {} confini.", s.comuni, s.province, s.zone, s.confini);
+            let s = refdata::load(
+                &db,
+                &Actor::system("piazza import comuni"),
+                &settings.app.codice_regione,
+                &data,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!(
+                "Importati {} comuni, {} province, {} zone, {} confini.",
+                s.comuni, s.province, s.zone, s.confini
+            );
             Ok(())
         }
         Command::Import(Import::Amministratori { file }) => {
             let db = prepare(&cli, &settings).await?;
-            let bytes = std::fs::read(file).map_err(|e| format!("impossibile leggere {}: {e}", file.display()))?;
-            let t = piazza_web::territorio::store::load_snapshot(&db).await.map_err(|e| e.to_string())?;
-            let parsed = piazza_web::anagrafica::dait::parse(&bytes, &t)
-                .map_err(|e| format!("Il file non è stato importato, nulla è stato salvato. Righe da correggere:\n{e}"))?;
-            let s = piazza_web::anagrafica::store::importa_dait(&db, &Actor::system("piazza import amministratori"), &parsed, &settings.app)
+            let bytes = std::fs::read(file)
+                .map_err(|e| format!("impossibile leggere {}: {e}", file.display()))?;
+            let t = piazza_web::territorio::store::load_snapshot(&db)
                 .await
                 .map_err(|e| e.to_string())?;
+            let parsed = piazza_web::anagrafica::dait::parse(&bytes, &t)
+                .map_err(|e| format!("Il file non è stato importato, nulla è stato salvato. Righe da correggere:\n{e}"))?;
+            let s = piazza_web::anagrafica::store::importa_dait(
+                &db,
+                &Actor::system("piazza import amministratori"),
+                &parsed,
+                &settings.app,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             println!(
                 "Righe: {} (altre regioni ignorate: {}). Persone nuove: {}, aggiornate: {}. Cariche nuove: {}, aggiornate: {}, invariate: {}, rimosse: {}.",
-                s.righe, s.fuori_regione, s.persone_nuove, s.persone_aggiornate, s.amministratori_nuovi, s.amministratori_aggiornati,
-                s.amministratori_invariati, s.amministratori_rimossi
+                s.righe,
+                s.fuori_regione,
+                s.persone_nuove,
+                s.persone_aggiornate,
+                s.amministratori_nuovi,
+                s.amministratori_aggiornati,
+                s.amministratori_invariati,
+                s.amministratori_rimossi
             );
             Ok(())
         }
-        Command::User(User::Add { email, nome, roles, modulo, comuni, password_stdin }) => {
+        Command::User(User::Add {
+            email,
+            nome,
+            roles,
+            modulo,
+            comuni,
+            password_stdin,
+        }) => {
             let db = prepare(&cli, &settings).await?;
             let mut grants = Vec::new();
             for r in roles {
@@ -288,34 +385,62 @@ async fn run(cli: Cli) -> Result<(), String> {
                 };
                 if ruolo == "referente" {
                     if comuni.is_empty() {
-                        return Err("il ruolo referente richiede almeno un --comune CODICE_ISTAT".into());
+                        return Err(
+                            "il ruolo referente richiede almeno un --comune CODICE_ISTAT".into(),
+                        );
                     }
                     for c in comuni {
-                        grants.push(piazza_web::auth::store::NewGrant { ruolo: ruolo.clone(), modulo: None, comune_istat: Some(c.clone()) });
+                        grants.push(piazza_web::auth::store::NewGrant {
+                            ruolo: ruolo.clone(),
+                            modulo: None,
+                            comune_istat: Some(c.clone()),
+                        });
                     }
                 } else {
-                    grants.push(piazza_web::auth::store::NewGrant { ruolo, modulo: m, comune_istat: None });
+                    grants.push(piazza_web::auth::store::NewGrant {
+                        ruolo,
+                        modulo: m,
+                        comune_istat: None,
+                    });
                 }
             }
             let password = read_password(*password_stdin)?;
             piazza_web::auth::store::validate_new_password(&password)?;
-            let hash = piazza_web::auth::store::hash_password(password).await.map_err(|e| e.to_string())?;
-            let nome = nome.clone().unwrap_or_else(|| email.clone());
-            piazza_web::auth::store::upsert_user(&db, &Actor::system("piazza user add"), email, &nome, hash, &grants)
+            let hash = piazza_web::auth::store::hash_password(password)
                 .await
                 .map_err(|e| e.to_string())?;
+            let nome = nome.clone().unwrap_or_else(|| email.clone());
+            piazza_web::auth::store::upsert_user(
+                &db,
+                &Actor::system("piazza user add"),
+                email,
+                &nome,
+                hash,
+                &grants,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             println!("Utente {email} salvato.");
             Ok(())
         }
         Command::Backup { file } => {
             let db = prepare(&cli, &settings).await?;
-            if settings.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
+            if settings
+                .database_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("postgres"))
+            {
                 return Err("con PostgreSQL usare pg_dump, ad esempio: pg_dump --format=custom --file=piazza.dump \"$DATABASE_URL\"".into());
             }
             if file.exists() {
-                return Err(format!("{} esiste già: scegliere un altro nome", file.display()));
+                return Err(format!(
+                    "{} esiste già: scegliere un altro nome",
+                    file.display()
+                ));
             }
-            piazza_db::backup_sqlite(&db, &file.display().to_string()).await.map_err(|e| e.to_string())?;
+            piazza_db::backup_sqlite(&db, &file.display().to_string())
+                .await
+                .map_err(|e| e.to_string())?;
             println!("Copia del database scritta in {}.", file.display());
             Ok(())
         }
@@ -325,7 +450,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PIAZZA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PIAZZA_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

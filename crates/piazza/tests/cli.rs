@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
@@ -18,8 +20,18 @@ fn tmpdir(tag: &str) -> PathBuf {
 
 fn piazza(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_piazza"));
-    cmd.arg("--data-dir").arg(dir).args(args).env_remove("DATABASE_URL").env("PIAZZA_LOG", "warn");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("PIAZZA_LOG", "warn");
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run piazza");
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
@@ -28,7 +40,11 @@ fn piazza(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn out(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -39,11 +55,19 @@ fn migrate_loads_the_territory_and_import_amministratori_is_idempotent() {
     assert!(out(&o).contains("Territorio caricato: 273 comuni, 10 province, 26 zone di allerta"));
 
     let sample = data("amministratori-comunali-dait-sample-provincia-firenze.csv");
-    let o = piazza(&dir, &["import", "amministratori", sample.to_str().unwrap()], None);
+    let o = piazza(
+        &dir,
+        &["import", "amministratori", sample.to_str().unwrap()],
+        None,
+    );
     assert!(o.status.success(), "{}", out(&o));
     assert!(out(&o).contains("Righe: 40"), "{}", out(&o));
     assert!(out(&o).contains("Cariche nuove: 40, aggiornate: 0, invariate: 0, rimosse: 0"));
-    let o = piazza(&dir, &["import", "amministratori", sample.to_str().unwrap()], None);
+    let o = piazza(
+        &dir,
+        &["import", "amministratori", sample.to_str().unwrap()],
+        None,
+    );
     assert!(out(&o).contains("Persone nuove: 0, aggiornate: 0. Cariche nuove: 0, aggiornate: 0, invariate: 40, rimosse: 0."), "{}", out(&o));
 
     // One broken date: rejected with its line, exit status non-zero.
@@ -51,23 +75,83 @@ fn migrate_loads_the_territory_and_import_amministratori_is_idempotent() {
     let broken = text.replacen("\"31/05/1989\"", "\"31/13/1989\"", 1);
     let bad = dir.join("rotto.csv");
     std::fs::write(&bad, broken).unwrap();
-    let o = piazza(&dir, &["import", "amministratori", bad.to_str().unwrap()], None);
+    let o = piazza(
+        &dir,
+        &["import", "amministratori", bad.to_str().unwrap()],
+        None,
+    );
     assert!(!o.status.success());
-    assert!(out(&o).contains("riga 4: data di nascita «31/13/1989» non valida"), "{}", out(&o));
+    assert!(
+        out(&o).contains("riga 4: data di nascita «31/13/1989» non valida"),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]
 fn user_add_reads_the_password_from_stdin_and_validates_roles() {
     let dir = tmpdir("user");
-    let o = piazza(&dir, &["user", "add", "--email", "ref@comune.it", "--role", "referente", "--comune", "048017", "--password-stdin"], Some("una-password-lunga\n"));
+    let o = piazza(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ref@comune.it",
+            "--role",
+            "referente",
+            "--comune",
+            "048017",
+            "--password-stdin",
+        ],
+        Some("una-password-lunga\n"),
+    );
     assert!(o.status.success(), "{}", out(&o));
-    let o = piazza(&dir, &["user", "add", "--email", "x@comune.it", "--role", "editor:nessuno", "--password-stdin"], Some("una-password-lunga\n"));
+    let o = piazza(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@comune.it",
+            "--role",
+            "editor:nessuno",
+            "--password-stdin",
+        ],
+        Some("una-password-lunga\n"),
+    );
     assert!(!o.status.success());
     assert!(out(&o).contains("Ruolo non valido"));
-    let o = piazza(&dir, &["user", "add", "--email", "y@comune.it", "--role", "admin", "--password-stdin"], Some("corta\n"));
+    let o = piazza(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "y@comune.it",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("corta\n"),
+    );
     assert!(!o.status.success());
     assert!(out(&o).contains("almeno 10 caratteri"));
-    let o = piazza(&dir, &["user", "add", "--email", "z@comune.it", "--role", "referente", "--comune", "999999", "--password-stdin"], Some("una-password-lunga\n"));
+    let o = piazza(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "z@comune.it",
+            "--role",
+            "referente",
+            "--comune",
+            "999999",
+            "--password-stdin",
+        ],
+        Some("una-password-lunga\n"),
+    );
     assert!(out(&o).contains("Comune con codice ISTAT «999999» non trovato."));
 }
 
@@ -80,7 +164,10 @@ fn backup_writes_a_consistent_copy() {
     assert!(o.status.success(), "{}", out(&o));
     let bytes = std::fs::read(&target).unwrap();
     assert!(bytes.starts_with(b"SQLite format 3\0"));
-    assert!(bytes.len() > 1_000_000, "the copy holds the territory and boundaries");
+    assert!(
+        bytes.len() > 1_000_000,
+        "the copy holds the territory and boundaries"
+    );
     // Never overwrites.
     let o = piazza(&dir, &["backup", target.to_str().unwrap()], None);
     assert!(!o.status.success());

@@ -6,7 +6,12 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(from: &'static str, col: &'static str, to: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    from: &'static str,
+    col: &'static str,
+    to: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from}_{col}"))
         .from(from, col)
@@ -17,7 +22,8 @@ fn fk(from: &'static str, col: &'static str, to: &'static str, on_delete: Foreig
 
 fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{}", cols.join("_"))).table(table);
+    idx.name(format!("ix_{table}_{}", cols.join("_")))
+        .table(table);
     for c in cols {
         idx.col(*c);
     }
@@ -69,7 +75,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("comuni", &["nome_norm"], false)).await?;
+        m.create_index(index("comuni", &["nome_norm"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("zone_allerta")
@@ -87,12 +94,27 @@ impl MigrationTrait for Migration {
                 .col(big_pk_auto("id"))
                 .col(big_integer("comune_id"))
                 .col(big_integer("zona_id"))
-                .foreign_key(&mut fk("comuni_zone_allerta", "comune_id", "comuni", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("comuni_zone_allerta", "zona_id", "zone_allerta", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "comuni_zone_allerta",
+                    "comune_id",
+                    "comuni",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "comuni_zone_allerta",
+                    "zona_id",
+                    "zone_allerta",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("comuni_zone_allerta", &["comune_id", "zona_id"], true)).await?;
+        m.create_index(index(
+            "comuni_zone_allerta",
+            &["comune_id", "zona_id"],
+            true,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("confini")
@@ -104,7 +126,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("confini", &["livello", "codice"], true)).await?;
+        m.create_index(index("confini", &["livello", "codice"], true))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -125,12 +148,19 @@ impl MigrationTrait for Migration {
                 .col(text_null("note"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(&mut fk("organizzazioni", "comune_id", "comuni", ForeignKeyAction::SetNull))
+                .foreign_key(&mut fk(
+                    "organizzazioni",
+                    "comune_id",
+                    "comuni",
+                    ForeignKeyAction::SetNull,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("organizzazioni", &["nome_norm"], false)).await?;
-        m.create_index(index("organizzazioni", &["tipo"], false)).await?;
+        m.create_index(index("organizzazioni", &["nome_norm"], false))
+            .await?;
+        m.create_index(index("organizzazioni", &["tipo"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("persone")
@@ -152,11 +182,17 @@ impl MigrationTrait for Migration {
                 .col(string_null("dait_key").unique_key())
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(&mut fk("persone", "organizzazione_id", "organizzazioni", ForeignKeyAction::SetNull))
+                .foreign_key(&mut fk(
+                    "persone",
+                    "organizzazione_id",
+                    "organizzazioni",
+                    ForeignKeyAction::SetNull,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("persone", &["nome_norm"], false)).await?;
+        m.create_index(index("persone", &["nome_norm"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("amministratori")
@@ -172,13 +208,29 @@ impl MigrationTrait for Migration {
                 .col(string("fonte"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(&mut fk("amministratori", "persona_id", "persone", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("amministratori", "comune_id", "comuni", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "amministratori",
+                    "persona_id",
+                    "persone",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "amministratori",
+                    "comune_id",
+                    "comuni",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("amministratori", &["persona_id", "comune_id", "carica"], true)).await?;
-        m.create_index(index("amministratori", &["comune_id"], false)).await?;
+        m.create_index(index(
+            "amministratori",
+            &["persona_id", "comune_id", "carica"],
+            true,
+        ))
+        .await?;
+        m.create_index(index("amministratori", &["comune_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -201,12 +253,23 @@ impl MigrationTrait for Migration {
                 .col(string("ruolo"))
                 .col(string_null("modulo"))
                 .col(big_integer_null("comune_id"))
-                .foreign_key(&mut fk("utenti_ruoli", "utente_id", "utenti", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("utenti_ruoli", "comune_id", "comuni", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "utenti_ruoli",
+                    "utente_id",
+                    "utenti",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "utenti_ruoli",
+                    "comune_id",
+                    "comuni",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("utenti_ruoli", &["utente_id"], false)).await?;
+        m.create_index(index("utenti_ruoli", &["utente_id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("sessioni")
@@ -216,7 +279,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("sessioni", &["expiry"], false)).await?;
+        m.create_index(index("sessioni", &["expiry"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("audit_log")
@@ -232,7 +296,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("audit_log", &["entita", "entita_id"], false)).await?;
+        m.create_index(index("audit_log", &["entita", "entita_id"], false))
+            .await?;
         m.create_index(index("audit_log", &["at"], false)).await?;
         Ok(())
     }

@@ -74,9 +74,17 @@ pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response>
         }
         match fmt::parse_date(value) {
             Some(d) => {
-                let t = if end { NaiveTime::from_hms_opt(23, 59, 59) } else { NaiveTime::from_hms_opt(0, 0, 0) };
+                let t = if end {
+                    NaiveTime::from_hms_opt(23, 59, 59)
+                } else {
+                    NaiveTime::from_hms_opt(0, 0, 0)
+                };
                 let at = Utc.from_utc_datetime(&d.and_time(t.unwrap_or_default()));
-                query = if end { query.filter(audit_log::Column::At.lte(at)) } else { query.filter(audit_log::Column::At.gte(at)) };
+                query = if end {
+                    query.filter(audit_log::Column::At.lte(at))
+                } else {
+                    query.filter(audit_log::Column::At.gte(at))
+                };
             }
             None => errors.add(field, "Data non valida: usare il formato gg/mm/aaaa."),
         }
@@ -89,7 +97,13 @@ pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response>
         ("dal", q.dal.clone()),
         ("al", q.al.clone()),
     ];
-    let pager = Pager::new("/admin/audit", &params, q.pagina.as_deref(), q.per_pagina.as_deref(), totale);
+    let pager = Pager::new(
+        "/admin/audit",
+        &params,
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        totale,
+    );
     let rows = query
         .order_by_desc(audit_log::Column::At)
         .order_by_desc(audit_log::Column::Id)
@@ -98,7 +112,13 @@ pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response>
         .all(&ctx.state.db)
         .await?;
     render(&AuditPage {
-        chrome: ctx.chrome("Registro delle modifiche", &[("Amministrazione", "/admin/audit"), ("Registro delle modifiche", "/admin/audit")]),
+        chrome: ctx.chrome(
+            "Registro delle modifiche",
+            &[
+                ("Amministrazione", "/admin/audit"),
+                ("Registro delle modifiche", "/admin/audit"),
+            ],
+        ),
         q: &q,
         errors,
         righe: rows
@@ -135,7 +155,10 @@ struct UtentiPage {
 
 pub async fn utenti(ctx: Ctx) -> AppResult<Response> {
     ctx.require_admin()?;
-    let users = utente::Entity::find().order_by_asc(utente::Column::Email).all(&ctx.state.db).await?;
+    let users = utente::Entity::find()
+        .order_by_asc(utente::Column::Email)
+        .all(&ctx.state.db)
+        .await?;
     let grants = utente_ruolo::Entity::find().all(&ctx.state.db).await?;
     let t = ctx.state.territorio.get();
     let righe = users
@@ -145,7 +168,13 @@ pub async fn utenti(ctx: Ctx) -> AppResult<Response> {
                 .iter()
                 .filter(|g| g.utente_id == u.id)
                 .filter_map(|g| Grant::from_parts(&g.ruolo, g.modulo.as_deref(), g.comune_id))
-                .map(|g| g.describe(|c| t.comune_by_id(c).map(|c| c.nome.clone()).unwrap_or_default()))
+                .map(|g| {
+                    g.describe(|c| {
+                        t.comune_by_id(c)
+                            .map(|c| c.nome.clone())
+                            .unwrap_or_default()
+                    })
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             ultimo_accesso: u.last_login_at.map(fmt::datetime).unwrap_or_default(),
@@ -154,5 +183,14 @@ pub async fn utenti(ctx: Ctx) -> AppResult<Response> {
             attivo: u.attivo,
         })
         .collect();
-    render(&UtentiPage { chrome: ctx.chrome("Utenti", &[("Amministrazione", "/admin/audit"), ("Utenti", "/admin/utenti")]), righe })
+    render(&UtentiPage {
+        chrome: ctx.chrome(
+            "Utenti",
+            &[
+                ("Amministrazione", "/admin/audit"),
+                ("Utenti", "/admin/utenti"),
+            ],
+        ),
+        righe,
+    })
 }

@@ -120,21 +120,45 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
         if semicolon {
             split_raw(line)
         } else {
-            let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
-            rdr.records().next().and_then(|r| r.ok()).map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default()
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes());
+            rdr.records()
+                .next()
+                .and_then(|r| r.ok())
+                .map(|r| r.iter().map(str::to_owned).collect())
+                .unwrap_or_default()
         }
     };
-    let headers: Vec<String> = split(&header_line).into_iter().map(|h| h.trim().to_lowercase()).collect();
+    let headers: Vec<String> = split(&header_line)
+        .into_iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let required = ["cognome", "nome", "descrizione_carica", "denominazione_comune", "sigla_provincia"];
-    let missing: Vec<String> = required.iter().filter(|c| col(c).is_none()).map(|c| format!("manca la colonna «{c}»")).collect();
+    let required = [
+        "cognome",
+        "nome",
+        "descrizione_carica",
+        "denominazione_comune",
+        "sigla_provincia",
+    ];
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|c| col(c).is_none())
+        .map(|c| format!("manca la colonna «{c}»"))
+        .collect();
     if !missing.is_empty() {
         return Err(FileErrors(missing));
     }
     let c_istat = col("codice_istat");
-    let our_provinces: std::collections::HashSet<&str> = t.province.iter().map(|p| p.sigla.as_str()).collect();
-    let by_name: std::collections::HashMap<(String, &str), i64> =
-        t.comuni.iter().map(|c| ((match_key(&c.nome), c.sigla_provincia.as_str()), c.id)).collect();
+    let our_provinces: std::collections::HashSet<&str> =
+        t.province.iter().map(|p| p.sigla.as_str()).collect();
+    let by_name: std::collections::HashMap<(String, &str), i64> = t
+        .comuni
+        .iter()
+        .map(|c| ((match_key(&c.nome), c.sigla_provincia.as_str()), c.id))
+        .collect();
 
     let mut parsed = Parsed::default();
     let mut errors = Vec::new();
@@ -146,16 +170,25 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
         }
         let fields = split(&line);
         let get = |name: &str| -> String {
-            col(name).and_then(|i| fields.get(i)).map(|s| s.trim().to_owned()).unwrap_or_default()
+            col(name)
+                .and_then(|i| fields.get(i))
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
         };
         let mut errs: Vec<String> = Vec::new();
         let sigla = get("sigla_provincia");
         let denominazione = get("denominazione_comune");
-        let comune_id = match c_istat.and_then(|i| fields.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let comune_id = match c_istat
+            .and_then(|i| fields.get(i))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+        {
             Some(code) => match t.comune(code) {
                 Some(c) => Some(c.id),
                 None => {
-                    errs.push(format!("codice ISTAT «{code}» non corrisponde a nessun comune caricato"));
+                    errs.push(format!(
+                        "codice ISTAT «{code}» non corrisponde a nessun comune caricato"
+                    ));
                     None
                 }
             },
@@ -166,7 +199,9 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
             None => match by_name.get(&(match_key(&denominazione), sigla.as_str())) {
                 Some(id) => Some(*id),
                 None => {
-                    errs.push(format!("comune «{denominazione}» ({sigla}) non trovato tra i comuni caricati"));
+                    errs.push(format!(
+                        "comune «{denominazione}» ({sigla}) non trovato tra i comuni caricati"
+                    ));
                     None
                 }
             },
@@ -190,7 +225,9 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
             }
             let d = parse_date(&v);
             if d.is_none() {
-                errs.push(format!("{label} «{v}» non valida (formato atteso gg/mm/aaaa)"));
+                errs.push(format!(
+                    "{label} «{v}» non valida (formato atteso gg/mm/aaaa)"
+                ));
             }
             d
         };
@@ -219,7 +256,9 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
     }
     if errors.is_empty() {
         if parsed.righe.is_empty() && parsed.fuori_regione == 0 {
-            return Err(FileErrors(vec!["il file non contiene righe di amministratori".into()]));
+            return Err(FileErrors(vec![
+                "il file non contiene righe di amministratori".into(),
+            ]));
         }
         Ok(parsed)
     } else {

@@ -16,7 +16,11 @@ pub const CATEGORIE: &[(&str, &str)] = &[
 ];
 
 pub fn categoria_nome(k: &str) -> &'static str {
-    CATEGORIE.iter().find(|(c, _)| *c == k).map(|(_, n)| *n).unwrap_or("")
+    CATEGORIE
+        .iter()
+        .find(|(c, _)| *c == k)
+        .map(|(_, n)| *n)
+        .unwrap_or("")
 }
 
 /// Types of organisation.
@@ -33,7 +37,11 @@ pub const TIPI_ORGANIZZAZIONE: &[(&str, &str)] = &[
 ];
 
 pub fn tipo_nome(k: &str) -> &'static str {
-    TIPI_ORGANIZZAZIONE.iter().find(|(c, _)| *c == k).map(|(_, n)| *n).unwrap_or("")
+    TIPI_ORGANIZZAZIONE
+        .iter()
+        .find(|(c, _)| *c == k)
+        .map(|(_, n)| *n)
+        .unwrap_or("")
 }
 
 /// Offices in a comune.
@@ -48,8 +56,14 @@ pub enum Carica {
 }
 
 impl Carica {
-    pub const ALL: [Carica; 6] =
-        [Self::Sindaco, Self::Vicesindaco, Self::Assessore, Self::PresidenteConsiglio, Self::Consigliere, Self::Altro];
+    pub const ALL: [Carica; 6] = [
+        Self::Sindaco,
+        Self::Vicesindaco,
+        Self::Assessore,
+        Self::PresidenteConsiglio,
+        Self::Consigliere,
+        Self::Altro,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -121,7 +135,13 @@ impl StatoMandato {
         match fine {
             None => Self::Sconosciuto,
             Some(f) if f < today => Self::Scaduto,
-            Some(f) if today.checked_add_months(Months::new(mesi_preavviso)).is_some_and(|lim| f <= lim) => Self::InScadenza,
+            Some(f)
+                if today
+                    .checked_add_months(Months::new(mesi_preavviso))
+                    .is_some_and(|lim| f <= lim) =>
+            {
+                Self::InScadenza
+            }
             Some(_) => Self::InCorso,
         }
     }
@@ -242,8 +262,14 @@ pub struct PersonaValida {
 }
 
 pub fn valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !e.contains(char::is_whitespace)
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.contains(char::is_whitespace)
 }
 
 /// Italian tax code of a person: 16 characters, letters and digits in the standard layout.
@@ -286,22 +312,31 @@ impl PersonaForm {
             e.add("cognome", "Il cognome è obbligatorio.");
         }
         let email = non_empty(&self.email).map(|s| s.to_lowercase());
-        if let Some(m) = &email {
-            if !valid_email(m) {
-                e.add("email", "Indirizzo e-mail non valido, ad esempio nome.cognome@comune.it.");
-            }
+        if let Some(m) = &email
+            && !valid_email(m)
+        {
+            e.add(
+                "email",
+                "Indirizzo e-mail non valido, ad esempio nome.cognome@comune.it.",
+            );
         }
         let telefono = non_empty(&self.telefono);
-        if let Some(t) = &telefono {
-            if !t.chars().all(|c| c.is_ascii_digit() || " +()-/.".contains(c)) || t.chars().filter(|c| c.is_ascii_digit()).count() < 6 {
-                e.add("telefono", "Numero di telefono non valido.");
-            }
+        if let Some(t) = &telefono
+            && (!t
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
+                || t.chars().filter(|c| c.is_ascii_digit()).count() < 6)
+        {
+            e.add("telefono", "Numero di telefono non valido.");
         }
         let codice_fiscale = non_empty(&self.codice_fiscale).map(|s| s.to_ascii_uppercase());
-        if let Some(cf) = &codice_fiscale {
-            if !valid_codice_fiscale(cf) {
-                e.add("codice_fiscale", "Codice fiscale non valido: servono 16 caratteri.");
-            }
+        if let Some(cf) = &codice_fiscale
+            && !valid_codice_fiscale(cf)
+        {
+            e.add(
+                "codice_fiscale",
+                "Codice fiscale non valido: servono 16 caratteri.",
+            );
         }
         let data_nascita = match non_empty(&self.data_nascita) {
             None => None,
@@ -312,7 +347,10 @@ impl PersonaForm {
                     None
                 }
                 None => {
-                    e.add("data_nascita", "Data non valida: usare il formato gg/mm/aaaa.");
+                    e.add(
+                        "data_nascita",
+                        "Data non valida: usare il formato gg/mm/aaaa.",
+                    );
                     None
                 }
             },
@@ -391,7 +429,10 @@ pub struct OrganizzazioneValida {
 
 impl OrganizzazioneForm {
     /// `comune_exists` tells whether an ISTAT code is a known comune.
-    pub fn validate(&self, comune_exists: impl Fn(&str) -> bool) -> Result<OrganizzazioneValida, FormErrors> {
+    pub fn validate(
+        &self,
+        comune_exists: impl Fn(&str) -> bool,
+    ) -> Result<OrganizzazioneValida, FormErrors> {
         let mut e = FormErrors::default();
         let nome = self.nome.trim().to_owned();
         if nome.is_empty() {
@@ -403,15 +444,24 @@ impl OrganizzazioneForm {
         let codice_fiscale = non_empty(&self.codice_fiscale).map(|s| s.to_ascii_uppercase());
         if let Some(cf) = &codice_fiscale {
             // Organisations have an 11-digit numeric tax code; some use a person's 16-character one.
-            if !(valid_partita_iva(cf) || (cf.len() == 11 && cf.chars().all(|c| c.is_ascii_digit())) || valid_codice_fiscale(cf)) {
-                e.add("codice_fiscale", "Codice fiscale non valido: 11 cifre (ente) o 16 caratteri.");
+            if !(valid_partita_iva(cf)
+                || (cf.len() == 11 && cf.chars().all(|c| c.is_ascii_digit()))
+                || valid_codice_fiscale(cf))
+            {
+                e.add(
+                    "codice_fiscale",
+                    "Codice fiscale non valido: 11 cifre (ente) o 16 caratteri.",
+                );
             }
         }
         let partita_iva = non_empty(&self.partita_iva);
-        if let Some(p) = &partita_iva {
-            if !valid_partita_iva(p) {
-                e.add("partita_iva", "Partita IVA non valida: 11 cifre con la cifra di controllo corretta.");
-            }
+        if let Some(p) = &partita_iva
+            && !valid_partita_iva(p)
+        {
+            e.add(
+                "partita_iva",
+                "Partita IVA non valida: 11 cifre con la cifra di controllo corretta.",
+            );
         }
         let comune_istat = non_empty(&self.comune);
         if let Some(c) = &comune_istat {
@@ -419,20 +469,27 @@ impl OrganizzazioneForm {
                 e.add("comune", "Comune sconosciuto.");
             }
         } else if self.tipo == "comune" {
-            e.add("comune", "Per un'organizzazione di tipo comune indicare il comune.");
+            e.add(
+                "comune",
+                "Per un'organizzazione di tipo comune indicare il comune.",
+            );
         }
         for (field, value) in [("email", &self.email), ("pec", &self.pec)] {
-            if let Some(m) = non_empty(value) {
-                if !valid_email(&m) {
-                    e.add(field, "Indirizzo e-mail non valido.");
-                }
+            if let Some(m) = non_empty(value)
+                && !valid_email(&m)
+            {
+                e.add(field, "Indirizzo e-mail non valido.");
             }
         }
         let sito_web = non_empty(&self.sito_web);
-        if let Some(s) = &sito_web {
-            if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(char::is_whitespace) {
-                e.add("sito_web", "L'indirizzo del sito deve iniziare con https:// o http://.");
-            }
+        if let Some(s) = &sito_web
+            && (!(s.starts_with("http://") || s.starts_with("https://"))
+                || s.contains(char::is_whitespace))
+        {
+            e.add(
+                "sito_web",
+                "L'indirizzo del sito deve iniziare con https:// o http://.",
+            );
         }
         if !e.is_empty() {
             return Err(e);
@@ -465,10 +522,22 @@ mod tests {
     fn mandate_end_and_state() {
         let fine = fine_mandato(Some(d(2021, 10, 3)), 5);
         assert_eq!(fine, Some(d(2026, 10, 3)));
-        assert_eq!(StatoMandato::of(fine, d(2026, 11, 26), 6), StatoMandato::Scaduto);
-        assert_eq!(StatoMandato::of(fine, d(2026, 5, 1), 6), StatoMandato::InScadenza);
-        assert_eq!(StatoMandato::of(fine, d(2025, 1, 1), 6), StatoMandato::InCorso);
-        assert_eq!(StatoMandato::of(None, d(2025, 1, 1), 6), StatoMandato::Sconosciuto);
+        assert_eq!(
+            StatoMandato::of(fine, d(2026, 11, 26), 6),
+            StatoMandato::Scaduto
+        );
+        assert_eq!(
+            StatoMandato::of(fine, d(2026, 5, 1), 6),
+            StatoMandato::InScadenza
+        );
+        assert_eq!(
+            StatoMandato::of(fine, d(2025, 1, 1), 6),
+            StatoMandato::InCorso
+        );
+        assert_eq!(
+            StatoMandato::of(None, d(2025, 1, 1), 6),
+            StatoMandato::Sconosciuto
+        );
         // 29 February + 5 years lands on 28 February.
         assert_eq!(fine_mandato(Some(d(2024, 2, 29)), 5), Some(d(2029, 2, 28)));
     }
@@ -476,10 +545,22 @@ mod tests {
     #[test]
     fn offices_from_dait() {
         assert_eq!(Carica::from_dait("Sindaco", ""), Carica::Sindaco);
-        assert_eq!(Carica::from_dait("Assessore", "Vicesindaco"), Carica::Vicesindaco);
-        assert_eq!(Carica::from_dait("Consigliere", "Presidente del consiglio"), Carica::PresidenteConsiglio);
-        assert_eq!(Carica::from_dait("Consigliere candidato sindaco", ""), Carica::Consigliere);
-        assert_eq!(Carica::from_dait("Commissario straordinario", ""), Carica::Altro);
+        assert_eq!(
+            Carica::from_dait("Assessore", "Vicesindaco"),
+            Carica::Vicesindaco
+        );
+        assert_eq!(
+            Carica::from_dait("Consigliere", "Presidente del consiglio"),
+            Carica::PresidenteConsiglio
+        );
+        assert_eq!(
+            Carica::from_dait("Consigliere candidato sindaco", ""),
+            Carica::Consigliere
+        );
+        assert_eq!(
+            Carica::from_dait("Commissario straordinario", ""),
+            Carica::Altro
+        );
     }
 
     #[test]

@@ -7,10 +7,12 @@ use serde::Deserialize;
 
 use super::dait;
 use super::model::{
-    AmministratoreView, CATEGORIE, Carica, OrganizzazioneForm, PersonaForm, StatoMandato, TIPI_ORGANIZZAZIONE,
-    categoria_nome, tipo_nome,
+    AmministratoreView, CATEGORIE, Carica, OrganizzazioneForm, PersonaForm, StatoMandato,
+    TIPI_ORGANIZZAZIONE, categoria_nome, tipo_nome,
 };
-use super::store::{self, FiltroAmministratori, FiltroOrganizzazioni, FiltroPersone, ImportSummary, today};
+use super::store::{
+    self, FiltroAmministratori, FiltroOrganizzazioni, FiltroPersone, ImportSummary, today,
+};
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, csv_response, xlsx_response};
 use crate::fmt;
@@ -36,11 +38,17 @@ impl PersoneQuery {
     fn filtro(&self) -> FiltroPersone {
         FiltroPersone {
             q: self.q.clone(),
-            categoria: CATEGORIE.iter().find(|(k, _)| *k == self.categoria).map(|(k, _)| (*k).to_owned()),
+            categoria: CATEGORIE
+                .iter()
+                .find(|(k, _)| *k == self.categoria)
+                .map(|(k, _)| (*k).to_owned()),
         }
     }
     fn params(&self) -> Vec<(&'static str, String)> {
-        vec![("q", self.q.trim().to_owned()), ("categoria", self.categoria.clone())]
+        vec![
+            ("q", self.q.trim().to_owned()),
+            ("categoria", self.categoria.clone()),
+        ]
     }
 }
 
@@ -58,7 +66,13 @@ fn persona_riga(p: &persona::Model) -> PersonaRiga {
         nome: format!("{} {}", p.cognome, p.nome),
         email: p.email.clone().unwrap_or_default(),
         telefono: p.telefono.clone().unwrap_or_default(),
-        categorie: p.categorie.split(',').filter(|c| !c.is_empty()).map(categoria_nome).collect::<Vec<_>>().join(", "),
+        categorie: p
+            .categorie
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(categoria_nome)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -79,7 +93,13 @@ pub async fn persone(ctx: Ctx, Query(q): Query<PersoneQuery>) -> AppResult<Respo
     ctx.require_read(ANAGRAFICA)?;
     let f = q.filtro();
     let totale = store::conta_persone(&ctx.state.db, &f).await?;
-    let pager = Pager::new("/persone", &q.params(), q.pagina.as_deref(), q.per_pagina.as_deref(), totale);
+    let pager = Pager::new(
+        "/persone",
+        &q.params(),
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        totale,
+    );
     let rows = store::persone(&ctx.state.db, &f, pager.offset(), pager.per_pagina).await?;
     render(&PersonePage {
         chrome: ctx.chrome("Persone", &[CRUMB, ("Persone", "/persone")]),
@@ -96,7 +116,17 @@ pub async fn persone(ctx: Ctx, Query(q): Query<PersoneQuery>) -> AppResult<Respo
 async fn persone_table(ctx: &Ctx, q: &PersoneQuery) -> AppResult<Table> {
     ctx.require_read(ANAGRAFICA)?;
     let rows = store::persone(&ctx.state.db, &q.filtro(), 0, 1_000_000).await?;
-    let mut t = Table::new(&["Cognome", "Nome", "E-mail", "Telefono", "Codice fiscale", "Data di nascita", "Luogo di nascita", "Categorie", "Qualifica"]);
+    let mut t = Table::new(&[
+        "Cognome",
+        "Nome",
+        "E-mail",
+        "Telefono",
+        "Codice fiscale",
+        "Data di nascita",
+        "Luogo di nascita",
+        "Categorie",
+        "Qualifica",
+    ]);
     for p in rows {
         let r = persona_riga(&p);
         t.rows.push(vec![
@@ -138,14 +168,23 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     ctx.require_read(ANAGRAFICA)?;
     let p = store::persona(&ctx.state.db, &id).await?;
     let org = match p.organizzazione_id {
-        Some(oid) => store::organizzazione_by_id(&ctx.state.db, oid).await?.map(|o| (o.public_id, o.nome)),
+        Some(oid) => store::organizzazione_by_id(&ctx.state.db, oid)
+            .await?
+            .map(|o| (o.public_id, o.nome)),
         None => None,
     };
     let t = ctx.state.territorio.get();
     let cariche = store::cariche_della_persona(&ctx.state.db, &t, &p, &ctx.state.config).await?;
     let nome = format!("{} {}", p.nome, p.cognome);
     render(&PersonaPage {
-        chrome: ctx.chrome(nome.clone(), &[CRUMB, ("Persone", "/persone"), (&nome, &format!("/persone/{}", p.public_id))]),
+        chrome: ctx.chrome(
+            nome.clone(),
+            &[
+                CRUMB,
+                ("Persone", "/persone"),
+                (&nome, &format!("/persone/{}", p.public_id)),
+            ],
+        ),
         categorie: persona_riga(&p).categorie,
         data_nascita: fmt::opt_date(p.data_nascita),
         organizzazione: org,
@@ -184,13 +223,27 @@ fn persona_to_form(p: &persona::Model, org_public_id: Option<String>) -> Persona
         organizzazione: org_public_id.unwrap_or_default(),
         qualifica: p.qualifica.clone().unwrap_or_default(),
         note: p.note.clone().unwrap_or_default(),
-        categorie: p.categorie.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+        categorie: p
+            .categorie
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
-async fn persona_form_page(ctx: &Ctx, title: &str, azione: String, f: PersonaForm, errors: FormErrors) -> AppResult<PersonaFormPage> {
+async fn persona_form_page(
+    ctx: &Ctx,
+    title: &str,
+    azione: String,
+    f: PersonaForm,
+    errors: FormErrors,
+) -> AppResult<PersonaFormPage> {
     Ok(PersonaFormPage {
-        chrome: ctx.chrome(title.to_owned(), &[CRUMB, ("Persone", "/persone"), (title, &azione)]),
+        chrome: ctx.chrome(
+            title.to_owned(),
+            &[CRUMB, ("Persone", "/persone"), (title, &azione)],
+        ),
         azione,
         f,
         errors,
@@ -206,7 +259,9 @@ pub struct PersonaBody(pub PersonaForm);
 impl<S: Send + Sync> axum::extract::FromRequest<S> for PersonaBody {
     type Rejection = AppError;
     async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::Bytes::from_request(req, s).await.map_err(|_| AppError::BadRequest("Modulo non leggibile.".into()))?;
+        let body = axum::body::Bytes::from_request(req, s)
+            .await
+            .map_err(|_| AppError::BadRequest("Modulo non leggibile.".into()))?;
         let mut f = PersonaForm::default();
         for (k, v) in form_pairs(&body) {
             match k.as_str() {
@@ -230,12 +285,23 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for PersonaBody {
 
 /// Decodes `application/x-www-form-urlencoded` into pairs, repeated keys kept.
 fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 pub async fn persona_nuova_form(ctx: Ctx) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
-    render(&persona_form_page(&ctx, "Nuova persona", "/persone/nuova".into(), PersonaForm::default(), FormErrors::default()).await?)
+    render(
+        &persona_form_page(
+            &ctx,
+            "Nuova persona",
+            "/persone/nuova".into(),
+            PersonaForm::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 pub async fn persona_crea(ctx: Ctx, PersonaBody(f): PersonaBody) -> AppResult<Response> {
@@ -245,7 +311,9 @@ pub async fn persona_crea(ctx: Ctx, PersonaBody(f): PersonaBody) -> AppResult<Re
             let p = store::crea_persona(&ctx.state.db, &ctx.actor(), &v).await?;
             Ok(see_other(&format!("/persone/{}", p.public_id)))
         }
-        Err(errors) => render_invalid(&persona_form_page(&ctx, "Nuova persona", "/persone/nuova".into(), f, errors).await?),
+        Err(errors) => render_invalid(
+            &persona_form_page(&ctx, "Nuova persona", "/persone/nuova".into(), f, errors).await?,
+        ),
     }
 }
 
@@ -253,14 +321,29 @@ pub async fn persona_modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResul
     ctx.require_edit(ANAGRAFICA, None)?;
     let p = store::persona(&ctx.state.db, &id).await?;
     let org = match p.organizzazione_id {
-        Some(oid) => store::organizzazione_by_id(&ctx.state.db, oid).await?.map(|o| o.public_id),
+        Some(oid) => store::organizzazione_by_id(&ctx.state.db, oid)
+            .await?
+            .map(|o| o.public_id),
         None => None,
     };
     let f = persona_to_form(&p, org);
-    render(&persona_form_page(&ctx, "Modifica persona", format!("/persone/{id}/modifica"), f, FormErrors::default()).await?)
+    render(
+        &persona_form_page(
+            &ctx,
+            "Modifica persona",
+            format!("/persone/{id}/modifica"),
+            f,
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
-pub async fn persona_aggiorna(ctx: Ctx, Path(id): Path<String>, PersonaBody(f): PersonaBody) -> AppResult<Response> {
+pub async fn persona_aggiorna(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PersonaBody(f): PersonaBody,
+) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
     let p = store::persona(&ctx.state.db, &id).await?;
     match f.validate(today()) {
@@ -268,7 +351,16 @@ pub async fn persona_aggiorna(ctx: Ctx, Path(id): Path<String>, PersonaBody(f): 
             store::aggiorna_persona(&ctx.state.db, &ctx.actor(), p, &v).await?;
             Ok(see_other(&format!("/persone/{id}")))
         }
-        Err(errors) => render_invalid(&persona_form_page(&ctx, "Modifica persona", format!("/persone/{id}/modifica"), f, errors).await?),
+        Err(errors) => render_invalid(
+            &persona_form_page(
+                &ctx,
+                "Modifica persona",
+                format!("/persone/{id}/modifica"),
+                f,
+                errors,
+            )
+            .await?,
+        ),
     }
 }
 
@@ -295,7 +387,10 @@ impl OrgQuery {
     fn filtro(&self) -> FiltroOrganizzazioni {
         FiltroOrganizzazioni {
             q: self.q.clone(),
-            tipo: TIPI_ORGANIZZAZIONE.iter().find(|(k, _)| *k == self.tipo).map(|(k, _)| (*k).to_owned()),
+            tipo: TIPI_ORGANIZZAZIONE
+                .iter()
+                .find(|(k, _)| *k == self.tipo)
+                .map(|(k, _)| (*k).to_owned()),
         }
     }
     fn params(&self) -> Vec<(&'static str, String)> {
@@ -316,7 +411,11 @@ fn org_riga(o: &organizzazione::Model, t: &crate::territorio::Territorio) -> Org
         public_id: o.public_id.clone(),
         nome: o.nome.clone(),
         tipo: tipo_nome(&o.tipo),
-        comune: o.comune_id.and_then(|c| t.comune_by_id(c)).map(|c| c.nome.clone()).unwrap_or_default(),
+        comune: o
+            .comune_id
+            .and_then(|c| t.comune_by_id(c))
+            .map(|c| c.nome.clone())
+            .unwrap_or_default(),
         email: o.email.clone().or(o.pec.clone()).unwrap_or_default(),
     }
 }
@@ -338,11 +437,20 @@ pub async fn organizzazioni(ctx: Ctx, Query(q): Query<OrgQuery>) -> AppResult<Re
     ctx.require_read(ANAGRAFICA)?;
     let f = q.filtro();
     let totale = store::conta_organizzazioni(&ctx.state.db, &f).await?;
-    let pager = Pager::new("/organizzazioni", &q.params(), q.pagina.as_deref(), q.per_pagina.as_deref(), totale);
+    let pager = Pager::new(
+        "/organizzazioni",
+        &q.params(),
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        totale,
+    );
     let rows = store::organizzazioni(&ctx.state.db, &f, pager.offset(), pager.per_pagina).await?;
     let t = ctx.state.territorio.get();
     render(&OrgPage {
-        chrome: ctx.chrome("Organizzazioni", &[CRUMB, ("Organizzazioni", "/organizzazioni")]),
+        chrome: ctx.chrome(
+            "Organizzazioni",
+            &[CRUMB, ("Organizzazioni", "/organizzazioni")],
+        ),
         q: &q,
         tipi: TIPI_ORGANIZZAZIONE,
         righe: rows.iter().map(|o| org_riga(o, &t)).collect(),
@@ -357,7 +465,18 @@ async fn org_table(ctx: &Ctx, q: &OrgQuery) -> AppResult<Table> {
     ctx.require_read(ANAGRAFICA)?;
     let rows = store::organizzazioni(&ctx.state.db, &q.filtro(), 0, 1_000_000).await?;
     let t = ctx.state.territorio.get();
-    let mut table = Table::new(&["Nome", "Tipo", "Comune", "Codice fiscale", "Partita IVA", "E-mail", "PEC", "Telefono", "Sito web", "Indirizzo"]);
+    let mut table = Table::new(&[
+        "Nome",
+        "Tipo",
+        "Comune",
+        "Codice fiscale",
+        "Partita IVA",
+        "E-mail",
+        "PEC",
+        "Telefono",
+        "Sito web",
+        "Indirizzo",
+    ]);
     for o in rows {
         let r = org_riga(&o, &t);
         table.rows.push(vec![
@@ -377,11 +496,18 @@ async fn org_table(ctx: &Ctx, q: &OrgQuery) -> AppResult<Table> {
 }
 
 pub async fn organizzazioni_csv(ctx: Ctx, Query(q): Query<OrgQuery>) -> AppResult<Response> {
-    Ok(csv_response(&org_table(&ctx, &q).await?, "organizzazioni.csv"))
+    Ok(csv_response(
+        &org_table(&ctx, &q).await?,
+        "organizzazioni.csv",
+    ))
 }
 
 pub async fn organizzazioni_xlsx(ctx: Ctx, Query(q): Query<OrgQuery>) -> AppResult<Response> {
-    xlsx_response(&org_table(&ctx, &q).await?, "Organizzazioni", "organizzazioni.xlsx")
+    xlsx_response(
+        &org_table(&ctx, &q).await?,
+        "Organizzazioni",
+        "organizzazioni.xlsx",
+    )
 }
 
 #[derive(Template)]
@@ -399,12 +525,26 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
     ctx.require_read(ANAGRAFICA)?;
     let o = store::organizzazione(&ctx.state.db, &id).await?;
     let t = ctx.state.territorio.get();
-    let persone = store::persone_della_organizzazione(&ctx.state.db, o.id).await?.iter().map(persona_riga).collect();
+    let persone = store::persone_della_organizzazione(&ctx.state.db, o.id)
+        .await?
+        .iter()
+        .map(persona_riga)
+        .collect();
     let nome = o.nome.clone();
     render(&OrganizzazionePage {
-        chrome: ctx.chrome(nome.clone(), &[CRUMB, ("Organizzazioni", "/organizzazioni"), (&nome, &format!("/organizzazioni/{}", o.public_id))]),
+        chrome: ctx.chrome(
+            nome.clone(),
+            &[
+                CRUMB,
+                ("Organizzazioni", "/organizzazioni"),
+                (&nome, &format!("/organizzazioni/{}", o.public_id)),
+            ],
+        ),
         tipo: tipo_nome(&o.tipo),
-        comune: o.comune_id.and_then(|c| t.comune_by_id(c)).map(|c| (c.codice_istat.clone(), c.nome.clone())),
+        comune: o
+            .comune_id
+            .and_then(|c| t.comune_by_id(c))
+            .map(|c| (c.codice_istat.clone(), c.nome.clone())),
         persone,
         puo_modificare: ctx.can_edit(ANAGRAFICA, o.comune_id),
         o,
@@ -422,34 +562,68 @@ struct OrgFormPage {
     comuni: Vec<(String, String)>,
 }
 
-fn org_form_page(ctx: &Ctx, title: &str, azione: String, f: OrganizzazioneForm, errors: FormErrors) -> OrgFormPage {
+fn org_form_page(
+    ctx: &Ctx,
+    title: &str,
+    azione: String,
+    f: OrganizzazioneForm,
+    errors: FormErrors,
+) -> OrgFormPage {
     let t = ctx.state.territorio.get();
     // A referente may only choose among their own comuni.
     let allowed = |id: i64| ctx.can_edit(ANAGRAFICA, Some(id));
     OrgFormPage {
-        chrome: ctx.chrome(title.to_owned(), &[CRUMB, ("Organizzazioni", "/organizzazioni"), (title, &azione)]),
+        chrome: ctx.chrome(
+            title.to_owned(),
+            &[
+                CRUMB,
+                ("Organizzazioni", "/organizzazioni"),
+                (title, &azione),
+            ],
+        ),
         azione,
         f,
         errors,
         tipi: TIPI_ORGANIZZAZIONE,
-        comuni: t.comuni.iter().filter(|c| allowed(c.id)).map(|c| (c.codice_istat.clone(), c.nome.clone())).collect(),
+        comuni: t
+            .comuni
+            .iter()
+            .filter(|c| allowed(c.id))
+            .map(|c| (c.codice_istat.clone(), c.nome.clone()))
+            .collect(),
     }
 }
 
 /// Validates the form and resolves the comune; the permission is checked on the comune chosen.
-fn org_validate(ctx: &Ctx, f: &OrganizzazioneForm) -> Result<(super::model::OrganizzazioneValida, Option<i64>), FormErrors> {
+fn org_validate(
+    ctx: &Ctx,
+    f: &OrganizzazioneForm,
+) -> Result<(super::model::OrganizzazioneValida, Option<i64>), FormErrors> {
     let t = ctx.state.territorio.get();
     let v = f.validate(|c| t.comune(c).is_some())?;
-    let comune_id = v.comune_istat.as_deref().and_then(|c| t.comune(c)).map(|c| c.id);
+    let comune_id = v
+        .comune_istat
+        .as_deref()
+        .and_then(|c| t.comune(c))
+        .map(|c| c.id);
     Ok((v, comune_id))
 }
 
 pub async fn organizzazione_nuova_form(ctx: Ctx) -> AppResult<Response> {
     ctx.require_edit_some(ANAGRAFICA)?;
-    render(&org_form_page(&ctx, "Nuova organizzazione", "/organizzazioni/nuova".into(), OrganizzazioneForm::default(), FormErrors::default()))
+    render(&org_form_page(
+        &ctx,
+        "Nuova organizzazione",
+        "/organizzazioni/nuova".into(),
+        OrganizzazioneForm::default(),
+        FormErrors::default(),
+    ))
 }
 
-pub async fn organizzazione_crea(ctx: Ctx, Form(f): Form<OrganizzazioneForm>) -> AppResult<Response> {
+pub async fn organizzazione_crea(
+    ctx: Ctx,
+    Form(f): Form<OrganizzazioneForm>,
+) -> AppResult<Response> {
     ctx.require_edit_some(ANAGRAFICA)?;
     match org_validate(&ctx, &f) {
         Ok((v, comune_id)) => {
@@ -457,7 +631,13 @@ pub async fn organizzazione_crea(ctx: Ctx, Form(f): Form<OrganizzazioneForm>) ->
             let o = store::crea_organizzazione(&ctx.state.db, &ctx.actor(), &v, comune_id).await?;
             Ok(see_other(&format!("/organizzazioni/{}", o.public_id)))
         }
-        Err(errors) => render_invalid(&org_form_page(&ctx, "Nuova organizzazione", "/organizzazioni/nuova".into(), f, errors)),
+        Err(errors) => render_invalid(&org_form_page(
+            &ctx,
+            "Nuova organizzazione",
+            "/organizzazioni/nuova".into(),
+            f,
+            errors,
+        )),
     }
 }
 
@@ -470,7 +650,11 @@ pub async fn organizzazione_modifica_form(ctx: Ctx, Path(id): Path<String>) -> A
         tipo: o.tipo.clone(),
         codice_fiscale: o.codice_fiscale.clone().unwrap_or_default(),
         partita_iva: o.partita_iva.clone().unwrap_or_default(),
-        comune: o.comune_id.and_then(|c| t.comune_by_id(c)).map(|c| c.codice_istat.clone()).unwrap_or_default(),
+        comune: o
+            .comune_id
+            .and_then(|c| t.comune_by_id(c))
+            .map(|c| c.codice_istat.clone())
+            .unwrap_or_default(),
         email: o.email.clone().unwrap_or_default(),
         pec: o.pec.clone().unwrap_or_default(),
         telefono: o.telefono.clone().unwrap_or_default(),
@@ -478,10 +662,20 @@ pub async fn organizzazione_modifica_form(ctx: Ctx, Path(id): Path<String>) -> A
         indirizzo: o.indirizzo.clone().unwrap_or_default(),
         note: o.note.clone().unwrap_or_default(),
     };
-    render(&org_form_page(&ctx, "Modifica organizzazione", format!("/organizzazioni/{id}/modifica"), f, FormErrors::default()))
+    render(&org_form_page(
+        &ctx,
+        "Modifica organizzazione",
+        format!("/organizzazioni/{id}/modifica"),
+        f,
+        FormErrors::default(),
+    ))
 }
 
-pub async fn organizzazione_aggiorna(ctx: Ctx, Path(id): Path<String>, Form(f): Form<OrganizzazioneForm>) -> AppResult<Response> {
+pub async fn organizzazione_aggiorna(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<OrganizzazioneForm>,
+) -> AppResult<Response> {
     let o = store::organizzazione(&ctx.state.db, &id).await?;
     ctx.require_edit(ANAGRAFICA, o.comune_id)?;
     match org_validate(&ctx, &f) {
@@ -490,7 +684,13 @@ pub async fn organizzazione_aggiorna(ctx: Ctx, Path(id): Path<String>, Form(f): 
             store::aggiorna_organizzazione(&ctx.state.db, &ctx.actor(), o, &v, comune_id).await?;
             Ok(see_other(&format!("/organizzazioni/{id}")))
         }
-        Err(errors) => render_invalid(&org_form_page(&ctx, "Modifica organizzazione", format!("/organizzazioni/{id}/modifica"), f, errors)),
+        Err(errors) => render_invalid(&org_form_page(
+            &ctx,
+            "Modifica organizzazione",
+            format!("/organizzazioni/{id}/modifica"),
+            f,
+            errors,
+        )),
     }
 }
 
@@ -498,7 +698,9 @@ pub async fn organizzazione_elimina(ctx: Ctx, Path(id): Path<String>) -> AppResu
     let o = store::organizzazione(&ctx.state.db, &id).await?;
     ctx.require_edit(ANAGRAFICA, o.comune_id)?;
     if o.tipo == "comune" && !ctx.user.as_ref().is_some_and(|u| u.is_admin()) {
-        return Err(AppError::Conflict("L'organizzazione di un comune fa parte del territorio e non si elimina.".into()));
+        return Err(AppError::Conflict(
+            "L'organizzazione di un comune fa parte del territorio e non si elimina.".into(),
+        ));
     }
     store::elimina_organizzazione(&ctx.state.db, &ctx.actor(), o).await?;
     Ok(see_other("/organizzazioni"))
@@ -522,7 +724,12 @@ pub struct AmmQuery {
 
 impl AmmQuery {
     fn params(&self) -> Vec<(&'static str, String)> {
-        vec![("q", self.q.trim().to_owned()), ("comune", self.comune.clone()), ("carica", self.carica.clone()), ("stato", self.stato.clone())]
+        vec![
+            ("q", self.q.trim().to_owned()),
+            ("comune", self.comune.clone()),
+            ("carica", self.carica.clone()),
+            ("stato", self.stato.clone()),
+        ]
     }
     fn filtro(&self, t: &crate::territorio::Territorio) -> FiltroAmministratori {
         FiltroAmministratori {
@@ -559,12 +766,25 @@ pub async fn amministratori(ctx: Ctx, Query(q): Query<AmmQuery>) -> AppResult<Re
     ctx.require_read(ANAGRAFICA)?;
     let t = ctx.state.territorio.get();
     let all = store::amministratori(&ctx.state.db, &t, &ctx.state.config, &q.filtro(&t)).await?;
-    let pager = Pager::new("/amministratori", &q.params(), q.pagina.as_deref(), q.per_pagina.as_deref(), all.len());
+    let pager = Pager::new(
+        "/amministratori",
+        &q.params(),
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        all.len(),
+    );
     let righe = pager.slice(&all).to_vec();
     render(&AmmPage {
-        chrome: ctx.chrome("Amministratori", &[CRUMB, ("Amministratori", "/amministratori")]),
+        chrome: ctx.chrome(
+            "Amministratori",
+            &[CRUMB, ("Amministratori", "/amministratori")],
+        ),
         q: &q,
-        comuni: t.comuni.iter().map(|c| (c.codice_istat.clone(), c.nome.clone())).collect(),
+        comuni: t
+            .comuni
+            .iter()
+            .map(|c| (c.codice_istat.clone(), c.nome.clone()))
+            .collect(),
         cariche: Carica::ALL.iter().map(|c| (c.key(), c.nome())).collect(),
         righe,
         totale_fmt: fmt::int(all.len() as i64),
@@ -580,7 +800,18 @@ async fn amm_table(ctx: &Ctx, q: &AmmQuery) -> AppResult<Table> {
     ctx.require_read(ANAGRAFICA)?;
     let t = ctx.state.territorio.get();
     let all = store::amministratori(&ctx.state.db, &t, &ctx.state.config, &q.filtro(&t)).await?;
-    let mut table = Table::new(&["Comune", "Codice ISTAT", "Nome", "Carica", "Descrizione carica", "Data elezione", "Entrata in carica", "Fine mandato", "Stato", "Lista"]);
+    let mut table = Table::new(&[
+        "Comune",
+        "Codice ISTAT",
+        "Nome",
+        "Carica",
+        "Descrizione carica",
+        "Data elezione",
+        "Entrata in carica",
+        "Fine mandato",
+        "Stato",
+        "Lista",
+    ]);
     for a in all {
         table.rows.push(vec![
             a.comune_nome.into(),
@@ -599,11 +830,18 @@ async fn amm_table(ctx: &Ctx, q: &AmmQuery) -> AppResult<Table> {
 }
 
 pub async fn amministratori_csv(ctx: Ctx, Query(q): Query<AmmQuery>) -> AppResult<Response> {
-    Ok(csv_response(&amm_table(&ctx, &q).await?, "amministratori.csv"))
+    Ok(csv_response(
+        &amm_table(&ctx, &q).await?,
+        "amministratori.csv",
+    ))
 }
 
 pub async fn amministratori_xlsx(ctx: Ctx, Query(q): Query<AmmQuery>) -> AppResult<Response> {
-    xlsx_response(&amm_table(&ctx, &q).await?, "Amministratori", "amministratori.xlsx")
+    xlsx_response(
+        &amm_table(&ctx, &q).await?,
+        "Amministratori",
+        "amministratori.xlsx",
+    )
 }
 
 #[derive(Template)]
@@ -630,17 +868,32 @@ pub struct AmmForm {
     data_inizio: String,
 }
 
-async fn amm_form_page(ctx: &Ctx, a: &piazza_db::entities::amministratore::Model, f: AmmForm, errors: FormErrors) -> AppResult<AmmFormPage> {
+async fn amm_form_page(
+    ctx: &Ctx,
+    a: &piazza_db::entities::amministratore::Model,
+    f: AmmForm,
+    errors: FormErrors,
+) -> AppResult<AmmFormPage> {
     let p = piazza_db::entities::persona::Entity::find_by_id(a.persona_id);
     use sea_orm::EntityTrait;
     let p = p.one(&ctx.state.db).await?.ok_or(AppError::NotFound)?;
     let t = ctx.state.territorio.get();
     let path = format!("/amministratori/{}/modifica", a.id);
     Ok(AmmFormPage {
-        chrome: ctx.chrome("Modifica carica", &[CRUMB, ("Amministratori", "/amministratori"), ("Modifica carica", &path)]),
+        chrome: ctx.chrome(
+            "Modifica carica",
+            &[
+                CRUMB,
+                ("Amministratori", "/amministratori"),
+                ("Modifica carica", &path),
+            ],
+        ),
         id: a.id,
         nome: format!("{} {}", p.nome, p.cognome),
-        comune: t.comune_by_id(a.comune_id).map(|c| c.nome.clone()).unwrap_or_default(),
+        comune: t
+            .comune_by_id(a.comune_id)
+            .map(|c| c.nome.clone())
+            .unwrap_or_default(),
         carica: f.carica,
         data_elezione: f.data_elezione,
         data_inizio: f.data_inizio,
@@ -652,11 +905,19 @@ async fn amm_form_page(ctx: &Ctx, a: &piazza_db::entities::amministratore::Model
 pub async fn amministratore_modifica_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let a = store::amministratore(&ctx.state.db, id).await?;
     ctx.require_edit(ANAGRAFICA, Some(a.comune_id))?;
-    let f = AmmForm { carica: a.carica.clone(), data_elezione: fmt::opt_date(a.data_elezione), data_inizio: fmt::opt_date(a.data_inizio) };
+    let f = AmmForm {
+        carica: a.carica.clone(),
+        data_elezione: fmt::opt_date(a.data_elezione),
+        data_inizio: fmt::opt_date(a.data_inizio),
+    };
     render(&amm_form_page(&ctx, &a, f, FormErrors::default()).await?)
 }
 
-pub async fn amministratore_aggiorna(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<AmmForm>) -> AppResult<Response> {
+pub async fn amministratore_aggiorna(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AmmForm>,
+) -> AppResult<Response> {
     let a = store::amministratore(&ctx.state.db, id).await?;
     ctx.require_edit(ANAGRAFICA, Some(a.comune_id))?;
     let mut errors = FormErrors::default();
@@ -676,18 +937,33 @@ pub async fn amministratore_aggiorna(ctx: Ctx, Path(id): Path<i64>, Form(f): For
     };
     let data_elezione = date("data_elezione", &f.data_elezione);
     let data_inizio = date("data_inizio", &f.data_inizio);
-    if let (Some(e), Some(i)) = (data_elezione, data_inizio) {
-        if i < e {
-            errors.add("data_inizio", "L'entrata in carica non può precedere l'elezione.");
-        }
+    if let (Some(e), Some(i)) = (data_elezione, data_inizio)
+        && i < e
+    {
+        errors.add(
+            "data_inizio",
+            "L'entrata in carica non può precedere l'elezione.",
+        );
     }
     if !errors.is_empty() {
         return render_invalid(&amm_form_page(&ctx, &a, f, errors).await?);
     }
     let comune = a.comune_id;
-    store::aggiorna_amministratore(&ctx.state.db, &ctx.actor(), a, carica.unwrap_or(Carica::Altro), data_elezione, data_inizio, &ctx.state.config).await?;
+    store::aggiorna_amministratore(
+        &ctx.state.db,
+        &ctx.actor(),
+        a,
+        carica.unwrap_or(Carica::Altro),
+        data_elezione,
+        data_inizio,
+        &ctx.state.config,
+    )
+    .await?;
     let t = ctx.state.territorio.get();
-    let code = t.comune_by_id(comune).map(|c| c.codice_istat.clone()).unwrap_or_default();
+    let code = t
+        .comune_by_id(comune)
+        .map(|c| c.codice_istat.clone())
+        .unwrap_or_default();
     Ok(see_other(&format!("/comuni/{code}")))
 }
 
@@ -702,7 +978,14 @@ struct ImportPage {
 pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
     render(&ImportPage {
-        chrome: ctx.chrome("Importa amministratori", &[CRUMB, ("Amministratori", "/amministratori"), ("Importa", "/amministratori/importa")]),
+        chrome: ctx.chrome(
+            "Importa amministratori",
+            &[
+                CRUMB,
+                ("Amministratori", "/amministratori"),
+                ("Importa", "/amministratori/importa"),
+            ],
+        ),
         errori: Vec::new(),
         esito: None,
     })
@@ -714,22 +997,50 @@ pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 pub async fn importa(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
     let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?
+    {
         if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?);
+            bytes = Some(
+                field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?,
+            );
         }
     }
-    let chrome = ctx.chrome("Importa amministratori", &[CRUMB, ("Amministratori", "/amministratori"), ("Importa", "/amministratori/importa")]);
+    let chrome = ctx.chrome(
+        "Importa amministratori",
+        &[
+            CRUMB,
+            ("Amministratori", "/amministratori"),
+            ("Importa", "/amministratori/importa"),
+        ],
+    );
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return render_invalid(&ImportPage { chrome, errori: vec!["Scegliere un file CSV da importare.".into()], esito: None });
+        return render_invalid(&ImportPage {
+            chrome,
+            errori: vec!["Scegliere un file CSV da importare.".into()],
+            esito: None,
+        });
     };
     let t = ctx.state.territorio.get();
     match dait::parse(&bytes, &t) {
-        Err(e) => render_invalid(&ImportPage { chrome, errori: e.0, esito: None }),
+        Err(e) => render_invalid(&ImportPage {
+            chrome,
+            errori: e.0,
+            esito: None,
+        }),
         Ok(parsed) => {
-            let s = store::importa_dait(&ctx.state.db, &ctx.actor(), &parsed, &ctx.state.config).await?;
-            render(&ImportPage { chrome, errori: Vec::new(), esito: Some(s) })
+            let s = store::importa_dait(&ctx.state.db, &ctx.actor(), &parsed, &ctx.state.config)
+                .await?;
+            render(&ImportPage {
+                chrome,
+                errori: Vec::new(),
+                esito: Some(s),
+            })
         }
     }
 }
-

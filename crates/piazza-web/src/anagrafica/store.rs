@@ -4,8 +4,8 @@ use chrono::{NaiveDate, Utc};
 use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{amministratore, organizzazione, persona};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -52,10 +52,19 @@ pub async fn amministratori(
         query = query.filter(amministratore::Column::Carica.eq(c.key()));
     }
     let rows = query.all(db).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.persona_id).collect::<HashSet<_>>().into_iter().collect();
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.persona_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let mut persone: HashMap<i64, persona::Model> = HashMap::new();
     for chunk in ids.chunks(500) {
-        for p in persona::Entity::find().filter(persona::Column::Id.is_in(chunk.to_vec())).all(db).await? {
+        for p in persona::Entity::find()
+            .filter(persona::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
             persone.insert(p.id, p);
         }
     }
@@ -85,17 +94,35 @@ pub async fn amministratori(
 }
 
 /// The administrators of one comune, by office and name.
-pub async fn amministratori_del_comune(db: &DatabaseConnection, c: &ComuneInfo, config: &AppConfig) -> AppResult<Vec<AmministratoreView>> {
-    let rows = amministratore::Entity::find().filter(amministratore::Column::ComuneId.eq(c.id)).all(db).await?;
+pub async fn amministratori_del_comune(
+    db: &DatabaseConnection,
+    c: &ComuneInfo,
+    config: &AppConfig,
+) -> AppResult<Vec<AmministratoreView>> {
+    let rows = amministratore::Entity::find()
+        .filter(amministratore::Column::ComuneId.eq(c.id))
+        .all(db)
+        .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.persona_id).collect();
-    let persone: HashMap<i64, persona::Model> =
-        persona::Entity::find().filter(persona::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|p| (p.id, p)).collect();
+    let persone: HashMap<i64, persona::Model> = persona::Entity::find()
+        .filter(persona::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let today = today();
     let mut out: Vec<AmministratoreView> = rows
         .into_iter()
         .filter_map(|a| {
             let p = persone.get(&a.persona_id)?;
-            Some(AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza))
+            Some(AmministratoreView::new(
+                a,
+                p,
+                c,
+                today,
+                config.mesi_preavviso_scadenza,
+            ))
         })
         .collect();
     out.sort_by_cached_key(|a| (a.carica.rank(), normalize(&a.nome_completo)));
@@ -109,19 +136,31 @@ pub async fn cariche_della_persona(
     p: &persona::Model,
     config: &AppConfig,
 ) -> AppResult<Vec<AmministratoreView>> {
-    let rows = amministratore::Entity::find().filter(amministratore::Column::PersonaId.eq(p.id)).all(db).await?;
+    let rows = amministratore::Entity::find()
+        .filter(amministratore::Column::PersonaId.eq(p.id))
+        .all(db)
+        .await?;
     let today = today();
     Ok(rows
         .into_iter()
         .filter_map(|a| {
             let c = t.comune_by_id(a.comune_id)?;
-            Some(AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza))
+            Some(AmministratoreView::new(
+                a,
+                p,
+                c,
+                today,
+                config.mesi_preavviso_scadenza,
+            ))
         })
         .collect())
 }
 
 pub async fn amministratore(db: &DatabaseConnection, id: i64) -> AppResult<amministratore::Model> {
-    amministratore::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
+    amministratore::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Updates the office and dates of an administrator (the mandate end is recomputed).
@@ -142,8 +181,20 @@ pub async fn aggiorna_amministratore(
     am.data_inizio = Set(data_inizio);
     am.fine_mandato = Set(fine_mandato(data_elezione, config.anni_mandato));
     am.updated_at = Set(Utc::now());
-    let after = am.update(&txn).await.map_err(|e| unique_conflict(e, "Questa persona ha già questa carica in questo comune."))?;
-    audit::record(&txn, actor, "modifica", "amministratore", &after.id.to_string(), Some(before), Some(to_json(&after))).await?;
+    let after = am
+        .update(&txn)
+        .await
+        .map_err(|e| unique_conflict(e, "Questa persona ha già questa carica in questo comune."))?;
+    audit::record(
+        &txn,
+        actor,
+        "modifica",
+        "amministratore",
+        &after.id.to_string(),
+        Some(before),
+        Some(to_json(&after)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -175,15 +226,27 @@ fn dait_key(r: &DaitRow) -> String {
         match_key(&r.cognome),
         match_key(&r.nome),
         r.data_nascita.map(|d| d.to_string()).unwrap_or_default(),
-        r.luogo_nascita.as_deref().map(match_key).unwrap_or_default()
+        r.luogo_nascita
+            .as_deref()
+            .map(match_key)
+            .unwrap_or_default()
     )
 }
 
 /// Applies a parsed DAIT file in one transaction. A re-import updates without duplicating;
 /// administrators of the same comuni and offices that are no longer in the file are removed
 /// (the register lists who is in office).
-pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parsed, config: &AppConfig) -> AppResult<ImportSummary> {
-    let mut s = ImportSummary { righe: parsed.righe.len(), fuori_regione: parsed.fuori_regione, ..Default::default() };
+pub async fn importa_dait(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    parsed: &Parsed,
+    config: &AppConfig,
+) -> AppResult<ImportSummary> {
+    let mut s = ImportSummary {
+        righe: parsed.righe.len(),
+        fuori_regione: parsed.fuori_regione,
+        ..Default::default()
+    };
     let txn = db.begin().await?;
     let mut persone: HashMap<String, persona::Model> = persona::Entity::find()
         .filter(persona::Column::DaitKey.is_not_null())
@@ -197,7 +260,11 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
     let mut esistenti: HashMap<(i64, i64, String), amministratore::Model> = HashMap::new();
     let comuni_vec: Vec<i64> = comuni_in_file.iter().copied().collect();
     for chunk in comuni_vec.chunks(500) {
-        for a in amministratore::Entity::find().filter(amministratore::Column::ComuneId.is_in(chunk.to_vec())).all(&txn).await? {
+        for a in amministratore::Entity::find()
+            .filter(amministratore::Column::ComuneId.is_in(chunk.to_vec()))
+            .all(&txn)
+            .await?
+        {
             esistenti.insert((a.persona_id, a.comune_id, a.carica.clone()), a);
         }
     }
@@ -207,7 +274,8 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
         let key = dait_key(r);
         let persona = match persone.get(&key) {
             Some(p) => {
-                let mut cats: Vec<&str> = p.categorie.split(',').filter(|c| !c.is_empty()).collect();
+                let mut cats: Vec<&str> =
+                    p.categorie.split(',').filter(|c| !c.is_empty()).collect();
                 let needs_cat = !cats.contains(&"amministratore");
                 if needs_cat || p.sesso != r.sesso {
                     if needs_cat {
@@ -219,7 +287,16 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
                     am.sesso = Set(r.sesso.clone());
                     am.updated_at = Set(now);
                     let updated = am.update(&txn).await?;
-                    audit::record(&txn, actor, "modifica", "persona", &updated.public_id, Some(before), Some(to_json(&updated))).await?;
+                    audit::record(
+                        &txn,
+                        actor,
+                        "modifica",
+                        "persona",
+                        &updated.public_id,
+                        Some(before),
+                        Some(to_json(&updated)),
+                    )
+                    .await?;
                     s.persone_aggiornate += 1;
                     persone.insert(key.clone(), updated.clone());
                     updated
@@ -244,7 +321,16 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
                 }
                 .insert(&txn)
                 .await?;
-                audit::record(&txn, actor, "crea", "persona", &created.public_id, None, Some(to_json(&created))).await?;
+                audit::record(
+                    &txn,
+                    actor,
+                    "crea",
+                    "persona",
+                    &created.public_id,
+                    None,
+                    Some(to_json(&created)),
+                )
+                .await?;
                 s.persone_nuove += 1;
                 persone.insert(key.clone(), created.clone());
                 created
@@ -275,7 +361,16 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
                     am.fonte = Set("dait".into());
                     am.updated_at = Set(now);
                     let updated = am.update(&txn).await?;
-                    audit::record(&txn, actor, "modifica", "amministratore", &updated.id.to_string(), Some(before), Some(to_json(&updated))).await?;
+                    audit::record(
+                        &txn,
+                        actor,
+                        "modifica",
+                        "amministratore",
+                        &updated.id.to_string(),
+                        Some(before),
+                        Some(to_json(&updated)),
+                    )
+                    .await?;
                     s.amministratori_aggiornati += 1;
                 }
             }
@@ -296,14 +391,32 @@ pub async fn importa_dait(db: &DatabaseConnection, actor: &Actor, parsed: &Parse
                 }
                 .insert(&txn)
                 .await?;
-                audit::record(&txn, actor, "crea", "amministratore", &created.id.to_string(), None, Some(to_json(&created))).await?;
+                audit::record(
+                    &txn,
+                    actor,
+                    "crea",
+                    "amministratore",
+                    &created.id.to_string(),
+                    None,
+                    Some(to_json(&created)),
+                )
+                .await?;
                 s.amministratori_nuovi += 1;
             }
         }
     }
     for (key, a) in &esistenti {
         if !visti.contains(key) && cariche_in_file.contains(a.carica.as_str()) {
-            audit::record(&txn, actor, "elimina", "amministratore", &a.id.to_string(), Some(to_json(a)), None).await?;
+            audit::record(
+                &txn,
+                actor,
+                "elimina",
+                "amministratore",
+                &a.id.to_string(),
+                Some(to_json(a)),
+                None,
+            )
+            .await?;
             a.clone().delete(&txn).await?;
             s.amministratori_rimossi += 1;
         }
@@ -338,23 +451,41 @@ fn persone_query(f: &FiltroPersone) -> sea_orm::Select<persona::Entity> {
     if let Some(c) = &f.categoria {
         query = query.filter(persona::Column::Categorie.contains(c.as_str()));
     }
-    query.order_by_asc(persona::Column::NomeNorm).order_by_asc(persona::Column::Id)
+    query
+        .order_by_asc(persona::Column::NomeNorm)
+        .order_by_asc(persona::Column::Id)
 }
 
 pub async fn conta_persone(db: &DatabaseConnection, f: &FiltroPersone) -> AppResult<usize> {
     Ok(persone_query(f).count(db).await? as usize)
 }
 
-pub async fn persone(db: &DatabaseConnection, f: &FiltroPersone, offset: usize, limit: usize) -> AppResult<Vec<persona::Model>> {
+pub async fn persone(
+    db: &DatabaseConnection,
+    f: &FiltroPersone,
+    offset: usize,
+    limit: usize,
+) -> AppResult<Vec<persona::Model>> {
     use sea_orm::QuerySelect;
-    Ok(persone_query(f).offset(offset as u64).limit(limit as u64).all(db).await?)
+    Ok(persone_query(f)
+        .offset(offset as u64)
+        .limit(limit as u64)
+        .all(db)
+        .await?)
 }
 
 pub async fn persona(db: &DatabaseConnection, public_id: &str) -> AppResult<persona::Model> {
-    persona::Entity::find().filter(persona::Column::PublicId.eq(public_id)).one(db).await?.ok_or(AppError::NotFound)
+    persona::Entity::find()
+        .filter(persona::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-async fn org_id<C: ConnectionTrait>(conn: &C, public_id: &Option<String>) -> AppResult<Option<i64>> {
+async fn org_id<C: ConnectionTrait>(
+    conn: &C,
+    public_id: &Option<String>,
+) -> AppResult<Option<i64>> {
     match public_id {
         None => Ok(None),
         Some(p) => Ok(Some(
@@ -384,7 +515,11 @@ fn apply_persona(am: &mut persona::ActiveModel, v: &PersonaValida, org: Option<i
     am.updated_at = Set(Utc::now());
 }
 
-pub async fn crea_persona(db: &DatabaseConnection, actor: &Actor, v: &PersonaValida) -> AppResult<persona::Model> {
+pub async fn crea_persona(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    v: &PersonaValida,
+) -> AppResult<persona::Model> {
     let txn = db.begin().await?;
     let org = org_id(&txn, &v.organizzazione_public_id).await?;
     let mut am = persona::ActiveModel {
@@ -394,26 +529,62 @@ pub async fn crea_persona(db: &DatabaseConnection, actor: &Actor, v: &PersonaVal
     };
     apply_persona(&mut am, v, org);
     let created = am.insert(&txn).await?;
-    audit::record(&txn, actor, "crea", "persona", &created.public_id, None, Some(to_json(&created))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "crea",
+        "persona",
+        &created.public_id,
+        None,
+        Some(to_json(&created)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
-pub async fn aggiorna_persona(db: &DatabaseConnection, actor: &Actor, current: persona::Model, v: &PersonaValida) -> AppResult<persona::Model> {
+pub async fn aggiorna_persona(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: persona::Model,
+    v: &PersonaValida,
+) -> AppResult<persona::Model> {
     let txn = db.begin().await?;
     let org = org_id(&txn, &v.organizzazione_public_id).await?;
     let before = to_json(&current);
     let mut am: persona::ActiveModel = current.into();
     apply_persona(&mut am, v, org);
     let updated = am.update(&txn).await?;
-    audit::record(&txn, actor, "modifica", "persona", &updated.public_id, Some(before), Some(to_json(&updated))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "modifica",
+        "persona",
+        &updated.public_id,
+        Some(before),
+        Some(to_json(&updated)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
-pub async fn elimina_persona(db: &DatabaseConnection, actor: &Actor, current: persona::Model) -> AppResult<()> {
+pub async fn elimina_persona(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: persona::Model,
+) -> AppResult<()> {
     let txn = db.begin().await?;
-    audit::record(&txn, actor, "elimina", "persona", &current.public_id, Some(to_json(&current)), None).await?;
+    audit::record(
+        &txn,
+        actor,
+        "elimina",
+        "persona",
+        &current.public_id,
+        Some(to_json(&current)),
+        None,
+    )
+    .await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(())
@@ -436,20 +607,36 @@ fn org_query(f: &FiltroOrganizzazioni) -> sea_orm::Select<organizzazione::Entity
     if let Some(t) = &f.tipo {
         query = query.filter(organizzazione::Column::Tipo.eq(t.as_str()));
     }
-    query.order_by_asc(organizzazione::Column::NomeNorm).order_by_asc(organizzazione::Column::Id)
+    query
+        .order_by_asc(organizzazione::Column::NomeNorm)
+        .order_by_asc(organizzazione::Column::Id)
 }
 
-pub async fn conta_organizzazioni(db: &DatabaseConnection, f: &FiltroOrganizzazioni) -> AppResult<usize> {
+pub async fn conta_organizzazioni(
+    db: &DatabaseConnection,
+    f: &FiltroOrganizzazioni,
+) -> AppResult<usize> {
     Ok(org_query(f).count(db).await? as usize)
 }
 
-pub async fn organizzazioni(db: &DatabaseConnection, f: &FiltroOrganizzazioni, offset: usize, limit: usize) -> AppResult<Vec<organizzazione::Model>> {
+pub async fn organizzazioni(
+    db: &DatabaseConnection,
+    f: &FiltroOrganizzazioni,
+    offset: usize,
+    limit: usize,
+) -> AppResult<Vec<organizzazione::Model>> {
     use sea_orm::QuerySelect;
-    Ok(org_query(f).offset(offset as u64).limit(limit as u64).all(db).await?)
+    Ok(org_query(f)
+        .offset(offset as u64)
+        .limit(limit as u64)
+        .all(db)
+        .await?)
 }
 
 /// All organisations, for select boxes (name and public id).
-pub async fn organizzazioni_per_select(db: &DatabaseConnection) -> AppResult<Vec<(String, String)>> {
+pub async fn organizzazioni_per_select(
+    db: &DatabaseConnection,
+) -> AppResult<Vec<(String, String)>> {
     Ok(organizzazione::Entity::find()
         .filter(organizzazione::Column::Tipo.ne("comune"))
         .order_by_asc(organizzazione::Column::NomeNorm)
@@ -460,7 +647,10 @@ pub async fn organizzazioni_per_select(db: &DatabaseConnection) -> AppResult<Vec
         .collect())
 }
 
-pub async fn organizzazione(db: &DatabaseConnection, public_id: &str) -> AppResult<organizzazione::Model> {
+pub async fn organizzazione(
+    db: &DatabaseConnection,
+    public_id: &str,
+) -> AppResult<organizzazione::Model> {
     organizzazione::Entity::find()
         .filter(organizzazione::Column::PublicId.eq(public_id))
         .one(db)
@@ -468,11 +658,17 @@ pub async fn organizzazione(db: &DatabaseConnection, public_id: &str) -> AppResu
         .ok_or(AppError::NotFound)
 }
 
-pub async fn organizzazione_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<organizzazione::Model>> {
+pub async fn organizzazione_by_id(
+    db: &DatabaseConnection,
+    id: i64,
+) -> AppResult<Option<organizzazione::Model>> {
     Ok(organizzazione::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn persone_della_organizzazione(db: &DatabaseConnection, id: i64) -> AppResult<Vec<persona::Model>> {
+pub async fn persone_della_organizzazione(
+    db: &DatabaseConnection,
+    id: i64,
+) -> AppResult<Vec<persona::Model>> {
     Ok(persona::Entity::find()
         .filter(persona::Column::OrganizzazioneId.eq(id))
         .order_by_asc(persona::Column::NomeNorm)
@@ -480,7 +676,11 @@ pub async fn persone_della_organizzazione(db: &DatabaseConnection, id: i64) -> A
         .await?)
 }
 
-fn apply_org(am: &mut organizzazione::ActiveModel, v: &OrganizzazioneValida, comune_id: Option<i64>) {
+fn apply_org(
+    am: &mut organizzazione::ActiveModel,
+    v: &OrganizzazioneValida,
+    comune_id: Option<i64>,
+) {
     am.nome = Set(v.nome.clone());
     am.nome_norm = Set(normalize(&v.nome));
     am.tipo = Set(v.tipo.clone());
@@ -496,7 +696,12 @@ fn apply_org(am: &mut organizzazione::ActiveModel, v: &OrganizzazioneValida, com
     am.updated_at = Set(Utc::now());
 }
 
-pub async fn crea_organizzazione(db: &DatabaseConnection, actor: &Actor, v: &OrganizzazioneValida, comune_id: Option<i64>) -> AppResult<organizzazione::Model> {
+pub async fn crea_organizzazione(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    v: &OrganizzazioneValida,
+    comune_id: Option<i64>,
+) -> AppResult<organizzazione::Model> {
     let txn = db.begin().await?;
     let mut am = organizzazione::ActiveModel {
         public_id: Set(piazza_db::new_public_id()),
@@ -505,7 +710,16 @@ pub async fn crea_organizzazione(db: &DatabaseConnection, actor: &Actor, v: &Org
     };
     apply_org(&mut am, v, comune_id);
     let created = am.insert(&txn).await?;
-    audit::record(&txn, actor, "crea", "organizzazione", &created.public_id, None, Some(to_json(&created))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "crea",
+        "organizzazione",
+        &created.public_id,
+        None,
+        Some(to_json(&created)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -522,14 +736,36 @@ pub async fn aggiorna_organizzazione(
     let mut am: organizzazione::ActiveModel = current.into();
     apply_org(&mut am, v, comune_id);
     let updated = am.update(&txn).await?;
-    audit::record(&txn, actor, "modifica", "organizzazione", &updated.public_id, Some(before), Some(to_json(&updated))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "modifica",
+        "organizzazione",
+        &updated.public_id,
+        Some(before),
+        Some(to_json(&updated)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
-pub async fn elimina_organizzazione(db: &DatabaseConnection, actor: &Actor, current: organizzazione::Model) -> AppResult<()> {
+pub async fn elimina_organizzazione(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: organizzazione::Model,
+) -> AppResult<()> {
     let txn = db.begin().await?;
-    audit::record(&txn, actor, "elimina", "organizzazione", &current.public_id, Some(to_json(&current)), None).await?;
+    audit::record(
+        &txn,
+        actor,
+        "elimina",
+        "organizzazione",
+        &current.public_id,
+        Some(to_json(&current)),
+        None,
+    )
+    .await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(())

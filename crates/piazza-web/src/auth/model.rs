@@ -42,7 +42,11 @@ pub enum Grant {
 impl Grant {
     /// Builds a grant from its stored form; `None` when it names an unknown module or lacks its scope.
     pub fn from_parts(ruolo: &str, modulo: Option<&str>, comune_id: Option<i64>) -> Option<Self> {
-        let module_key = |m: Option<&str>| m.and_then(moduli::modulo).filter(|m| !m.solo_admin).map(|m| m.chiave);
+        let module_key = |m: Option<&str>| {
+            m.and_then(moduli::modulo)
+                .filter(|m| !m.solo_admin)
+                .map(|m| m.chiave)
+        };
         match Ruolo::parse(ruolo)? {
             Ruolo::Admin => Some(Grant::Admin),
             Ruolo::Editor => module_key(modulo).map(Grant::Editor),
@@ -85,7 +89,9 @@ impl Principal {
     }
 
     pub fn can_read(&self, modulo: &str) -> bool {
-        let Some(m) = moduli::modulo(modulo) else { return false };
+        let Some(m) = moduli::modulo(modulo) else {
+            return false;
+        };
         if self.is_admin() || m.lettura_pubblica {
             return true;
         }
@@ -102,7 +108,9 @@ impl Principal {
     /// May edit in `modulo`; `comune` is the comune the record belongs to, if any: a referente may
     /// edit only records of their own comuni, and only in modules that allow it.
     pub fn can_edit(&self, modulo: &str, comune: Option<i64>) -> bool {
-        let Some(m) = moduli::modulo(modulo) else { return false };
+        let Some(m) = moduli::modulo(modulo) else {
+            return false;
+        };
         if self.is_admin() {
             return true;
         }
@@ -118,7 +126,9 @@ impl Principal {
 
     /// May edit at least some records of `modulo` (to show "new" buttons and forms).
     pub fn can_edit_some(&self, modulo: &str) -> bool {
-        let Some(m) = moduli::modulo(modulo) else { return false };
+        let Some(m) = moduli::modulo(modulo) else {
+            return false;
+        };
         self.is_admin()
             || (!m.solo_admin
                 && self.grants.iter().any(|g| match g {
@@ -139,7 +149,12 @@ mod tests {
     use super::*;
 
     fn user(grants: Vec<Grant>) -> Principal {
-        Principal { id: 1, email: "a@b.it".into(), nome: "A".into(), grants }
+        Principal {
+            id: 1,
+            email: "a@b.it".into(),
+            nome: "A".into(),
+            grants,
+        }
     }
 
     #[test]
@@ -164,9 +179,15 @@ mod tests {
 
     #[test]
     fn grants_for_admin_modules_or_unknown_modules_are_refused() {
-        assert_eq!(Grant::from_parts("editor", Some("amministrazione"), None), None);
+        assert_eq!(
+            Grant::from_parts("editor", Some("amministrazione"), None),
+            None
+        );
         assert_eq!(Grant::from_parts("editor", Some("nope"), None), None);
         assert_eq!(Grant::from_parts("referente", None, None), None);
-        assert_eq!(Grant::from_parts("editor", Some("anagrafica"), None), Some(Grant::Editor("anagrafica")));
+        assert_eq!(
+            Grant::from_parts("editor", Some("anagrafica"), None),
+            Some(Grant::Editor("anagrafica"))
+        );
     }
 }

@@ -50,12 +50,21 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
     let user = store::find_by_email(&ctx.state.db, &f.email).await?;
     // Verify against a real hash even for unknown users, so that timing does not reveal them.
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
     let ok = store::verify_password(f.password.clone(), hash).await;
     match user {
         Some(u) if ok && u.attivo => {
-            ctx.session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
-            ctx.session.insert(SESSION_USER_KEY, u.id).await.map_err(|e| AppError::Internal(e.to_string()))?;
+            ctx.session
+                .cycle_id()
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            ctx.session
+                .insert(SESSION_USER_KEY, u.id)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             store::touch_login(&ctx.state.db, u.id).await?;
             Ok(see_other(&next))
         }
@@ -75,7 +84,10 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$3Pj1yrDqz0GsmW3Jg5hW1A$QmS3eFBSWnb0UmyUuWr1vdTiDtW3jnhjoHf5gAoQMdM";
 
 pub async fn logout(ctx: Ctx) -> AppResult<Response> {
-    ctx.session.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    ctx.session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other("/"))
 }
 
@@ -90,7 +102,10 @@ struct PasswordPage {
 pub async fn password_form(ctx: Ctx) -> AppResult<Response> {
     ctx.require_login()?;
     render(&PasswordPage {
-        chrome: ctx.chrome("Cambia password", &[("Cambia password", "/account/password")]),
+        chrome: ctx.chrome(
+            "Cambia password",
+            &[("Cambia password", "/account/password")],
+        ),
         errors: FormErrors::default(),
         fatto: false,
     })
@@ -106,7 +121,9 @@ pub struct PasswordForm {
 pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
     let user = ctx.require_login()?.clone();
     let mut errors = FormErrors::default();
-    let current = store::find_by_email(&ctx.state.db, &user.email).await?.ok_or(AppError::Forbidden)?;
+    let current = store::find_by_email(&ctx.state.db, &user.email)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     if !store::verify_password(f.attuale, current.password_hash).await {
         errors.add("attuale", "La password attuale non è corretta.");
     }
@@ -116,15 +133,35 @@ pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
     if f.nuova != f.conferma {
         errors.add("conferma", "Le due password non coincidono.");
     }
-    let chrome = ctx.chrome("Cambia password", &[("Cambia password", "/account/password")]);
+    let chrome = ctx.chrome(
+        "Cambia password",
+        &[("Cambia password", "/account/password")],
+    );
     if !errors.is_empty() {
-        return render_invalid(&PasswordPage { chrome, errors, fatto: false });
+        return render_invalid(&PasswordPage {
+            chrome,
+            errors,
+            fatto: false,
+        });
     }
     let hash = store::hash_password(f.nuova).await?;
     use sea_orm::TransactionTrait;
     let txn = ctx.state.db.begin().await?;
     store::set_password(&txn, user.id, hash).await?;
-    piazza_db::audit::record(&txn, &ctx.actor(), "cambia_password", "utente", &user.id.to_string(), None, None).await?;
+    piazza_db::audit::record(
+        &txn,
+        &ctx.actor(),
+        "cambia_password",
+        "utente",
+        &user.id.to_string(),
+        None,
+        None,
+    )
+    .await?;
     txn.commit().await?;
-    render(&PasswordPage { chrome, errors, fatto: true })
+    render(&PasswordPage {
+        chrome,
+        errors,
+        fatto: true,
+    })
 }

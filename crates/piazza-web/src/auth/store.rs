@@ -2,8 +2,8 @@ use chrono::Utc;
 use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{comune, utente, utente_ruolo};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -14,7 +14,9 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 
 /// Loads an active user and their grants; grants that no longer validate are ignored.
 pub async fn load_principal(db: &DatabaseConnection, id: i64) -> AppResult<Option<Principal>> {
-    let Some(u) = utente::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let Some(u) = utente::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
     if !u.attivo {
         return Ok(None);
     }
@@ -25,11 +27,22 @@ pub async fn load_principal(db: &DatabaseConnection, id: i64) -> AppResult<Optio
         .into_iter()
         .filter_map(|g| Grant::from_parts(&g.ruolo, g.modulo.as_deref(), g.comune_id))
         .collect();
-    Ok(Some(Principal { id: u.id, email: u.email, nome: u.nome, grants }))
+    Ok(Some(Principal {
+        id: u.id,
+        email: u.email,
+        nome: u.nome,
+        grants,
+    }))
 }
 
-pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> AppResult<Option<utente::Model>> {
-    Ok(utente::Entity::find().filter(utente::Column::Email.eq(email.trim().to_lowercase())).one(db).await?)
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> AppResult<Option<utente::Model>> {
+    Ok(utente::Entity::find()
+        .filter(utente::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?)
 }
 
 /// Hashes with Argon2 off the async runtime (it takes tens of milliseconds by design).
@@ -47,7 +60,9 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 
 pub fn validate_new_password(p: &str) -> Result<(), String> {
     if p.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("La password deve avere almeno {MIN_PASSWORD_LEN} caratteri."));
+        return Err(format!(
+            "La password deve avere almeno {MIN_PASSWORD_LEN} caratteri."
+        ));
     }
     Ok(())
 }
@@ -71,7 +86,9 @@ pub async fn upsert_user(
 ) -> AppResult<i64> {
     let email = email.trim().to_lowercase();
     if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
-        return Err(AppError::BadRequest(format!("Indirizzo e-mail non valido: «{email}».")));
+        return Err(AppError::BadRequest(format!(
+            "Indirizzo e-mail non valido: «{email}»."
+        )));
     }
     let mut rows = Vec::new();
     for g in grants {
@@ -81,7 +98,11 @@ pub async fn upsert_user(
                     .filter(comune::Column::CodiceIstat.eq(code.as_str()))
                     .one(db)
                     .await?
-                    .ok_or_else(|| AppError::BadRequest(format!("Comune con codice ISTAT «{code}» non trovato.")))?
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "Comune con codice ISTAT «{code}» non trovato."
+                        ))
+                    })?
                     .id,
             ),
             None => None,
@@ -90,15 +111,29 @@ pub async fn upsert_user(
             return Err(AppError::BadRequest(format!(
                 "Ruolo non valido: «{}»{}{}. Ruoli: admin; editor o viewer con un modulo ({}); referente con un comune.",
                 g.ruolo,
-                g.modulo.as_deref().map(|m| format!(" modulo «{m}»")).unwrap_or_default(),
-                g.comune_istat.as_deref().map(|c| format!(" comune «{c}»")).unwrap_or_default(),
-                crate::moduli::MODULI.iter().filter(|m| !m.solo_admin).map(|m| m.chiave).collect::<Vec<_>>().join(", "),
+                g.modulo
+                    .as_deref()
+                    .map(|m| format!(" modulo «{m}»"))
+                    .unwrap_or_default(),
+                g.comune_istat
+                    .as_deref()
+                    .map(|c| format!(" comune «{c}»"))
+                    .unwrap_or_default(),
+                crate::moduli::MODULI
+                    .iter()
+                    .filter(|m| !m.solo_admin)
+                    .map(|m| m.chiave)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             )));
         }
         rows.push((g.ruolo.clone(), g.modulo.clone(), comune_id));
     }
     let txn = db.begin().await?;
-    let existing = utente::Entity::find().filter(utente::Column::Email.eq(email.as_str())).one(&txn).await?;
+    let existing = utente::Entity::find()
+        .filter(utente::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
     let id = match existing {
         Some(u) => {
             let mut am: utente::ActiveModel = u.into();
@@ -121,7 +156,10 @@ pub async fn upsert_user(
             .id
         }
     };
-    utente_ruolo::Entity::delete_many().filter(utente_ruolo::Column::UtenteId.eq(id)).exec(&txn).await?;
+    utente_ruolo::Entity::delete_many()
+        .filter(utente_ruolo::Column::UtenteId.eq(id))
+        .exec(&txn)
+        .await?;
     for (ruolo, modulo, comune_id) in &rows {
         utente_ruolo::ActiveModel {
             utente_id: Set(id),
@@ -133,19 +171,42 @@ pub async fn upsert_user(
         .insert(&txn)
         .await?;
     }
-    let grants_json: Vec<_> = rows.iter().map(|(r, m, c)| json!({"ruolo": r, "modulo": m, "comune_id": c})).collect();
-    audit::record(&txn, actor, "salva", "utente", &id.to_string(), None, Some(json!({"email": email, "nome": nome, "ruoli": grants_json})))
-        .await?;
+    let grants_json: Vec<_> = rows
+        .iter()
+        .map(|(r, m, c)| json!({"ruolo": r, "modulo": m, "comune_id": c}))
+        .collect();
+    audit::record(
+        &txn,
+        actor,
+        "salva",
+        "utente",
+        &id.to_string(),
+        None,
+        Some(json!({"email": email, "nome": nome, "ruoli": grants_json})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
 pub async fn set_password<C: ConnectionTrait>(conn: &C, id: i64, hash: String) -> AppResult<()> {
-    utente::ActiveModel { id: Set(id), password_hash: Set(hash), ..Default::default() }.update(conn).await?;
+    utente::ActiveModel {
+        id: Set(id),
+        password_hash: Set(hash),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn touch_login(db: &DatabaseConnection, id: i64) -> AppResult<()> {
-    utente::ActiveModel { id: Set(id), last_login_at: Set(Some(Utc::now())), ..Default::default() }.update(db).await?;
+    utente::ActiveModel {
+        id: Set(id),
+        last_login_at: Set(Some(Utc::now())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
     Ok(())
 }

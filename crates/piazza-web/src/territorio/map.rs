@@ -22,7 +22,12 @@ pub struct BBox {
 
 impl BBox {
     fn empty() -> Self {
-        Self { min_x: f64::MAX, min_y: f64::MAX, max_x: f64::MIN, max_y: f64::MIN }
+        Self {
+            min_x: f64::MAX,
+            min_y: f64::MAX,
+            max_x: f64::MIN,
+            max_y: f64::MIN,
+        }
     }
     fn add(&mut self, x: f64, y: f64) {
         self.min_x = self.min_x.min(x);
@@ -60,10 +65,17 @@ pub struct MapBase {
 type Ring = Vec<(f64, f64)>;
 
 fn polygons(geom: &geojson::Geometry) -> Vec<Vec<Ring>> {
-    let to_ring = |r: &Vec<geojson::Position>| r.iter().filter(|p| p.len() >= 2).map(|p| (p[0], p[1])).collect::<Ring>();
+    let to_ring = |r: &Vec<geojson::Position>| {
+        r.iter()
+            .filter(|p| p.len() >= 2)
+            .map(|p| (p[0], p[1]))
+            .collect::<Ring>()
+    };
     match &geom.value {
         geojson::GeometryValue::Polygon { coordinates: p } => vec![p.iter().map(to_ring).collect()],
-        geojson::GeometryValue::MultiPolygon { coordinates: mp } => mp.iter().map(|p| p.iter().map(to_ring).collect()).collect(),
+        geojson::GeometryValue::MultiPolygon { coordinates: mp } => {
+            mp.iter().map(|p| p.iter().map(to_ring).collect()).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -73,7 +85,12 @@ impl MapBase {
     pub fn build(confini: &[confine::Model]) -> Self {
         let parsed: Vec<(&confine::Model, Vec<Vec<Ring>>)> = confini
             .iter()
-            .filter_map(|c| c.geometria.parse::<geojson::Geometry>().ok().map(|g| (c, polygons(&g))))
+            .filter_map(|c| {
+                c.geometria
+                    .parse::<geojson::Geometry>()
+                    .ok()
+                    .map(|g| (c, polygons(&g)))
+            })
             .collect();
         let mut ll = BBox::empty();
         for (c, polys) in &parsed {
@@ -92,8 +109,13 @@ impl MapBase {
         let k_lon = ((ll.min_y + ll.max_y) / 2.0).to_radians().cos();
         let scale = WIDTH / ((ll.max_x - ll.min_x) * k_lon);
         let height = ((ll.max_y - ll.min_y) * scale).ceil();
-        let project = |(lon, lat): (f64, f64)| ((lon - ll.min_x) * k_lon * scale, (ll.max_y - lat) * scale);
-        let mut base = MapBase { width: WIDTH, height, ..Default::default() };
+        let project =
+            |(lon, lat): (f64, f64)| ((lon - ll.min_x) * k_lon * scale, (ll.max_y - lat) * scale);
+        let mut base = MapBase {
+            width: WIDTH,
+            height,
+            ..Default::default()
+        };
         base.confinanti = neighbours(&parsed);
         for (c, polys) in parsed {
             let mut d = String::new();
@@ -134,7 +156,10 @@ impl MapBase {
 fn neighbours(parsed: &[(&confine::Model, Vec<Vec<Ring>>)]) -> HashMap<String, Vec<String>> {
     let key = |(x, y): (f64, f64)| ((x * 1e6).round() as i64, (y * 1e6).round() as i64);
     let mut owners: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
-    let comuni: Vec<_> = parsed.iter().filter(|(c, _)| c.livello == "comune").collect();
+    let comuni: Vec<_> = parsed
+        .iter()
+        .filter(|(c, _)| c.livello == "comune")
+        .collect();
     for (i, (_, polys)) in comuni.iter().enumerate() {
         for p in polys.iter().flatten().flatten() {
             let v = owners.entry(key(*p)).or_default();
@@ -167,7 +192,11 @@ fn neighbours(parsed: &[(&confine::Model, Vec<Vec<Ring>>)]) -> HashMap<String, V
 
 /// Colours for a categorical map such that neighbouring groups differ: greedy colouring of the
 /// groups' adjacency graph, most connected first. `group_of` gives the group of a comune.
-pub fn colour_groups(base: &MapBase, groups: usize, group_of: &dyn Fn(&str) -> Option<usize>) -> Vec<&'static str> {
+pub fn colour_groups(
+    base: &MapBase,
+    groups: usize,
+    group_of: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<&'static str> {
     let mut adj = vec![std::collections::BTreeSet::new(); groups];
     for (c, ns) in &base.confinanti {
         let Some(a) = group_of(c) else { continue };
@@ -182,10 +211,14 @@ pub fn colour_groups(base: &MapBase, groups: usize, group_of: &dyn Fn(&str) -> O
     order.sort_by_key(|g| std::cmp::Reverse(adj[*g].len()));
     let mut colour: Vec<Option<usize>> = vec![None; groups];
     for g in order {
-        let used: std::collections::BTreeSet<usize> = adj[g].iter().filter_map(|n| colour[*n]).collect();
+        let used: std::collections::BTreeSet<usize> =
+            adj[g].iter().filter_map(|n| colour[*n]).collect();
         colour[g] = Some((0..).find(|c| !used.contains(c)).unwrap_or(0));
     }
-    colour.into_iter().map(|c| CATEGORICAL[c.unwrap_or(0) % CATEGORICAL.len()]).collect()
+    colour
+        .into_iter()
+        .map(|c| CATEGORICAL[c.unwrap_or(0) % CATEGORICAL.len()])
+        .collect()
 }
 
 /// Writes a ring as `M x y l dx dy ... z` in whole units (1 unit ≈ 1 px of a 1000 px map),
@@ -248,7 +281,11 @@ pub fn simplify(pts: &[(f64, f64)], tol: f64) -> Vec<(f64, f64)> {
             stack.push((idx, b));
         }
     }
-    pts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+    pts.iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect()
 }
 
 fn dist2(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -285,19 +322,31 @@ pub struct Layer {
 pub const NO_DATA: &str = "#e6e9f2";
 pub const SEQUENTIAL: [&str; 5] = ["#dbe9f6", "#a6c8e8", "#5d9bd2", "#2a6cb0", "#0b3f7a"];
 pub const CATEGORICAL: [&str; 12] = [
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-    "#86bcb6", "#d37295",
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
 ];
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Draws the whole region (or the comuni in `only`, zoomed to them) as SVG.
 /// `names` gives the display name of each comune for links and tooltips.
-pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<String>, only: Option<&[&str]>) -> String {
+pub fn render(
+    base: &MapBase,
+    layer: &Layer,
+    names: &dyn Fn(&str) -> Option<String>,
+    only: Option<&[&str]>,
+) -> String {
     let mut codes: Vec<&String> = match only {
-        Some(list) => base.comuni.keys().filter(|k| list.contains(&k.as_str())).collect(),
+        Some(list) => base
+            .comuni
+            .keys()
+            .filter(|k| list.contains(&k.as_str()))
+            .collect(),
         None => base.comuni.keys().collect(),
     };
     codes.sort();
@@ -306,7 +355,12 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
         view.union(&base.comuni[*c].bbox);
     }
     if view.is_empty() {
-        view = BBox { min_x: 0.0, min_y: 0.0, max_x: base.width.max(1.0), max_y: base.height.max(1.0) };
+        view = BBox {
+            min_x: 0.0,
+            min_y: 0.0,
+            max_x: base.width.max(1.0),
+            max_y: base.height.max(1.0),
+        };
     }
     let pad = ((view.max_x - view.min_x).max(view.max_y - view.min_y) * 0.02).max(2.0);
     let mut s = String::with_capacity(codes.len() * 400 + 1024);
@@ -323,7 +377,10 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
         let shape = &base.comuni[code];
         let name = names(code).unwrap_or_else(|| code.clone());
         let (fill, label) = match layer.valori.get(code.as_str()) {
-            Some((cls, text)) => (layer.classi.get(*cls).map(|c| c.colore).unwrap_or(NO_DATA), format!("{name}: {text}")),
+            Some((cls, text)) => (
+                layer.classi.get(*cls).map(|c| c.colore).unwrap_or(NO_DATA),
+                format!("{name}: {text}"),
+            ),
             None => (NO_DATA, format!("{name}: nessun dato")),
         };
         let label = esc(&label);
@@ -344,7 +401,11 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
         s.push_str(r##"<g class="etichette" font-size="26" font-weight="700" text-anchor="middle" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none" aria-hidden="true">"##);
         for (text, members) in &layer.etichette {
             if let Some((x, y)) = centre(base, members) {
-                let _ = write!(s, r#"<text x="{x:.0}" y="{y:.0}" dominant-baseline="middle">{}</text>"#, esc(text));
+                let _ = write!(
+                    s,
+                    r#"<text x="{x:.0}" y="{y:.0}" dominant-baseline="middle">{}</text>"#,
+                    esc(text)
+                );
             }
         }
         s.push_str("</g>");
@@ -356,7 +417,11 @@ pub fn render(base: &MapBase, layer: &Layer, names: &dyn Fn(&str) -> Option<Stri
 /// The area-weighted centre of the bounding boxes of some comuni: where to put their label.
 fn centre(base: &MapBase, codes: &[String]) -> Option<(f64, f64)> {
     let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
-    for b in codes.iter().filter_map(|c| base.comuni.get(c)).map(|s| s.bbox) {
+    for b in codes
+        .iter()
+        .filter_map(|c| base.comuni.get(c))
+        .map(|s| s.bbox)
+    {
         let w = ((b.max_x - b.min_x) * (b.max_y - b.min_y)).max(1.0);
         sx += w * (b.min_x + b.max_x) / 2.0;
         sy += w * (b.min_y + b.max_y) / 2.0;
@@ -371,19 +436,46 @@ mod tests {
 
     #[test]
     fn simplify_keeps_corners_and_drops_collinear_points() {
-        let square = vec![(0.0, 0.0), (5.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)];
+        let square = vec![
+            (0.0, 0.0),
+            (5.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 10.0),
+            (0.0, 10.0),
+            (0.0, 0.0),
+        ];
         let s = simplify(&square, 0.5);
-        assert_eq!(s, vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        assert_eq!(
+            s,
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0)
+            ]
+        );
     }
 
     #[test]
     fn rings_are_written_in_whole_relative_units() {
         let mut d = String::new();
         let mut bbox = BBox::empty();
-        assert!(write_ring(&mut d, &[(0.2, 0.0), (10.4, 0.0), (10.0, 9.6), (0.0, 0.0)], &mut bbox));
+        assert!(write_ring(
+            &mut d,
+            &[(0.2, 0.0), (10.4, 0.0), (10.0, 9.6), (0.0, 0.0)],
+            &mut bbox
+        ));
         assert_eq!(d, "M0 0l10 0 0 10z");
         let mut d = String::new();
-        assert!(!write_ring(&mut d, &[(0.0, 0.0), (0.2, 0.1), (0.1, 0.3), (0.0, 0.0)], &mut bbox), "collapses");
+        assert!(
+            !write_ring(
+                &mut d,
+                &[(0.0, 0.0), (0.2, 0.1), (0.1, 0.3), (0.0, 0.0)],
+                &mut bbox
+            ),
+            "collapses"
+        );
         assert!(d.is_empty());
     }
 }

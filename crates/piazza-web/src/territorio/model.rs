@@ -53,9 +53,15 @@ impl Testi {
             popolazione: c.popolazione.map(fmt::int).unwrap_or_default(),
             popolazione_2019: c.popolazione_2019.map(fmt::int).unwrap_or_default(),
             popolazione_2011: c.popolazione_2011.map(fmt::int).unwrap_or_default(),
-            superficie: c.superficie_kmq.map(|s| fmt::decimal(s, 2)).unwrap_or_default(),
+            superficie: c
+                .superficie_kmq
+                .map(|s| fmt::decimal(s, 2))
+                .unwrap_or_default(),
             densita: c.densita.map(|d| fmt::decimal(d, 1)).unwrap_or_default(),
-            altitudine: c.altitudine_m.map(|a| fmt::int(a as i64)).unwrap_or_default(),
+            altitudine: c
+                .altitudine_m
+                .map(|a| fmt::int(a as i64))
+                .unwrap_or_default(),
             zone: c.zone.join(", "),
         }
     }
@@ -87,7 +93,9 @@ impl ComuneInfo {
         &self.testi.altitudine
     }
     pub fn zona_altimetrica_nome(&self) -> &'static str {
-        self.zona_altimetrica.map(zona_altimetrica_nome).unwrap_or("")
+        self.zona_altimetrica
+            .map(zona_altimetrica_nome)
+            .unwrap_or("")
     }
     pub fn degurba_nome(&self) -> &'static str {
         match self.degurba {
@@ -144,21 +152,48 @@ pub struct Territorio {
 }
 
 impl Territorio {
-    pub fn new(mut comuni: Vec<ComuneInfo>, zone: Vec<(String, String, Option<String>)>, province: Vec<ProvinciaInfo>, mappa: MapBase) -> Self {
+    pub fn new(
+        mut comuni: Vec<ComuneInfo>,
+        zone: Vec<(String, String, Option<String>)>,
+        province: Vec<ProvinciaInfo>,
+        mappa: MapBase,
+    ) -> Self {
         comuni.sort_by(|a, b| a.nome_norm.cmp(&b.nome_norm));
         for c in &mut comuni {
             c.testi = Testi::of(c);
         }
-        let by_codice = comuni.iter().enumerate().map(|(i, c)| (c.codice_istat.clone(), i)).collect();
+        let by_codice = comuni
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.codice_istat.clone(), i))
+            .collect();
         let by_id = comuni.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let zone = zone
             .into_iter()
             .map(|(codice, nome, codice_dpc)| {
-                let members = comuni.iter().enumerate().filter(|(_, c)| c.zone.contains(&codice)).map(|(i, _)| i).collect();
-                ZonaInfo { codice, nome, codice_dpc, comuni: members }
+                let members = comuni
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.zone.contains(&codice))
+                    .map(|(i, _)| i)
+                    .collect();
+                ZonaInfo {
+                    codice,
+                    nome,
+                    codice_dpc,
+                    comuni: members,
+                }
             })
             .collect();
-        Self { comuni, by_codice, by_id, zone, province, mappa, svg_cache: Mutex::default() }
+        Self {
+            comuni,
+            by_codice,
+            by_id,
+            zone,
+            province,
+            mappa,
+            svg_cache: Mutex::default(),
+        }
     }
 
     pub fn comune(&self, codice: &str) -> Option<&ComuneInfo> {
@@ -193,7 +228,10 @@ impl Territorio {
             return m.clone();
         }
         let m = Arc::new(make(self));
-        self.svg_cache.lock().expect("map cache").insert(key.to_owned(), m.clone());
+        self.svg_cache
+            .lock()
+            .expect("map cache")
+            .insert(key.to_owned(), m.clone());
         m
     }
 
@@ -201,7 +239,11 @@ impl Territorio {
     pub fn cached_map(&self, key: &str, make: impl FnOnce(&Self) -> Layer) -> Arc<MappaPronta> {
         self.cached(key, |t| {
             let layer = make(t);
-            MappaPronta { svg: t.render_map(&layer), titolo: layer.titolo, classi: layer.classi }
+            MappaPronta {
+                svg: t.render_map(&layer),
+                titolo: layer.titolo,
+                classi: layer.classi,
+            }
         })
     }
 }
@@ -237,7 +279,12 @@ pub enum Indicatore {
 }
 
 impl Indicatore {
-    pub const ALL: [Indicatore; 4] = [Self::Popolazione, Self::Densita, Self::ZonaAltimetrica, Self::PiccoliComuni];
+    pub const ALL: [Indicatore; 4] = [
+        Self::Popolazione,
+        Self::Densita,
+        Self::ZonaAltimetrica,
+        Self::PiccoliComuni,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -263,7 +310,14 @@ impl Indicatore {
 
     pub fn layer(self, t: &Territorio) -> Layer {
         let classes = |labels: &[&str], colors: &[&'static str]| -> Vec<Classe> {
-            labels.iter().zip(colors).map(|(l, c)| Classe { etichetta: (*l).to_owned(), colore: c }).collect()
+            labels
+                .iter()
+                .zip(colors)
+                .map(|(l, c)| Classe {
+                    etichetta: (*l).to_owned(),
+                    colore: c,
+                })
+                .collect()
         };
         let bucket = |v: f64, bounds: &[f64]| bounds.iter().take_while(|b| v >= **b).count();
         let mut valori = HashMap::new();
@@ -271,27 +325,66 @@ impl Indicatore {
             Self::Popolazione => {
                 for c in &t.comuni {
                     if let Some(p) = c.popolazione {
-                        valori.insert(c.codice_istat.clone(), (bucket(p as f64, &[1_000.0, 5_000.0, 10_000.0, 50_000.0]), format!("{} abitanti", fmt::int(p))));
+                        valori.insert(
+                            c.codice_istat.clone(),
+                            (
+                                bucket(p as f64, &[1_000.0, 5_000.0, 10_000.0, 50_000.0]),
+                                format!("{} abitanti", fmt::int(p)),
+                            ),
+                        );
                     }
                 }
-                classes(&["meno di 1.000", "1.000 – 4.999", "5.000 – 9.999", "10.000 – 49.999", "50.000 e oltre"], &map::SEQUENTIAL)
+                classes(
+                    &[
+                        "meno di 1.000",
+                        "1.000 – 4.999",
+                        "5.000 – 9.999",
+                        "10.000 – 49.999",
+                        "50.000 e oltre",
+                    ],
+                    &map::SEQUENTIAL,
+                )
             }
             Self::Densita => {
                 for c in &t.comuni {
                     if let Some(d) = c.densita {
-                        valori.insert(c.codice_istat.clone(), (bucket(d, &[50.0, 100.0, 300.0, 1_000.0]), format!("{} ab./km²", fmt::decimal(d, 1))));
+                        valori.insert(
+                            c.codice_istat.clone(),
+                            (
+                                bucket(d, &[50.0, 100.0, 300.0, 1_000.0]),
+                                format!("{} ab./km²", fmt::decimal(d, 1)),
+                            ),
+                        );
                     }
                 }
-                classes(&["meno di 50", "50 – 99", "100 – 299", "300 – 999", "1.000 e oltre"], &map::SEQUENTIAL)
+                classes(
+                    &[
+                        "meno di 50",
+                        "50 – 99",
+                        "100 – 299",
+                        "300 – 999",
+                        "1.000 e oltre",
+                    ],
+                    &map::SEQUENTIAL,
+                )
             }
             Self::ZonaAltimetrica => {
                 for c in &t.comuni {
                     if let Some(z @ 1..=5) = c.zona_altimetrica {
-                        valori.insert(c.codice_istat.clone(), ((z - 1) as usize, zona_altimetrica_nome(z).to_owned()));
+                        valori.insert(
+                            c.codice_istat.clone(),
+                            ((z - 1) as usize, zona_altimetrica_nome(z).to_owned()),
+                        );
                     }
                 }
                 classes(
-                    &["montagna interna", "montagna litoranea", "collina interna", "collina litoranea", "pianura"],
+                    &[
+                        "montagna interna",
+                        "montagna litoranea",
+                        "collina interna",
+                        "collina litoranea",
+                        "pianura",
+                    ],
                     &["#7b4a2a", "#b07a4f", "#7aa95c", "#b5d38a", "#f3eab0"],
                 )
             }
@@ -299,12 +392,30 @@ impl Indicatore {
                 for c in &t.comuni {
                     if let Some(p) = c.popolazione {
                         let small = p < SOGLIA_PICCOLO_COMUNE;
-                        valori.insert(c.codice_istat.clone(), (usize::from(small), format!("{} abitanti{}", fmt::int(p), if small { ", piccolo comune" } else { "" })));
+                        valori.insert(
+                            c.codice_istat.clone(),
+                            (
+                                usize::from(small),
+                                format!(
+                                    "{} abitanti{}",
+                                    fmt::int(p),
+                                    if small { ", piccolo comune" } else { "" }
+                                ),
+                            ),
+                        );
                     }
                 }
-                classes(&["5.000 abitanti e oltre", "piccolo comune"], &["#a6c8e8", "#d9534f"])
+                classes(
+                    &["5.000 abitanti e oltre", "piccolo comune"],
+                    &["#a6c8e8", "#d9534f"],
+                )
             }
         };
-        Layer { titolo: self.nome().to_owned(), classi, valori, ..Default::default() }
+        Layer {
+            titolo: self.nome().to_owned(),
+            classi,
+            valori,
+            ..Default::default()
+        }
     }
 }

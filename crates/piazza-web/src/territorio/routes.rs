@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{ComuneInfo, Indicatore, Territorio, zona_altimetrica_nome};
-use crate::anagrafica::store as anagrafica_store;
 use crate::anagrafica::model::AmministratoreView;
+use crate::anagrafica::store as anagrafica_store;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, csv_response, xlsx_response};
 use crate::list::{Pager, query_string};
@@ -122,29 +122,35 @@ impl Filtro {
             match v.parse::<i64>() {
                 Ok(n) if n >= 0 => Some(n),
                 _ => {
-                    errors.add(field, "Inserire un numero intero non negativo, ad esempio 5000.");
+                    errors.add(
+                        field,
+                        "Inserire un numero intero non negativo, ad esempio 5000.",
+                    );
                     None
                 }
             }
         };
         let pop_min = int("pop_min", &q.pop_min);
         let pop_max = int("pop_max", &q.pop_max);
-        if let (Some(a), Some(b)) = (pop_min, pop_max) {
-            if a > b {
-                errors.add("pop_max", "Il massimo deve essere maggiore o uguale al minimo.");
-            }
+        if let (Some(a), Some(b)) = (pop_min, pop_max)
+            && a > b
+        {
+            errors.add(
+                "pop_max",
+                "Il massimo deve essere maggiore o uguale al minimo.",
+            );
         }
         let provincia = (!q.provincia.is_empty()).then(|| q.provincia.clone());
-        if let Some(p) = &provincia {
-            if !t.province.iter().any(|x| &x.sigla == p) {
-                errors.add("provincia", "Provincia sconosciuta.");
-            }
+        if let Some(p) = &provincia
+            && !t.province.iter().any(|x| &x.sigla == p)
+        {
+            errors.add("provincia", "Provincia sconosciuta.");
         }
         let zona = (!q.zona.is_empty()).then(|| q.zona.clone());
-        if let Some(z) = &zona {
-            if t.zona(z).is_none() {
-                errors.add("zona", "Zona di allerta sconosciuta.");
-            }
+        if let Some(z) = &zona
+            && t.zona(z).is_none()
+        {
+            errors.add("zona", "Zona di allerta sconosciuta.");
         }
         let altimetria = match q.altimetria.as_str() {
             "" => None,
@@ -174,23 +180,38 @@ impl Filtro {
 
     fn matches(&self, c: &ComuneInfo) -> bool {
         (self.q.is_empty() || c.nome_norm.contains(&self.q))
-            && self.provincia.as_ref().is_none_or(|p| &c.sigla_provincia == p)
+            && self
+                .provincia
+                .as_ref()
+                .is_none_or(|p| &c.sigla_provincia == p)
             && self.zona.as_ref().is_none_or(|z| c.zone.contains(z))
-            && self.altimetria.is_none_or(|a| c.zona_altimetrica == Some(a))
+            && self
+                .altimetria
+                .is_none_or(|a| c.zona_altimetrica == Some(a))
             && self.litoraneo.is_none_or(|v| c.litoraneo == v)
             && self.isolano.is_none_or(|v| c.isolano == v)
             && self.piccolo.is_none_or(|v| c.piccolo() == v)
-            && self.pop_min.is_none_or(|m| c.popolazione.is_some_and(|p| p >= m))
-            && self.pop_max.is_none_or(|m| c.popolazione.is_some_and(|p| p <= m))
+            && self
+                .pop_min
+                .is_none_or(|m| c.popolazione.is_some_and(|p| p >= m))
+            && self
+                .pop_max
+                .is_none_or(|m| c.popolazione.is_some_and(|p| p <= m))
     }
 
     /// The matching comuni, sorted.
     pub fn apply<'a>(&self, t: &'a Territorio) -> Vec<&'a ComuneInfo> {
         let mut out: Vec<&ComuneInfo> = t.comuni.iter().filter(|c| self.matches(c)).collect();
-        let by_f64 = |a: Option<f64>, b: Option<f64>| a.unwrap_or(f64::MIN).total_cmp(&b.unwrap_or(f64::MIN));
+        let by_f64 = |a: Option<f64>, b: Option<f64>| {
+            a.unwrap_or(f64::MIN).total_cmp(&b.unwrap_or(f64::MIN))
+        };
         match self.ordina.unwrap_or(Ordina::Nome) {
             Ordina::Nome => {} // the snapshot is sorted by name already
-            Ordina::Provincia => out.sort_by(|a, b| a.provincia.cmp(&b.provincia).then(a.nome_norm.cmp(&b.nome_norm))),
+            Ordina::Provincia => out.sort_by(|a, b| {
+                a.provincia
+                    .cmp(&b.provincia)
+                    .then(a.nome_norm.cmp(&b.nome_norm))
+            }),
             Ordina::Popolazione => out.sort_by_key(|c| c.popolazione.unwrap_or(-1)),
             Ordina::Superficie => out.sort_by(|a, b| by_f64(a.superficie_kmq, b.superficie_kmq)),
             Ordina::Densita => out.sort_by(|a, b| by_f64(a.densita, b.densita)),
@@ -246,12 +267,20 @@ fn sort_links(q: &ComuniQuery) -> Vec<(&'static str, &'static str, SortLink)> {
         ("densita", "Densità (ab./km²)"),
         ("altitudine", "Altitudine (m)"),
     ];
-    let current = if q.ordina.is_empty() { "nome" } else { q.ordina.as_str() };
+    let current = if q.ordina.is_empty() {
+        "nome"
+    } else {
+        q.ordina.as_str()
+    };
     cols.iter()
         .map(|(key, label)| {
             let active = *key == current;
             let desc_now = active && q.verso == "desc";
-            let mut params: Vec<(&str, String)> = q.params().into_iter().filter(|(k, _)| *k != "ordina" && *k != "verso").collect();
+            let mut params: Vec<(&str, String)> = q
+                .params()
+                .into_iter()
+                .filter(|(k, _)| *k != "ordina" && *k != "verso")
+                .collect();
             params.push(("ordina", (*key).to_owned()));
             if active && !desc_now {
                 params.push(("verso", "desc".into()));
@@ -261,7 +290,14 @@ fn sort_links(q: &ComuniQuery) -> Vec<(&'static str, &'static str, SortLink)> {
                 (true, false) => "ascending",
                 (true, true) => "descending",
             };
-            (*key, *label, SortLink { href: format!("/comuni?{}", query_string(&params)), aria })
+            (
+                *key,
+                *label,
+                SortLink {
+                    href: format!("/comuni?{}", query_string(&params)),
+                    aria,
+                },
+            )
         })
         .collect()
 }
@@ -272,7 +308,13 @@ pub async fn comuni(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Respons
     let (filtro, errors) = Filtro::parse(&q, &t);
     let righe_all = filtro.apply(&t);
     let params = q.params();
-    let pager = Pager::new("/comuni", &params, q.pagina.as_deref(), q.per_pagina.as_deref(), righe_all.len());
+    let pager = Pager::new(
+        "/comuni",
+        &params,
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        righe_all.len(),
+    );
     let risultati = ComuniPartial {
         righe: pager.slice(&righe_all).to_vec(),
         totale_fmt: crate::fmt::int(righe_all.len() as i64),
@@ -283,14 +325,38 @@ pub async fn comuni(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Respons
     if ctx.htmx {
         return render(&risultati);
     }
-    let risultati = risultati.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let risultati = risultati
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
     let page = ComuniPage {
-        chrome: ctx.chrome("Comuni", &[("Territorio", "/comuni"), ("Comuni", "/comuni")]),
+        chrome: ctx.chrome(
+            "Comuni",
+            &[("Territorio", "/comuni"), ("Comuni", "/comuni")],
+        ),
         q: &q,
         errors,
-        province: t.province.iter().map(|p| Opzione { valore: p.sigla.clone(), etichetta: p.nome.clone() }).collect(),
-        zone: t.zone.iter().map(|z| Opzione { valore: z.codice.clone(), etichetta: format!("{} – {}", z.codice, z.nome) }).collect(),
-        altimetrie: (1..=5).map(|z| Opzione { valore: z.to_string(), etichetta: zona_altimetrica_nome(z).to_owned() }).collect(),
+        province: t
+            .province
+            .iter()
+            .map(|p| Opzione {
+                valore: p.sigla.clone(),
+                etichetta: p.nome.clone(),
+            })
+            .collect(),
+        zone: t
+            .zone
+            .iter()
+            .map(|z| Opzione {
+                valore: z.codice.clone(),
+                etichetta: format!("{} – {}", z.codice, z.nome),
+            })
+            .collect(),
+        altimetrie: (1..=5)
+            .map(|z| Opzione {
+                valore: z.to_string(),
+                etichetta: zona_altimetrica_nome(z).to_owned(),
+            })
+            .collect(),
         risultati,
     };
     render(&page)
@@ -298,9 +364,23 @@ pub async fn comuni(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Respons
 
 fn comuni_table(righe: &[&ComuneInfo]) -> Table {
     let mut t = Table::new(&[
-        "Codice ISTAT", "Comune", "Provincia", "Sigla", "Popolazione 01/01/2023", "Popolazione 31/12/2019",
-        "Popolazione censimento 2011", "Superficie km²", "Densità ab./km²", "Altitudine m", "Zona altimetrica",
-        "Litoraneo", "Isolano", "Piccolo comune", "Grado di urbanizzazione", "Codice catastale", "Zone di allerta",
+        "Codice ISTAT",
+        "Comune",
+        "Provincia",
+        "Sigla",
+        "Popolazione 01/01/2023",
+        "Popolazione 31/12/2019",
+        "Popolazione censimento 2011",
+        "Superficie km²",
+        "Densità ab./km²",
+        "Altitudine m",
+        "Zona altimetrica",
+        "Litoraneo",
+        "Isolano",
+        "Piccolo comune",
+        "Grado di urbanizzazione",
+        "Codice catastale",
+        "Zone di allerta",
     ]);
     for c in righe {
         t.rows.push(vec![
@@ -311,9 +391,13 @@ fn comuni_table(righe: &[&ComuneInfo]) -> Table {
             c.popolazione.into(),
             c.popolazione_2019.into(),
             c.popolazione_2011.into(),
-            c.superficie_kmq.map(|s| Cell::Dec(s, 2)).unwrap_or(Cell::Empty),
+            c.superficie_kmq
+                .map(|s| Cell::Dec(s, 2))
+                .unwrap_or(Cell::Empty),
             c.densita.map(|d| Cell::Dec(d, 1)).unwrap_or(Cell::Empty),
-            c.altitudine_m.map(|a| Cell::Int(a as i64)).unwrap_or(Cell::Empty),
+            c.altitudine_m
+                .map(|a| Cell::Int(a as i64))
+                .unwrap_or(Cell::Empty),
             c.zona_altimetrica_nome().into(),
             c.litoraneo.into(),
             c.isolano.into(),
@@ -361,20 +445,44 @@ struct ComunePage<'a> {
 
 /// Locator map: the comuni of the same province, this one highlighted.
 fn locator(t: &Territorio, c: &ComuneInfo) -> super::model::MappaPronta {
-    let same_province: Vec<&str> =
-        t.comuni.iter().filter(|x| x.codice_provincia == c.codice_provincia).map(|x| x.codice_istat.as_str()).collect();
+    let same_province: Vec<&str> = t
+        .comuni
+        .iter()
+        .filter(|x| x.codice_provincia == c.codice_provincia)
+        .map(|x| x.codice_istat.as_str())
+        .collect();
     let mut layer = super::map::Layer {
         titolo: format!("{} nella provincia di {}", c.nome, c.provincia),
         classi: vec![
-            super::map::Classe { etichetta: "altri comuni della provincia".into(), colore: "#dbe9f6" },
-            super::map::Classe { etichetta: c.nome.clone(), colore: "#0066cc" },
+            super::map::Classe {
+                etichetta: "altri comuni della provincia".into(),
+                colore: "#dbe9f6",
+            },
+            super::map::Classe {
+                etichetta: c.nome.clone(),
+                colore: "#0066cc",
+            },
         ],
         ..Default::default()
     };
-    for x in t.comuni.iter().filter(|x| x.codice_provincia == c.codice_provincia) {
-        layer.valori.insert(x.codice_istat.clone(), (usize::from(x.codice_istat == c.codice_istat), x.nome.clone()));
+    for x in t
+        .comuni
+        .iter()
+        .filter(|x| x.codice_provincia == c.codice_provincia)
+    {
+        layer.valori.insert(
+            x.codice_istat.clone(),
+            (
+                usize::from(x.codice_istat == c.codice_istat),
+                x.nome.clone(),
+            ),
+        );
     }
-    super::model::MappaPronta { svg: t.render_map_of(&layer, &same_province), titolo: layer.titolo, classi: layer.classi }
+    super::model::MappaPronta {
+        svg: t.render_map_of(&layer, &same_province),
+        titolo: layer.titolo,
+        classi: layer.classi,
+    }
 }
 
 pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response> {
@@ -385,25 +493,55 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
     let amministratori = ctx
         .state
         .amministratori
-        .get_or_load(c.id, &ctx.state.generazione, || anagrafica_store::amministratori_del_comune(db, c, config))
+        .get_or_load(c.id, &ctx.state.generazione, || {
+            anagrafica_store::amministratori_del_comune(db, c, config)
+        })
         .await?;
-    let zone = c.zone.iter().map(|z| (z.clone(), t.zona(z).map(|z| z.nome.clone()).unwrap_or_default())).collect();
+    let zone = c
+        .zone
+        .iter()
+        .map(|z| {
+            (
+                z.clone(),
+                t.zona(z).map(|z| z.nome.clone()).unwrap_or_default(),
+            )
+        })
+        .collect();
     let mappa = t.cached(&format!("comune:{}", c.codice_istat), |t| locator(t, c));
     let confinanti = t
         .mappa
         .confinanti
         .get(&c.codice_istat)
-        .map(|v| v.iter().filter_map(|code| t.comune(code)).map(|n| (n.codice_istat.as_str(), n.nome.as_str())).collect())
+        .map(|v| {
+            v.iter()
+                .filter_map(|code| t.comune(code))
+                .map(|n| (n.codice_istat.as_str(), n.nome.as_str()))
+                .collect()
+        })
         .unwrap_or_default();
     let page = ComunePage {
         confinanti,
-        chrome: ctx.chrome(c.nome.clone(), &[("Territorio", "/comuni"), ("Comuni", "/comuni"), (&c.nome, &format!("/comuni/{}", c.codice_istat))]),
+        chrome: ctx.chrome(
+            c.nome.clone(),
+            &[
+                ("Territorio", "/comuni"),
+                ("Comuni", "/comuni"),
+                (&c.nome, &format!("/comuni/{}", c.codice_istat)),
+            ],
+        ),
         c,
         zone,
         amministratori,
         mappa,
         puo_vedere_anagrafica: ctx.can_read(ANAGRAFICA),
-        sezioni_future: &["Servizi adottati", "Progetti", "Eventi sul territorio", "Dipendenti formati", "Allerte e avvisi", "Servizio civile"],
+        sezioni_future: &[
+            "Servizi adottati",
+            "Progetti",
+            "Eventi sul territorio",
+            "Dipendenti formati",
+            "Allerte e avvisi",
+            "Servizio civile",
+        ],
     };
     render(&page)
 }
@@ -431,7 +569,8 @@ struct MappaPage {
 fn indicatore(q: &MappaQuery) -> AppResult<Indicatore> {
     match q.indicatore.as_deref() {
         None | Some("") => Ok(Indicatore::Popolazione),
-        Some(k) => Indicatore::parse(k).ok_or_else(|| AppError::BadRequest(format!("Indicatore «{k}» sconosciuto."))),
+        Some(k) => Indicatore::parse(k)
+            .ok_or_else(|| AppError::BadRequest(format!("Indicatore «{k}» sconosciuto."))),
     }
 }
 
@@ -441,7 +580,14 @@ pub async fn mappa(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Response>
     let t = ctx.state.territorio.get();
     render(&MappaPage {
         chrome: ctx.chrome("Mappa", &[("Territorio", "/comuni"), ("Mappa", "/mappa")]),
-        indicatori: Indicatore::ALL.iter().map(|i| IndicatoreOpt { key: i.key(), nome: i.nome(), selezionato: *i == ind }).collect(),
+        indicatori: Indicatore::ALL
+            .iter()
+            .map(|i| IndicatoreOpt {
+                key: i.key(),
+                nome: i.nome(),
+                selezionato: *i == ind,
+            })
+            .collect(),
         mappa: t.cached_map(ind.key(), |t| ind.layer(t)),
         svg_href: format!("/mappa.svg?indicatore={}", ind.key()),
     })
@@ -453,7 +599,11 @@ pub async fn mappa_svg(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Respo
     let ind = indicatore(&q)?;
     let t = ctx.state.territorio.get();
     let m = t.cached_map(ind.key(), |t| ind.layer(t));
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], m.svg.clone()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        m.svg.clone(),
+    )
+        .into_response())
 }
 
 pub struct ZonaRiga {
@@ -478,26 +628,49 @@ fn zona_riga(t: &Territorio, z: &super::model::ZonaInfo) -> ZonaRiga {
         nome: z.nome.clone(),
         codice_dpc: z.codice_dpc.clone().unwrap_or_default(),
         n_comuni: z.comuni.len(),
-        comuni: z.comuni.iter().map(|i| (t.comuni[*i].codice_istat.clone(), t.comuni[*i].nome.clone())).collect(),
+        comuni: z
+            .comuni
+            .iter()
+            .map(|i| (t.comuni[*i].codice_istat.clone(), t.comuni[*i].nome.clone()))
+            .collect(),
     }
 }
 
 fn zone_layer(t: &Territorio) -> super::map::Layer {
-    let mut layer = super::map::Layer { titolo: "Zone di allerta".into(), ..Default::default() };
-    let group_of = |code: &str| t.comune(code).and_then(|c| c.zone.first()).and_then(|z| t.zone.iter().position(|x| &x.codice == z));
+    let mut layer = super::map::Layer {
+        titolo: "Zone di allerta".into(),
+        ..Default::default()
+    };
+    let group_of = |code: &str| {
+        t.comune(code)
+            .and_then(|c| c.zone.first())
+            .and_then(|z| t.zone.iter().position(|x| &x.codice == z))
+    };
     let colours = super::map::colour_groups(&t.mappa, t.zone.len(), &group_of);
     for (z, colore) in t.zone.iter().zip(colours) {
-        layer.classi.push(super::map::Classe { etichetta: format!("{} – {}", z.codice, z.nome), colore });
+        layer.classi.push(super::map::Classe {
+            etichetta: format!("{} – {}", z.codice, z.nome),
+            colore,
+        });
     }
     for c in &t.comuni {
-        if let Some(first) = c.zone.first() {
-            if let Some(idx) = t.zone.iter().position(|z| &z.codice == first) {
-                layer.valori.insert(c.codice_istat.clone(), (idx, format!("zona {}", c.zone.join(" e "))));
-            }
+        if let Some(first) = c.zone.first()
+            && let Some(idx) = t.zone.iter().position(|z| &z.codice == first)
+        {
+            layer.valori.insert(
+                c.codice_istat.clone(),
+                (idx, format!("zona {}", c.zone.join(" e "))),
+            );
         }
     }
     for z in &t.zone {
-        layer.etichette.push((z.codice.clone(), z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()).collect()));
+        layer.etichette.push((
+            z.codice.clone(),
+            z.comuni
+                .iter()
+                .map(|i| t.comuni[*i].codice_istat.clone())
+                .collect(),
+        ));
     }
     layer
 }
@@ -506,7 +679,13 @@ pub async fn zone(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(TERRITORIO)?;
     let t = ctx.state.territorio.get();
     render(&ZonePage {
-        chrome: ctx.chrome("Zone di allerta", &[("Territorio", "/comuni"), ("Zone di allerta", "/zone-allerta")]),
+        chrome: ctx.chrome(
+            "Zone di allerta",
+            &[
+                ("Territorio", "/comuni"),
+                ("Zone di allerta", "/zone-allerta"),
+            ],
+        ),
         zone: t.zone.iter().map(|z| zona_riga(&t, z)).collect(),
         mappa: t.cached_map("zone-allerta", zone_layer),
     })
@@ -527,21 +706,34 @@ pub async fn zona(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response> {
     let mut layer = super::map::Layer {
         titolo: format!("Zona di allerta {} – {}", z.codice, z.nome),
         classi: vec![
-            super::map::Classe { etichetta: "altre zone".into(), colore: super::map::NO_DATA },
-            super::map::Classe { etichetta: format!("zona {}", z.codice), colore: "#0066cc" },
+            super::map::Classe {
+                etichetta: "altre zone".into(),
+                colore: super::map::NO_DATA,
+            },
+            super::map::Classe {
+                etichetta: format!("zona {}", z.codice),
+                colore: "#0066cc",
+            },
         ],
         ..Default::default()
     };
     for i in &z.comuni {
         let c = &t.comuni[*i];
-        layer.valori.insert(c.codice_istat.clone(), (1, format!("zona {}", c.zone.join(" e "))));
+        layer.valori.insert(
+            c.codice_istat.clone(),
+            (1, format!("zona {}", c.zone.join(" e "))),
+        );
     }
     let svg = t.render_map(&layer);
     let riga = zona_riga(&t, z);
     render(&ZonaPage {
         chrome: ctx.chrome(
             format!("Zona {}", z.codice),
-            &[("Territorio", "/comuni"), ("Zone di allerta", "/zone-allerta"), (&z.codice, &format!("/zone-allerta/{}", z.codice))],
+            &[
+                ("Territorio", "/comuni"),
+                ("Zone di allerta", "/zone-allerta"),
+                (&z.codice, &format!("/zone-allerta/{}", z.codice)),
+            ],
         ),
         z: riga,
         svg,

@@ -9,8 +9,12 @@ use crate::error::AppResult;
 
 /// Reads the whole territory from the database and builds the snapshot (maps included).
 pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
-    let zone_rows = zona_allerta::Entity::find().order_by_asc(zona_allerta::Column::Codice).all(db).await?;
-    let zone_by_id: HashMap<i64, String> = zone_rows.iter().map(|z| (z.id, z.codice.clone())).collect();
+    let zone_rows = zona_allerta::Entity::find()
+        .order_by_asc(zona_allerta::Column::Codice)
+        .all(db)
+        .await?;
+    let zone_by_id: HashMap<i64, String> =
+        zone_rows.iter().map(|z| (z.id, z.codice.clone())).collect();
     let mut zone_of: HashMap<i64, Vec<String>> = HashMap::new();
     for m in comune_zona::Entity::find().all(db).await? {
         if let Some(code) = zone_by_id.get(&m.zona_id) {
@@ -59,13 +63,20 @@ pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
         .all(db)
         .await?
         .into_iter()
-        .map(|p| ProvinciaInfo { codice: p.codice, sigla: p.sigla, nome: p.nome })
+        .map(|p| ProvinciaInfo {
+            codice: p.codice,
+            sigla: p.sigla,
+            nome: p.nome,
+        })
         .collect();
     let confini = confine::Entity::find().all(db).await?;
     let mappa = tokio::task::spawn_blocking(move || MapBase::build(&confini))
         .await
         .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-    let zone = zone_rows.into_iter().map(|z| (z.codice, z.nome, z.codice_dpc)).collect();
+    let zone = zone_rows
+        .into_iter()
+        .map(|z| (z.codice, z.nome, z.codice_dpc))
+        .collect();
     Ok(Territorio::new(comuni, zone, province, mappa))
 }
 

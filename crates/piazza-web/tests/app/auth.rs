@@ -11,7 +11,10 @@ fn login_req(email: &str, password: &str) -> Request<Body> {
         .header(header::HOST, "localhost")
         .header("sec-fetch-site", "same-origin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("email={}&password={password}&next=%2Fpersone", email.replace('@', "%40"))))
+        .body(Body::from(format!(
+            "email={}&password={password}&next=%2Fpersone",
+            email.replace('@', "%40")
+        )))
         .unwrap()
 }
 
@@ -28,7 +31,13 @@ async fn login_logout_and_cookie_flags() {
     let r = app.send(login_req("Editor@Test.it", PASSWORD)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/persone");
-    let set_cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    let set_cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set_cookie.contains("HttpOnly"));
     assert!(set_cookie.contains("SameSite=Lax"));
     assert!(!set_cookie.contains("Secure"), "plain http in tests");
@@ -43,11 +52,18 @@ async fn login_logout_and_cookie_flags() {
             .body(Body::empty())
             .unwrap()
     };
-    assert_eq!(app.send(req("GET", "/persone")).await.status, StatusCode::OK);
+    assert_eq!(
+        app.send(req("GET", "/persone")).await.status,
+        StatusCode::OK
+    );
     let r = app.send(req("POST", "/logout")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app.send(req("GET", "/persone")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "the session is gone after logout");
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "the session is gone after logout"
+    );
     assert!(r.location().starts_with("/login?next=/persone"));
 }
 
@@ -60,7 +76,9 @@ async fn open_redirects_are_refused() {
         .header(header::HOST, "localhost")
         .header("sec-fetch-site", "same-origin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("email=editor%40test.it&password={PASSWORD}&next=%2F%2Fevil.example")))
+        .body(Body::from(format!(
+            "email=editor%40test.it&password={PASSWORD}&next=%2F%2Fevil.example"
+        )))
         .unwrap();
     let r = app.send(req).await;
     assert_eq!(r.location(), "/");
@@ -68,16 +86,37 @@ async fn open_redirects_are_refused() {
 
 #[tokio::test]
 async fn secure_cookie_over_https() {
-    let app = TestApp::with_config(AppConfig { public_url: "https://piazza.example.it".into(), ..Default::default() }).await;
+    let app = TestApp::with_config(AppConfig {
+        public_url: "https://piazza.example.it".into(),
+        ..Default::default()
+    })
+    .await;
     let r = app.send(login_req("editor@test.it", PASSWORD)).await;
-    assert!(r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Secure"));
+    assert!(
+        r.headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
 }
 
 #[tokio::test]
 async fn login_is_rate_limited() {
-    let app = TestApp::with_config(AppConfig { login_burst: 3, login_intervallo_secondi: 60, ..Default::default() }).await;
+    let app = TestApp::with_config(AppConfig {
+        login_burst: 3,
+        login_intervallo_secondi: 60,
+        ..Default::default()
+    })
+    .await;
     for _ in 0..3 {
-        assert_eq!(app.send(login_req("editor@test.it", "sbagliata")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.send(login_req("editor@test.it", "sbagliata"))
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
     let r = app.send(login_req("editor@test.it", PASSWORD)).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
@@ -103,42 +142,83 @@ async fn csrf_cross_origin_or_unlabelled_posts_are_refused() {
         }
         b.body(Body::from("nome=Eva&cognome=Neri")).unwrap()
     };
-    assert_eq!(app.send(post(Some("http://evil.example"), None)).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.send(post(None, Some("cross-site"))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.send(post(Some("http://evil.example"), None))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.send(post(None, Some("cross-site"))).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.send(post(None, None)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text().contains("protezione CSRF"));
     assert_eq!(app.count("persone").await, 0);
-    assert_eq!(app.send(post(Some("http://localhost"), None)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.send(post(Some("http://localhost"), None)).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(app.count("persone").await, 1);
 }
 
 #[tokio::test]
 async fn password_change_validates_and_works() {
     let app = TestApp::new().await;
-    let r = app.post_form(Role::Viewer, "/account/password", "attuale=sbagliata&nuova=corta&conferma=diversa").await;
+    let r = app
+        .post_form(
+            Role::Viewer,
+            "/account/password",
+            "attuale=sbagliata&nuova=corta&conferma=diversa",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text();
     assert!(html.contains("La password attuale non è corretta."));
     assert!(html.contains("almeno 10 caratteri"));
     assert!(html.contains("Le due password non coincidono."));
-    let r = app.post_form(Role::Viewer, "/account/password", &format!("attuale={PASSWORD}&nuova=nuova-password-42&conferma=nuova-password-42")).await;
+    let r = app
+        .post_form(
+            Role::Viewer,
+            "/account/password",
+            &format!("attuale={PASSWORD}&nuova=nuova-password-42&conferma=nuova-password-42"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("La password è stata cambiata."));
-    assert_eq!(app.send(login_req("viewer@test.it", PASSWORD)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.send(login_req("viewer@test.it", "nuova-password-42")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.send(login_req("viewer@test.it", PASSWORD)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.send(login_req("viewer@test.it", "nuova-password-42"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
 async fn audit_log_is_for_admins_and_filters() {
     let app = TestApp::new().await;
-    app.post_form(Role::Editor, "/persone/nuova", "nome=Ugo&cognome=Bassi").await;
-    let html = app.get(Role::Admin, "/admin/audit?entita=persona").await.text();
+    app.post_form(Role::Editor, "/persone/nuova", "nome=Ugo&cognome=Bassi")
+        .await;
+    let html = app
+        .get(Role::Admin, "/admin/audit?entita=persona")
+        .await
+        .text();
     assert!(html.contains("<strong>1</strong> modifiche"));
     assert!(html.contains("Bassi"));
-    let html = app.get(Role::Admin, "/admin/audit?dal=99%2F99%2F2020").await.text();
+    let html = app
+        .get(Role::Admin, "/admin/audit?dal=99%2F99%2F2020")
+        .await
+        .text();
     assert!(html.contains("id=\"dal-errore\""));
-    assert_eq!(app.get(Role::Editor, "/admin/audit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(Role::Editor, "/admin/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
     let html = app.get(Role::Admin, "/admin/utenti").await.text();
     assert!(html.contains("referente di Firenze"));
 }

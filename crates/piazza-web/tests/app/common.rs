@@ -24,7 +24,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Anon, Role::Viewer, Role::Referente, Role::Editor, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Anon,
+        Role::Viewer,
+        Role::Referente,
+        Role::Editor,
+        Role::Admin,
+    ];
     pub fn email(self) -> &'static str {
         match self {
             Role::Anon => "",
@@ -43,7 +49,8 @@ fn shipped() -> &'static refdata::RefData {
 
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| password_auth::generate_hash(PASSWORD)).clone()
+    HASH.get_or_init(|| password_auth::generate_hash(PASSWORD))
+        .clone()
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -54,15 +61,24 @@ pub async fn fresh_db() -> DatabaseConnection {
     let tag = format!("{}_{}_{}", std::process::id(), n, rand_suffix());
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
-            let admin = piazza_db::connect(&url).await.expect("connect to TEST_DATABASE_URL");
+            let admin = piazza_db::connect(&url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
             let name = format!("piazza_test_{tag}");
             admin
-                .execute_raw(Statement::from_string(admin.get_database_backend(), format!("CREATE DATABASE {name}")))
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("CREATE DATABASE {name}"),
+                ))
                 .await
                 .expect("create test database");
             admin.close().await.ok();
-            let (base, _) = url.rsplit_once('/').expect("database URL with a database name");
-            let db = piazza_db::connect(&format!("{base}/{name}")).await.expect("connect to test database");
+            let (base, _) = url
+                .rsplit_once('/')
+                .expect("database URL with a database name");
+            let db = piazza_db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect to test database");
             piazza_db::migrate(&db).await.expect("migrate");
             db
         }
@@ -70,7 +86,9 @@ pub async fn fresh_db() -> DatabaseConnection {
             let dir = std::env::temp_dir().join("piazza-tests");
             std::fs::create_dir_all(&dir).unwrap();
             let path = dir.join(format!("t{tag}.db"));
-            let db = piazza_db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("connect sqlite");
+            let db = piazza_db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .expect("connect sqlite");
             piazza_db::migrate(&db).await.expect("migrate");
             db
         }
@@ -79,7 +97,10 @@ pub async fn fresh_db() -> DatabaseConnection {
 
 fn rand_suffix() -> u32 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
 }
 
 pub struct TestApp {
@@ -100,7 +121,11 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -112,7 +137,9 @@ impl TestApp {
     /// Territory loaded, one user per role (the referente is referente of Firenze).
     pub async fn with_config(config: AppConfig) -> Arc<Self> {
         let db = fresh_db().await;
-        refdata::load(&db, &Actor::system("test"), "09", shipped()).await.expect("load territory");
+        refdata::load(&db, &Actor::system("test"), "09", shipped())
+            .await
+            .expect("load territory");
         let g = |ruolo: &str, modulo: Option<&str>, comune: Option<&str>| NewGrant {
             ruolo: ruolo.into(),
             modulo: modulo.map(Into::into),
@@ -120,27 +147,90 @@ impl TestApp {
         };
         let actor = Actor::system("test");
         let hash = password_hash();
-        upsert_user(&db, &actor, Role::Viewer.email(), "Viewer", hash.clone(), &[g("viewer", Some("anagrafica"), None)]).await.unwrap();
-        upsert_user(&db, &actor, Role::Editor.email(), "Editor", hash.clone(), &[g("editor", Some("anagrafica"), None), g("editor", Some("territorio"), None)])
-            .await
-            .unwrap();
-        upsert_user(&db, &actor, Role::Referente.email(), "Referente", hash.clone(), &[g("referente", None, Some("048017"))]).await.unwrap();
-        upsert_user(&db, &actor, Role::Admin.email(), "Admin", hash, &[g("admin", None, None)]).await.unwrap();
+        upsert_user(
+            &db,
+            &actor,
+            Role::Viewer.email(),
+            "Viewer",
+            hash.clone(),
+            &[g("viewer", Some("anagrafica"), None)],
+        )
+        .await
+        .unwrap();
+        upsert_user(
+            &db,
+            &actor,
+            Role::Editor.email(),
+            "Editor",
+            hash.clone(),
+            &[
+                g("editor", Some("anagrafica"), None),
+                g("editor", Some("territorio"), None),
+            ],
+        )
+        .await
+        .unwrap();
+        upsert_user(
+            &db,
+            &actor,
+            Role::Referente.email(),
+            "Referente",
+            hash.clone(),
+            &[g("referente", None, Some("048017"))],
+        )
+        .await
+        .unwrap();
+        upsert_user(
+            &db,
+            &actor,
+            Role::Admin.email(),
+            "Admin",
+            hash,
+            &[g("admin", None, None)],
+        )
+        .await
+        .unwrap();
         let state = AppState::new(db.clone(), config).await.expect("state");
         let router = piazza_web::router(state.clone());
-        Arc::new(Self { db, state, router, cookies: Default::default() })
+        Arc::new(Self {
+            db,
+            state,
+            router,
+            cookies: Default::default(),
+        })
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.expect("router");
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Resp { status, headers, body }
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
-    fn request(&self, method: Method, path: &str, cookie: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> Request<Body> {
-        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "localhost").header(header::ORIGIN, "http://localhost");
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Request<Body> {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost");
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
@@ -158,9 +248,25 @@ impl TestApp {
         if let Some(c) = self.cookies.lock().unwrap().get(&role) {
             return Some(c.clone());
         }
-        let body = format!("email={}&password={PASSWORD}&next=%2F", role.email().replace('@', "%40"));
-        let r = self.send(self.request(Method::POST, "/login", None, Some("application/x-www-form-urlencoded"), body.into_bytes())).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {role:?} failed: {}", r.text());
+        let body = format!(
+            "email={}&password={PASSWORD}&next=%2F",
+            role.email().replace('@', "%40")
+        );
+        let r = self
+            .send(self.request(
+                Method::POST,
+                "/login",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                body.into_bytes(),
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {role:?} failed: {}",
+            r.text()
+        );
         let cookie = session_cookie(&r.headers).expect("session cookie after login");
         self.cookies.lock().unwrap().insert(role, cookie.clone());
         Some(cookie)
@@ -168,16 +274,30 @@ impl TestApp {
 
     pub async fn get(&self, role: Role, path: &str) -> Resp {
         let cookie = self.login(role).await;
-        self.send(self.request(Method::GET, path, cookie.as_deref(), None, Vec::new())).await
+        self.send(self.request(Method::GET, path, cookie.as_deref(), None, Vec::new()))
+            .await
     }
 
     pub async fn post_form(&self, role: Role, path: &str, body: &str) -> Resp {
         let cookie = self.login(role).await;
-        self.send(self.request(Method::POST, path, cookie.as_deref(), Some("application/x-www-form-urlencoded"), body.as_bytes().to_vec()))
-            .await
+        self.send(self.request(
+            Method::POST,
+            path,
+            cookie.as_deref(),
+            Some("application/x-www-form-urlencoded"),
+            body.as_bytes().to_vec(),
+        ))
+        .await
     }
 
-    pub async fn post_file(&self, role: Role, path: &str, field: &str, filename: &str, content: &[u8]) -> Resp {
+    pub async fn post_file(
+        &self,
+        role: Role,
+        path: &str,
+        field: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Resp {
         let cookie = self.login(role).await;
         let boundary = "----piazzatestboundary";
         let mut body = format!(
@@ -186,14 +306,24 @@ impl TestApp {
         .into_bytes();
         body.extend_from_slice(content);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        self.send(self.request(Method::POST, path, cookie.as_deref(), Some(&format!("multipart/form-data; boundary={boundary}")), body)).await
+        self.send(self.request(
+            Method::POST,
+            path,
+            cookie.as_deref(),
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+        ))
+        .await
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -211,5 +341,10 @@ pub fn session_cookie(h: &HeaderMap) -> Option<String> {
 
 /// Raw bytes of a file in the project's `data/` folder.
 pub fn data_file(name: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(name)).expect("data file")
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(name),
+    )
+    .expect("data file")
 }

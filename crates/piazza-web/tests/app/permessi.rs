@@ -43,9 +43,19 @@ const MATRIX: &[Row] = &[
     ("GET", "/healthz", PUBLIC, Body::None),
     ("GET", "/static/{*path}", PUBLIC, Body::None),
     ("GET", "/login", PUBLIC, Body::None),
-    ("POST", "/login", PUBLIC, Body::Form("email=x%40y.it&password=sbagliata")),
+    (
+        "POST",
+        "/login",
+        PUBLIC,
+        Body::Form("email=x%40y.it&password=sbagliata"),
+    ),
     ("GET", "/account/password", LOGGED, Body::None),
-    ("POST", "/account/password", LOGGED, Body::Form("attuale=x&nuova=y&conferma=z")),
+    (
+        "POST",
+        "/account/password",
+        LOGGED,
+        Body::Form("attuale=x&nuova=y&conferma=z"),
+    ),
     ("GET", "/comuni", PUBLIC, Body::None),
     ("GET", "/comuni/export.csv", PUBLIC, Body::None),
     ("GET", "/comuni/export.xlsx", PUBLIC, Body::None),
@@ -58,27 +68,97 @@ const MATRIX: &[Row] = &[
     ("GET", "/persone/export.csv", READ_ANAGRAFICA, Body::None),
     ("GET", "/persone/export.xlsx", READ_ANAGRAFICA, Body::None),
     ("GET", "/persone/nuova", EDIT_ANAGRAFICA, Body::None),
-    ("POST", "/persone/nuova", EDIT_ANAGRAFICA, Body::Form("nome=&cognome=")),
+    (
+        "POST",
+        "/persone/nuova",
+        EDIT_ANAGRAFICA,
+        Body::Form("nome=&cognome="),
+    ),
     ("GET", "/persone/{id}", READ_ANAGRAFICA, Body::None),
     ("GET", "/persone/{id}/modifica", EDIT_ANAGRAFICA, Body::None),
-    ("POST", "/persone/{id}/modifica", EDIT_ANAGRAFICA, Body::Form("nome=&cognome=")),
+    (
+        "POST",
+        "/persone/{id}/modifica",
+        EDIT_ANAGRAFICA,
+        Body::Form("nome=&cognome="),
+    ),
     ("POST", "/persone/{id}/elimina", EDIT_ANAGRAFICA, Body::None),
     ("GET", "/organizzazioni", READ_ANAGRAFICA, Body::None),
-    ("GET", "/organizzazioni/export.csv", READ_ANAGRAFICA, Body::None),
-    ("GET", "/organizzazioni/export.xlsx", READ_ANAGRAFICA, Body::None),
+    (
+        "GET",
+        "/organizzazioni/export.csv",
+        READ_ANAGRAFICA,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/organizzazioni/export.xlsx",
+        READ_ANAGRAFICA,
+        Body::None,
+    ),
     ("GET", "/organizzazioni/nuova", EDIT_OWN_COMUNE, Body::None),
-    ("POST", "/organizzazioni/nuova", EDIT_OWN_COMUNE, Body::Form("nome=Ente&tipo=associazione&comune=048017")),
+    (
+        "POST",
+        "/organizzazioni/nuova",
+        EDIT_OWN_COMUNE,
+        Body::Form("nome=Ente&tipo=associazione&comune=048017"),
+    ),
     ("GET", "/organizzazioni/{id}", READ_ANAGRAFICA, Body::None),
-    ("GET", "/organizzazioni/{id}/modifica", EDIT_OWN_COMUNE, Body::None),
-    ("POST", "/organizzazioni/{id}/modifica", EDIT_OWN_COMUNE, Body::Form("nome=Ente+di+Firenze&tipo=associazione&comune=048017")),
-    ("POST", "/organizzazioni/{id}/elimina", EDIT_ANAGRAFICA, Body::None),
+    (
+        "GET",
+        "/organizzazioni/{id}/modifica",
+        EDIT_OWN_COMUNE,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/organizzazioni/{id}/modifica",
+        EDIT_OWN_COMUNE,
+        Body::Form("nome=Ente+di+Firenze&tipo=associazione&comune=048017"),
+    ),
+    (
+        "POST",
+        "/organizzazioni/{id}/elimina",
+        EDIT_ANAGRAFICA,
+        Body::None,
+    ),
     ("GET", "/amministratori", READ_ANAGRAFICA, Body::None),
-    ("GET", "/amministratori/export.csv", READ_ANAGRAFICA, Body::None),
-    ("GET", "/amministratori/export.xlsx", READ_ANAGRAFICA, Body::None),
-    ("GET", "/amministratori/importa", EDIT_ANAGRAFICA, Body::None),
-    ("POST", "/amministratori/importa", EDIT_ANAGRAFICA, Body::EmptyUpload),
-    ("GET", "/amministratori/{id}/modifica", EDIT_OWN_COMUNE, Body::None),
-    ("POST", "/amministratori/{id}/modifica", EDIT_OWN_COMUNE, Body::Form("carica=sindaco&data_elezione=09%2F06%2F2024")),
+    (
+        "GET",
+        "/amministratori/export.csv",
+        READ_ANAGRAFICA,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/amministratori/export.xlsx",
+        READ_ANAGRAFICA,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/amministratori/importa",
+        EDIT_ANAGRAFICA,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/amministratori/importa",
+        EDIT_ANAGRAFICA,
+        Body::EmptyUpload,
+    ),
+    (
+        "GET",
+        "/amministratori/{id}/modifica",
+        EDIT_OWN_COMUNE,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/amministratori/{id}/modifica",
+        EDIT_OWN_COMUNE,
+        Body::Form("carica=sindaco&data_elezione=09%2F06%2F2024"),
+    ),
     ("GET", "/admin/audit", ADMIN, Body::None),
     ("GET", "/admin/utenti", ADMIN, Body::None),
     // Last: it ends the session of the role that calls it.
@@ -100,19 +180,39 @@ async fn permission_matrix_holds_for_every_route_and_role() {
     let app = TestApp::new().await;
     let t = app.state.territorio.get();
     let parsed = dait::parse(&data_file("sindaci-toscana-dait-2025-01-17.csv"), &t).unwrap();
-    store::importa_dait(&app.db, &Actor::system("test"), &parsed, &app.state.config).await.unwrap();
-    let mayors = store::amministratori(&app.db, &t, &app.state.config, &Default::default()).await.unwrap();
+    store::importa_dait(&app.db, &Actor::system("test"), &parsed, &app.state.config)
+        .await
+        .unwrap();
+    let mayors = store::amministratori(&app.db, &t, &app.state.config, &Default::default())
+        .await
+        .unwrap();
     let mayor_firenze = mayors.iter().find(|a| a.comune_istat == "048017").unwrap();
     let person = mayor_firenze.persona_public_id.clone();
     // An organisation in Firenze (the referente's comune) to edit, one in Pisa to delete.
-    let r = app.post_form(Role::Admin, "/organizzazioni/nuova", "nome=Ente+Firenze&tipo=associazione&comune=048017").await;
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/organizzazioni/nuova",
+            "nome=Ente+Firenze&tipo=associazione&comune=048017",
+        )
+        .await;
     let org_fi = r.location();
-    let r = app.post_form(Role::Admin, "/organizzazioni/nuova", "nome=Ente+Pisa&tipo=associazione&comune=050026").await;
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/organizzazioni/nuova",
+            "nome=Ente+Pisa&tipo=associazione&comune=050026",
+        )
+        .await;
     let org_pi = r.location();
 
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
-        let org = if route.ends_with("/elimina") { &org_pi } else { &org_fi };
+        let org = if route.ends_with("/elimina") {
+            &org_pi
+        } else {
+            &org_fi
+        };
         let org_id = org.rsplit('/').next().unwrap();
         let path = route
             .replace("{*path}", "css/piazza.css")
@@ -121,24 +221,39 @@ async fn permission_matrix_holds_for_every_route_and_role() {
             .replace("/persone/{id}/elimina", "/persone/inesistente/elimina")
             .replace("/persone/{id}", &format!("/persone/{person}"))
             .replace("/organizzazioni/{id}", &format!("/organizzazioni/{org_id}"))
-            .replace("/amministratori/{id}", &format!("/amministratori/{}", mayor_firenze.id));
+            .replace(
+                "/amministratori/{id}",
+                &format!("/amministratori/{}", mayor_firenze.id),
+            );
         for (i, role) in Role::ALL.iter().enumerate() {
             let r = match (*method, body) {
                 ("GET", _) => app.get(*role, &path).await,
                 (_, Body::Form(b)) => app.post_form(*role, &path, b).await,
                 (_, Body::None) => app.post_form(*role, &path, "").await,
-                (_, Body::EmptyUpload) => app.post_file(*role, &path, "file", "vuoto.csv", b"").await,
+                (_, Body::EmptyUpload) => {
+                    app.post_file(*role, &path, "file", "vuoto.csv", b"").await
+                }
             };
             let got = classify(&r);
             if got != expected[i] {
-                failures.push(format!("{method} {path} as {role:?}: expected {:?}, got {:?} ({})", expected[i], got, r.status));
+                failures.push(format!(
+                    "{method} {path} as {role:?}: expected {:?}, got {:?} ({})",
+                    expected[i], got, r.status
+                ));
             }
             if got == Ok && r.status.is_server_error() {
-                failures.push(format!("{method} {path} as {role:?}: server error {}", r.status));
+                failures.push(format!(
+                    "{method} {path} as {role:?}: server error {}",
+                    r.status
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "permission matrix violations:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "permission matrix violations:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Every `.route(...)` of the router, with its methods, has a row in the matrix.
@@ -157,9 +272,18 @@ fn every_route_is_in_the_matrix() {
         }
     }
     assert!(routes.len() > 30, "the router was read: {routes:?}");
-    let matrix: BTreeSet<(String, String)> = MATRIX.iter().map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let matrix: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
     let missing: Vec<_> = routes.difference(&matrix).collect();
     let stale: Vec<_> = matrix.difference(&routes).collect();
-    assert!(missing.is_empty(), "routes without a permission row: {missing:?}");
-    assert!(stale.is_empty(), "rows for routes that do not exist: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a permission row: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:?}"
+    );
 }
