@@ -23,7 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Piazza: il sistema informativo di un'associazione di comuni"
 )]
 struct Cli {
-    /// Data directory (SQLite database, backups). Ignored for the database when DATABASE_URL is set.
+    /// Cartella dei dati (database SQLite). Per il database è ignorata se DATABASE_URL è impostata.
     #[arg(
         long,
         env = "PIAZZA_DATA_DIR",
@@ -31,7 +31,7 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
-    /// Configuration file (TOML); `PIAZZA_*` environment variables override it.
+    /// File di configurazione (TOML); le variabili d'ambiente `PIAZZA_*` hanno la precedenza.
     #[arg(long, default_value = "piazza.toml", global = true)]
     config: PathBuf,
     #[command(subcommand)]
@@ -40,27 +40,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web application.
+    /// Avvia l'applicazione web.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
     },
-    /// Migrate, load the demo data if the database is empty, and serve.
+    /// Aggiorna il database, carica i dati dimostrativi se è vuoto e avvia l'applicazione.
     Demo {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
         #[arg(long, value_enum, default_value = "small")]
         scale: ScaleArg,
     },
-    /// Apply the database migrations (and load the territory into an empty database).
+    /// Aggiorna lo schema del database (e carica il territorio in un database vuoto).
     Migrate,
-    /// Import reference data or registers.
+    /// Importa dati di riferimento o registri.
     #[command(subcommand)]
     Import(Import),
-    /// Manage users.
+    /// Gestisce gli utenti.
     #[command(subcommand)]
     User(User),
-    /// Write a consistent copy of the SQLite database to FILE.
+    /// Scrive in FILE una copia coerente del database SQLite.
     Backup { file: PathBuf },
 }
 
@@ -72,38 +72,38 @@ enum ScaleArg {
 
 #[derive(Subcommand)]
 enum Import {
-    /// The comuni of the region (CSV in the format of data/comuni-toscana.csv).
+    /// I comuni della regione (CSV nel formato di data/comuni-toscana.csv).
     Comuni {
         file: PathBuf,
-        /// Municipal boundaries (GeoJSON, property `com_istat_code`).
+        /// Confini comunali (GeoJSON, proprietà `com_istat_code`).
         #[arg(long)]
         confini: Option<PathBuf>,
-        /// Alert zones (CSV: codice_zona, nome_zona, codice_zona_dpc, etichetta).
+        /// Zone di allerta (CSV: codice_zona, nome_zona, codice_zona_dpc, etichetta).
         #[arg(long)]
         zone: Option<PathBuf>,
     },
-    /// The register of local administrators of the Ministry of the Interior (DAIT CSV).
+    /// L'anagrafe degli amministratori locali del Ministero dell'Interno (CSV DAIT).
     Amministratori { file: PathBuf },
 }
 
 #[derive(Subcommand)]
 enum User {
-    /// Create a user, or reset the password and roles of an existing one.
+    /// Crea un utente, o reimposta password e ruoli di uno esistente.
     Add {
         #[arg(long)]
         email: String,
         #[arg(long)]
         nome: Option<String>,
-        /// admin | editor | viewer | referente (editor/viewer also as `editor:MODULO`); repeatable.
+        /// admin | editor | viewer | referente (editor/viewer anche come `editor:MODULO`); ripetibile.
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
-        /// Module for editor/viewer roles given without `:MODULO`.
+        /// Modulo per i ruoli editor/viewer indicati senza `:MODULO`.
         #[arg(long)]
         modulo: Option<String>,
-        /// ISTAT code of a comune for the referente role; repeatable.
+        /// Codice ISTAT di un comune per il ruolo referente; ripetibile.
         #[arg(long = "comune")]
         comuni: Vec<String>,
-        /// Read the password from standard input instead of prompting.
+        /// Legge la password dallo standard input invece di chiederla.
         #[arg(long)]
         password_stdin: bool,
     },
