@@ -311,3 +311,29 @@ async fn a_bad_comuni_file_is_rejected_with_its_lines() {
     assert!(err.0[0].starts_with("riga 3: codice ISTAT «48A17» non valido"));
     assert!(err.0[1].starts_with("riga 4: popolazione «molti» non è un numero"));
 }
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_compress_for_browsers() {
+    let app = TestApp::new().await;
+    let r = app.get(Role::Anon, "/mappa").await;
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers["x-frame-options"], "DENY");
+    assert_eq!(r.headers["referrer-policy"], "same-origin");
+    assert!(
+        r.headers.get("content-encoding").is_none(),
+        "no compression unless asked"
+    );
+    let req = axum::http::Request::builder()
+        .uri("/mappa")
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let gz = app.send(req).await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert!(
+        gz.body.len() * 2 < r.body.len(),
+        "{} vs {}",
+        gz.body.len(),
+        r.body.len()
+    );
+}
