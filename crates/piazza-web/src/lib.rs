@@ -16,6 +16,7 @@ pub mod fmt;
 pub mod home;
 pub mod list;
 pub mod moduli;
+pub mod piano;
 pub mod refdata;
 pub mod territorio;
 pub mod text;
