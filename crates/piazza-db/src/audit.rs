@@ -2,7 +2,9 @@
 //! written in the same transaction as the change itself.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel, ModelTrait, Set,
+};
 use serde_json::Value;
 
 use crate::entities::audit_log;
@@ -46,5 +48,55 @@ pub async fn record<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
+    Ok(())
+}
+
+/// Records a change whose states are serialisable records (`None` for "did not exist").
+pub async fn record_change<C: ConnectionTrait, T: serde::Serialize>(
+    conn: &C,
+    actor: &Actor,
+    azione: &str,
+    entita: &str,
+    entita_id: &str,
+    prima: Option<&T>,
+    dopo: Option<&T>,
+) -> Result<(), DbErr> {
+    let json = |m: &T| serde_json::to_value(m).unwrap_or_default();
+    record(
+        conn,
+        actor,
+        azione,
+        entita,
+        entita_id,
+        prima.map(json),
+        dopo.map(json),
+    )
+    .await
+}
+
+/// Deletes `model` and records it in the audit log, on `conn` (pass the transaction).
+pub async fn delete<C, M, A>(
+    conn: &C,
+    actor: &Actor,
+    entita: &str,
+    entita_id: &str,
+    model: M,
+) -> Result<(), DbErr>
+where
+    C: ConnectionTrait,
+    M: ModelTrait + serde::Serialize + IntoActiveModel<A> + Send,
+    A: ActiveModelTrait<Entity = M::Entity> + ActiveModelBehavior + Send,
+{
+    record_change(
+        conn,
+        actor,
+        "elimina",
+        entita,
+        entita_id,
+        Some(&model),
+        None,
+    )
+    .await?;
+    model.delete(conn).await?;
     Ok(())
 }

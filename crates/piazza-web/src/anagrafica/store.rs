@@ -22,10 +22,6 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn to_json<T: serde::Serialize>(m: &T) -> serde_json::Value {
-    serde_json::to_value(m).unwrap_or_default()
-}
-
 // ---------- administrators ----------
 
 /// Filters of the administrators list.
@@ -174,7 +170,7 @@ pub async fn aggiorna_amministratore(
     config: &AppConfig,
 ) -> AppResult<()> {
     let txn = db.begin().await?;
-    let before = to_json(&current);
+    let before = current.clone();
     let mut am: amministratore::ActiveModel = current.into();
     am.carica = Set(carica.key().to_owned());
     am.data_elezione = Set(data_elezione);
@@ -185,14 +181,14 @@ pub async fn aggiorna_amministratore(
         .update(&txn)
         .await
         .map_err(|e| unique_conflict(e, "Questa persona ha già questa carica in questo comune."))?;
-    audit::record(
+    audit::record_change(
         &txn,
         actor,
         "modifica",
         "amministratore",
         &after.id.to_string(),
-        Some(before),
-        Some(to_json(&after)),
+        Some(&before),
+        Some(&after),
     )
     .await?;
     txn.commit().await?;
@@ -281,20 +277,20 @@ pub async fn importa_dait(
                     if needs_cat {
                         cats.push("amministratore");
                     }
-                    let before = to_json(p);
+                    let before = p.clone();
                     let mut am: persona::ActiveModel = p.clone().into();
                     am.categorie = Set(cats.join(","));
                     am.sesso = Set(r.sesso.clone());
                     am.updated_at = Set(now);
                     let updated = am.update(&txn).await?;
-                    audit::record(
+                    audit::record_change(
                         &txn,
                         actor,
                         "modifica",
                         "persona",
                         &updated.public_id,
-                        Some(before),
-                        Some(to_json(&updated)),
+                        Some(&before),
+                        Some(&updated),
                     )
                     .await?;
                     s.persone_aggiornate += 1;
@@ -321,14 +317,14 @@ pub async fn importa_dait(
                 }
                 .insert(&txn)
                 .await?;
-                audit::record(
+                audit::record_change(
                     &txn,
                     actor,
                     "crea",
                     "persona",
                     &created.public_id,
                     None,
-                    Some(to_json(&created)),
+                    Some(&created),
                 )
                 .await?;
                 s.persone_nuove += 1;
@@ -351,7 +347,7 @@ pub async fn importa_dait(
                 if same {
                     s.amministratori_invariati += 1;
                 } else {
-                    let before = to_json(a);
+                    let before = a.clone();
                     let mut am: amministratore::ActiveModel = a.clone().into();
                     am.descrizione_carica = Set(r.descrizione_carica.clone());
                     am.data_elezione = Set(r.data_elezione);
@@ -361,14 +357,14 @@ pub async fn importa_dait(
                     am.fonte = Set("dait".into());
                     am.updated_at = Set(now);
                     let updated = am.update(&txn).await?;
-                    audit::record(
+                    audit::record_change(
                         &txn,
                         actor,
                         "modifica",
                         "amministratore",
                         &updated.id.to_string(),
-                        Some(before),
-                        Some(to_json(&updated)),
+                        Some(&before),
+                        Some(&updated),
                     )
                     .await?;
                     s.amministratori_aggiornati += 1;
@@ -391,14 +387,14 @@ pub async fn importa_dait(
                 }
                 .insert(&txn)
                 .await?;
-                audit::record(
+                audit::record_change(
                     &txn,
                     actor,
                     "crea",
                     "amministratore",
                     &created.id.to_string(),
                     None,
-                    Some(to_json(&created)),
+                    Some(&created),
                 )
                 .await?;
                 s.amministratori_nuovi += 1;
@@ -407,13 +403,13 @@ pub async fn importa_dait(
     }
     for (key, a) in &esistenti {
         if !visti.contains(key) && cariche_in_file.contains(a.carica.as_str()) {
-            audit::record(
+            audit::record_change(
                 &txn,
                 actor,
                 "elimina",
                 "amministratore",
                 &a.id.to_string(),
-                Some(to_json(a)),
+                Some(&a),
                 None,
             )
             .await?;
@@ -529,14 +525,14 @@ pub async fn crea_persona(
     };
     apply_persona(&mut am, v, org);
     let created = am.insert(&txn).await?;
-    audit::record(
+    audit::record_change(
         &txn,
         actor,
         "crea",
         "persona",
         &created.public_id,
         None,
-        Some(to_json(&created)),
+        Some(&created),
     )
     .await?;
     txn.commit().await?;
@@ -551,18 +547,18 @@ pub async fn aggiorna_persona(
 ) -> AppResult<persona::Model> {
     let txn = db.begin().await?;
     let org = org_id(&txn, &v.organizzazione_public_id).await?;
-    let before = to_json(&current);
+    let before = current.clone();
     let mut am: persona::ActiveModel = current.into();
     apply_persona(&mut am, v, org);
     let updated = am.update(&txn).await?;
-    audit::record(
+    audit::record_change(
         &txn,
         actor,
         "modifica",
         "persona",
         &updated.public_id,
-        Some(before),
-        Some(to_json(&updated)),
+        Some(&before),
+        Some(&updated),
     )
     .await?;
     txn.commit().await?;
@@ -575,17 +571,8 @@ pub async fn elimina_persona(
     current: persona::Model,
 ) -> AppResult<()> {
     let txn = db.begin().await?;
-    audit::record(
-        &txn,
-        actor,
-        "elimina",
-        "persona",
-        &current.public_id,
-        Some(to_json(&current)),
-        None,
-    )
-    .await?;
-    current.delete(&txn).await?;
+    let id = current.public_id.clone();
+    audit::delete(&txn, actor, "persona", &id, current).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -710,14 +697,14 @@ pub async fn crea_organizzazione(
     };
     apply_org(&mut am, v, comune_id);
     let created = am.insert(&txn).await?;
-    audit::record(
+    audit::record_change(
         &txn,
         actor,
         "crea",
         "organizzazione",
         &created.public_id,
         None,
-        Some(to_json(&created)),
+        Some(&created),
     )
     .await?;
     txn.commit().await?;
@@ -732,18 +719,18 @@ pub async fn aggiorna_organizzazione(
     comune_id: Option<i64>,
 ) -> AppResult<organizzazione::Model> {
     let txn = db.begin().await?;
-    let before = to_json(&current);
+    let before = current.clone();
     let mut am: organizzazione::ActiveModel = current.into();
     apply_org(&mut am, v, comune_id);
     let updated = am.update(&txn).await?;
-    audit::record(
+    audit::record_change(
         &txn,
         actor,
         "modifica",
         "organizzazione",
         &updated.public_id,
-        Some(before),
-        Some(to_json(&updated)),
+        Some(&before),
+        Some(&updated),
     )
     .await?;
     txn.commit().await?;
@@ -756,17 +743,8 @@ pub async fn elimina_organizzazione(
     current: organizzazione::Model,
 ) -> AppResult<()> {
     let txn = db.begin().await?;
-    audit::record(
-        &txn,
-        actor,
-        "elimina",
-        "organizzazione",
-        &current.public_id,
-        Some(to_json(&current)),
-        None,
-    )
-    .await?;
-    current.delete(&txn).await?;
+    let id = current.public_id.clone();
+    audit::delete(&txn, actor, "organizzazione", &id, current).await?;
     txn.commit().await?;
     Ok(())
 }
