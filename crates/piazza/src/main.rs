@@ -84,6 +84,17 @@ enum Import {
     },
     /// L'anagrafe degli amministratori locali del Ministero dell'Interno (CSV DAIT).
     Amministratori { file: PathBuf },
+    /// Un piano di attività scritto come documento (Markdown o testo esportato da PDF/Word):
+    /// i titoli delle sezioni diventano aree, le voci degli elenchi «Obiettivi» i loro obiettivi.
+    Piano {
+        file: PathBuf,
+        /// Anno del piano.
+        #[arg(long)]
+        anno: i32,
+        /// Mostra aree e obiettivi trovati senza salvare nulla.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -366,6 +377,49 @@ async fn run(cli: Cli) -> Result<(), String> {
                 s.amministratori_invariati,
                 s.amministratori_rimossi
             );
+            Ok(())
+        }
+        Command::Import(Import::Piano {
+            file,
+            anno,
+            dry_run,
+        }) => {
+            let text = std::fs::read(file)
+                .map_err(|e| format!("impossibile leggere {}: {e}", file.display()))?;
+            let letto =
+                piazza_web::piano::import::leggi(&piazza_web::anagrafica::dait::decode(&text));
+            println!(
+                "{}: {} aree, {} obiettivi.",
+                letto.titolo.as_deref().unwrap_or("Piano senza titolo"),
+                letto.aree.len(),
+                letto.n_obiettivi()
+            );
+            for (i, a) in letto.aree.iter().enumerate() {
+                println!("{}. {} ({} obiettivi)", i + 1, a.titolo, a.obiettivi.len());
+                for o in &a.obiettivi {
+                    println!("   - {o}");
+                }
+            }
+            if !letto.sezioni_senza_obiettivi.is_empty() {
+                println!(
+                    "Sezioni senza obiettivi, non importate: {}.",
+                    letto.sezioni_senza_obiettivi.join("; ")
+                );
+            }
+            if *dry_run {
+                println!("Prova (--dry-run): nulla è stato salvato.");
+                return Ok(());
+            }
+            let db = prepare(&cli, &settings).await?;
+            piazza_web::piano::store::salva_piano_letto(
+                &db,
+                &Actor::system("piazza import piano"),
+                *anno,
+                &letto,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("Piano {anno} salvato come bozza.");
             Ok(())
         }
         Command::User(User::Add {

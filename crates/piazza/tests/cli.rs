@@ -173,3 +173,59 @@ fn backup_writes_a_consistent_copy() {
     assert!(!o.status.success());
     assert!(out(&o).contains("esiste già"));
 }
+
+/// A plan written for the test, laid out like a PDF export (page header repeated, page break
+/// inside an item).
+const PIANO: &str = "# Programma 2031\n\n## ● Servizi ai comuni\n\nTesto.\n\n## Obiettivi\n\n- Aprire lo sportello unico per le gare;\n- Estendere la rete della fiscalità ai comuni\n\n# Programma 2031\n\ndella costa;\n\n## ● Formazione\n\n### Obiettivi\n\n1. Nuovo catalogo dei corsi.\n\n# Programma 2031\n";
+
+#[test]
+fn import_piano_dry_run_saves_nothing_then_saves_once() {
+    let dir = tmpdir("piano");
+    let file = dir.join("piano.md");
+    std::fs::write(&file, PIANO).unwrap();
+    let o = piazza(
+        &dir,
+        &[
+            "import",
+            "piano",
+            file.to_str().unwrap(),
+            "--anno",
+            "2031",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("Programma 2031: 2 aree, 3 obiettivi."),
+        "{text}"
+    );
+    assert!(text.contains("1. Servizi ai comuni (2 obiettivi)"));
+    assert!(text.contains("   - Estendere la rete della fiscalità ai comuni della costa\n"));
+    assert!(text.contains("2. Formazione (1 obiettivi)"));
+    assert!(text.contains("nulla è stato salvato"));
+    assert!(
+        !dir.join("piazza.db").exists(),
+        "a dry run does not even create the database"
+    );
+
+    let o = piazza(
+        &dir,
+        &["import", "piano", file.to_str().unwrap(), "--anno", "2031"],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("Piano 2031 salvato come bozza."));
+    let o = piazza(
+        &dir,
+        &["import", "piano", file.to_str().unwrap(), "--anno", "2031"],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        out(&o).contains("Esiste già un piano per il 2031."),
+        "{}",
+        out(&o)
+    );
+}

@@ -7,4 +7,5 @@ mod common;
 mod anagrafica;
 mod auth;
 mod permessi;
+mod piano;
 mod territorio;
