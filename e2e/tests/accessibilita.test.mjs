@@ -13,6 +13,7 @@ const PAGES = [
   ['comune', '/comuni/048017'],
   ['mappa', '/mappa'],
   ['zone', '/zone-allerta'],
+  ['piano', '/piano/2020'],
 ];
 
 for (const [name, path] of PAGES) {

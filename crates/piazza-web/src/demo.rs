@@ -46,6 +46,10 @@ pub const STEPS: &[Step] = &[
         nome: "anagrafica",
         run: |c| Box::pin(anagrafica(c)),
     },
+    Step {
+        nome: "piano",
+        run: |c| Box::pin(piano(c)),
+    },
 ];
 
 /// The demo logins, printed by `piazza demo`.
@@ -55,7 +59,7 @@ pub const DEMO_USERS: &[(&str, &str, &str)] = &[
     (
         "segreteria@piazza.demo",
         "Segreteria dell'associazione",
-        "editor di Territorio e Anagrafica",
+        "editor di Territorio, Anagrafica e Piano",
     ),
     (
         "lettore@piazza.demo",
@@ -96,6 +100,7 @@ async fn utenti(c: &DemoCtx<'_>) -> AppResult<String> {
         vec![
             grant("editor", Some("territorio"), None),
             grant("editor", Some("anagrafica"), None),
+            grant("editor", Some("piano"), None),
         ],
         vec![grant("viewer", Some("anagrafica"), None)],
         vec![grant("referente", None, Some("048017"))],
@@ -339,4 +344,111 @@ async fn generate_people(db: &DatabaseConnection, n: usize) -> AppResult<()> {
         i += 1000;
     }
     Ok(())
+}
+
+/// The demo plan: the topics of the association's 2020 plan, written for the demo.
+const PIANO_2020: &str = "\
+# Piano di attività 2020
+
+## ● Rappresentanza
+
+### Obiettivi
+
+- Preparare con i settori il documento dei comuni per la programmazione europea 2021-2027 della Regione;
+- Seguire le leggi regionali che toccano i comuni e portarvi le loro proposte;
+- Proporre con le province una riforma del Consiglio delle autonomie locali;
+- Scrivere il manifesto dei comuni per i candidati alle elezioni regionali.
+
+## ● Progetti europei
+
+### Obiettivi
+
+- Portare l'esperienza dei progetti in corso nel documento per i nuovi programmi operativi;
+- Presentare nuove proposte e seguire bene i progetti avviati;
+- Aiutare i comuni a cercare fondi europei lavorando in rete.
+
+## ● Progetti regionali
+
+### Obiettivi
+
+- Proseguire i progetti con la Regione e approvarne di nuovi prima della fine della legislatura;
+- Difendere la continuità dei progetti nel manifesto per le elezioni regionali.
+
+## ● Servizi ai comuni
+
+### Obiettivi
+
+- Potenziare il catalogo dei servizi;
+- Bandire gli accordi quadro per la gestione di strutture e il recupero dei tributi;
+- Affiancare i comuni che gestiscono funzioni in forma associata;
+- Continuare il supporto ai comuni sul turismo;
+- Più servizi per i piccoli comuni e le aree di montagna;
+- Più supporto ai comuni per il servizio civile;
+- Far conoscere l'app di allerta Cittadino Informato.
+
+## ● Incontri sul territorio
+
+### Obiettivi
+
+- Approvare nei primi mesi il programma dell'evento annuale;
+- Coinvolgere più amministratori negli incontri;
+- Portare presidente e direttivo nei territori.
+
+## ● Scuola di formazione
+
+### Obiettivi
+
+- Avviare le attività della gara regionale per la formazione;
+- Ampliare il catalogo dei corsi;
+- Continuare la formazione per giovani e nuovi amministratori.
+";
+
+async fn piano(c: &DemoCtx<'_>) -> AppResult<String> {
+    use crate::piano::{import, store};
+    let letto = import::leggi(PIANO_2020);
+    let p = store::salva_piano_letto(c.db, &c.actor, 2020, &letto).await?;
+    let mut am: piazza_db::entities::piano::ActiveModel = p.into();
+    am.stato = Set("approvato".into());
+    am.data_approvazione = Set(chrono::NaiveDate::from_ymd_opt(2020, 2, 14));
+    am.organo_approvazione = Set(Some("Consiglio regionale dell'associazione".into()));
+    sea_orm::ActiveModelTrait::update(am, c.db).await?;
+    // A mix of progress: (state, source, manual %, weight, public).
+    const MIX: &[(&str, &str, Option<i32>, i32, bool)] = &[
+        ("completato", "stato", None, 2, true),
+        ("in_corso", "manuale", Some(60), 1, true),
+        ("in_corso", "manuale", Some(30), 1, true),
+        ("non_avviato", "stato", None, 1, true),
+        ("in_corso", "manuale", Some(80), 2, true),
+        ("sospeso", "stato", None, 1, false),
+        ("annullato", "stato", None, 1, true),
+    ];
+    let vista = store::vista(c.db, 2020, false)
+        .await?
+        .expect("the plan just saved");
+    let mut n = 0;
+    for (i, o) in vista
+        .aree
+        .iter()
+        .flat_map(|a| a.obiettivi.iter())
+        .enumerate()
+    {
+        let (stato, fonte, manuale, peso, pubblico) = MIX[i % MIX.len()];
+        let scadenza = chrono::NaiveDate::from_ymd_opt(2020, 3 + (i as u32 % 10), 28);
+        let m = store::ModificaObiettivo {
+            stato: stato.into(),
+            fonte_progresso: fonte.into(),
+            progresso_manuale: manuale,
+            peso,
+            pubblico,
+            scadenza,
+            priorita: if peso > 1 { "alta" } else { "media" }.into(),
+            descrizione: None,
+        };
+        store::aggiorna_obiettivo(c.db, &c.actor, o.o.clone(), &m).await?;
+        n += 1;
+    }
+    Ok(format!(
+        "piano 2020 con {} aree e {n} obiettivi",
+        letto.aree.len()
+    ))
 }

@@ -47,6 +47,10 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
                 ("Amministratori", "/amministratori"),
             ],
         ),
+        "piano" => (
+            "Il piano di attività dell'anno: aree, obiettivi e il loro avanzamento.",
+            &[("Piano", "/piano")],
+        ),
         "amministrazione" => (
             "Registro delle modifiche e utenti.",
             &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")],

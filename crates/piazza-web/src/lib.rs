@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     use admin::routes as adm;
     use anagrafica::routes as ana;
     use auth::routes as au;
+    use piano::routes as pia;
     use territorio::routes as ter;
     Router::new()
         .route("/", get(home::home))
@@ -195,6 +196,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/amministratori/{id}/modifica",
             get(ana::amministratore_modifica_form).post(ana::amministratore_aggiorna),
+        )
+        // Piano
+        .route("/piano", get(pia::elenco))
+        .route("/piano/{anno}", get(pia::piano))
+        .route(
+            "/piano/obiettivi/{id}/modifica",
+            get(pia::obiettivo_form).post(pia::obiettivo_aggiorna),
         )
         // Amministrazione
         .route("/admin/audit", get(adm::audit))

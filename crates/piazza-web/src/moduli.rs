@@ -18,6 +18,7 @@ pub struct Modulo {
 
 pub const TERRITORIO: &str = "territorio";
 pub const ANAGRAFICA: &str = "anagrafica";
+pub const PIANO: &str = "piano";
 pub const AMMINISTRAZIONE: &str = "amministrazione";
 
 pub const MODULI: &[Modulo] = &[
@@ -37,6 +38,16 @@ pub const MODULI: &[Modulo] = &[
         lettura_pubblica: false,
         referente_legge: true,
         referente_modifica: true,
+        solo_admin: false,
+    },
+    Modulo {
+        chiave: PIANO,
+        nome: "Piano",
+        path: "/piano",
+        // The public accountability page; internal objectives need a grant (`Principal::has_grant`).
+        lettura_pubblica: true,
+        referente_legge: true,
+        referente_modifica: false,
         solo_admin: false,
     },
     Modulo {

@@ -180,6 +180,7 @@ fn module_owns_path(modulo: &str, path: &str) -> bool {
     let prefixes: &[&str] = match modulo {
         moduli::TERRITORIO => &["/comuni", "/mappa", "/zone-allerta"],
         moduli::ANAGRAFICA => &["/persone", "/organizzazioni", "/amministratori"],
+        moduli::PIANO => &["/piano"],
         moduli::AMMINISTRAZIONE => &["/admin"],
         _ => &[],
     };

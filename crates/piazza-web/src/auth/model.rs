@@ -138,6 +138,15 @@ impl Principal {
                 }))
     }
 
+    /// An explicit grant on `modulo` (admin, editor or viewer): beyond what is public.
+    pub fn has_grant(&self, modulo: &str) -> bool {
+        self.grants.iter().any(|g| match g {
+            Grant::Admin => true,
+            Grant::Editor(k) | Grant::Viewer(k) => *k == modulo,
+            Grant::Referente(_) => false,
+        })
+    }
+
     /// The modules shown in the header for this user.
     pub fn visible_modules(&self) -> Vec<&'static moduli::Modulo> {
         MODULI.iter().filter(|m| self.can_read(m.chiave)).collect()

@@ -1,6 +1,6 @@
 use chrono::Utc;
 use piazza_db::audit::{self, Actor};
-use piazza_db::entities::{obiettivo, piano, piano_area};
+use piazza_db::entities::{obiettivo, piano, piano_area, stato_obiettivo};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -112,4 +112,203 @@ pub async fn salva_piano_letto(
     .await?;
     txn.commit().await?;
     Ok(p)
+}
+
+/// An objective with its computed progress, for pages.
+#[derive(Debug, Clone)]
+pub struct ObiettivoVista {
+    pub o: obiettivo::Model,
+    pub stato_nome: String,
+    pub progresso: Option<f64>,
+    pub escluso: bool,
+}
+
+impl ObiettivoVista {
+    pub fn percentuale(&self) -> String {
+        self.progresso
+            .map(|p| format!("{:.0}", p))
+            .unwrap_or_default()
+    }
+    pub fn scadenza_fmt(&self) -> String {
+        crate::fmt::opt_date(self.o.scadenza)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaVista {
+    pub a: piano_area::Model,
+    pub obiettivi: Vec<ObiettivoVista>,
+    pub roll_up: super::model::RollUp,
+}
+
+impl AreaVista {
+    pub fn percentuale(&self) -> String {
+        self.roll_up
+            .progresso
+            .map(|p| format!("{:.0}", p))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PianoVista {
+    pub p: piano::Model,
+    pub aree: Vec<AreaVista>,
+    pub roll_up: super::model::RollUp,
+}
+
+impl PianoVista {
+    pub fn percentuale(&self) -> String {
+        self.roll_up
+            .progresso
+            .map(|p| format!("{:.0}", p))
+            .unwrap_or_default()
+    }
+}
+
+pub async fn stati(db: &DatabaseConnection) -> AppResult<Vec<stato_obiettivo::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(stato_obiettivo::Entity::find()
+        .order_by_asc(stato_obiettivo::Column::Ordine)
+        .all(db)
+        .await?)
+}
+
+/// A plan with its areas, objectives (only public ones when `solo_pubblici`) and progress.
+pub async fn vista(
+    db: &DatabaseConnection,
+    anno: i32,
+    solo_pubblici: bool,
+) -> AppResult<Option<PianoVista>> {
+    use super::model::{FonteProgresso, Stato, Voce, progresso_obiettivo, roll_up};
+    use sea_orm::QueryOrder;
+    let Some(p) = piano_dell_anno(db, anno).await? else {
+        return Ok(None);
+    };
+    let stati: std::collections::HashMap<String, stato_obiettivo::Model> = stati(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.codice.clone(), s))
+        .collect();
+    let aree = piano_area::Entity::find()
+        .filter(piano_area::Column::PianoId.eq(p.id))
+        .order_by_asc(piano_area::Column::Ordine)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = aree.iter().map(|a| a.id).collect();
+    let mut query = obiettivo::Entity::find().filter(obiettivo::Column::AreaId.is_in(ids));
+    if solo_pubblici {
+        query = query.filter(obiettivo::Column::Pubblico.eq(true));
+    }
+    let tutti = query
+        .order_by_asc(obiettivo::Column::Ordine)
+        .all(db)
+        .await?;
+    let mut viste = Vec::new();
+    let mut voci_piano = Vec::new();
+    for a in aree {
+        let mut obiettivi = Vec::new();
+        for o in tutti.iter().filter(|o| o.area_id == a.id) {
+            let s = stati.get(&o.stato);
+            let stato = Stato {
+                codice: o.stato.clone(),
+                progresso_predefinito: s.and_then(|s| s.progresso_predefinito),
+                escluso_dal_calcolo: s.is_some_and(|s| s.escluso_dal_calcolo),
+            };
+            let fonte = FonteProgresso::parse(&o.fonte_progresso).unwrap_or(FonteProgresso::Stato);
+            let progresso = progresso_obiettivo(fonte, &stato, o.progresso_manuale, None);
+            obiettivi.push(ObiettivoVista {
+                o: o.clone(),
+                stato_nome: s.map(|s| s.nome.clone()).unwrap_or_else(|| o.stato.clone()),
+                progresso,
+                escluso: stato.escluso_dal_calcolo,
+            });
+        }
+        let voci: Vec<Voce> = obiettivi
+            .iter()
+            .map(|v| Voce {
+                peso: v.o.peso,
+                progresso: v.progresso,
+                escluso: v.escluso,
+            })
+            .collect();
+        voci_piano.extend(voci.iter().copied());
+        viste.push(AreaVista {
+            a,
+            roll_up: roll_up(voci),
+            obiettivi,
+        });
+    }
+    Ok(Some(PianoVista {
+        p,
+        aree: viste,
+        roll_up: roll_up(voci_piano),
+    }))
+}
+
+pub async fn obiettivo(db: &DatabaseConnection, public_id: &str) -> AppResult<obiettivo::Model> {
+    obiettivo::Entity::find()
+        .filter(obiettivo::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The year of the plan an objective belongs to.
+pub async fn anno_dell_obiettivo(db: &DatabaseConnection, o: &obiettivo::Model) -> AppResult<i32> {
+    let a = piano_area::Entity::find_by_id(o.area_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = piano::Entity::find_by_id(a.piano_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(p.anno)
+}
+
+/// What an editor may change on an objective, validated.
+#[derive(Debug, Clone)]
+pub struct ModificaObiettivo {
+    pub stato: String,
+    pub fonte_progresso: String,
+    pub progresso_manuale: Option<i32>,
+    pub peso: i32,
+    pub pubblico: bool,
+    pub scadenza: Option<chrono::NaiveDate>,
+    pub priorita: String,
+    pub descrizione: Option<String>,
+}
+
+pub async fn aggiorna_obiettivo(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: obiettivo::Model,
+    m: &ModificaObiettivo,
+) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let before = current.clone();
+    let mut am: obiettivo::ActiveModel = current.into();
+    am.stato = Set(m.stato.clone());
+    am.fonte_progresso = Set(m.fonte_progresso.clone());
+    am.progresso_manuale = Set(m.progresso_manuale);
+    am.peso = Set(m.peso);
+    am.pubblico = Set(m.pubblico);
+    am.scadenza = Set(m.scadenza);
+    am.priorita = Set(m.priorita.clone());
+    am.descrizione = Set(m.descrizione.clone());
+    am.updated_at = Set(Utc::now());
+    let after = am.update(&txn).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "modifica",
+        "obiettivo",
+        &after.public_id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -166,6 +166,7 @@ impl TestApp {
             &[
                 g("editor", Some("anagrafica"), None),
                 g("editor", Some("territorio"), None),
+                g("editor", Some("piano"), None),
             ],
         )
         .await

@@ -37,6 +37,7 @@ const READ_ANAGRAFICA: [Exp; 5] = [Login, Ok, Ok, Ok, Ok];
 const EDIT_ANAGRAFICA: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 const EDIT_OWN_COMUNE: [Exp; 5] = [Login, Deny, Ok, Ok, Ok];
 const ADMIN: [Exp; 5] = [Login, Deny, Deny, Deny, Ok];
+const EDIT_PIANO: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 
 const MATRIX: &[Row] = &[
     ("GET", "/", PUBLIC, Body::None),
@@ -159,6 +160,22 @@ const MATRIX: &[Row] = &[
         EDIT_OWN_COMUNE,
         Body::Form("carica=sindaco&data_elezione=09%2F06%2F2024"),
     ),
+    ("GET", "/piano", PUBLIC, Body::None),
+    ("GET", "/piano/{anno}", PUBLIC, Body::None),
+    (
+        "GET",
+        "/piano/obiettivi/{id}/modifica",
+        EDIT_PIANO,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/piano/obiettivi/{id}/modifica",
+        EDIT_PIANO,
+        Body::Form(
+            "stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media",
+        ),
+    ),
     ("GET", "/admin/audit", ADMIN, Body::None),
     ("GET", "/admin/utenti", ADMIN, Body::None),
     // Last: it ends the session of the role that calls it.
@@ -206,6 +223,21 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         .await;
     let org_pi = r.location();
 
+    let plan =
+        piazza_web::piano::import::leggi("# Piano 2031\n\n## Area\n\n### Obiettivi\n\n- Uno\n");
+    piazza_web::piano::store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &plan)
+        .await
+        .unwrap();
+    let objective = piazza_web::piano::store::vista(&app.db, 2031, false)
+        .await
+        .unwrap()
+        .unwrap()
+        .aree[0]
+        .obiettivi[0]
+        .o
+        .public_id
+        .clone();
+
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
         let org = if route.ends_with("/elimina") {
@@ -224,6 +256,11 @@ async fn permission_matrix_holds_for_every_route_and_role() {
             .replace(
                 "/amministratori/{id}",
                 &format!("/amministratori/{}", mayor_firenze.id),
+            )
+            .replace("/piano/{anno}", "/piano/2031")
+            .replace(
+                "/piano/obiettivi/{id}",
+                &format!("/piano/obiettivi/{objective}"),
             );
         for (i, role) in Role::ALL.iter().enumerate() {
             let r = match (*method, body) {
