@@ -33,7 +33,7 @@ measure() { # path -> "req/s p99_ms"
 }
 
 # Warm up (map caches, connection pool).
-for p in /healthz /comuni /comuni/048017 /mappa; do curl -fsS -o /dev/null "http://127.0.0.1:$port$p"; done
+for p in /healthz /comuni /comuni/048017 /mappa /piano/2020; do curl -fsS -o /dev/null "http://127.0.0.1:$port$p"; done
 read -r base_rps base_p99 < <(measure /healthz)
 printf "%-16s %10s req/s  p99 %7s ms  (baseline)\n" /healthz "$base_rps" "$base_p99"
 status=0
@@ -47,4 +47,16 @@ for p in /comuni /comuni/048017 /mappa; do
 done
 [ "$ready_ms" -lt 2000 ] || status=1
 echo "targets: each page >= 25% of /healthz throughput and p99 < 50 ms; demo ready < 2000 ms"
+
+# The public plan page: server time, one connection at a time (no queueing), against /healthz.
+single() { # path -> "avg_ms p99_ms"
+  wrk -t1 -c1 -d"${secs}s" --latency "http://127.0.0.1:$port$1" | awk '
+    function ms(v) { if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 } if (v ~ /ms$/) { sub(/ms$/, "", v); return v } sub(/s$/, "", v); return v * 1000 }
+    $1 == "Latency" { avg = ms($2) } $1 == "99%" { p99 = ms($2) } END { print avg, p99 }'
+}
+read -r h_avg h_p99 < <(single /healthz)
+read -r p_avg p_p99 < <(single /piano/2020)
+ok=$(awk -v a="$p_avg" 'BEGIN {print (a < 20) ? "ok" : "MISS"}')
+[ "$ok" = ok ] || status=1
+printf "%-16s avg %6.2f ms  p99 %6.2f ms  (one connection; /healthz avg %.2f ms, p99 %.2f ms)  target avg < 20 ms  %s\n" /piano/2020 "$p_avg" "$p_p99" "$h_avg" "$h_p99" "$ok"
 exit $status

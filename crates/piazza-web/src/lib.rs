@@ -200,6 +200,8 @@ pub fn router(state: AppState) -> Router {
         // Piano
         .route("/piano", get(pia::elenco))
         .route("/piano/{anno}", get(pia::piano))
+        .route("/piano/{anno}/export.csv", get(pia::piano_csv))
+        .route("/piano/{anno}/export.json", get(pia::piano_json))
         .route(
             "/piano/obiettivi/{id}/modifica",
             get(pia::obiettivo_form).post(pia::obiettivo_aggiorna),

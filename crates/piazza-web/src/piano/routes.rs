@@ -223,3 +223,81 @@ pub async fn obiettivo_aggiorna(
         Err(errors) => render_invalid(&page(&ctx, &o, f, errors).await?),
     }
 }
+
+/// The plan as the page shows it, for the open-data downloads.
+async fn vista_per(ctx: &Ctx, anno: i32) -> AppResult<PianoVista> {
+    ctx.require_read(PIANO)?;
+    let interno = ctx.user.as_ref().is_some_and(|u| u.has_grant(PIANO));
+    store::vista(&ctx.state.db, anno, !interno)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Columns of the CSV download (documented on the plan page).
+pub const COLONNE_CSV: &[&str] = &[
+    "Area",
+    "Avanzamento area (%)",
+    "Numero obiettivo",
+    "Obiettivo",
+    "Stato",
+    "Avanzamento obiettivo (%)",
+    "Peso",
+    "Scadenza",
+];
+
+pub async fn piano_csv(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> {
+    use crate::export::{Cell, Table};
+    let v = vista_per(&ctx, anno).await?;
+    let mut t = Table::new(COLONNE_CSV);
+    let round = |p: Option<f64>| {
+        p.map(|p| Cell::Int(p.round() as i64))
+            .unwrap_or(Cell::Empty)
+    };
+    for a in &v.aree {
+        for o in &a.obiettivi {
+            t.rows.push(vec![
+                a.a.titolo.as_str().into(),
+                round(a.roll_up.progresso),
+                Cell::Int(i64::from(o.o.ordine)),
+                o.o.titolo.as_str().into(),
+                o.stato_nome.as_str().into(),
+                round(o.progresso),
+                Cell::Int(i64::from(o.o.peso)),
+                o.o.scadenza.into(),
+            ]);
+        }
+    }
+    Ok(crate::export::csv_response(
+        &t,
+        &format!("piano-{anno}.csv"),
+    ))
+}
+
+pub async fn piano_json(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> {
+    use axum::response::IntoResponse;
+    let v = vista_per(&ctx, anno).await?;
+    let round = |p: Option<f64>| p.map(|p| p.round() as i64);
+    let body = serde_json::json!({
+        "anno": v.p.anno,
+        "titolo": v.p.titolo,
+        "stato": v.p.stato,
+        "avanzamento": round(v.roll_up.progresso),
+        "obiettivi_conteggiati": v.roll_up.conteggiati,
+        "obiettivi_senza_dato": v.roll_up.senza_dato,
+        "aree": v.aree.iter().map(|a| serde_json::json!({
+            "numero": a.a.ordine,
+            "titolo": a.a.titolo,
+            "avanzamento": round(a.roll_up.progresso),
+            "obiettivi": a.obiettivi.iter().map(|o| serde_json::json!({
+                "numero": o.o.ordine,
+                "titolo": o.o.titolo,
+                "stato": o.o.stato,
+                "stato_nome": o.stato_nome,
+                "avanzamento": round(o.progresso),
+                "peso": o.o.peso,
+                "scadenza": o.o.scadenza,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    Ok(axum::Json(body).into_response())
+}

@@ -162,6 +162,8 @@ const MATRIX: &[Row] = &[
     ),
     ("GET", "/piano", PUBLIC, Body::None),
     ("GET", "/piano/{anno}", PUBLIC, Body::None),
+    ("GET", "/piano/{anno}/export.csv", PUBLIC, Body::None),
+    ("GET", "/piano/{anno}/export.json", PUBLIC, Body::None),
     (
         "GET",
         "/piano/obiettivi/{id}/modifica",

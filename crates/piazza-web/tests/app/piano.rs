@@ -184,3 +184,47 @@ async fn internal_objectives_are_hidden_from_the_public_page() {
         "/piano/2031"
     );
 }
+
+#[tokio::test]
+async fn open_data_downloads_match_the_page() {
+    let app = TestApp::new().await;
+    store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &import::leggi(DOC))
+        .await
+        .unwrap();
+    let ids = objective_ids(&app).await;
+    app.post_form(Role::Editor, &format!("/piano/obiettivi/{}/modifica", ids[0]), "stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media&pubblico=si").await;
+    // The second objective internal: not in the public downloads either.
+    app.post_form(
+        Role::Editor,
+        &format!("/piano/obiettivi/{}/modifica", ids[1]),
+        "stato=in_corso&fonte_progresso=stato&peso=1&priorita=media",
+    )
+    .await;
+    let csv = app.get(Role::Anon, "/piano/2031/export.csv").await.text();
+    let lines: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split("\r\n")
+        .collect();
+    assert_eq!(
+        lines[0],
+        "Area;Avanzamento area (%);Numero obiettivo;Obiettivo;Stato;Avanzamento obiettivo (%);Peso;Scadenza"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "Area servizi;40;1;Primo;In corso;40;1;",
+            "Area scuola;0;1;Terzo;Non avviato;0;1;"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&app.get(Role::Anon, "/piano/2031/export.json").await.body).unwrap();
+    assert_eq!(json["avanzamento"], 20, "(40 + 0) / 2, as on the page");
+    assert_eq!(json["aree"][0]["obiettivi"].as_array().unwrap().len(), 1);
+    assert_eq!(json["aree"][0]["obiettivi"][0]["avanzamento"], 40);
+    let page = app.get(Role::Anon, "/piano/2031").await.text();
+    assert!(page.contains("<strong>20%</strong>"));
+    // Staff with a grant get the internal objective too.
+    let staff = app.get(Role::Editor, "/piano/2031/export.csv").await.text();
+    assert!(staff.contains(";Secondo;"));
+}
