@@ -52,7 +52,7 @@ echo "targets: each page >= 25% of /healthz throughput and p99 < 50 ms; demo rea
 single() { # path -> "avg_ms p99_ms"
   wrk -t1 -c1 -d"${secs}s" --latency "http://127.0.0.1:$port$1" | awk '
     function ms(v) { if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 } if (v ~ /ms$/) { sub(/ms$/, "", v); return v } sub(/s$/, "", v); return v * 1000 }
-    $1 == "Latency" { avg = ms($2) } $1 == "99%" { p99 = ms($2) } END { print avg, p99 }'
+    $1 == "Latency" && $2 != "Distribution" { avg = ms($2) } $1 == "99%" { p99 = ms($2) } END { print avg, p99 }'
 }
 read -r h_avg h_p99 < <(single /healthz)
 read -r p_avg p_p99 < <(single /piano/2020)
