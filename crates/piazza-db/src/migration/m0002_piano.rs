@@ -3,22 +3,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    from: &'static str,
-    col: &'static str,
-    to: &'static str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from}_{col}"))
-        .from(from, col)
-        .to(to, "id")
-        .on_delete(on_delete)
-        .to_owned()
-}
 
 /// The default catalogue: code, name, default progress (none: from indicators or by hand),
 /// excluded from the roll-up, order.
@@ -64,14 +52,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_piano_aree_piano_id")
-                .table("piano_aree")
-                .col("piano_id")
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("piano_aree", &["piano_id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("stati_obiettivo")
@@ -138,14 +120,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_obiettivi_area_id")
-                .table("obiettivi")
-                .col("area_id")
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("obiettivi", &["area_id"], false))
+            .await?;
         Ok(())
     }
 

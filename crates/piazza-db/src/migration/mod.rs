@@ -6,6 +6,35 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_piano;
 
+/// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
+fn fk(
+    from: &'static str,
+    col: &'static str,
+    to: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{from}_{col}"))
+        .from(from, col)
+        .to(to, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// An index `ix_<table>_<cols>`.
+fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(format!("ix_{table}_{}", cols.join("_")))
+        .table(table);
+    for c in cols {
+        idx.col(*c);
+    }
+    if unique {
+        idx.unique();
+    }
+    idx.to_owned()
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
