@@ -22,6 +22,13 @@ pub struct AppConfig {
     pub login_intervallo_secondi: u64,
     /// Idle time after which a session expires, in minutes.
     pub durata_sessione_minuti: i64,
+    /// Piano: objectives without an update for this many days show on the staff dashboard.
+    pub giorni_senza_aggiornamento: i64,
+    /// Piano: an indicator lagging the time elapsed by more than these points is off track.
+    pub tolleranza_indicatori_punti: f64,
+    /// The risk window around an end of legislature: months before and after.
+    pub rischio_legislatura_mesi_prima: u32,
+    pub rischio_legislatura_mesi_dopo: u32,
 }
 
 impl Default for AppConfig {
@@ -36,6 +43,10 @@ impl Default for AppConfig {
             login_burst: 20,
             login_intervallo_secondi: 3,
             durata_sessione_minuti: 8 * 60,
+            giorni_senza_aggiornamento: 60,
+            tolleranza_indicatori_punti: 15.0,
+            rischio_legislatura_mesi_prima: 3,
+            rischio_legislatura_mesi_dopo: 3,
         }
     }
 }

@@ -91,9 +91,12 @@ impl Table {
     }
 
     pub fn to_xlsx(&self, sheet: &str) -> AppResult<Vec<u8>> {
-        use rust_xlsxwriter::{Format, Workbook};
+        xlsx(&[(sheet, self)])
+    }
+
+    fn write_sheet(&self, wb: &mut rust_xlsxwriter::Workbook, sheet: &str) -> AppResult<()> {
+        use rust_xlsxwriter::Format;
         let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-        let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name(sheet).map_err(err)?;
         let bold = Format::new().set_bold();
@@ -142,11 +145,24 @@ impl Table {
         )
         .map_err(err)?;
         ws.set_freeze_panes(1, 0).map_err(err)?;
-        wb.save_to_buffer().map_err(err)
+        Ok(())
     }
 }
 
-fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+/// A workbook with one sheet per table.
+pub fn xlsx(sheets: &[(&str, &Table)]) -> AppResult<Vec<u8>> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, t) in sheets {
+        t.write_sheet(&mut wb, name)?;
+    }
+    wb.save_to_buffer()
+        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+}
+
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A download: the body with its type and file name.
+pub fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -165,11 +181,7 @@ pub fn csv_response(table: &Table, filename: &str) -> Response {
 }
 
 pub fn xlsx_response(table: &Table, sheet: &str, filename: &str) -> AppResult<Response> {
-    Ok(attachment(
-        table.to_xlsx(sheet)?,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        filename,
-    ))
+    Ok(attachment(table.to_xlsx(sheet)?, XLSX_MIME, filename))
 }
 
 #[cfg(test)]

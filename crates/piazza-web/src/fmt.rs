@@ -35,6 +35,29 @@ pub fn decimal(x: f64, places: usize) -> String {
     }
 }
 
+/// A measured quantity: whole numbers without decimals, others with up to two (`1.234,5`).
+pub fn numero(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return int(x as i64);
+    }
+    let s = decimal(x, 2);
+    s.trim_end_matches('0').trim_end_matches(',').to_owned()
+}
+
+/// Parses a number written the Italian way (`1.234,5`) or plainly (`1234.5`).
+pub fn parse_numero(s: &str) -> Option<f64> {
+    let s = s.trim().replace(' ', "");
+    if s.is_empty() {
+        return None;
+    }
+    let plain = if s.contains(',') || s.matches('.').count() > 1 {
+        s.replace('.', "").replace(',', ".")
+    } else {
+        s
+    };
+    plain.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
 /// Money held as integer cents: `1.234,56 €`.
 pub fn euro(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -75,6 +98,15 @@ mod tests {
         assert_eq!(decimal(1234.5, 2), "1.234,50");
         assert_eq!(decimal(-0.001, 2), "0,00");
         assert_eq!(euro(123456), "1.234,56 €");
+        assert_eq!(numero(1234.0), "1.234");
+        assert_eq!(numero(1234.5), "1.234,5");
+        assert_eq!(numero(0.25), "0,25");
+        assert_eq!(parse_numero("1.234,5"), Some(1234.5));
+        assert_eq!(parse_numero("180"), Some(180.0));
+        assert_eq!(parse_numero("12.5"), Some(12.5));
+        assert_eq!(parse_numero("dodici"), None);
+        assert_eq!(parse_numero("1.234.567"), Some(1234567.0));
+        assert_eq!(parse_numero(""), None);
         assert_eq!(euro(-5), "-0,05 €");
         assert_eq!(
             date(NaiveDate::from_ymd_opt(2024, 6, 9).unwrap()),

@@ -7,6 +7,7 @@ pub mod anagrafica;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod collegamenti;
 pub mod config;
 pub mod csrf;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod fmt;
 pub mod home;
 pub mod list;
 pub mod moduli;
+pub mod pdf;
 pub mod piano;
 pub mod refdata;
 pub mod territorio;
@@ -199,12 +201,55 @@ pub fn router(state: AppState) -> Router {
         )
         // Piano
         .route("/piano", get(pia::elenco))
+        .route(
+            "/piano/importa",
+            get(pia::importa_form).post(pia::importa_salva),
+        )
+        .route(
+            "/piano/importa/anteprima",
+            post(pia::importa_anteprima)
+                .layer(DefaultBodyLimit::max(pia::MAX_DOCUMENTO + 64 * 1024)),
+        )
+        .route(
+            "/piano/calendario",
+            get(pia::calendario).post(pia::evento_aggiungi),
+        )
+        .route("/piano/calendario/{id}/elimina", post(pia::evento_elimina))
         .route("/piano/{anno}", get(pia::piano))
+        .route(
+            "/piano/{anno}/modifica",
+            get(pia::piano_form).post(pia::piano_aggiorna),
+        )
+        .route("/piano/{anno}/cruscotto", get(pia::cruscotto))
         .route("/piano/{anno}/export.csv", get(pia::piano_csv))
         .route("/piano/{anno}/export.json", get(pia::piano_json))
+        .route("/piano/{anno}/export.xlsx", get(pia::piano_xlsx))
+        .route("/piano/{anno}/relazione.pdf", get(pia::piano_pdf))
+        .route("/piano/obiettivi/{id}", get(pia::obiettivo))
         .route(
             "/piano/obiettivi/{id}/modifica",
             get(pia::obiettivo_form).post(pia::obiettivo_aggiorna),
+        )
+        .route(
+            "/piano/obiettivi/{id}/aggiornamenti",
+            post(pia::aggiornamento_aggiungi),
+        )
+        .route(
+            "/piano/obiettivi/{id}/indicatori",
+            post(pia::indicatore_aggiungi),
+        )
+        .route(
+            "/piano/obiettivi/{id}/collegamenti",
+            post(pia::collegamento_aggiungi),
+        )
+        .route(
+            "/piano/obiettivi/{id}/collegamenti/{cid}/elimina",
+            post(pia::collegamento_elimina),
+        )
+        .route("/piano/indicatori/{id}/misure", post(pia::misura_aggiungi))
+        .route(
+            "/piano/indicatori/{id}/elimina",
+            post(pia::indicatore_elimina),
         )
         // Amministrazione
         .route("/admin/audit", get(adm::audit))

@@ -109,6 +109,20 @@ impl Ctx {
         }
     }
 
+    /// Staff of `modulo`: a grant on it (admin, editor or viewer), beyond what is public.
+    pub fn require_grant(&self, modulo: &str) -> AppResult<&Principal> {
+        let u = self.require_login()?;
+        if u.has_grant(modulo) {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn has_grant(&self, modulo: &str) -> bool {
+        self.user.as_ref().is_some_and(|u| u.has_grant(modulo))
+    }
+
     pub fn require_admin(&self) -> AppResult<&Principal> {
         let u = self.require_login()?;
         if u.is_admin() {

@@ -395,7 +395,17 @@ async fn run(cli: Cli) -> Result<(), String> {
                 letto.n_obiettivi()
             );
             for (i, a) in letto.aree.iter().enumerate() {
-                println!("{}. {} ({} obiettivi)", i + 1, a.titolo, a.obiettivi.len());
+                println!(
+                    "{}. {} ({} {})",
+                    i + 1,
+                    a.titolo,
+                    a.obiettivi.len(),
+                    if a.obiettivi.len() == 1 {
+                        "obiettivo"
+                    } else {
+                        "obiettivi"
+                    }
+                );
                 for o in &a.obiettivi {
                     println!("   - {o}");
                 }

@@ -1,11 +1,16 @@
 //! SeaORM entities, one module per table. Primary keys are `i64`; dates are `NaiveDate`,
 //! instants `DateTime<Utc>` bound from Rust; money (in later modules) is `i64` cents.
 
+pub mod aggiornamento_obiettivo;
 pub mod amministratore;
 pub mod audit_log;
+pub mod collegamento_obiettivo;
 pub mod comune;
 pub mod comune_zona;
 pub mod confine;
+pub mod evento_calendario;
+pub mod indicatore;
+pub mod misura_indicatore;
 pub mod obiettivo;
 pub mod organizzazione;
 pub mod persona;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_piano;
+mod m0003_piano_avanzamento;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_piano::Migration),
+            Box::new(m0003_piano_avanzamento::Migration),
         ]
     }
 }

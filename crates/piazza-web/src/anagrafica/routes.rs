@@ -162,6 +162,7 @@ struct PersonaPage {
     organizzazione: Option<(String, String)>,
     cariche: Vec<AmministratoreView>,
     puo_modificare: bool,
+    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
 }
 
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -188,6 +189,7 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         categorie: persona_riga(&p).categorie,
         data_nascita: fmt::opt_date(p.data_nascita),
         organizzazione: org,
+        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "persona", &p.public_id).await?,
         cariche,
         puo_modificare: ctx.can_edit(ANAGRAFICA, None),
         p,
@@ -519,6 +521,7 @@ struct OrganizzazionePage {
     comune: Option<(String, String)>,
     persone: Vec<PersonaRiga>,
     puo_modificare: bool,
+    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
 }
 
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -545,6 +548,8 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
             .comune_id
             .and_then(|c| t.comune_by_id(c))
             .map(|c| (c.codice_istat.clone(), c.nome.clone())),
+        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "organizzazione", &o.public_id)
+            .await?,
         persone,
         puo_modificare: ctx.can_edit(ANAGRAFICA, o.comune_id),
         o,

@@ -185,8 +185,29 @@ fn repeated_lines(lines: &[&str]) -> HashMap<String, usize> {
                 .or_default() += 1;
         }
     }
-    count.retain(|k, n| *n >= 3 && !is_objectives_heading(k) && !k.is_empty());
+    // The first line repeated even once is the title as page header; others need three pages.
+    let first = lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .map(|l| normalize(l.trim_start_matches('#')));
+    count.retain(|k, n| {
+        (*n >= 3 || (*n >= 2 && first.as_ref() == Some(k)))
+            && !is_objectives_heading(k)
+            && !k.is_empty()
+    });
     count
+}
+
+/// A numbered line outside a list that reads as a heading (`1. ★ Servizi ★`, `2) Eventi`): a few
+/// words, no closing punctuation.
+fn numbered_heading(raw: &str) -> bool {
+    let t = raw.trim();
+    item_text(t).is_some_and(|rest| {
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && rest.split_whitespace().count() <= 8
+            && !rest.ends_with(['.', ';', ',', ':'])
+    })
 }
 
 /// Reads a plan document.
@@ -200,6 +221,8 @@ pub fn leggi(text: &str) -> PianoLetto {
     let mut item: Option<String> = None;
     // A blank line (or a page header) was seen since the last item line.
     let mut gap = false;
+    // The items of the current list have bullets (not numbers).
+    let mut bullets_in_list = false;
 
     let flush_item = |area: &mut Option<AreaLetta>, item: &mut Option<String>| {
         if let Some(text) = item.take() {
@@ -236,13 +259,24 @@ pub fn leggi(text: &str) -> PianoLetto {
             continue;
         }
         if repeated.contains_key(&n) {
-            if piano.titolo.is_none() && t.starts_with('#') {
+            if piano.titolo.is_none() && area.is_none() && piano.aree.is_empty() {
                 piano.titolo = Some(clean_heading(t));
             }
             gap = true; // page header or footer
             continue;
         }
-        match classify(raw) {
+        let numbered = t.starts_with(|c: char| c.is_ascii_digit());
+        let line = match classify(raw) {
+            // A numbered heading outside a list, or after a gap in a list of bullets.
+            Line::Item(_) if numbered_heading(raw) && (!in_list || (gap && bullets_in_list)) => {
+                Line::Heading(t.to_owned())
+            }
+            other => other,
+        };
+        if matches!(line, Line::Item(_)) && in_list {
+            bullets_in_list = !numbered;
+        }
+        match line {
             Line::Blank => gap = true,
             Line::Heading(h) if is_objectives_heading(&clean_heading(&h)) => {
                 flush_item(&mut area, &mut item);
@@ -468,5 +502,28 @@ Solo testo.
             assert!(!o.contains("Piano attività"), "page header leaked into {o}");
             assert!(!o.ends_with(';') && !o.ends_with('.'), "{o}");
         }
+    }
+
+    #[test]
+    fn numbered_headings_and_a_title_repeated_once_as_page_header() {
+        let doc = "PIANO ATTIVITÀ 2032\n\n1. ★ Servizi ★\n\nTesto di introduzione.\n\nObiettivi:\n• Aprire lo sportello;\n• Formare il personale dei comuni\n  della costa.\n\nPIANO ATTIVITÀ 2032\n\n2. Eventi\n\nObiettivi:\n1) Assemblea annuale.\n2) Premio ai comuni\n";
+        let p = leggi(doc);
+        assert_eq!(p.titolo.as_deref(), Some("Piano attività 2032"));
+        assert_eq!(
+            p.aree,
+            vec![
+                AreaLetta {
+                    titolo: "Servizi".into(),
+                    obiettivi: vec![
+                        "Aprire lo sportello".into(),
+                        "Formare il personale dei comuni della costa".into()
+                    ]
+                },
+                AreaLetta {
+                    titolo: "Eventi".into(),
+                    obiettivi: vec!["Assemblea annuale".into(), "Premio ai comuni".into()]
+                },
+            ]
+        );
     }
 }

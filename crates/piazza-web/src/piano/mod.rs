@@ -6,6 +6,7 @@
 //! page, public for public objectives, and the objective form (`routes`). Indicators, updates, the
 //! dashboard and exports come next, in the same shape as the other domains.
 
+pub mod grafico;
 pub mod import;
 pub mod model;
 pub mod routes;

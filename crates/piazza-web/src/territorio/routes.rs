@@ -440,6 +440,7 @@ struct ComunePage<'a> {
     amministratori: Arc<Vec<AmministratoreView>>,
     mappa: Arc<super::model::MappaPronta>,
     puo_vedere_anagrafica: bool,
+    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
     sezioni_future: &'static [&'static str],
 }
 
@@ -534,6 +535,8 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         amministratori,
         mappa,
         puo_vedere_anagrafica: ctx.can_read(ANAGRAFICA),
+        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "comune", &c.codice_istat)
+            .await?,
         sezioni_future: &[
             "Servizi adottati",
             "Progetti",

@@ -299,14 +299,34 @@ impl TestApp {
         filename: &str,
         content: &[u8],
     ) -> Resp {
+        self.post_multipart(role, path, &[(field, Some(filename), content)])
+            .await
+    }
+
+    /// A multipart form: (field, file name for a file field, content).
+    pub async fn post_multipart(
+        &self,
+        role: Role,
+        path: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> Resp {
         let cookie = self.login(role).await;
         let boundary = "----piazzatestboundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(content);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut body = Vec::new();
+        for (field, filename, content) in fields {
+            let disposition = match filename {
+                Some(f) => format!(
+                    "form-data; name=\"{field}\"; filename=\"{f}\"\r\nContent-Type: text/plain"
+                ),
+                None => format!("form-data; name=\"{field}\""),
+            };
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         self.send(self.request(
             Method::POST,
             path,

@@ -38,6 +38,8 @@ const EDIT_ANAGRAFICA: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 const EDIT_OWN_COMUNE: [Exp; 5] = [Login, Deny, Ok, Ok, Ok];
 const ADMIN: [Exp; 5] = [Login, Deny, Deny, Deny, Ok];
 const EDIT_PIANO: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
+/// Staff of the plan: a grant on the module (the editor here), not the public or other roles.
+const STAFF_PIANO: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 
 const MATRIX: &[Row] = &[
     ("GET", "/", PUBLIC, Body::None),
@@ -161,9 +163,87 @@ const MATRIX: &[Row] = &[
         Body::Form("carica=sindaco&data_elezione=09%2F06%2F2024"),
     ),
     ("GET", "/piano", PUBLIC, Body::None),
+    ("GET", "/piano/importa", EDIT_PIANO, Body::None),
+    (
+        "POST",
+        "/piano/importa/anteprima",
+        EDIT_PIANO,
+        Body::EmptyUpload,
+    ),
+    (
+        "POST",
+        "/piano/importa",
+        EDIT_PIANO,
+        Body::Form("anno=2032&titolo=P&area_0_titolo=A&area_0_obiettivi=B&area_0_includi=si"),
+    ),
+    ("GET", "/piano/calendario", PUBLIC, Body::None),
+    (
+        "POST",
+        "/piano/calendario",
+        EDIT_PIANO,
+        Body::Form("data=01%2F01%2F2031&tipo=altro&titolo=Evento"),
+    ),
+    (
+        "POST",
+        "/piano/calendario/{id}/elimina",
+        EDIT_PIANO,
+        Body::None,
+    ),
     ("GET", "/piano/{anno}", PUBLIC, Body::None),
+    ("GET", "/piano/{anno}/modifica", EDIT_PIANO, Body::None),
+    (
+        "POST",
+        "/piano/{anno}/modifica",
+        EDIT_PIANO,
+        Body::Form("titolo=Piano+2031&stato=bozza"),
+    ),
+    ("GET", "/piano/{anno}/cruscotto", STAFF_PIANO, Body::None),
     ("GET", "/piano/{anno}/export.csv", PUBLIC, Body::None),
     ("GET", "/piano/{anno}/export.json", PUBLIC, Body::None),
+    ("GET", "/piano/{anno}/export.xlsx", PUBLIC, Body::None),
+    (
+        "GET",
+        "/piano/{anno}/relazione.pdf",
+        STAFF_PIANO,
+        Body::None,
+    ),
+    ("GET", "/piano/obiettivi/{id}", PUBLIC, Body::None),
+    (
+        "POST",
+        "/piano/obiettivi/{id}/aggiornamenti",
+        EDIT_PIANO,
+        Body::Form("data=01%2F02%2F2031&testo=Fatto"),
+    ),
+    (
+        "POST",
+        "/piano/obiettivi/{id}/indicatori",
+        EDIT_PIANO,
+        Body::Form("nome=X&unita=n&direzione=crescente&valore_base=0&valore_obiettivo=10"),
+    ),
+    (
+        "POST",
+        "/piano/obiettivi/{id}/collegamenti",
+        EDIT_PIANO,
+        Body::Form("tipo=comune&chiave=050026"),
+    ),
+    (
+        "POST",
+        "/piano/obiettivi/{id}/collegamenti/{cid}/elimina",
+        EDIT_PIANO,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/piano/indicatori/{id}/misure",
+        EDIT_PIANO,
+        Body::Form("data=01%2F03%2F2031&valore=5"),
+    ),
+    (
+        "POST",
+        "/piano/indicatori/{id}/elimina",
+        EDIT_PIANO,
+        Body::None,
+    ),
     (
         "GET",
         "/piano/obiettivi/{id}/modifica",
@@ -175,7 +255,7 @@ const MATRIX: &[Row] = &[
         "/piano/obiettivi/{id}/modifica",
         EDIT_PIANO,
         Body::Form(
-            "stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media",
+            "titolo=Uno&stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media",
         ),
     ),
     ("GET", "/admin/audit", ADMIN, Body::None),
@@ -230,7 +310,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
     piazza_web::piano::store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &plan)
         .await
         .unwrap();
-    let objective = piazza_web::piano::store::vista(&app.db, 2031, false)
+    let objective = piazza_web::piano::store::vista(&app.db, &app.state.config, 2031, false)
         .await
         .unwrap()
         .unwrap()
@@ -239,6 +319,50 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         .o
         .public_id
         .clone();
+    let objective_model = piazza_web::piano::store::obiettivo(&app.db, &objective)
+        .await
+        .unwrap();
+    let indicator = piazza_web::piano::store::aggiungi_indicatore(
+        &app.db,
+        &Actor::system("test"),
+        &objective_model,
+        &piazza_web::piano::store::NuovoIndicatore {
+            nome: "Comuni".into(),
+            unita: "comuni".into(),
+            direzione: "crescente".into(),
+            valore_base: 1.0,
+            valore_obiettivo: 9.0,
+        },
+    )
+    .await
+    .unwrap()
+    .public_id;
+    let event = piazza_web::piano::store::aggiungi_evento(
+        &app.db,
+        &Actor::system("test"),
+        &piazza_web::piano::store::NuovoEvento {
+            data: chrono::NaiveDate::from_ymd_opt(2031, 5, 1).unwrap(),
+            tipo: "elezioni".into(),
+            titolo: "Elezioni".into(),
+            descrizione: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    piazza_web::piano::store::collega(
+        &app.db,
+        &Actor::system("test"),
+        &objective_model,
+        "comune",
+        "048017",
+    )
+    .await
+    .unwrap();
+    let link = piazza_web::piano::store::collegamenti(&app.db, objective_model.id)
+        .await
+        .unwrap()[0]
+        .id;
 
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
@@ -260,6 +384,15 @@ async fn permission_matrix_holds_for_every_route_and_role() {
                 &format!("/amministratori/{}", mayor_firenze.id),
             )
             .replace("/piano/{anno}", "/piano/2031")
+            .replace(
+                "/piano/calendario/{id}",
+                &format!("/piano/calendario/{event}"),
+            )
+            .replace(
+                "/piano/indicatori/{id}",
+                &format!("/piano/indicatori/{indicator}"),
+            )
+            .replace("{cid}", &link.to_string())
             .replace(
                 "/piano/obiettivi/{id}",
                 &format!("/piano/obiettivi/{objective}"),

@@ -1,0 +1,418 @@
+//! A small PDF writer for the reports the server generates (the plan's progress report for the
+//! council; later modules reuse it): A4 pages, headings, wrapped paragraphs, tables that continue
+//! on the next page with their header, progress bars, and page numbers.
+//!
+//! It uses the PDF standard fonts Helvetica and Helvetica-Bold with WinAnsi encoding, so nothing is
+//! embedded and Italian text (à è é ì ò ù, €, –, “ ”) prints as is. Line breaking needs the glyph
+//! widths: they are Adobe's published metrics of the two fonts (Adobe Core 14 AFM files, which
+//! Adobe allows to copy and redistribute), for printable ASCII; accented letters have the width
+//! of their base letter in these fonts.
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+
+/// Helvetica advance widths of ' '..='~', in 1/1000 em.
+const ASCII_REGULAR: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+/// Helvetica-Bold advance widths of ' '..='~', in 1/1000 em.
+const ASCII_BOLD: [u16; 95] = [
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
+    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
+    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+];
+
+/// The width of a character in 1/1000 em.
+fn glyph_width(c: char, bold: bool) -> u16 {
+    let table = if bold { &ASCII_BOLD } else { &ASCII_REGULAR };
+    let base = match c {
+        'À'..='Å' => 'A',
+        'È'..='Ë' => 'E',
+        'Ì'..='Ï' => 'I',
+        'Ò'..='Ö' => 'O',
+        'Ù'..='Ü' => 'U',
+        'à'..='å' => 'a',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ò'..='ö' => 'o',
+        'ù'..='ü' => 'u',
+        'Ç' => 'C',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'Ñ' => 'N',
+        other => other,
+    };
+    match base {
+        ' '..='~' => table[base as usize - 32],
+        '—' | '…' => 1000,
+        '‘' | '’' => {
+            if bold {
+                278
+            } else {
+                222
+            }
+        }
+        '“' | '”' => {
+            if bold {
+                500
+            } else {
+                333
+            }
+        }
+        '•' => 350,
+        '°' => 400,
+        _ => 556,
+    }
+}
+
+/// The WinAnsi byte of a character (`?` for those it lacks).
+fn win_ansi(c: char) -> u8 {
+    match c {
+        ' '..='~' | '\u{a0}'..='ÿ' => c as u32 as u8,
+        '€' => 0x80,
+        '…' => 0x85,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        _ => b'?',
+    }
+}
+
+/// The width of `text` at `size` points.
+pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    text.chars()
+        .map(|c| f32::from(glyph_width(c, bold)))
+        .sum::<f32>()
+        * size
+        / 1000.0
+}
+
+/// Breaks `text` into lines no wider than `width` points (a word longer than a line is cut).
+pub fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if text_width(&candidate, size, bold) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // A word wider than the line: cut it.
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if text_width(&piece, size, bold) > width {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(c);
+                }
+            }
+            line = piece;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const MARGIN: f32 = 50.0;
+const BODY: f32 = 10.0;
+const LEADING: f32 = 1.3;
+
+/// A column of a table: header and share of the text width (the shares of a table add up to 1).
+pub struct Colonna<'a> {
+    pub titolo: &'a str,
+    pub quota: f32,
+    /// Right-aligned (numbers).
+    pub destra: bool,
+}
+
+/// A report being written, page by page.
+pub struct Documento {
+    pages: Vec<Content>,
+    y: f32,
+    footer: String,
+}
+
+impl Documento {
+    /// A new document; `footer` is printed at the bottom of every page with the page number.
+    pub fn new(footer: impl Into<String>) -> Self {
+        let mut d = Self {
+            pages: Vec::new(),
+            y: 0.0,
+            footer: footer.into(),
+        };
+        d.new_page();
+        d
+    }
+
+    fn width() -> f32 {
+        PAGE_W - 2.0 * MARGIN
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Content::new());
+        self.y = PAGE_H - MARGIN;
+    }
+
+    fn page(&mut self) -> &mut Content {
+        self.pages.last_mut().expect("a page")
+    }
+
+    /// Moves down by `h` points, starting a new page if they do not fit.
+    fn room(&mut self, h: f32) {
+        if self.y - h < MARGIN + 20.0 {
+            self.new_page();
+        }
+    }
+
+    fn text_at(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
+        let bytes: Vec<u8> = text.chars().map(win_ansi).collect();
+        let font = if bold {
+            b"F2".as_slice()
+        } else {
+            b"F1".as_slice()
+        };
+        let c = self.page();
+        c.begin_text();
+        c.set_font(Name(font), size);
+        c.next_line(x, y);
+        c.show(Str(&bytes));
+        c.end_text();
+    }
+
+    /// Vertical space.
+    pub fn spazio(&mut self, h: f32) {
+        self.y -= h;
+    }
+
+    /// A block of wrapped text.
+    pub fn testo(&mut self, text: &str, size: f32, bold: bool) {
+        for line in wrap(text, size, bold, Self::width()) {
+            self.room(size * LEADING);
+            self.y -= size * LEADING;
+            let y = self.y;
+            self.text_at(MARGIN, y, size, bold, &line);
+        }
+    }
+
+    pub fn titolo(&mut self, text: &str) {
+        self.testo(text, 20.0, true);
+        self.spazio(6.0);
+    }
+
+    pub fn sezione(&mut self, text: &str) {
+        self.room(40.0);
+        self.spazio(8.0);
+        self.testo(text, 13.0, true);
+        self.spazio(4.0);
+    }
+
+    pub fn paragrafo(&mut self, text: &str) {
+        self.testo(text, BODY, false);
+        self.spazio(4.0);
+    }
+
+    /// A labelled horizontal bar filled to `percent` (none: an empty bar marked "–").
+    pub fn barra(&mut self, label: &str, percent: Option<f64>) {
+        let h = BODY * LEADING + 4.0;
+        self.room(h);
+        self.y -= h;
+        let y = self.y;
+        let label_w = Self::width() * 0.6;
+        let lines = wrap(label, BODY, false, label_w - 6.0);
+        let first = lines.first().cloned().unwrap_or_default();
+        let shown = if lines.len() > 1 {
+            format!("{}…", first.trim_end())
+        } else {
+            first
+        };
+        self.text_at(MARGIN, y + 2.0, BODY, false, &shown);
+        let bar_x = MARGIN + label_w;
+        let bar_w = Self::width() * 0.3;
+        let fill = percent.map(|p| (p.clamp(0.0, 100.0) / 100.0) as f32 * bar_w);
+        {
+            let c = self.page();
+            c.set_fill_rgb(0.9, 0.92, 0.94);
+            c.rect(bar_x, y, bar_w, 10.0);
+            c.fill_nonzero();
+            if let Some(f) = fill {
+                c.set_fill_rgb(0.0, 0.4, 0.8);
+                c.rect(bar_x, y, f, 10.0);
+                c.fill_nonzero();
+            }
+            c.set_fill_rgb(0.0, 0.0, 0.0);
+        }
+        let value = percent
+            .map(|p| format!("{p:.0}%"))
+            .unwrap_or_else(|| "–".into());
+        let vw = text_width(&value, BODY, true);
+        self.text_at(PAGE_W - MARGIN - vw, y + 2.0, BODY, true, &value);
+    }
+
+    /// A table with wrapped cells; on a page break the header is printed again.
+    pub fn tabella(&mut self, colonne: &[Colonna<'_>], righe: &[Vec<String>]) {
+        let size = 9.0;
+        let line_h = size * LEADING;
+        let widths: Vec<f32> = colonne.iter().map(|c| c.quota * Self::width()).collect();
+        let header: Vec<String> = colonne.iter().map(|c| c.titolo.to_owned()).collect();
+        self.riga(&header, &widths, colonne, size, true);
+        for r in righe {
+            let cells: Vec<Vec<String>> = r
+                .iter()
+                .zip(&widths)
+                .map(|(t, w)| wrap(t, size, false, w - 4.0))
+                .collect();
+            let n = cells.iter().map(Vec::len).max().unwrap_or(1) as f32;
+            if self.y - n * line_h - 4.0 < MARGIN + 20.0 {
+                self.new_page();
+                self.riga(&header, &widths, colonne, size, true);
+            }
+            self.riga(r, &widths, colonne, size, false);
+        }
+        self.spazio(6.0);
+    }
+
+    fn riga(
+        &mut self,
+        cells: &[String],
+        widths: &[f32],
+        colonne: &[Colonna<'_>],
+        size: f32,
+        bold: bool,
+    ) {
+        let line_h = size * LEADING;
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(widths)
+            .map(|(t, w)| wrap(t, size, bold, w - 4.0))
+            .collect();
+        let n = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        self.room(n * line_h + 4.0);
+        let top = self.y;
+        let mut x = MARGIN;
+        for ((lines, w), col) in wrapped.iter().zip(widths).zip(colonne) {
+            for (i, l) in lines.iter().enumerate() {
+                let tx = if col.destra {
+                    x + w - 2.0 - text_width(l, size, bold)
+                } else {
+                    x + 2.0
+                };
+                let ty = top - (i as f32 + 1.0) * line_h;
+                self.text_at(tx, ty, size, bold, l);
+            }
+            x += w;
+        }
+        self.y = top - n * line_h - 4.0;
+        let y = self.y + 1.5;
+        let c = self.page();
+        c.set_stroke_rgb(0.75, 0.78, 0.8);
+        c.set_line_width(if bold { 0.8 } else { 0.3 });
+        c.move_to(MARGIN, y);
+        c.line_to(PAGE_W - MARGIN, y);
+        c.stroke();
+    }
+
+    /// The finished PDF file.
+    pub fn finish(mut self) -> Vec<u8> {
+        let total = self.pages.len();
+        let footer = self.footer.clone();
+        for i in 0..total {
+            let label = format!("{footer} · pagina {} di {total}", i + 1);
+            let bytes: Vec<u8> = label.chars().map(win_ansi).collect();
+            let c = &mut self.pages[i];
+            c.begin_text();
+            c.set_font(Name(b"F1"), 8.0);
+            c.next_line(MARGIN, MARGIN - 20.0);
+            c.show(Str(&bytes));
+            c.end_text();
+        }
+        let mut pdf = Pdf::new();
+        let catalog = Ref::new(1);
+        let tree = Ref::new(2);
+        let regular = Ref::new(3);
+        let bold = Ref::new(4);
+        let mut next = 5;
+        let mut ids = Vec::new();
+        for _ in 0..total {
+            ids.push((Ref::new(next), Ref::new(next + 1)));
+            next += 2;
+        }
+        pdf.catalog(catalog).pages(tree);
+        pdf.pages(tree)
+            .kids(ids.iter().map(|(p, _)| *p))
+            .count(total as i32);
+        pdf.type1_font(regular)
+            .base_font(Name(b"Helvetica"))
+            .encoding_predefined(Name(b"WinAnsiEncoding"));
+        pdf.type1_font(bold)
+            .base_font(Name(b"Helvetica-Bold"))
+            .encoding_predefined(Name(b"WinAnsiEncoding"));
+        for (content, (page_id, content_id)) in self.pages.into_iter().zip(ids) {
+            let mut page = pdf.page(page_id);
+            page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+            page.parent(tree);
+            page.contents(content_id);
+            let mut res = page.resources();
+            let mut fonts = res.fonts();
+            fonts.pair(Name(b"F1"), regular);
+            fonts.pair(Name(b"F2"), bold);
+            fonts.finish();
+            res.finish();
+            page.finish();
+            pdf.stream(content_id, &content.finish());
+        }
+        pdf.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_wrapping_follow_the_font_metrics() {
+        // "Piano" in Helvetica: P 667 + i 222 + a 556 + n 556 + o 556 = 2557.
+        assert!((text_width("Piano", 10.0, false) - 25.57).abs() < 0.01);
+        assert_eq!(text_width("è", 10.0, false), text_width("e", 10.0, false));
+        let lines = wrap("uno due tre quattro cinque", 10.0, false, 50.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| text_width(l, 10.0, false) <= 50.0));
+        assert_eq!(lines.join(" "), "uno due tre quattro cinque");
+        assert_eq!(win_ansi('€'), 0x80);
+        assert_eq!(win_ansi('à'), 0xE0);
+    }
+
+    #[test]
+    fn a_document_is_a_pdf_with_its_pages() {
+        let mut d = Documento::new("Prova");
+        d.titolo("Relazione – città");
+        for i in 0..120 {
+            d.paragrafo(&format!("Riga {i} con testo più lungo del solito"));
+        }
+        let bytes = d.finish();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let s = String::from_utf8_lossy(&bytes);
+        assert!(s.contains("/Helvetica-Bold"));
+        let pages = s.matches("/Type /Page\n").count() + s.matches("/Type /Page ").count();
+        assert!(s.contains("/Count 4") || s.contains("/Count 3"), "{pages}");
+    }
+}
