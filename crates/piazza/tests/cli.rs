@@ -203,7 +203,7 @@ fn import_piano_dry_run_saves_nothing_then_saves_once() {
     );
     assert!(text.contains("1. Servizi ai comuni (2 obiettivi)"));
     assert!(text.contains("   - Estendere la rete della fiscalità ai comuni della costa\n"));
-    assert!(text.contains("2. Formazione (1 obiettivi)"));
+    assert!(text.contains("2. Formazione (1 obiettivo)"));
     assert!(text.contains("nulla è stato salvato"));
     assert!(
         !dir.join("piazza.db").exists(),
