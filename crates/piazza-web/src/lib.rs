@@ -53,6 +53,9 @@ pub struct AppState {
     pub generazione: Arc<cache::Generazione>,
     /// The administrators of each comune, for the (public) comune page.
     pub amministratori: Arc<cache::Cache<i64, Vec<anagrafica::model::AmministratoreView>>>,
+    /// The plan objectives linked to a record (kind, key, public only), for the records' pages.
+    pub obiettivi_collegati:
+        Arc<cache::Cache<(String, String, bool), Vec<piano::store::ObiettivoCollegato>>>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             territorio,
             generazione: Arc::default(),
             amministratori: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
         })
     }
 }

@@ -4,6 +4,7 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
 use piazza_db::entities::{organizzazione, persona};
 use serde::Deserialize;
+use std::sync::Arc;
 
 use super::dait;
 use super::model::{
@@ -162,7 +163,7 @@ struct PersonaPage {
     organizzazione: Option<(String, String)>,
     cariche: Vec<AmministratoreView>,
     puo_modificare: bool,
-    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
+    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
 }
 
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -521,7 +522,7 @@ struct OrganizzazionePage {
     comune: Option<(String, String)>,
     persone: Vec<PersonaRiga>,
     puo_modificare: bool,
-    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
+    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
 }
 
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {

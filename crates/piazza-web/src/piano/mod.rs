@@ -1,10 +1,11 @@
-//! Piano: the association's yearly activity plan (issue in progress).
+//! Piano: the association's yearly activity plan.
 //!
-//! So far: the reader of a plan written as a document (`import`), which turns section headings into
-//! areas and the items of each "Obiettivi" list into objectives; the progress of objectives and its
-//! roll-up (`model`); saving an imported plan and computing a plan's progress (`store`); the plan
-//! page, public for public objectives, and the objective form (`routes`). Indicators, updates, the
-//! dashboard and exports come next, in the same shape as the other domains.
+//! `import` reads a plan written as a document (section headings become areas, the items of each
+//! "Obiettivi" list objectives); `model` holds the pure rules (progress of an objective from its
+//! state, by hand or from indicators; weighted roll-up; off-track indicators; the risk window of a
+//! change of legislature); `store` the queries and changes (each in one transaction with its audit
+//! row), the plan view and the staff dashboard; `routes` the pages, forms and exports; `grafico`
+//! the indicators' SVG charts.
 
 pub mod grafico;
 pub mod import;

@@ -49,8 +49,17 @@ pub async fn obiettivi_collegati(
     ctx: &Ctx,
     tipo: &str,
     chiave: &str,
-) -> AppResult<Vec<store::ObiettivoCollegato>> {
-    store::obiettivi_collegati(&ctx.state.db, tipo, chiave, !interno(ctx)).await
+) -> AppResult<std::sync::Arc<Vec<store::ObiettivoCollegato>>> {
+    let solo_pubblici = !interno(ctx);
+    let db = &ctx.state.db;
+    ctx.state
+        .obiettivi_collegati
+        .get_or_load(
+            (tipo.to_owned(), chiave.to_owned(), solo_pubblici),
+            &ctx.state.generazione,
+            || store::obiettivi_collegati(db, tipo, chiave, solo_pubblici),
+        )
+        .await
 }
 
 #[derive(Template)]

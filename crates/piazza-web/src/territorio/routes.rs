@@ -440,7 +440,7 @@ struct ComunePage<'a> {
     amministratori: Arc<Vec<AmministratoreView>>,
     mappa: Arc<super::model::MappaPronta>,
     puo_vedere_anagrafica: bool,
-    obiettivi: Vec<crate::piano::store::ObiettivoCollegato>,
+    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
     sezioni_future: &'static [&'static str],
 }
 
