@@ -225,6 +225,10 @@ pub fn router(state: AppState) -> Router {
             get(pia::piano_form).post(pia::piano_aggiorna),
         )
         .route("/piano/{anno}/cruscotto", get(pia::cruscotto))
+        .route(
+            "/piano/{anno}/aree/{area}/obiettivi",
+            post(pia::obiettivo_aggiungi),
+        )
         .route("/piano/{anno}/export.csv", get(pia::piano_csv))
         .route("/piano/{anno}/export.json", get(pia::piano_json))
         .route("/piano/{anno}/export.xlsx", get(pia::piano_xlsx))

@@ -113,6 +113,32 @@ pub async fn piano(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> {
     })
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct NuovoObiettivoForm {
+    #[serde(default)]
+    titolo: String,
+}
+
+/// Adds an objective to an area, then opens its form for the rest.
+pub async fn obiettivo_aggiungi(
+    ctx: Ctx,
+    Path((anno, area)): Path<(i32, i64)>,
+    Form(f): Form<NuovoObiettivoForm>,
+) -> AppResult<Response> {
+    ctx.require_edit(PIANO, None)?;
+    let titolo = f.titolo.trim();
+    if titolo.is_empty() {
+        return Err(AppError::BadRequest(
+            "Indicare il titolo del nuovo obiettivo.".into(),
+        ));
+    }
+    let o = store::aggiungi_obiettivo(&ctx.state.db, &ctx.actor(), anno, area, titolo).await?;
+    Ok(see_other(&format!(
+        "/piano/obiettivi/{}/modifica",
+        o.public_id
+    )))
+}
+
 // ---- the plan's own fields ----
 
 #[derive(Debug, Default, Deserialize)]

@@ -1192,3 +1192,60 @@ pub async fn settori(db: &DatabaseConnection) -> AppResult<Vec<String>> {
     v.sort();
     Ok(v)
 }
+
+/// Adds an objective at the end of an area of a plan (state "non avviato", weight 1, public).
+pub async fn aggiungi_obiettivo(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    anno: i32,
+    area_id: i64,
+    titolo: &str,
+) -> AppResult<obiettivo::Model> {
+    use sea_orm::PaginatorTrait;
+    let txn = db.begin().await?;
+    let p = piano::Entity::find()
+        .filter(piano::Column::Anno.eq(anno))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let area = piano_area::Entity::find_by_id(area_id)
+        .filter(piano_area::Column::PianoId.eq(p.id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ordine = obiettivo::Entity::find()
+        .filter(obiettivo::Column::AreaId.eq(area.id))
+        .count(&txn)
+        .await? as i32
+        + 1;
+    let now = Utc::now();
+    let o = obiettivo::ActiveModel {
+        public_id: Set(piazza_db::new_public_id()),
+        area_id: Set(area.id),
+        ordine: Set(ordine),
+        titolo_norm: Set(normalize(titolo)),
+        titolo: Set(titolo.to_owned()),
+        priorita: Set("media".into()),
+        peso: Set(1),
+        pubblico: Set(true),
+        stato: Set("non_avviato".into()),
+        fonte_progresso: Set(FonteProgresso::Stato.key().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "obiettivo",
+        &o.public_id,
+        None::<&obiettivo::Model>,
+        Some(&o),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(o)
+}

@@ -198,6 +198,12 @@ const MATRIX: &[Row] = &[
         Body::Form("titolo=Piano+2031&stato=bozza"),
     ),
     ("GET", "/piano/{anno}/cruscotto", STAFF_PIANO, Body::None),
+    (
+        "POST",
+        "/piano/{anno}/aree/{area}/obiettivi",
+        EDIT_PIANO,
+        Body::Form("titolo=Nuovo"),
+    ),
     ("GET", "/piano/{anno}/export.csv", PUBLIC, Body::None),
     ("GET", "/piano/{anno}/export.json", PUBLIC, Body::None),
     ("GET", "/piano/{anno}/export.xlsx", PUBLIC, Body::None),
@@ -322,6 +328,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
     let objective_model = piazza_web::piano::store::obiettivo(&app.db, &objective)
         .await
         .unwrap();
+    let area = objective_model.area_id;
     let indicator = piazza_web::piano::store::aggiungi_indicatore(
         &app.db,
         &Actor::system("test"),
@@ -393,6 +400,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
                 &format!("/piano/indicatori/{indicator}"),
             )
             .replace("{cid}", &link.to_string())
+            .replace("{area}", &area.to_string())
             .replace(
                 "/piano/obiettivi/{id}",
                 &format!("/piano/obiettivi/{objective}"),

@@ -752,3 +752,37 @@ async fn plan_approval_xlsx_and_pdf_report() {
         assert!(text.contains(s), "{s}");
     }
 }
+
+#[tokio::test]
+async fn editors_add_objectives_to_an_area() {
+    let app = TestApp::new().await;
+    plan(&app).await;
+    let page = app.get(Role::Editor, "/piano/2031").await.text();
+    let action = between(
+        &page,
+        "<form method=\"post\" action=\"/piano/2031/aree/",
+        "\"",
+    );
+    let path = format!("/piano/2031/aree/{action}");
+    let r = app.post_form(Role::Editor, &path, "titolo=+").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("Indicare il titolo del nuovo obiettivo."));
+    let r = app.post_form(Role::Viewer, &path, "titolo=Quarto").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("obiettivi").await, 3);
+    let r = app.post_form(Role::Editor, &path, "titolo=Quarto").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().ends_with("/modifica"));
+    let page = app.get(Role::Anon, "/piano/2031").await.text();
+    assert!(page.contains(">Quarto</a>"));
+    assert!(page.contains("media pesata di 4 obiettivi"));
+    // An area of another plan, or none: not found.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/piano/2031/aree/999999/obiettivi",
+            "titolo=X",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
