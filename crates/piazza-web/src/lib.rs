@@ -219,6 +219,8 @@ pub fn router(state: AppState) -> Router {
             get(pia::calendario).post(pia::evento_aggiungi),
         )
         .route("/piano/calendario/{id}/elimina", post(pia::evento_elimina))
+        .route("/piano/stati", get(pia::stati).post(pia::stato_aggiungi))
+        .route("/piano/stati/{codice}", post(pia::stato_aggiorna))
         .route("/piano/{anno}", get(pia::piano))
         .route(
             "/piano/{anno}/modifica",

@@ -189,6 +189,19 @@ const MATRIX: &[Row] = &[
         EDIT_PIANO,
         Body::None,
     ),
+    ("GET", "/piano/stati", EDIT_PIANO, Body::None),
+    (
+        "POST",
+        "/piano/stati",
+        EDIT_PIANO,
+        Body::Form("nome=In+attesa&progresso_predefinito="),
+    ),
+    (
+        "POST",
+        "/piano/stati/{codice}",
+        EDIT_PIANO,
+        Body::Form("nome=In+corso&progresso_predefinito="),
+    ),
     ("GET", "/piano/{anno}", PUBLIC, Body::None),
     ("GET", "/piano/{anno}/modifica", EDIT_PIANO, Body::None),
     (
@@ -401,6 +414,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
             )
             .replace("{cid}", &link.to_string())
             .replace("{area}", &area.to_string())
+            .replace("/piano/stati/{codice}", "/piano/stati/in_corso")
             .replace(
                 "/piano/obiettivi/{id}",
                 &format!("/piano/obiettivi/{objective}"),

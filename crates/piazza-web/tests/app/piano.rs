@@ -786,3 +786,74 @@ async fn editors_add_objectives_to_an_area() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_state_catalogue_is_configurable_and_drives_progress() {
+    let app = TestApp::new().await;
+    let ids = plan(&app).await;
+    // "In corso" gets a default of 50%: an in-progress objective by state now counts 50.
+    app.post_form(
+        Role::Editor,
+        &format!("/piano/obiettivi/{}/modifica", ids[0]),
+        "titolo=Primo&stato=in_corso&fonte_progresso=stato&peso=1&priorita=media&pubblico=si",
+    )
+    .await;
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/piano/stati/in_corso",
+            "nome=In+corso&progresso_predefinito=150",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("numero da 0 a 100"));
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/piano/stati/in_corso",
+            "nome=In+corso&progresso_predefinito=50",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // (50 + 0 + 0) / 3 = 16.7 → 17%.
+    assert!(
+        app.get(Role::Anon, "/piano/2031")
+            .await
+            .text()
+            .contains("<strong>17%</strong>")
+    );
+    // A new state, excluded from the roll-up.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/piano/stati",
+            "nome=Rinviato&escluso_dal_calcolo=si",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(Role::Editor, "/piano/stati", "nome=rinviato")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Esiste già uno stato"));
+    app.post_form(
+        Role::Editor,
+        &format!("/piano/obiettivi/{}/modifica", ids[1]),
+        "titolo=Secondo&stato=rinviato&fonte_progresso=stato&peso=1&priorita=media&pubblico=si",
+    )
+    .await;
+    // (50 + 0) / 2 = 25%.
+    assert!(
+        app.get(Role::Anon, "/piano/2031")
+            .await
+            .text()
+            .contains("<strong>25%</strong>")
+    );
+    assert_eq!(
+        app.post_form(Role::Viewer, "/piano/stati", "nome=Altro")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.count("stati_obiettivo").await, 6);
+}
