@@ -58,6 +58,11 @@ pub fn parse_numero(s: &str) -> Option<f64> {
     plain.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A progress shown as a whole percentage without the sign (`67`), empty when there is none.
+pub fn percentuale(p: Option<f64>) -> String {
+    p.map(|p| format!("{p:.0}")).unwrap_or_default()
+}
+
 /// Money held as integer cents: `1.234,56 €`.
 pub fn euro(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };

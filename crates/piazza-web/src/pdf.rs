@@ -273,38 +273,38 @@ impl Documento {
         let size = 9.0;
         let line_h = size * LEADING;
         let widths: Vec<f32> = colonne.iter().map(|c| c.quota * Self::width()).collect();
-        let header: Vec<String> = colonne.iter().map(|c| c.titolo.to_owned()).collect();
-        self.riga(&header, &widths, colonne, size, true);
-        for r in righe {
-            let cells: Vec<Vec<String>> = r
+        let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
+            cells
                 .iter()
                 .zip(&widths)
-                .map(|(t, w)| wrap(t, size, false, w - 4.0))
-                .collect();
+                .map(|(t, w)| wrap(t, size, bold, w - 4.0))
+                .collect()
+        };
+        let header: Vec<String> = colonne.iter().map(|c| c.titolo.to_owned()).collect();
+        let header = wrap_row(&header, true);
+        self.riga(&header, &widths, colonne, size, true);
+        for r in righe {
+            let cells = wrap_row(r, false);
             let n = cells.iter().map(Vec::len).max().unwrap_or(1) as f32;
             if self.y - n * line_h - 4.0 < MARGIN + 20.0 {
                 self.new_page();
                 self.riga(&header, &widths, colonne, size, true);
             }
-            self.riga(r, &widths, colonne, size, false);
+            self.riga(&cells, &widths, colonne, size, false);
         }
         self.spazio(6.0);
     }
 
+    /// A row of cells already wrapped to their column widths.
     fn riga(
         &mut self,
-        cells: &[String],
+        wrapped: &[Vec<String>],
         widths: &[f32],
         colonne: &[Colonna<'_>],
         size: f32,
         bold: bool,
     ) {
         let line_h = size * LEADING;
-        let wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .zip(widths)
-            .map(|(t, w)| wrap(t, size, bold, w - 4.0))
-            .collect();
         let n = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
         self.room(n * line_h + 4.0);
         let top = self.y;

@@ -228,6 +228,19 @@ impl FormErrors {
     pub fn add(&mut self, field: &'static str, msg: impl Into<String>) {
         self.0.entry(field).or_insert_with(|| msg.into());
     }
+    /// An optional date field (`gg/mm/aaaa` or ISO): `None` when empty; an invalid one is
+    /// recorded as an error of `field`.
+    pub fn date(&mut self, field: &'static str, value: &str) -> Option<chrono::NaiveDate> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let d = crate::fmt::parse_date(v);
+        if d.is_none() {
+            self.add(field, "Data non valida: usare il formato gg/mm/aaaa.");
+        }
+        d
+    }
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }

@@ -931,18 +931,8 @@ pub async fn amministratore_aggiorna(
     if carica.is_none() {
         errors.add("carica", "Scegliere la carica.");
     }
-    let mut date = |field: &'static str, v: &str| -> Option<chrono::NaiveDate> {
-        if v.trim().is_empty() {
-            return None;
-        }
-        let d = fmt::parse_date(v);
-        if d.is_none() {
-            errors.add(field, "Data non valida: usare il formato gg/mm/aaaa.");
-        }
-        d
-    };
-    let data_elezione = date("data_elezione", &f.data_elezione);
-    let data_inizio = date("data_inizio", &f.data_inizio);
+    let data_elezione = errors.date("data_elezione", &f.data_elezione);
+    let data_inizio = errors.date("data_inizio", &f.data_inizio);
     if let (Some(e), Some(i)) = (data_elezione, data_inizio)
         && i < e
     {

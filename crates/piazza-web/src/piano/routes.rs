@@ -39,9 +39,7 @@ async fn vista(ctx: &Ctx, anno: i32) -> AppResult<PianoVista> {
         .ok_or(AppError::NotFound)
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::anagrafica::store::today;
 
 /// The objectives linked to a record of another module, as this user may see them (public ones
 /// for everyone, all for staff): the other side of a link, for the record's page.
@@ -162,16 +160,15 @@ struct PianoFormPage {
     errors: FormErrors,
 }
 
-fn parse_date_field(e: &mut FormErrors, field: &'static str, s: &str) -> Option<NaiveDate> {
-    match s.trim() {
-        "" => None,
-        v => {
-            let d = fmt::parse_date(v);
-            if d.is_none() {
-                e.add(field, "Data non valida: usare il formato gg/mm/aaaa.");
-            }
-            d
-        }
+/// A percentage field: empty is `None`, `40` or `40%` is `Some(40)`, anything else or beyond
+/// 0–100 an error.
+fn parse_percentuale(s: &str) -> Result<Option<i32>, ()> {
+    match s.trim().trim_end_matches('%').trim() {
+        "" => Ok(None),
+        v => match v.parse::<i32>() {
+            Ok(n @ 0..=100) => Ok(Some(n)),
+            _ => Err(()),
+        },
     }
 }
 
@@ -183,7 +180,7 @@ fn validate_piano(f: &PianoForm) -> Result<ModificaPiano, FormErrors> {
     if !["bozza", "approvato"].contains(&f.stato.as_str()) {
         e.add("stato", "Scegliere lo stato del piano.");
     }
-    let data = parse_date_field(&mut e, "data_approvazione", &f.data_approvazione);
+    let data = e.date("data_approvazione", &f.data_approvazione);
     let organo = non_empty(&f.organo_approvazione);
     if f.stato == "approvato" {
         if data.is_none() && !e.has("data_approvazione") {
@@ -486,7 +483,7 @@ fn validate_aggiornamento(
     stati: &[stato_obiettivo::Model],
 ) -> Result<NuovoAggiornamento, FormErrors> {
     let mut e = FormErrors::default();
-    let data = parse_date_field(&mut e, "data", &f.data);
+    let data = e.date("data", &f.data);
     if data.is_none() && !e.has("data") {
         e.add("data", "Indicare la data dell'aggiornamento.");
     }
@@ -511,16 +508,10 @@ fn validate_aggiornamento(
     {
         e.add("nuovo_stato", "Stato sconosciuto.");
     }
-    let nuovo_progresso = match f.nuovo_progresso.trim().trim_end_matches('%') {
-        "" => None,
-        v => match v.trim().parse::<i32>() {
-            Ok(n @ 0..=100) => Some(n),
-            _ => {
-                e.add("nuovo_progresso", "Inserire un numero da 0 a 100.");
-                None
-            }
-        },
-    };
+    let nuovo_progresso = parse_percentuale(&f.nuovo_progresso).unwrap_or_else(|()| {
+        e.add("nuovo_progresso", "Inserire un numero da 0 a 100.");
+        None
+    });
     match data {
         Some(data) if e.is_empty() => Ok(NuovoAggiornamento {
             data,
@@ -669,7 +660,7 @@ pub async fn misura_aggiungi(
     let i = store::indicatore(&ctx.state.db, &id).await?;
     let o = store::obiettivo_by_id(&ctx.state.db, i.obiettivo_id).await?;
     let mut e = FormErrors::default();
-    let data = parse_date_field(&mut e, "data", &f.data);
+    let data = e.date("data", &f.data);
     if data.is_none() && !e.has("data") {
         e.add("data", "Indicare la data della misura.");
     }
@@ -821,16 +812,10 @@ fn validate(
     if super::model::FonteProgresso::parse(&f.fonte_progresso).is_none() {
         e.add("fonte_progresso", "Scegliere da dove viene l'avanzamento.");
     }
-    let progresso_manuale = match f.progresso_manuale.trim().trim_end_matches('%') {
-        "" => None,
-        v => match v.parse::<i32>() {
-            Ok(n @ 0..=100) => Some(n),
-            _ => {
-                e.add("progresso_manuale", "Inserire un numero da 0 a 100.");
-                None
-            }
-        },
-    };
+    let progresso_manuale = parse_percentuale(&f.progresso_manuale).unwrap_or_else(|()| {
+        e.add("progresso_manuale", "Inserire un numero da 0 a 100.");
+        None
+    });
     if f.fonte_progresso == "manuale" && progresso_manuale.is_none() && !e.has("progresso_manuale")
     {
         e.add(
@@ -845,16 +830,7 @@ fn validate(
             1
         }
     };
-    let scadenza = match f.scadenza.trim() {
-        "" => None,
-        s => {
-            let d = fmt::parse_date(s);
-            if d.is_none() {
-                e.add("scadenza", "Data non valida: usare il formato gg/mm/aaaa.");
-            }
-            d
-        }
-    };
+    let scadenza = e.date("scadenza", &f.scadenza);
     if !PRIORITA.contains(&f.priorita.as_str()) {
         e.add("priorita", "Scegliere la priorità.");
     }
@@ -1051,13 +1027,8 @@ fn validate_stato(f: &StatoForm) -> Result<store::StatoValido, String> {
     if nome.is_empty() {
         return Err("Indicare il nome dello stato.".into());
     }
-    let progresso_predefinito = match f.progresso_predefinito.trim().trim_end_matches('%') {
-        "" => None,
-        v => match v.trim().parse::<i32>() {
-            Ok(n @ 0..=100) => Some(n),
-            _ => return Err("L'avanzamento predefinito è un numero da 0 a 100, o vuoto.".into()),
-        },
-    };
+    let progresso_predefinito = parse_percentuale(&f.progresso_predefinito)
+        .map_err(|()| "L'avanzamento predefinito è un numero da 0 a 100, o vuoto.".to_owned())?;
     Ok(store::StatoValido {
         nome: nome.to_owned(),
         progresso_predefinito,
@@ -1171,7 +1142,7 @@ pub async fn calendario(ctx: Ctx) -> AppResult<Response> {
 pub async fn evento_aggiungi(ctx: Ctx, Form(f): Form<EventoForm>) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
     let mut e = FormErrors::default();
-    let data = parse_date_field(&mut e, "data", &f.data);
+    let data = e.date("data", &f.data);
     if data.is_none() && !e.has("data") {
         e.add("data", "Indicare la data dell'evento.");
     }

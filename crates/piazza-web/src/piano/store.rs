@@ -153,9 +153,7 @@ impl IndicatoreVista {
         fmt::numero(self.i.valore_obiettivo)
     }
     pub fn percentuale(&self) -> String {
-        self.progresso
-            .map(|p| format!("{p:.0}"))
-            .unwrap_or_default()
+        fmt::percentuale(self.progresso)
     }
     /// The measurements as the page lists them: date, value, note.
     pub fn misure_fmt(&self) -> Vec<(String, String, String)> {
@@ -204,9 +202,7 @@ pub struct ObiettivoVista {
 
 impl ObiettivoVista {
     pub fn percentuale(&self) -> String {
-        self.progresso
-            .map(|p| format!("{:.0}", p))
-            .unwrap_or_default()
+        fmt::percentuale(self.progresso)
     }
     pub fn scadenza_fmt(&self) -> String {
         fmt::opt_date(self.o.scadenza)
@@ -250,10 +246,7 @@ pub struct AreaVista {
 
 impl AreaVista {
     pub fn percentuale(&self) -> String {
-        self.roll_up
-            .progresso
-            .map(|p| format!("{:.0}", p))
-            .unwrap_or_default()
+        fmt::percentuale(self.roll_up.progresso)
     }
 }
 
@@ -283,10 +276,7 @@ pub struct PianoVista {
 
 impl PianoVista {
     pub fn percentuale(&self) -> String {
-        self.roll_up
-            .progresso
-            .map(|p| format!("{:.0}", p))
-            .unwrap_or_default()
+        fmt::percentuale(self.roll_up.progresso)
     }
     pub fn data_approvazione_fmt(&self) -> String {
         fmt::opt_date(self.p.data_approvazione)

@@ -326,7 +326,8 @@ pub const CATEGORICAL: [&str; 12] = [
     "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
 ];
 
-fn esc(s: &str) -> String {
+/// Escapes text for SVG/XML attributes and content (the charts of other modules use it too).
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
