@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use piazza_db::entities::{organizzazione, persona};
+use piazza_db::entities::{organizzazione, persona, progetto};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::AppState;
@@ -59,6 +59,13 @@ pub const TIPI: &[TipoCollegamento] = &[
         modulo: moduli::ANAGRAFICA,
         cerca: |s, q| Box::pin(organizzazioni_cerca(s, q)),
         risolvi: |s, k| Box::pin(organizzazioni_risolvi(s, k)),
+    },
+    TipoCollegamento {
+        codice: "progetto",
+        nome: "Progetto",
+        modulo: moduli::PROGETTI,
+        cerca: |s, q| Box::pin(progetti_cerca(s, q)),
+        risolvi: |s, k| Box::pin(progetti_risolvi(s, k)),
     },
 ];
 
@@ -159,5 +166,44 @@ async fn organizzazioni_risolvi(s: &AppState, chiavi: &[String]) -> AppResult<Ve
         .await?
         .into_iter()
         .map(organizzazione_dest)
+        .collect())
+}
+
+fn progetto_dest(p: progetto::Model) -> Destinazione {
+    Destinazione {
+        etichetta: format!("{} — {}", p.acronimo, p.titolo),
+        url: format!("/progetti/{}", p.public_id),
+        chiave: p.public_id,
+    }
+}
+
+async fn progetti_cerca(s: &AppState, q: &str) -> AppResult<Vec<Destinazione>> {
+    let n = normalize(q);
+    if n.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(progetto::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(progetto::Column::TitoloNorm.contains(&n))
+                .add(progetto::Column::Acronimo.contains(q.trim()))
+                .add(progetto::Column::Codice.eq(q.trim())),
+        )
+        .order_by_desc(progetto::Column::DataInizio)
+        .limit(MAX_RISULTATI as u64)
+        .all(&s.db)
+        .await?
+        .into_iter()
+        .map(progetto_dest)
+        .collect())
+}
+
+async fn progetti_risolvi(s: &AppState, chiavi: &[String]) -> AppResult<Vec<Destinazione>> {
+    Ok(progetto::Entity::find()
+        .filter(progetto::Column::PublicId.is_in(chiavi.to_vec()))
+        .all(&s.db)
+        .await?
+        .into_iter()
+        .map(progetto_dest)
         .collect())
 }

@@ -19,6 +19,7 @@ pub mod list;
 pub mod moduli;
 pub mod pdf;
 pub mod piano;
+pub mod progetti;
 pub mod refdata;
 pub mod territorio;
 pub mod text;
@@ -137,6 +138,7 @@ pub fn router(state: AppState) -> Router {
     use anagrafica::routes as ana;
     use auth::routes as au;
     use piano::routes as pia;
+    use progetti::routes as pro;
     use territorio::routes as ter;
     Router::new()
         .route("/", get(home::home))
@@ -260,6 +262,47 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/piano/indicatori/{id}/elimina",
             post(pia::indicatore_elimina),
+        )
+        // Progetti
+        .route("/progetti", get(pro::elenco))
+        .route("/progetti/export.csv", get(pro::elenco_csv))
+        .route("/progetti/export.xlsx", get(pro::elenco_xlsx))
+        .route("/progetti/nuovo", get(pro::nuovo_form).post(pro::crea))
+        .route(
+            "/progetti/importa",
+            get(pro::importa_form)
+                .post(pro::importa)
+                .layer(DefaultBodyLimit::max(pro::MAX_UPLOAD)),
+        )
+        .route("/progetti/gantt", get(pro::gantt_page))
+        .route("/progetti/scadenze", get(pro::scadenze))
+        .route("/progetti/calendario.ics", get(pro::calendario_ics))
+        .route("/progetti/rischio", get(pro::rischio))
+        .route("/progetti/budget", get(pro::budget))
+        .route("/progetti/mappa", get(pro::mappa))
+        .route("/progetti/bandi", get(pro::bandi).post(pro::bando_aggiungi))
+        .route("/progetti/bandi/{id}/proposte", post(pro::proposta_aggiungi))
+        .route("/progetti/proposte/{id}/esito", post(pro::proposta_esito))
+        .route(
+            "/progetti/programmi",
+            get(pro::programmi).post(pro::programma_aggiungi),
+        )
+        .route("/progetti/{id}", get(pro::progetto))
+        .route(
+            "/progetti/{id}/modifica",
+            get(pro::modifica_form).post(pro::aggiorna),
+        )
+        .route("/progetti/{id}/elimina", post(pro::elimina))
+        .route("/progetti/{id}/calendario.ics", get(pro::progetto_ics))
+        .route("/progetti/{id}/obiettivi", post(pro::obiettivo_collega))
+        .route("/progetti/{id}/parti/{parte}", post(pro::parte_aggiungi))
+        .route(
+            "/progetti/{id}/parti/{parte}/{pid}",
+            post(pro::parte_aggiorna),
+        )
+        .route(
+            "/progetti/{id}/parti/{parte}/{pid}/elimina",
+            post(pro::parte_elimina),
         )
         // Amministrazione
         .route("/admin/audit", get(adm::audit))

@@ -19,6 +19,7 @@ pub struct Modulo {
 pub const TERRITORIO: &str = "territorio";
 pub const ANAGRAFICA: &str = "anagrafica";
 pub const PIANO: &str = "piano";
+pub const PROGETTI: &str = "progetti";
 pub const AMMINISTRAZIONE: &str = "amministrazione";
 
 pub const MODULI: &[Modulo] = &[
@@ -46,6 +47,16 @@ pub const MODULI: &[Modulo] = &[
         path: "/piano",
         // The public accountability page; internal objectives need a grant (`Principal::has_grant`).
         lettura_pubblica: true,
+        referente_legge: true,
+        referente_modifica: false,
+        solo_admin: false,
+    },
+    Modulo {
+        chiave: PROGETTI,
+        nome: "Progetti",
+        path: "/progetti",
+        // A referente reads only the projects that involve their comuni (`progetti::routes`).
+        lettura_pubblica: false,
         referente_legge: true,
         referente_modifica: false,
         solo_admin: false,

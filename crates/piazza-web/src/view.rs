@@ -195,6 +195,7 @@ fn module_owns_path(modulo: &str, path: &str) -> bool {
         moduli::TERRITORIO => &["/comuni", "/mappa", "/zone-allerta"],
         moduli::ANAGRAFICA => &["/persone", "/organizzazioni", "/amministratori"],
         moduli::PIANO => &["/piano"],
+        moduli::PROGETTI => &["/progetti"],
         moduli::AMMINISTRAZIONE => &["/admin"],
         _ => &[],
     };

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_piano;
 mod m0003_piano_avanzamento;
+mod m0004_progetti;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_piano::Migration),
             Box::new(m0003_piano_avanzamento::Migration),
+            Box::new(m0004_progetti::Migration),
         ]
     }
 }

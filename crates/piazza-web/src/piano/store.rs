@@ -895,6 +895,20 @@ pub async fn scollega(
     Ok(())
 }
 
+/// Removes every link to a record that is being deleted (on the caller's transaction).
+pub async fn scollega_tutto(
+    txn: &impl sea_orm::ConnectionTrait,
+    tipo: &str,
+    chiave: &str,
+) -> AppResult<()> {
+    collegamento_obiettivo::Entity::delete_many()
+        .filter(collegamento_obiettivo::Column::Tipo.eq(tipo))
+        .filter(collegamento_obiettivo::Column::Chiave.eq(chiave))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// An objective linked to a record, as the record's page lists it.
 #[derive(Debug, Clone)]
 pub struct ObiettivoCollegato {
@@ -1163,6 +1177,45 @@ pub async fn staff(db: &DatabaseConnection) -> AppResult<Vec<(i64, String)>> {
         .await?
         .into_iter()
         .map(|p| (p.id, format!("{} {}", p.nome, p.cognome)))
+        .collect())
+}
+
+/// The staff as (public id, name), for filters by person.
+pub async fn staff_public(db: &DatabaseConnection) -> AppResult<Vec<(String, String)>> {
+    Ok(persona::Entity::find()
+        .filter(persona::Column::Categorie.contains("staff"))
+        .order_by_asc(persona::Column::NomeNorm)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.public_id, format!("{} {}", p.nome, p.cognome)))
+        .collect())
+}
+
+/// Every objective as (public id, "year – title"), newest plan first: the choices of a link
+/// made from another module's record.
+pub async fn obiettivi_scelta(db: &DatabaseConnection) -> AppResult<Vec<(String, String)>> {
+    let anni: HashMap<i64, i32> = piano::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.anno))
+        .collect();
+    let aree: HashMap<i64, i32> = piano_area::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((a.id, *anni.get(&a.piano_id)?)))
+        .collect();
+    let mut v: Vec<(i32, i64, String, String)> = obiettivo::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|o| Some((*aree.get(&o.area_id)?, o.id, o.public_id, o.titolo)))
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(v.into_iter()
+        .map(|(anno, _, id, titolo)| (id, format!("{anno} – {titolo}")))
         .collect())
 }
 

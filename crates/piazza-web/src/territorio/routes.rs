@@ -441,6 +441,7 @@ struct ComunePage<'a> {
     mappa: Arc<super::model::MappaPronta>,
     puo_vedere_anagrafica: bool,
     obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
+    progetti: Vec<crate::progetti::routes::RigaVista>,
     sezioni_future: &'static [&'static str],
 }
 
@@ -537,9 +538,9 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         puo_vedere_anagrafica: ctx.can_read(ANAGRAFICA),
         obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "comune", &c.codice_istat)
             .await?,
+        progetti: crate::progetti::routes::del_comune(&ctx, c.id).await?,
         sezioni_future: &[
             "Servizi adottati",
-            "Progetti",
             "Eventi sul territorio",
             "Dipendenti formati",
             "Allerte e avvisi",

@@ -1,0 +1,1 @@
+//! Demo projects (written later in this session).
