@@ -50,6 +50,10 @@ pub const STEPS: &[Step] = &[
         nome: "piano",
         run: |c| Box::pin(piano(c)),
     },
+    Step {
+        nome: "progetti",
+        run: |c| Box::pin(crate::progetti::demo::carica(c)),
+    },
 ];
 
 /// The demo logins, printed by `piazza demo`.
@@ -59,12 +63,12 @@ pub const DEMO_USERS: &[(&str, &str, &str)] = &[
     (
         "segreteria@piazza.demo",
         "Segreteria dell'associazione",
-        "editor di Territorio, Anagrafica e Piano",
+        "editor di Territorio, Anagrafica, Piano e Progetti",
     ),
     (
         "lettore@piazza.demo",
         "Delegato in consultazione",
-        "lettore di Anagrafica",
+        "lettore di Anagrafica e Progetti",
     ),
     (
         "referente.firenze@piazza.demo",
@@ -101,8 +105,12 @@ async fn utenti(c: &DemoCtx<'_>) -> AppResult<String> {
             grant("editor", Some("territorio"), None),
             grant("editor", Some("anagrafica"), None),
             grant("editor", Some("piano"), None),
+            grant("editor", Some("progetti"), None),
         ],
-        vec![grant("viewer", Some("anagrafica"), None)],
+        vec![
+            grant("viewer", Some("anagrafica"), None),
+            grant("viewer", Some("progetti"), None),
+        ],
         vec![grant("referente", None, Some("048017"))],
     ];
     for ((email, nome, _), g) in DEMO_USERS.iter().zip(grants) {

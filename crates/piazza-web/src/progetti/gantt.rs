@@ -63,7 +63,7 @@ pub fn svg(anno: i32, righe: &[Riga], oggi: NaiveDate, linee: &[(NaiveDate, Stri
     let mut s = String::with_capacity(2048 + righe.len() * 600);
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="gantt" viewBox="0 0 {totale:.0} {altezza:.0}" width="100%" role="img" aria-label="{}" font-family="Titillium Web, sans-serif" font-size="12">"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="gantt" viewBox="0 0 {totale:.0} {altezza:.0}" width="100%" role="group" aria-label="{}" font-family="Titillium Web, sans-serif" font-size="12">"##,
         esc(&format!(
             "Cronoprogramma {anno}: {} progetti, con la linea di oggi e la fine della legislatura",
             righe.len()

@@ -358,15 +358,15 @@ impl MotivoRischio {
     pub fn descrizione(&self) -> String {
         match self {
             Self::FineNellaFinestra(f) => format!(
-                "termina tra il {} e il {}, a ridosso della {} ({})",
+                "termina tra il {} e il {}, a ridosso di «{}» ({})",
                 crate::fmt::date(f.dal),
                 crate::fmt::date(f.al),
-                f.titolo.to_lowercase(),
+                f.titolo,
                 crate::fmt::date(f.fine_legislatura)
             ),
             Self::FondiRegionali(f) => format!(
-                "dipende da fondi regionali e prosegue oltre la {} ({}): serve il rinnovo della nuova legislatura",
-                f.titolo.to_lowercase(),
+                "dipende da fondi regionali e prosegue oltre «{}» ({}): serve il rinnovo della nuova legislatura",
+                f.titolo,
                 crate::fmt::date(f.fine_legislatura)
             ),
         }
