@@ -281,7 +281,10 @@ pub fn router(state: AppState) -> Router {
         .route("/progetti/budget", get(pro::budget))
         .route("/progetti/mappa", get(pro::mappa))
         .route("/progetti/bandi", get(pro::bandi).post(pro::bando_aggiungi))
-        .route("/progetti/bandi/{id}/proposte", post(pro::proposta_aggiungi))
+        .route(
+            "/progetti/bandi/{id}/proposte",
+            post(pro::proposta_aggiungi),
+        )
         .route("/progetti/proposte/{id}/esito", post(pro::proposta_esito))
         .route(
             "/progetti/programmi",

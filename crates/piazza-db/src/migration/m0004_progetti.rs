@@ -13,33 +13,171 @@ pub struct Migration;
 /// The catalogue every installation starts with: code, name, kind, fund, and whether it is
 /// regional money that the next legislature has to renew.
 const PROGRAMMI: &[(&str, &str, &str, &str, bool)] = &[
-    ("POR-FSE-1420", "POR FSE Toscana 2014-2020", "europeo", "FSE", false),
-    ("POR-FESR-1420", "POR FESR Toscana 2014-2020", "europeo", "FESR", false),
-    ("PR-FSE+-2127", "PR FSE+ Toscana 2021-2027", "europeo", "FSE+", false),
-    ("PR-FESR-2127", "PR FESR Toscana 2021-2027", "europeo", "FESR", false),
-    ("PSR-FEASR-1422", "PSR FEASR Toscana 2014-2022", "europeo", "FEASR", false),
-    ("IT-FR-MARITTIMO-1420", "Interreg V-A Italia-Francia Marittimo 2014-2020", "europeo", "FESR (CTE)", false),
-    ("IT-FR-MARITTIMO-2127", "Interreg VI-A Italia-Francia Marittimo 2021-2027", "europeo", "FESR (CTE)", false),
-    ("ENI-CBC-MED", "ENI CBC Mediterranean Sea Basin 2014-2020", "europeo", "ENI", false),
-    ("INTERREG-NEXT-MED", "Interreg NEXT MED 2021-2027", "europeo", "FESR/NDICI", false),
-    ("INTERREG-EUROPE", "Interreg Europe", "europeo", "FESR (CTE)", false),
+    (
+        "POR-FSE-1420",
+        "POR FSE Toscana 2014-2020",
+        "europeo",
+        "FSE",
+        false,
+    ),
+    (
+        "POR-FESR-1420",
+        "POR FESR Toscana 2014-2020",
+        "europeo",
+        "FESR",
+        false,
+    ),
+    (
+        "PR-FSE+-2127",
+        "PR FSE+ Toscana 2021-2027",
+        "europeo",
+        "FSE+",
+        false,
+    ),
+    (
+        "PR-FESR-2127",
+        "PR FESR Toscana 2021-2027",
+        "europeo",
+        "FESR",
+        false,
+    ),
+    (
+        "PSR-FEASR-1422",
+        "PSR FEASR Toscana 2014-2022",
+        "europeo",
+        "FEASR",
+        false,
+    ),
+    (
+        "IT-FR-MARITTIMO-1420",
+        "Interreg V-A Italia-Francia Marittimo 2014-2020",
+        "europeo",
+        "FESR (CTE)",
+        false,
+    ),
+    (
+        "IT-FR-MARITTIMO-2127",
+        "Interreg VI-A Italia-Francia Marittimo 2021-2027",
+        "europeo",
+        "FESR (CTE)",
+        false,
+    ),
+    (
+        "ENI-CBC-MED",
+        "ENI CBC Mediterranean Sea Basin 2014-2020",
+        "europeo",
+        "ENI",
+        false,
+    ),
+    (
+        "INTERREG-NEXT-MED",
+        "Interreg NEXT MED 2021-2027",
+        "europeo",
+        "FESR/NDICI",
+        false,
+    ),
+    (
+        "INTERREG-EUROPE",
+        "Interreg Europe",
+        "europeo",
+        "FESR (CTE)",
+        false,
+    ),
     ("URBACT", "URBACT", "europeo", "FESR (CTE)", false),
     ("ERASMUS+", "Erasmus+", "europeo", "Erasmus+", false),
     ("H2020", "Horizon 2020", "europeo", "Horizon 2020", false),
-    ("HORIZON-EUROPE", "Horizon Europe", "europeo", "Horizon Europe", false),
+    (
+        "HORIZON-EUROPE",
+        "Horizon Europe",
+        "europeo",
+        "Horizon Europe",
+        false,
+    ),
     ("LIFE", "Programma LIFE", "europeo", "LIFE", false),
-    ("EUROPA-CITTADINI", "Europa per i cittadini 2014-2020", "europeo", "Europa per i cittadini", false),
-    ("CERV", "Cittadini, uguaglianza, diritti e valori (CERV)", "europeo", "CERV", false),
-    ("FAMI-1420", "FAMI - Fondo Asilo, Migrazione e Integrazione 2014-2020", "europeo", "AMIF", false),
-    ("FAMI-2127", "FAMI - Fondo Asilo, Migrazione e Integrazione 2021-2027", "europeo", "AMIF", false),
-    ("PON-GOV-1420", "PON Governance e capacità istituzionale 2014-2020", "nazionale", "FSE/FESR", false),
-    ("PNRR", "Piano nazionale di ripresa e resilienza", "nazionale", "NextGenerationEU", false),
-    ("AICS", "Agenzia italiana per la cooperazione allo sviluppo", "nazionale", "Cooperazione allo sviluppo", false),
-    ("RT-DGR", "Regione Toscana - delibere della Giunta regionale", "regionale", "Bilancio regionale", true),
-    ("RT-COOP-INT", "Regione Toscana - cooperazione internazionale (L.R. 26/2009)", "regionale", "Bilancio regionale", true),
-    ("RT-PARTECIPAZIONE", "Regione Toscana - Autorità per la partecipazione (L.R. 46/2013)", "regionale", "Bilancio regionale", true),
-    ("RT-SICUREZZA", "Regione Toscana - sicurezza urbana integrata (L.R. 11/2020)", "regionale", "Bilancio regionale", true),
-    ("RT-SOCIALE", "Regione Toscana - fondo sociale regionale", "regionale", "Bilancio regionale", true),
+    (
+        "EUROPA-CITTADINI",
+        "Europa per i cittadini 2014-2020",
+        "europeo",
+        "Europa per i cittadini",
+        false,
+    ),
+    (
+        "CERV",
+        "Cittadini, uguaglianza, diritti e valori (CERV)",
+        "europeo",
+        "CERV",
+        false,
+    ),
+    (
+        "FAMI-1420",
+        "FAMI - Fondo Asilo, Migrazione e Integrazione 2014-2020",
+        "europeo",
+        "AMIF",
+        false,
+    ),
+    (
+        "FAMI-2127",
+        "FAMI - Fondo Asilo, Migrazione e Integrazione 2021-2027",
+        "europeo",
+        "AMIF",
+        false,
+    ),
+    (
+        "PON-GOV-1420",
+        "PON Governance e capacità istituzionale 2014-2020",
+        "nazionale",
+        "FSE/FESR",
+        false,
+    ),
+    (
+        "PNRR",
+        "Piano nazionale di ripresa e resilienza",
+        "nazionale",
+        "NextGenerationEU",
+        false,
+    ),
+    (
+        "AICS",
+        "Agenzia italiana per la cooperazione allo sviluppo",
+        "nazionale",
+        "Cooperazione allo sviluppo",
+        false,
+    ),
+    (
+        "RT-DGR",
+        "Regione Toscana - delibere della Giunta regionale",
+        "regionale",
+        "Bilancio regionale",
+        true,
+    ),
+    (
+        "RT-COOP-INT",
+        "Regione Toscana - cooperazione internazionale (L.R. 26/2009)",
+        "regionale",
+        "Bilancio regionale",
+        true,
+    ),
+    (
+        "RT-PARTECIPAZIONE",
+        "Regione Toscana - Autorità per la partecipazione (L.R. 46/2013)",
+        "regionale",
+        "Bilancio regionale",
+        true,
+    ),
+    (
+        "RT-SICUREZZA",
+        "Regione Toscana - sicurezza urbana integrata (L.R. 11/2020)",
+        "regionale",
+        "Bilancio regionale",
+        true,
+    ),
+    (
+        "RT-SOCIALE",
+        "Regione Toscana - fondo sociale regionale",
+        "regionale",
+        "Bilancio regionale",
+        true,
+    ),
 ];
 
 #[async_trait::async_trait]
@@ -150,8 +288,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("progetto_comuni", &["progetto_id", "comune_id"], true))
-            .await?;
+        m.create_index(index(
+            "progetto_comuni",
+            &["progetto_id", "comune_id"],
+            true,
+        ))
+        .await?;
         m.create_index(index("progetto_comuni", &["comune_id"], false))
             .await?;
 
@@ -178,8 +320,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("progetto_staff", &["progetto_id", "persona_id"], true))
-            .await?;
+        m.create_index(index(
+            "progetto_staff",
+            &["progetto_id", "persona_id"],
+            true,
+        ))
+        .await?;
         m.create_index(index("progetto_staff", &["persona_id"], false))
             .await?;
 
@@ -265,8 +411,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("progetto_scadenze", &["progetto_id", "scadenza"], false))
-            .await?;
+        m.create_index(index(
+            "progetto_scadenze",
+            &["progetto_id", "scadenza"],
+            false,
+        ))
+        .await?;
         m.create_index(index("progetto_scadenze", &["scadenza"], false))
             .await?;
 

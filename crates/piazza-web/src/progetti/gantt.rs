@@ -37,7 +37,11 @@ const MESI: [&str; 12] = [
 ];
 
 fn giorni_anno(anno: i32) -> f64 {
-    if NaiveDate::from_ymd_opt(anno, 2, 29).is_some() { 366.0 } else { 365.0 }
+    if NaiveDate::from_ymd_opt(anno, 2, 29).is_some() {
+        366.0
+    } else {
+        365.0
+    }
 }
 
 /// The x of the start of a day of `anno` (clamped to the year).
@@ -75,7 +79,10 @@ pub fn svg(anno: i32, righe: &[Riga], oggi: NaiveDate, linee: &[(NaiveDate, Stri
         let fine = if m == 11 {
             ETICHETTE + LARGHEZZA
         } else {
-            x(anno, NaiveDate::from_ymd_opt(anno, m as u32 + 2, 1).expect("month"))
+            x(
+                anno,
+                NaiveDate::from_ymd_opt(anno, m as u32 + 2, 1).expect("month"),
+            )
         };
         let x0 = x(anno, inizio);
         if m % 2 == 0 {
@@ -108,8 +115,12 @@ pub fn svg(anno: i32, righe: &[Riga], oggi: NaiveDate, linee: &[(NaiveDate, Stri
             y + 16.0,
             esc(&troncato(&r.etichetta, 26))
         );
-        let inizio = r.inizio.unwrap_or_else(|| NaiveDate::from_ymd_opt(anno, 1, 1).expect("day"));
-        let fine = r.fine.unwrap_or_else(|| NaiveDate::from_ymd_opt(anno, 12, 31).expect("day"));
+        let inizio = r
+            .inizio
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(anno, 1, 1).expect("day"));
+        let fine = r
+            .fine
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(anno, 12, 31).expect("day"));
         let x0 = x(anno, inizio);
         let x1 = x(anno, fine.succ_opt().unwrap_or(fine)).max(x0 + 2.0);
         let (colore, classe) = if r.a_rischio {
@@ -125,9 +136,17 @@ pub fn svg(anno: i32, righe: &[Riga], oggi: NaiveDate, linee: &[(NaiveDate, Stri
             esc(&format!(
                 "{}: {} – {}{}",
                 r.descrizione,
-                r.inizio.map(data).unwrap_or_else(|| "inizio da definire".into()),
-                r.fine.map(data).unwrap_or_else(|| "fine da definire".into()),
-                if r.a_rischio { " (a rischio cambio legislatura)" } else { "" }
+                r.inizio
+                    .map(data)
+                    .unwrap_or_else(|| "inizio da definire".into()),
+                r.fine
+                    .map(data)
+                    .unwrap_or_else(|| "fine da definire".into()),
+                if r.a_rischio {
+                    " (a rischio cambio legislatura)"
+                } else {
+                    ""
+                }
             ))
         );
         for m in r.marcatori.iter().filter(|m| m.data.year() == anno) {
@@ -210,11 +229,24 @@ mod tests {
             fine: Some(d(2021, 3, 31)),
             a_rischio: true,
             marcatori: vec![
-                Marcatore { data: d(2020, 7, 1), tipo: "milestone", titolo: "M1 avvio".into() },
-                Marcatore { data: d(2021, 1, 1), tipo: "deliverable", titolo: "fuori anno".into() },
+                Marcatore {
+                    data: d(2020, 7, 1),
+                    tipo: "milestone",
+                    titolo: "M1 avvio".into(),
+                },
+                Marcatore {
+                    data: d(2021, 1, 1),
+                    tipo: "deliverable",
+                    titolo: "fuori anno".into(),
+                },
             ],
         };
-        let s = svg(2020, &[r], d(2026, 11, 26), &[(d(2020, 9, 21), "Fine X legislatura".into())]);
+        let s = svg(
+            2020,
+            &[r],
+            d(2026, 11, 26),
+            &[(d(2020, 9, 21), "Fine X legislatura".into())],
+        );
         assert!(s.contains(r#"class="barra rischio" x="190.0""#), "{s}");
         assert!(s.contains(r#"width="840.0""#), "the whole year");
         assert!(s.contains("SALUTE&amp;CO"));

@@ -67,7 +67,10 @@ pub fn calendario(nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> Strin
         let _ = write!(buf, "DTSTART;VALUE=DATE:{}", e.data.format("%Y%m%d"));
         line(&mut out, &buf);
         let fine = e.data.succ_opt().unwrap_or(e.data);
-        line(&mut out, &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")));
+        line(
+            &mut out,
+            &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")),
+        );
         line(&mut out, &format!("SUMMARY:{}", escape(&e.titolo)));
         if !e.descrizione.is_empty() {
             line(&mut out, &format!("DESCRIPTION:{}", escape(&e.descrizione)));
@@ -92,7 +95,9 @@ mod tests {
         let e = Evento {
             uid: "x@piazza".into(),
             data: NaiveDate::from_ymd_opt(2020, 3, 31).unwrap(),
-            titolo: "Rendicontazione; periodo 1, più è lungo più va piegato: àèìòù àèìòù àèìòù àèìòù".into(),
+            titolo:
+                "Rendicontazione; periodo 1, più è lungo più va piegato: àèìòù àèìòù àèìòù àèìòù"
+                    .into(),
             descrizione: "riga uno\nriga due".into(),
             categoria: "Rendicontazione",
             url: None,

@@ -36,7 +36,15 @@ pub const COLONNE: &[&str] = &[
 ];
 
 /// The columns a file must have (the others may be missing: they are left empty).
-const OBBLIGATORIE: &[&str] = &["Codice", "Acronimo", "Titolo", "Tipo", "Programma", "Ruolo", "Stato"];
+const OBBLIGATORIE: &[&str] = &[
+    "Codice",
+    "Acronimo",
+    "Titolo",
+    "Tipo",
+    "Programma",
+    "Ruolo",
+    "Stato",
+];
 
 pub const MAX_RIGHE: usize = 20_000;
 
@@ -111,8 +119,10 @@ fn leggi_xlsx(bytes: &[u8]) -> Result<Foglio, String> {
                 Data::Int(n) => Valore::Numero(*n as f64),
                 Data::Bool(b) => Valore::Testo(if *b { "sì" } else { "no" }.into()),
                 Data::DateTime(d) => da_seriale(d.as_f64()).map_or(Valore::Vuoto, Valore::Data),
-                Data::DateTimeIso(s) => NaiveDate::parse_from_str(&s[..s.len().min(10)], "%Y-%m-%d")
-                    .map_or_else(|_| Valore::Testo(s.clone()), Valore::Data),
+                Data::DateTimeIso(s) => {
+                    NaiveDate::parse_from_str(&s[..s.len().min(10)], "%Y-%m-%d")
+                        .map_or_else(|_| Valore::Testo(s.clone()), Valore::Data)
+                }
                 other => Valore::Testo(other.to_string()),
             })
             .collect();
@@ -121,7 +131,10 @@ fn leggi_xlsx(bytes: &[u8]) -> Result<Foglio, String> {
         }
         righe.push((start + i + 2, valori));
     }
-    Ok(Foglio { intestazioni, righe })
+    Ok(Foglio {
+        intestazioni,
+        righe,
+    })
 }
 
 fn leggi_csv(bytes: &[u8]) -> Result<Foglio, String> {
@@ -131,7 +144,11 @@ fn leggi_csv(bytes: &[u8]) -> Result<Foglio, String> {
         Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
     };
     let prima = testo.lines().next().unwrap_or_default();
-    let sep = if prima.matches(';').count() >= prima.matches(',').count() { b';' } else { b',' };
+    let sep = if prima.matches(';').count() >= prima.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut r = csv::ReaderBuilder::new()
         .delimiter(sep)
         .flexible(true)
@@ -146,7 +163,13 @@ fn leggi_csv(bytes: &[u8]) -> Result<Foglio, String> {
         }
         let valori: Vec<Valore> = rec
             .iter()
-            .map(|s| if s.trim().is_empty() { Valore::Vuoto } else { Valore::Testo(s.to_owned()) })
+            .map(|s| {
+                if s.trim().is_empty() {
+                    Valore::Vuoto
+                } else {
+                    Valore::Testo(s.to_owned())
+                }
+            })
             .collect();
         if valori.iter().all(|v| *v == Valore::Vuoto) {
             continue;
@@ -253,7 +276,9 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
         };
         let data = |c: &str| -> String {
             match cella(c) {
-                Valore::Numero(x) => da_seriale(*x).map(crate::fmt::date).unwrap_or_else(|| x.to_string()),
+                Valore::Numero(x) => da_seriale(*x)
+                    .map(crate::fmt::date)
+                    .unwrap_or_else(|| x.to_string()),
                 v => v.testo(),
             }
         };
@@ -282,23 +307,34 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
             let trovati: Vec<i64> = rif
                 .persone
                 .iter()
-                .filter(|(_, n, c)| normalize(&format!("{n} {c}")) == k || normalize(&format!("{c} {n}")) == k)
+                .filter(|(_, n, c)| {
+                    normalize(&format!("{n} {c}")) == k || normalize(&format!("{c} {n}")) == k
+                })
                 .map(|p| p.0)
                 .collect();
             match trovati[..] {
                 [id] => id.to_string(),
                 [] => {
-                    propri.push(format!("responsabile «{responsabile}» non trovato tra il personale"));
+                    propri.push(format!(
+                        "responsabile «{responsabile}» non trovato tra il personale"
+                    ));
                     String::new()
                 }
                 _ => {
-                    propri.push(format!("responsabile «{responsabile}» ambiguo: più persone con questo nome"));
+                    propri.push(format!(
+                        "responsabile «{responsabile}» ambiguo: più persone con questo nome"
+                    ));
                     String::new()
                 }
             }
         };
         let mut comuni = Vec::new();
-        for parte in cella("Comuni").testo().split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+        for parte in cella("Comuni")
+            .testo()
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let k = normalize(parte);
             let c = rif
                 .territorio
@@ -334,9 +370,16 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
         match form.validate(&programmi_ids, &persone_ids) {
             Ok(d) if propri.is_empty() => {
                 if !codici.insert(d.codice.clone()) {
-                    errori.push(format!("Riga {numero}: il codice «{}» compare più volte nel file.", d.codice));
+                    errori.push(format!(
+                        "Riga {numero}: il codice «{}» compare più volte nel file.",
+                        d.codice
+                    ));
                 } else {
-                    out.push(RigaValida { numero: *numero, dati: d, comuni });
+                    out.push(RigaValida {
+                        numero: *numero,
+                        dati: d,
+                        comuni,
+                    });
                 }
             }
             Ok(_) => {}
@@ -358,7 +401,11 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
             errori.push(format!("Riga {numero}: {m}"));
         }
     }
-    if errori.is_empty() { Ok(out) } else { Err(errori) }
+    if errori.is_empty() {
+        Ok(out)
+    } else {
+        Err(errori)
+    }
 }
 
 fn f_ids(programmi: &[programma::Model]) -> Vec<i64> {

@@ -41,7 +41,13 @@ pub const STATI: Catalogo = &[
 ];
 
 /// States of a project that has its money: counted in the budget summary.
-pub const STATI_FINANZIATI: &[&str] = &["approvato", "in_corso", "concluso", "rendicontato", "chiuso"];
+pub const STATI_FINANZIATI: &[&str] = &[
+    "approvato",
+    "in_corso",
+    "concluso",
+    "rendicontato",
+    "chiuso",
+];
 
 /// States in which a change of legislature can still hurt a project.
 pub const STATI_VIVI: &[&str] = &["presentato", "approvato", "in_corso"];
@@ -128,13 +134,12 @@ pub fn parse_euro(s: &str) -> Result<i64, String> {
         return Err(non_valido());
     }
     if decimali.len() > 2 {
-        return Err(format!(
-            "Importo con più di due decimali: «{}».",
-            s.trim()
-        ));
+        return Err(format!("Importo con più di due decimali: «{}».", s.trim()));
     }
     let euro: i64 = intero.parse().map_err(|_| non_valido())?;
-    let cent: i64 = format!("{decimali:0<2}").parse().map_err(|_| non_valido())?;
+    let cent: i64 = format!("{decimali:0<2}")
+        .parse()
+        .map_err(|_| non_valido())?;
     euro.checked_mul(100)
         .and_then(|e| e.checked_add(cent))
         .filter(|v| *v <= MAX_CENTESIMI)
@@ -253,9 +258,27 @@ impl ProgettoForm {
         if titolo.is_empty() {
             e.add("titolo", "Indicare il titolo del progetto.");
         }
-        let tipo = codice_di(&mut e, "tipo", TIPI, &self.tipo, "Scegliere il tipo di progetto.");
-        let ruolo = codice_di(&mut e, "ruolo", RUOLI, &self.ruolo, "Scegliere il ruolo dell'associazione.");
-        let stato = codice_di(&mut e, "stato", STATI, &self.stato, "Scegliere lo stato del progetto.");
+        let tipo = codice_di(
+            &mut e,
+            "tipo",
+            TIPI,
+            &self.tipo,
+            "Scegliere il tipo di progetto.",
+        );
+        let ruolo = codice_di(
+            &mut e,
+            "ruolo",
+            RUOLI,
+            &self.ruolo,
+            "Scegliere il ruolo dell'associazione.",
+        );
+        let stato = codice_di(
+            &mut e,
+            "stato",
+            STATI,
+            &self.stato,
+            "Scegliere lo stato del progetto.",
+        );
         let programma_id = match self.programma.trim().parse::<i64>() {
             Ok(id) if programmi.contains(&id) => id,
             _ => {
@@ -296,7 +319,10 @@ impl ProgettoForm {
             v => match v.parse::<i64>() {
                 Ok(id) if persone.contains(&id) => Some(id),
                 _ => {
-                    e.add("responsabile", "Scegliere il responsabile tra il personale.");
+                    e.add(
+                        "responsabile",
+                        "Scegliere il responsabile tra il personale.",
+                    );
                     None
                 }
             },
@@ -507,29 +533,74 @@ mod tests {
     #[test]
     fn split_by_year_adds_up_exactly() {
         let parti = ripartisci_per_anno(100_000, d(2019, 7, 1), d(2021, 6, 30));
-        assert_eq!(parti.iter().map(|p| p.0).collect::<Vec<_>>(), [2019, 2020, 2021]);
+        assert_eq!(
+            parti.iter().map(|p| p.0).collect::<Vec<_>>(),
+            [2019, 2020, 2021]
+        );
         assert_eq!(parti.iter().map(|p| p.1).sum::<i64>(), 100_000);
         // 184 days of 731 in 2019, 366 in 2020.
         assert_eq!(parti[0].1, 100_000 * 184 / 731);
         assert_eq!(parti[1].1, 100_000 * 366 / 731);
-        assert_eq!(ripartisci_per_anno(7, d(2020, 1, 1), d(2020, 12, 31)), [(2020, 7)]);
+        assert_eq!(
+            ripartisci_per_anno(7, d(2020, 1, 1), d(2020, 12, 31)),
+            [(2020, 7)]
+        );
     }
 
     #[test]
     fn legislature_risk_by_end_date_and_by_regional_money() {
         let r = RischioLegislatura::new([(d(2020, 9, 21), "Fine X legislatura".into())], 3, 3);
         // Ends inside the window.
-        let m = rischio("in_corso", Some(d(2019, 1, 1)), Some(d(2020, 10, 31)), false, &r);
+        let m = rischio(
+            "in_corso",
+            Some(d(2019, 1, 1)),
+            Some(d(2020, 10, 31)),
+            false,
+            &r,
+        );
         assert!(matches!(m[..], [MotivoRischio::FineNellaFinestra(_)]));
         // Ends well after, EU money: no risk.
-        assert!(rischio("in_corso", Some(d(2019, 1, 1)), Some(d(2022, 6, 30)), false, &r).is_empty());
+        assert!(
+            rischio(
+                "in_corso",
+                Some(d(2019, 1, 1)),
+                Some(d(2022, 6, 30)),
+                false,
+                &r
+            )
+            .is_empty()
+        );
         // Same dates on regional money: the next legislature must renew it.
-        let m = rischio("approvato", Some(d(2019, 1, 1)), Some(d(2022, 6, 30)), true, &r);
+        let m = rischio(
+            "approvato",
+            Some(d(2019, 1, 1)),
+            Some(d(2022, 6, 30)),
+            true,
+            &r,
+        );
         assert!(matches!(m[..], [MotivoRischio::FondiRegionali(_)]));
         // Regional but starting after the end of the legislature: decided by the new one.
-        assert!(rischio("approvato", Some(d(2021, 1, 1)), Some(d(2022, 6, 30)), true, &r).is_empty());
+        assert!(
+            rischio(
+                "approvato",
+                Some(d(2021, 1, 1)),
+                Some(d(2022, 6, 30)),
+                true,
+                &r
+            )
+            .is_empty()
+        );
         // Closed projects are not at risk.
-        assert!(rischio("chiuso", Some(d(2019, 1, 1)), Some(d(2020, 10, 31)), true, &r).is_empty());
+        assert!(
+            rischio(
+                "chiuso",
+                Some(d(2019, 1, 1)),
+                Some(d(2020, 10, 31)),
+                true,
+                &r
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -565,7 +636,13 @@ mod tests {
             ..Default::default()
         };
         let e = f.validate(&[1], &[]).unwrap_err();
-        for campo in ["codice", "programma", "data_fine", "quota_associazione", "cofinanziamento"] {
+        for campo in [
+            "codice",
+            "programma",
+            "data_fine",
+            "quota_associazione",
+            "cofinanziamento",
+        ] {
             assert!(e.has(campo), "{campo}: {e:?}");
         }
         let ok = ProgettoForm {
@@ -578,6 +655,13 @@ mod tests {
         }
         .validate(&[1], &[])
         .unwrap();
-        assert_eq!((ok.budget_totale, ok.quota_associazione, ok.cofinanziamento_bp), (10_000, 5_000, Some(8000)));
+        assert_eq!(
+            (
+                ok.budget_totale,
+                ok.quota_associazione,
+                ok.cofinanziamento_bp
+            ),
+            (10_000, 5_000, Some(8000))
+        );
     }
 }

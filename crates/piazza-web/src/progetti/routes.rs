@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use piazza_db::entities::{bando, programma, progetto, progetto_periodo, progetto_scadenza};
+use piazza_db::entities::{bando, progetto, progetto_periodo, progetto_scadenza, programma};
 use serde::Deserialize;
 
 use super::gantt;
@@ -190,7 +190,10 @@ impl FiltroQuery {
             stato: cat(model::STATI, &self.stato, "Stato")?,
             programma: match self.programma.trim() {
                 "" => None,
-                v => Some(v.parse().map_err(|_| bad(format!("Programma «{v}» sconosciuto.")))?),
+                v => Some(
+                    v.parse()
+                        .map_err(|_| bad(format!("Programma «{v}» sconosciuto.")))?,
+                ),
             },
             anno: match self.anno.trim() {
                 "" => None,
@@ -345,7 +348,15 @@ pub async fn elenco(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Respons
         q.per_pagina.as_deref(),
         totale as usize,
     );
-    let righe = store::elenco(db, &c, &f, &vis, pager.offset() as u64, pager.per_pagina as u64).await?;
+    let righe = store::elenco(
+        db,
+        &c,
+        &f,
+        &vis,
+        pager.offset() as u64,
+        pager.per_pagina as u64,
+    )
+    .await?;
     let (budget, quota) = store::totali(db, &f, &vis).await?;
     let programmi: Vec<programma::Model> = c.programmi.values().cloned().collect::<Vec<_>>();
     let mut programmi = programmi;
@@ -471,13 +482,27 @@ pub async fn nuovo_form(ctx: Ctx) -> AppResult<Response> {
         stato: "in_preparazione".into(),
         ..Default::default()
     };
-    render(&form_page(&ctx, "/progetti/nuovo".into(), f, FormErrors::default(), "Nuovo progetto", true).await?)
+    render(
+        &form_page(
+            &ctx,
+            "/progetti/nuovo".into(),
+            f,
+            FormErrors::default(),
+            "Nuovo progetto",
+            true,
+        )
+        .await?,
+    )
 }
 
 async fn valida(ctx: &Ctx, f: &ProgettoForm) -> AppResult<Result<DatiProgetto, FormErrors>> {
     let db = &ctx.state.db;
     let programmi: Vec<i64> = store::programmi(db).await?.iter().map(|g| g.id).collect();
-    let persone: Vec<i64> = crate::piano::store::staff(db).await?.iter().map(|p| p.0).collect();
+    let persone: Vec<i64> = crate::piano::store::staff(db)
+        .await?
+        .iter()
+        .map(|p| p.0)
+        .collect();
     Ok(f.validate(&programmi, &persone))
 }
 
@@ -498,14 +523,34 @@ pub async fn crea(ctx: Ctx, Form(f): Form<ProgettoForm>) -> AppResult<Response> 
     let dati = match valida(&ctx, &f).await? {
         Ok(d) => d,
         Err(errs) => {
-            return render_invalid(&form_page(&ctx, "/progetti/nuovo".into(), f, errs, "Nuovo progetto", true).await?);
+            return render_invalid(
+                &form_page(
+                    &ctx,
+                    "/progetti/nuovo".into(),
+                    f,
+                    errs,
+                    "Nuovo progetto",
+                    true,
+                )
+                .await?,
+            );
         }
     };
     match store::crea(&ctx.state.db, &ctx.actor(), &dati).await {
         Ok(p) => Ok(see_other(&format!("/progetti/{}", p.public_id))),
         Err(e) => {
             let errs = codice_duplicato(e)?;
-            render_invalid(&form_page(&ctx, "/progetti/nuovo".into(), f, errs, "Nuovo progetto", true).await?)
+            render_invalid(
+                &form_page(
+                    &ctx,
+                    "/progetti/nuovo".into(),
+                    f,
+                    errs,
+                    "Nuovo progetto",
+                    true,
+                )
+                .await?,
+            )
         }
     }
 }
@@ -524,7 +569,9 @@ fn form_da(p: &progetto::Model) -> ProgettoForm {
         data_fine: fmt::opt_date(p.data_fine),
         stato: p.stato.clone(),
         budget_totale: fmt::euro(p.budget_totale).trim_end_matches(" €").to_owned(),
-        quota_associazione: fmt::euro(p.quota_associazione).trim_end_matches(" €").to_owned(),
+        quota_associazione: fmt::euro(p.quota_associazione)
+            .trim_end_matches(" €")
+            .to_owned(),
         cofinanziamento: p
             .cofinanziamento_bp
             .map(|b| fmt::numero(f64::from(b) / 100.0))
@@ -537,16 +584,32 @@ fn form_da(p: &progetto::Model) -> ProgettoForm {
 pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let p = progetto_modificabile(&ctx, &id).await?;
     let titolo = format!("Modifica {}", p.acronimo);
-    render(&form_page(&ctx, format!("/progetti/{id}/modifica"), form_da(&p), FormErrors::default(), &titolo, false).await?)
+    render(
+        &form_page(
+            &ctx,
+            format!("/progetti/{id}/modifica"),
+            form_da(&p),
+            FormErrors::default(),
+            &titolo,
+            false,
+        )
+        .await?,
+    )
 }
 
-pub async fn aggiorna(ctx: Ctx, Path(id): Path<String>, Form(f): Form<ProgettoForm>) -> AppResult<Response> {
+pub async fn aggiorna(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ProgettoForm>,
+) -> AppResult<Response> {
     let p = progetto_modificabile(&ctx, &id).await?;
     let titolo = format!("Modifica {}", p.acronimo);
     let azione = format!("/progetti/{id}/modifica");
     let dati = match valida(&ctx, &f).await? {
         Ok(d) => d,
-        Err(errs) => return render_invalid(&form_page(&ctx, azione, f, errs, &titolo, false).await?),
+        Err(errs) => {
+            return render_invalid(&form_page(&ctx, azione, f, errs, &titolo, false).await?);
+        }
     };
     match store::aggiorna(&ctx.state.db, &ctx.actor(), p, &dati).await {
         Ok(p) => Ok(see_other(&format!("/progetti/{}", p.public_id))),
@@ -651,7 +714,10 @@ async fn pagina_progetto(
     let oggi = today();
     let anagrafica = ctx.can_read(crate::moduli::ANAGRAFICA);
     let puo_modificare = ctx.can_edit(PROGETTI, None);
-    let wp_nome: HashMap<i64, String> = s.wp.iter().map(|w| (w.id, format!("WP{}", w.numero))).collect();
+    let wp_nome: HashMap<i64, String> =
+        s.wp.iter()
+            .map(|w| (w.id, format!("WP{}", w.numero)))
+            .collect();
     let persone = if puo_modificare {
         crate::piano::store::staff(db).await?
     } else {
@@ -683,19 +749,35 @@ async fn pagina_progetto(
         Vec::new()
     };
     let riga = c.riga(p.clone());
-    let anno_gantt = p.data_fine.or(p.data_inizio).map(|d| d.year()).unwrap_or(oggi.year());
-    let cofinanziamento = p.cofinanziamento_bp.map(model::tasso).unwrap_or_else(|| "—".into());
+    let anno_gantt = p
+        .data_fine
+        .or(p.data_inizio)
+        .map(|d| d.year())
+        .unwrap_or(oggi.year());
+    let cofinanziamento = p
+        .cofinanziamento_bp
+        .map(model::tasso)
+        .unwrap_or_else(|| "—".into());
     Ok(ProgettoPage {
-        chrome: ctx.chrome(p.acronimo.clone(), &[CRUMB, (&p.acronimo, &format!("/progetti/{}", p.public_id))]),
+        chrome: ctx.chrome(
+            p.acronimo.clone(),
+            &[CRUMB, (&p.acronimo, &format!("/progetti/{}", p.public_id))],
+        ),
         v: riga_vista(&riga),
         descrizione: p.descrizione.clone().unwrap_or_default(),
         cofinanziamento,
         bando_rif: p.bando_rif.clone().unwrap_or_default(),
         fondi_regionali: c.regionale(&p),
-        responsabile: s
-            .responsabile
-            .as_ref()
-            .map(|r| (format!("{} {}", r.nome, r.cognome), if anagrafica { format!("/persone/{}", r.public_id) } else { String::new() })),
+        responsabile: s.responsabile.as_ref().map(|r| {
+            (
+                format!("{} {}", r.nome, r.cognome),
+                if anagrafica {
+                    format!("/persone/{}", r.public_id)
+                } else {
+                    String::new()
+                },
+            )
+        }),
         staff: s
             .staff
             .iter()
@@ -704,10 +786,17 @@ async fn pagina_progetto(
                 testo: format!("{} {}", pe.nome, pe.cognome),
                 dettaglio: format!(
                     "{}{} mesi/persona",
-                    st.ruolo.as_ref().map(|r| format!("{r}, ")).unwrap_or_default(),
+                    st.ruolo
+                        .as_ref()
+                        .map(|r| format!("{r}, "))
+                        .unwrap_or_default(),
                     fmt::numero(st.mesi_persona)
                 ),
-                url: if anagrafica { format!("/persone/{}", pe.public_id) } else { String::new() },
+                url: if anagrafica {
+                    format!("/persone/{}", pe.public_id)
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         partner: s
@@ -722,7 +811,11 @@ async fn pagina_progetto(
                     model::nome(model::RUOLI_PARTNER, &pa.ruolo),
                     fmt::euro(pa.quota)
                 ),
-                url: if anagrafica { format!("/organizzazioni/{}", o.public_id) } else { String::new() },
+                url: if anagrafica {
+                    format!("/organizzazioni/{}", o.public_id)
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         comuni: s
@@ -769,7 +862,10 @@ async fn pagina_progetto(
                 tipo: model::nome(model::TIPI_SCADENZA, &x.tipo),
                 codice: x.codice.clone(),
                 titolo: x.titolo.clone(),
-                wp: x.wp_id.and_then(|w| wp_nome.get(&w).cloned()).unwrap_or_default(),
+                wp: x
+                    .wp_id
+                    .and_then(|w| wp_nome.get(&w).cloned())
+                    .unwrap_or_default(),
                 scadenza: fmt::date(x.scadenza),
                 stato: match x.completata_il {
                     Some(d) if x.stato == "completata" => format!("Completata il {}", fmt::date(d)),
@@ -789,8 +885,14 @@ async fn pagina_progetto(
                 scadenza: fmt::date(x.scadenza),
                 richiesto: quota_o_vuoto(x.richiesto),
                 ricevuto: quota_o_vuoto(x.ricevuto),
-                richiesto_input: x.richiesto.map(|c| fmt::euro(c).trim_end_matches(" €").to_owned()).unwrap_or_default(),
-                ricevuto_input: x.ricevuto.map(|c| fmt::euro(c).trim_end_matches(" €").to_owned()).unwrap_or_default(),
+                richiesto_input: x
+                    .richiesto
+                    .map(|c| fmt::euro(c).trim_end_matches(" €").to_owned())
+                    .unwrap_or_default(),
+                ricevuto_input: x
+                    .ricevuto
+                    .map(|c| fmt::euro(c).trim_end_matches(" €").to_owned())
+                    .unwrap_or_default(),
                 stato: model::nome(model::STATI_PERIODO, &x.stato),
                 stato_codice: x.stato.clone(),
             })
@@ -833,11 +935,21 @@ async fn pagina_progetto(
         nomi_comuni: t.comuni.iter().map(|c| c.nome.clone()).collect(),
         tipi_scadenza: opzioni(model::TIPI_SCADENZA, &pf.tipo),
         stati_periodo: opzioni(model::STATI_PERIODO, ""),
-        ruoli_partner: opzioni(model::RUOLI_PARTNER, if pf.ruolo.is_empty() { "partner" } else { &pf.ruolo }),
+        ruoli_partner: opzioni(
+            model::RUOLI_PARTNER,
+            if pf.ruolo.is_empty() {
+                "partner"
+            } else {
+                &pf.ruolo
+            },
+        ),
         errori,
         parte: parte.to_owned(),
         pf,
-        gantt_href: format!("/progetti/gantt?anno={anno_gantt}&q={}", crate::error::urlencode(&p.codice)),
+        gantt_href: format!(
+            "/progetti/gantt?anno={anno_gantt}&q={}",
+            crate::error::urlencode(&p.codice)
+        ),
         p,
     })
 }
@@ -901,19 +1013,24 @@ fn testo(e: &mut FormErrors, campo: &'static str, v: &str, msg: &str) -> String 
     t.to_owned()
 }
 
-async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result<NuovaParte, FormErrors>> {
+async fn valida_parte(
+    ctx: &Ctx,
+    parte: &str,
+    f: &ParteForm,
+) -> AppResult<Result<NuovaParte, FormErrors>> {
     let db = &ctx.state.db;
     let mut e = FormErrors::default();
-    let persona = |e: &mut FormErrors, staff: &[(i64, String)], obbligatoria: bool| -> Option<i64> {
-        match f.persona.trim().parse::<i64>() {
-            Ok(id) if staff.iter().any(|s| s.0 == id) => Some(id),
-            _ if !obbligatoria && f.persona.trim().is_empty() => None,
-            _ => {
-                e.add("persona", "Scegliere una persona del personale.");
-                None
+    let persona =
+        |e: &mut FormErrors, staff: &[(i64, String)], obbligatoria: bool| -> Option<i64> {
+            match f.persona.trim().parse::<i64>() {
+                Ok(id) if staff.iter().any(|s| s.0 == id) => Some(id),
+                _ if !obbligatoria && f.persona.trim().is_empty() => None,
+                _ => {
+                    e.add("persona", "Scegliere una persona del personale.");
+                    None
+                }
             }
-        }
-    };
+        };
     let parte = match parte {
         "comuni" => {
             let t = ctx.state.territorio.get();
@@ -924,7 +1041,10 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
             match c {
                 Some(c) => NuovaParte::Comune { comune_id: c.id },
                 None => {
-                    e.add("comune", "Comune non trovato: scriverne il nome o il codice ISTAT.");
+                    e.add(
+                        "comune",
+                        "Comune non trovato: scriverne il nome o il codice ISTAT.",
+                    );
                     NuovaParte::Comune { comune_id: 0 }
                 }
             }
@@ -937,7 +1057,10 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
                 v => crate::fmt::parse_numero(v)
                     .filter(|m| (0.0..=1000.0).contains(m))
                     .unwrap_or_else(|| {
-                        e.add("mesi", "Indicare i mesi/persona con un numero (es. 6 o 2,5).");
+                        e.add(
+                            "mesi",
+                            "Indicare i mesi/persona con un numero (es. 6 o 2,5).",
+                        );
                         0.0
                     }),
             };
@@ -965,7 +1088,10 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
                 );
             }
             let paese = model::paese(&f.paese).unwrap_or_else(|| {
-                e.add("paese", "Indicare il paese con il codice di due lettere (IT, FR, TN...).");
+                e.add(
+                    "paese",
+                    "Indicare il paese con il codice di due lettere (IT, FR, TN...).",
+                );
                 String::new()
             });
             let ruolo = model::codice(model::RUOLI_PARTNER, &f.ruolo).unwrap_or_else(|| {
@@ -987,7 +1113,12 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
             }
         }
         "wp" => {
-            let titolo = testo(&mut e, "titolo", &f.titolo, "Indicare il titolo del work package.");
+            let titolo = testo(
+                &mut e,
+                "titolo",
+                &f.titolo,
+                "Indicare il titolo del work package.",
+            );
             let inizio = e.date("inizio", &f.inizio);
             let fine = e.date("fine", &f.fine);
             if let (Some(i), Some(x)) = (inizio, fine)
@@ -995,14 +1126,23 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
             {
                 e.add("fine", "La fine viene prima dell'inizio.");
             }
-            NuovaParte::Wp { titolo, inizio, fine }
+            NuovaParte::Wp {
+                titolo,
+                inizio,
+                fine,
+            }
         }
         "scadenze" => {
             let tipo = model::codice(model::TIPI_SCADENZA, &f.tipo).unwrap_or_else(|| {
                 e.add("tipo", "Scegliere milestone o deliverable.");
                 ""
             });
-            let codice = testo(&mut e, "codice", &f.codice, "Indicare il codice (es. M1, D2.1).");
+            let codice = testo(
+                &mut e,
+                "codice",
+                &f.codice,
+                "Indicare il codice (es. M1, D2.1).",
+            );
             let titolo = testo(&mut e, "titolo", &f.titolo, "Indicare il titolo.");
             let scadenza = obbligatoria(&mut e, "scadenza", &f.scadenza);
             let wp_id = match f.wp.trim() {
@@ -1032,7 +1172,10 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
             if let (Some(x), Some(s)) = (al, scadenza)
                 && s < x
             {
-                e.add("scadenza", "La scadenza della rendicontazione viene prima della fine del periodo.");
+                e.add(
+                    "scadenza",
+                    "La scadenza della rendicontazione viene prima della fine del periodo.",
+                );
             }
             let richiesto = match f.richiesto.trim() {
                 "" => None,
@@ -1050,7 +1193,12 @@ async fn valida_parte(ctx: &Ctx, parte: &str, f: &ParteForm) -> AppResult<Result
         }
         "continuita" => {
             let staff = crate::piano::store::staff(db).await?;
-            let azione = testo(&mut e, "azione", &f.azione, "Descrivere l'azione di continuità.");
+            let azione = testo(
+                &mut e,
+                "azione",
+                &f.azione,
+                "Descrivere l'azione di continuità.",
+            );
             let data = obbligatoria(&mut e, "scadenza", &f.scadenza);
             NuovaParte::Continuita {
                 azione,
@@ -1204,8 +1352,23 @@ pub async fn gantt_page(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
     let mut params = q.params();
     params.retain(|(k, _)| *k != "anno");
     params.push(("anno", anno.to_string()));
-    let pager = Pager::new("/progetti/gantt", &params, q.pagina.as_deref(), q.per_pagina.as_deref(), totale as usize);
-    let righe = store::gantt(db, &c, anno, &f, &vis, pager.offset() as u64, pager.per_pagina as u64).await?;
+    let pager = Pager::new(
+        "/progetti/gantt",
+        &params,
+        q.pagina.as_deref(),
+        q.per_pagina.as_deref(),
+        totale as usize,
+    );
+    let righe = store::gantt(
+        db,
+        &c,
+        anno,
+        &f,
+        &vis,
+        pager.offset() as u64,
+        pager.per_pagina as u64,
+    )
+    .await?;
     let linee: Vec<(NaiveDate, String)> = c
         .rischio
         .finestre
@@ -1221,7 +1384,11 @@ pub async fn gantt_page(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
                 .iter()
                 .map(|s| gantt::Marcatore {
                     data: s.scadenza,
-                    tipo: if s.tipo == "milestone" { "milestone" } else { "deliverable" },
+                    tipo: if s.tipo == "milestone" {
+                        "milestone"
+                    } else {
+                        "deliverable"
+                    },
                     titolo: format!("{} {}", s.codice, s.titolo),
                 })
                 .collect();
@@ -1253,7 +1420,10 @@ pub async fn gantt_page(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
     render(&GanttPage {
         azione_filtri: "/progetti/gantt",
         anno_fisso: Some(anno),
-        chrome: ctx.chrome(format!("Cronoprogramma {anno}"), &[CRUMB, ("Cronoprogramma", "/progetti/gantt")]),
+        chrome: ctx.chrome(
+            format!("Cronoprogramma {anno}"),
+            &[CRUMB, ("Cronoprogramma", "/progetti/gantt")],
+        ),
         schede: schede(&ctx, "/progetti/gantt"),
         svg: gantt::svg(anno, &svg_righe, oggi, &linee),
         righe: righe.iter().map(|g| riga_vista(&g.r)).collect(),
@@ -1320,7 +1490,10 @@ pub async fn scadenze(ctx: Ctx, Query(q): Query<ScadenzeQuery>) -> AppResult<Res
             .map(|s| RigaScadenza {
                 data: fmt::date(s.data),
                 categoria: s.categoria,
-                url: s.progetto.map(|(id, _)| format!("/progetti/{id}")).unwrap_or_else(|| "/progetti/bandi".into()),
+                url: s
+                    .progetto
+                    .map(|(id, _)| format!("/progetti/{id}"))
+                    .unwrap_or_else(|| "/progetti/bandi".into()),
                 titolo: s.titolo,
                 fatta: s.fatta,
                 passata: s.data < oggi,
@@ -1387,11 +1560,19 @@ pub async fn calendario_ics(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<
     let vis = visibilita_di(&u).ok_or(AppError::Forbidden)?;
     let s = store::scadenze(&ctx.state.db, &vis, None, None, None).await?;
     let base = ctx.state.config.public_url.trim_end_matches('/').to_owned();
-    Ok(ics(&format!("Scadenze progetti — {}", ctx.state.config.nome_associazione), s, &base))
+    Ok(ics(
+        &format!("Scadenze progetti — {}", ctx.state.config.nome_associazione),
+        s,
+        &base,
+    ))
 }
 
 /// The deadlines of one project, as iCalendar.
-pub async fn progetto_ics(ctx: Ctx, Path(id): Path<String>, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+pub async fn progetto_ics(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<TokenQuery>,
+) -> AppResult<Response> {
     let u = utente_calendario(&ctx, &q).await?;
     let vis = visibilita_di(&u).ok_or(AppError::Forbidden)?;
     let p = store::per_public_id(&ctx.state.db, &id).await?;
@@ -1431,17 +1612,31 @@ pub async fn rischio(ctx: Ctx) -> AppResult<Response> {
     let c = Contesto::carica(db, &ctx.state.config).await?;
     let righe = store::a_rischio(db, &c, &vis).await?;
     let t = ctx.state.territorio.get();
-    let mut comuni: Vec<i64> = righe.iter().flat_map(|r| r.comuni.iter().copied()).collect();
+    let mut comuni: Vec<i64> = righe
+        .iter()
+        .flat_map(|r| r.comuni.iter().copied())
+        .collect();
     comuni.sort_unstable();
     comuni.dedup();
     render(&RischioPage {
-        chrome: ctx.chrome("Rischio cambio legislatura", &[CRUMB, ("Rischio legislatura", "/progetti/rischio")]),
+        chrome: ctx.chrome(
+            "Rischio cambio legislatura",
+            &[CRUMB, ("Rischio legislatura", "/progetti/rischio")],
+        ),
         schede: schede(&ctx, "/progetti/rischio"),
         finestre: c
             .rischio
             .finestre
             .iter()
-            .map(|w| format!("{} ({}): finestra dal {} al {}", w.titolo, fmt::date(w.fine_legislatura), fmt::date(w.dal), fmt::date(w.al)))
+            .map(|w| {
+                format!(
+                    "{} ({}): finestra dal {} al {}",
+                    w.titolo,
+                    fmt::date(w.fine_legislatura),
+                    fmt::date(w.dal),
+                    fmt::date(w.al)
+                )
+            })
             .collect(),
         budget_fmt: fmt::euro(righe.iter().map(|r| r.r.p.budget_totale).sum()),
         quota_fmt: fmt::euro(righe.iter().map(|r| r.r.p.quota_associazione).sum()),
@@ -1541,18 +1736,28 @@ pub async fn budget(ctx: Ctx) -> AppResult<Response> {
     let (anni, per) = store::budget(&ctx.state.db, &vis).await?;
     let totali: Vec<i64> = anni
         .iter()
-        .map(|a| per.iter().map(|(_, m, _)| m.get(a).copied().unwrap_or(0)).sum())
+        .map(|a| {
+            per.iter()
+                .map(|(_, m, _)| m.get(a).copied().unwrap_or(0))
+                .sum()
+        })
         .collect();
     let totale: i64 = totali.iter().sum();
     let max = per.iter().map(|x| x.2).max().unwrap_or(1).max(1) as f64;
     render(&BudgetPage {
-        chrome: ctx.chrome("Budget per programma", &[CRUMB, ("Budget", "/progetti/budget")]),
+        chrome: ctx.chrome(
+            "Budget per programma",
+            &[CRUMB, ("Budget", "/progetti/budget")],
+        ),
         schede: schede(&ctx, "/progetti/budget"),
         righe: per
             .iter()
             .map(|(g, m, t)| RigaBudget {
                 programma: g.nome.clone(),
-                celle: anni.iter().map(|a| m.get(a).map(|c| fmt::euro(*c)).unwrap_or_default()).collect(),
+                celle: anni
+                    .iter()
+                    .map(|a| m.get(a).map(|c| fmt::euro(*c)).unwrap_or_default())
+                    .collect(),
                 totale: fmt::euro(*t),
                 larghezza: (*t as f64 / max * 100.0).round(),
             })
@@ -1631,7 +1836,10 @@ async fn bandi_page(ctx: &Ctx, f: BandoForm, errors: FormErrors) -> AppResult<Ba
     let nomi: HashMap<i64, String> = programmi.iter().map(|g| (g.id, g.nome.clone())).collect();
     let oggi = today();
     Ok(BandiPage {
-        chrome: ctx.chrome("Bandi e proposte", &[CRUMB, ("Bandi e proposte", "/progetti/bandi")]),
+        chrome: ctx.chrome(
+            "Bandi e proposte",
+            &[CRUMB, ("Bandi e proposte", "/progetti/bandi")],
+        ),
         schede: schede(ctx, "/progetti/bandi"),
         bandi: store::bandi(db)
             .await?
@@ -1666,7 +1874,10 @@ async fn bandi_page(ctx: &Ctx, f: BandoForm, errors: FormErrors) -> AppResult<Ba
                 approvate: s.approvate,
                 respinte: s.respinte,
                 aperte: s.aperte,
-                tasso: s.tasso().map(|t| format!("{} %", fmt::decimal(t, 0))).unwrap_or_else(|| "—".into()),
+                tasso: s
+                    .tasso()
+                    .map(|t| format!("{} %", fmt::decimal(t, 0)))
+                    .unwrap_or_else(|| "—".into()),
             })
             .collect(),
         programmi: opzioni_programmi(&programmi, &f.programma),
@@ -1687,14 +1898,22 @@ pub async fn bando_aggiungi(ctx: Ctx, Form(f): Form<BandoForm>) -> AppResult<Res
     let db = &ctx.state.db;
     let mut e = FormErrors::default();
     let programmi: Vec<i64> = store::programmi(db).await?.iter().map(|g| g.id).collect();
-    let programma_id = f.programma.trim().parse::<i64>().ok().filter(|id| programmi.contains(id));
+    let programma_id = f
+        .programma
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| programmi.contains(id));
     if programma_id.is_none() {
         e.add("programma", "Scegliere il programma del bando.");
     }
     let titolo = testo(&mut e, "titolo", &f.titolo, "Indicare il titolo del bando.");
     let scadenza = obbligatoria(&mut e, "scadenza", &f.scadenza);
     let url = non_empty(&f.url);
-    if url.as_deref().is_some_and(|u| !u.starts_with("https://") && !u.starts_with("http://")) {
+    if url
+        .as_deref()
+        .is_some_and(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+    {
         e.add("url", "Il collegamento deve iniziare con https://.");
     }
     if !e.is_empty() {
@@ -1727,12 +1946,19 @@ pub struct PropostaForm {
     esito: String,
 }
 
-pub async fn proposta_aggiungi(ctx: Ctx, Path(bando): Path<i64>, Form(f): Form<PropostaForm>) -> AppResult<Response> {
+pub async fn proposta_aggiungi(
+    ctx: Ctx,
+    Path(bando): Path<i64>,
+    Form(f): Form<PropostaForm>,
+) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
     let bad = |m: String| AppError::BadRequest(m);
-    let titolo = non_empty(&f.titolo).ok_or_else(|| bad("Indicare il titolo della proposta.".into()))?;
-    let ruolo = model::codice(model::RUOLI, &f.ruolo).ok_or_else(|| bad("Scegliere il ruolo.".into()))?;
-    let esito = model::codice(model::ESITI, &f.esito).ok_or_else(|| bad("Scegliere l'esito.".into()))?;
+    let titolo =
+        non_empty(&f.titolo).ok_or_else(|| bad("Indicare il titolo della proposta.".into()))?;
+    let ruolo =
+        model::codice(model::RUOLI, &f.ruolo).ok_or_else(|| bad("Scegliere il ruolo.".into()))?;
+    let esito =
+        model::codice(model::ESITI, &f.esito).ok_or_else(|| bad("Scegliere l'esito.".into()))?;
     let budget = match f.budget.trim() {
         "" => 0,
         v => model::parse_euro(v).map_err(bad)?,
@@ -1758,9 +1984,14 @@ pub struct EsitoForm {
     esito: String,
 }
 
-pub async fn proposta_esito(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<EsitoForm>) -> AppResult<Response> {
+pub async fn proposta_esito(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<EsitoForm>,
+) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
-    let esito = model::codice(model::ESITI, &f.esito).ok_or_else(|| AppError::BadRequest("Scegliere l'esito.".into()))?;
+    let esito = model::codice(model::ESITI, &f.esito)
+        .ok_or_else(|| AppError::BadRequest("Scegliere l'esito.".into()))?;
     let data = matches!(esito, "approvata" | "respinta").then(today);
     store::esito_proposta(&ctx.state.db, &ctx.actor(), id, esito, data, None).await?;
     Ok(see_other("/progetti/bandi"))
@@ -1794,7 +2025,11 @@ struct ProgrammiPage {
     errors: FormErrors,
 }
 
-async fn programmi_page(ctx: &Ctx, f: ProgrammaForm, errors: FormErrors) -> AppResult<ProgrammiPage> {
+async fn programmi_page(
+    ctx: &Ctx,
+    f: ProgrammaForm,
+    errors: FormErrors,
+) -> AppResult<ProgrammiPage> {
     ctx.require_grant(PROGETTI)?;
     let db = &ctx.state.db;
     let mut conteggi: HashMap<i64, u64> = HashMap::new();
@@ -1802,7 +2037,10 @@ async fn programmi_page(ctx: &Ctx, f: ProgrammaForm, errors: FormErrors) -> AppR
         *conteggi.entry(p.programma_id).or_default() += 1;
     }
     Ok(ProgrammiPage {
-        chrome: ctx.chrome("Programmi e fondi", &[CRUMB, ("Programmi", "/progetti/programmi")]),
+        chrome: ctx.chrome(
+            "Programmi e fondi",
+            &[CRUMB, ("Programmi", "/progetti/programmi")],
+        ),
         schede: schede(ctx, "/progetti/programmi"),
         programmi: store::programmi(db)
             .await?
@@ -1829,7 +2067,10 @@ pub async fn programma_aggiungi(ctx: Ctx, Form(f): Form<ProgrammaForm>) -> AppRe
     let mut e = FormErrors::default();
     let codice = f.codice.trim().to_uppercase();
     if codice.is_empty() || codice.contains(char::is_whitespace) {
-        e.add("codice", "Indicare un codice breve senza spazi (es. LIFE-2127).");
+        e.add(
+            "codice",
+            "Indicare un codice breve senza spazi (es. LIFE-2127).",
+        );
     }
     let nome = testo(&mut e, "nome", &f.nome, "Indicare il nome del programma.");
     let tipo = model::codice(model::TIPI, &f.tipo);
@@ -1872,7 +2113,10 @@ struct ImportaPage {
 }
 
 fn importa_chrome(ctx: &Ctx) -> Chrome {
-    ctx.chrome("Importa progetti", &[CRUMB, ("Importa", "/progetti/importa")])
+    ctx.chrome(
+        "Importa progetti",
+        &[CRUMB, ("Importa", "/progetti/importa")],
+    )
 }
 
 pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
@@ -1911,7 +2155,9 @@ pub async fn importa(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> 
         esito: None,
     };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return render_invalid(&errore(vec!["Scegliere un file CSV o Excel (XLSX) da importare.".into()]));
+        return render_invalid(&errore(vec![
+            "Scegliere un file CSV o Excel (XLSX) da importare.".into(),
+        ]));
     };
     let foglio = match import::leggi(&bytes) {
         Ok(f) => f,
@@ -1960,7 +2206,10 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
     let t = ctx.state.territorio.get();
     let layer = layer_progetti(&t, &conteggi);
     render(&MappaPage {
-        chrome: ctx.chrome("Progetti per comune", &[CRUMB, ("Mappa", "/progetti/mappa")]),
+        chrome: ctx.chrome(
+            "Progetti per comune",
+            &[CRUMB, ("Mappa", "/progetti/mappa")],
+        ),
         schede: schede(&ctx, "/progetti/mappa"),
         mappa: crate::territorio::model::MappaPronta {
             svg: t.render_map(&layer),
@@ -1971,7 +2220,10 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// The map layer "projects per comune": classes 1, 2–3, 4–6, 7–10, more.
-pub fn layer_progetti(t: &crate::territorio::Territorio, conteggi: &HashMap<i64, i64>) -> crate::territorio::map::Layer {
+pub fn layer_progetti(
+    t: &crate::territorio::Territorio,
+    conteggi: &HashMap<i64, i64>,
+) -> crate::territorio::map::Layer {
     use crate::territorio::map::{Classe, Layer, SEQUENTIAL};
     let limiti = [1, 2, 4, 7, 11];
     let etichette = ["1", "2 – 3", "4 – 6", "7 – 10", "11 e oltre"];
@@ -1981,7 +2233,14 @@ pub fn layer_progetti(t: &crate::territorio::Territorio, conteggi: &HashMap<i64,
             let classe = limiti.iter().take_while(|l| *n >= **l).count() - 1;
             valori.insert(
                 c.codice_istat.clone(),
-                (classe, if *n == 1 { "1 progetto".to_owned() } else { format!("{n} progetti") }),
+                (
+                    classe,
+                    if *n == 1 {
+                        "1 progetto".to_owned()
+                    } else {
+                        format!("{n} progetti")
+                    },
+                ),
             );
         }
     }

@@ -7,15 +7,15 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate, Utc};
 use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{
-    bando, organizzazione, persona, programma, progetto, progetto_comune, progetto_continuita,
-    progetto_partner, progetto_periodo, progetto_scadenza, progetto_staff, progetto_wp, proposta,
-    token_calendario,
+    bando, organizzazione, persona, progetto, progetto_comune, progetto_continuita,
+    progetto_partner, progetto_periodo, progetto_scadenza, progetto_staff, progetto_wp, programma,
+    proposta, token_calendario,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
-    TransactionTrait,
+    TransactionTrait, TryIntoModel,
 };
 use serde_json::json;
 
@@ -145,7 +145,11 @@ pub struct Contesto {
 impl Contesto {
     pub async fn carica(db: &DatabaseConnection, config: &crate::AppConfig) -> AppResult<Self> {
         Ok(Self {
-            programmi: programmi(db).await?.into_iter().map(|p| (p.id, p)).collect(),
+            programmi: programmi(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p))
+                .collect(),
             rischio: crate::piano::store::rischio_legislatura(db, config).await?,
         })
     }
@@ -157,7 +161,13 @@ impl Contesto {
                 .is_some_and(|g| g.rinnovo_regionale)
     }
     pub fn rischio(&self, p: &progetto::Model) -> Vec<MotivoRischio> {
-        model::rischio(&p.stato, p.data_inizio, p.data_fine, self.regionale(p), &self.rischio)
+        model::rischio(
+            &p.stato,
+            p.data_inizio,
+            p.data_fine,
+            self.regionale(p),
+            &self.rischio,
+        )
     }
     pub fn programma(&self, id: i64) -> String {
         self.programmi
@@ -199,12 +209,23 @@ pub async fn elenco(
 }
 
 /// Sums of the projects matching a filter: count, total budget, association's share.
-pub async fn totali(db: &DatabaseConnection, f: &Filtro, vis: &Visibilita) -> AppResult<(i64, i64)> {
+pub async fn totali(
+    db: &DatabaseConnection,
+    f: &Filtro,
+    vis: &Visibilita,
+) -> AppResult<(i64, i64)> {
     let r: Option<(Option<i64>, Option<i64>)> = seleziona(f, vis)
         .select_only()
-        .column_as(Expr::col(progetto::Column::BudgetTotale).sum().cast_as("bigint"), "b")
         .column_as(
-            Expr::col(progetto::Column::QuotaAssociazione).sum().cast_as("bigint"),
+            Expr::col(progetto::Column::BudgetTotale)
+                .sum()
+                .cast_as("bigint"),
+            "b",
+        )
+        .column_as(
+            Expr::col(progetto::Column::QuotaAssociazione)
+                .sum()
+                .cast_as("bigint"),
             "q",
         )
         .into_tuple()
@@ -233,8 +254,11 @@ pub async fn completi(
         .order_by_asc(progetto::Column::Codice)
         .all(db)
         .await?;
-    let programmi: HashMap<i64, programma::Model> =
-        programmi(db).await?.into_iter().map(|p| (p.id, p)).collect();
+    let programmi: HashMap<i64, programma::Model> = programmi(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let ids: Vec<i64> = progetti.iter().map(|p| p.id).collect();
     let mut comuni: HashMap<i64, Vec<i64>> = HashMap::new();
     for chunk in ids.chunks(900) {
@@ -279,10 +303,7 @@ pub async fn nomi_persone(
     Ok(out)
 }
 
-pub async fn per_public_id(
-    db: &DatabaseConnection,
-    public_id: &str,
-) -> AppResult<progetto::Model> {
+pub async fn per_public_id(db: &DatabaseConnection, public_id: &str) -> AppResult<progetto::Model> {
     progetto::Entity::find()
         .filter(progetto::Column::PublicId.eq(public_id))
         .one(db)
@@ -291,7 +312,11 @@ pub async fn per_public_id(
 }
 
 /// Whether `vis` may see the project.
-pub async fn visibile(db: &DatabaseConnection, p: &progetto::Model, vis: &Visibilita) -> AppResult<bool> {
+pub async fn visibile(
+    db: &DatabaseConnection,
+    p: &progetto::Model,
+    vis: &Visibilita,
+) -> AppResult<bool> {
     Ok(match vis {
         Visibilita::Tutti => true,
         Visibilita::Comuni(ids) => {
@@ -329,7 +354,9 @@ pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<S
         .all(db)
         .await?;
     let persone: HashMap<i64, persona::Model> = persona::Entity::find()
-        .filter(persona::Column::Id.is_in(staff_rows.iter().map(|s| s.persona_id).collect::<Vec<_>>()))
+        .filter(
+            persona::Column::Id.is_in(staff_rows.iter().map(|s| s.persona_id).collect::<Vec<_>>()),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -346,8 +373,12 @@ pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<S
         .await?;
     let org: HashMap<i64, organizzazione::Model> = organizzazione::Entity::find()
         .filter(
-            organizzazione::Column::Id
-                .is_in(partner_rows.iter().map(|s| s.organizzazione_id).collect::<Vec<_>>()),
+            organizzazione::Column::Id.is_in(
+                partner_rows
+                    .iter()
+                    .map(|s| s.organizzazione_id)
+                    .collect::<Vec<_>>(),
+            ),
         )
         .all(db)
         .await?
@@ -383,7 +414,11 @@ pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<S
         .order_by_asc(progetto_continuita::Column::Data)
         .all(db)
         .await?;
-    let nomi = nomi_persone(db, cont_rows.iter().filter_map(|c| c.responsabile_id).collect()).await?;
+    let nomi = nomi_persone(
+        db,
+        cont_rows.iter().filter_map(|c| c.responsabile_id).collect(),
+    )
+    .await?;
     let continuita = cont_rows
         .into_iter()
         .map(|c| {
@@ -396,7 +431,9 @@ pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<S
         .all(db)
         .await?;
     let bandi: HashMap<i64, bando::Model> = bando::Entity::find()
-        .filter(bando::Column::Id.is_in(proposte_rows.iter().map(|x| x.bando_id).collect::<Vec<_>>()))
+        .filter(
+            bando::Column::Id.is_in(proposte_rows.iter().map(|x| x.bando_id).collect::<Vec<_>>()),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -471,7 +508,16 @@ pub async fn crea_in(
     };
     applica(&mut am, d);
     let p = am.insert(txn).await?;
-    audit::record_change(txn, actor, "crea", "progetto", &p.public_id, None::<&progetto::Model>, Some(&p)).await?;
+    audit::record_change(
+        txn,
+        actor,
+        "crea",
+        "progetto",
+        &p.public_id,
+        None::<&progetto::Model>,
+        Some(&p),
+    )
+    .await?;
     Ok(p)
 }
 
@@ -486,16 +532,30 @@ pub async fn aggiorna_in(
     let mut am = prima.clone().into_active_model();
     applica(&mut am, d);
     am.updated_at = Set(prima.updated_at);
-    if !am.is_changed() {
+    // `Set` marks a field changed even with the same value: compare the records instead.
+    if am.clone().try_into_model()? == prima {
         return Ok(prima);
     }
     am.updated_at = Set(Utc::now());
     let dopo = am.update(txn).await?;
-    audit::record_change(txn, actor, "modifica", "progetto", &dopo.public_id, Some(&prima), Some(&dopo)).await?;
+    audit::record_change(
+        txn,
+        actor,
+        "modifica",
+        "progetto",
+        &dopo.public_id,
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
     Ok(dopo)
 }
 
-pub async fn crea(db: &DatabaseConnection, actor: &Actor, d: &DatiProgetto) -> AppResult<progetto::Model> {
+pub async fn crea(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    d: &DatiProgetto,
+) -> AppResult<progetto::Model> {
     let txn = db.begin().await?;
     let p = crea_in(&txn, actor, d).await?;
     txn.commit().await?;
@@ -525,17 +585,55 @@ pub async fn elimina(db: &DatabaseConnection, actor: &Actor, p: progetto::Model)
 /// A part of a project added from its page, validated.
 #[derive(Debug, Clone)]
 pub enum NuovaParte {
-    Comune { comune_id: i64 },
-    Staff { persona_id: i64, ruolo: Option<String>, mesi_persona: f64 },
-    Partner { organizzazione_id: i64, paese: String, ruolo: String, quota: i64 },
-    Wp { titolo: String, inizio: Option<NaiveDate>, fine: Option<NaiveDate> },
-    Scadenza { tipo: String, codice: String, titolo: String, scadenza: NaiveDate, wp_id: Option<i64> },
-    Periodo { dal: NaiveDate, al: NaiveDate, scadenza: NaiveDate, richiesto: Option<i64> },
-    Continuita { azione: String, responsabile_id: Option<i64>, data: NaiveDate },
+    Comune {
+        comune_id: i64,
+    },
+    Staff {
+        persona_id: i64,
+        ruolo: Option<String>,
+        mesi_persona: f64,
+    },
+    Partner {
+        organizzazione_id: i64,
+        paese: String,
+        ruolo: String,
+        quota: i64,
+    },
+    Wp {
+        titolo: String,
+        inizio: Option<NaiveDate>,
+        fine: Option<NaiveDate>,
+    },
+    Scadenza {
+        tipo: String,
+        codice: String,
+        titolo: String,
+        scadenza: NaiveDate,
+        wp_id: Option<i64>,
+    },
+    Periodo {
+        dal: NaiveDate,
+        al: NaiveDate,
+        scadenza: NaiveDate,
+        richiesto: Option<i64>,
+    },
+    Continuita {
+        azione: String,
+        responsabile_id: Option<i64>,
+        data: NaiveDate,
+    },
 }
 
 /// The kinds of part, as they appear in URLs (`/progetti/{id}/{parte}`).
-pub const PARTI: &[&str] = &["comuni", "staff", "partner", "wp", "scadenze", "periodi", "continuita"];
+pub const PARTI: &[&str] = &[
+    "comuni",
+    "staff",
+    "partner",
+    "wp",
+    "scadenze",
+    "periodi",
+    "continuita",
+];
 
 /// Adds a part to a project, with its audit row (as a change of the project).
 pub async fn aggiungi_parte(
@@ -565,7 +663,11 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_comune", json!(m))
         }
-        NuovaParte::Staff { persona_id, ruolo, mesi_persona } => {
+        NuovaParte::Staff {
+            persona_id,
+            ruolo,
+            mesi_persona,
+        } => {
             let esiste = progetto_staff::Entity::find()
                 .filter(progetto_staff::Column::ProgettoId.eq(p.id))
                 .filter(progetto_staff::Column::PersonaId.eq(persona_id))
@@ -585,7 +687,12 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_staff", json!(m))
         }
-        NuovaParte::Partner { organizzazione_id, paese, ruolo, quota } => {
+        NuovaParte::Partner {
+            organizzazione_id,
+            paese,
+            ruolo,
+            quota,
+        } => {
             let esiste = progetto_partner::Entity::find()
                 .filter(progetto_partner::Column::ProgettoId.eq(p.id))
                 .filter(progetto_partner::Column::OrganizzazioneId.eq(organizzazione_id))
@@ -606,7 +713,11 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_partner", json!(m))
         }
-        NuovaParte::Wp { titolo, inizio, fine } => {
+        NuovaParte::Wp {
+            titolo,
+            inizio,
+            fine,
+        } => {
             let numero = progetto_wp::Entity::find()
                 .filter(progetto_wp::Column::ProgettoId.eq(p.id))
                 .count(&txn)
@@ -625,7 +736,13 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_wp", json!(m))
         }
-        NuovaParte::Scadenza { tipo, codice, titolo, scadenza, wp_id } => {
+        NuovaParte::Scadenza {
+            tipo,
+            codice,
+            titolo,
+            scadenza,
+            wp_id,
+        } => {
             if let Some(w) = wp_id {
                 let ok = progetto_wp::Entity::find_by_id(w)
                     .one(&txn)
@@ -649,7 +766,12 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_scadenza", json!(m))
         }
-        NuovaParte::Periodo { dal, al, scadenza, richiesto } => {
+        NuovaParte::Periodo {
+            dal,
+            al,
+            scadenza,
+            richiesto,
+        } => {
             let numero = progetto_periodo::Entity::find()
                 .filter(progetto_periodo::Column::ProgettoId.eq(p.id))
                 .count(&txn)
@@ -669,7 +791,11 @@ pub async fn aggiungi_parte(
             .await?;
             ("aggiungi_periodo", json!(m))
         }
-        NuovaParte::Continuita { azione, responsabile_id, data } => {
+        NuovaParte::Continuita {
+            azione,
+            responsabile_id,
+            data,
+        } => {
             let m = progetto_continuita::ActiveModel {
                 progetto_id: Set(p.id),
                 azione: Set(azione),
@@ -683,7 +809,16 @@ pub async fn aggiungi_parte(
             ("aggiungi_continuita", json!(m))
         }
     };
-    audit::record(&txn, actor, azione, "progetto", &p.public_id, None, Some(dopo)).await?;
+    audit::record(
+        &txn,
+        actor,
+        azione,
+        "progetto",
+        &p.public_id,
+        None,
+        Some(dopo),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -719,7 +854,16 @@ pub async fn elimina_parte(
         "continuita" => togli!(progetto_continuita),
         _ => return Err(AppError::NotFound),
     };
-    audit::record(&txn, actor, &format!("elimina_{parte}"), "progetto", &p.public_id, Some(prima), None).await?;
+    audit::record(
+        &txn,
+        actor,
+        &format!("elimina_{parte}"),
+        "progetto",
+        &p.public_id,
+        Some(prima),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -728,10 +872,21 @@ pub async fn elimina_parte(
 /// or continuity action.
 #[derive(Debug, Clone)]
 pub enum Avanzamento {
-    Scadenza { stato: String, completata_il: Option<NaiveDate> },
-    Wp { stato: String },
-    Periodo { stato: String, richiesto: Option<i64>, ricevuto: Option<i64> },
-    Continuita { fatta: bool },
+    Scadenza {
+        stato: String,
+        completata_il: Option<NaiveDate>,
+    },
+    Wp {
+        stato: String,
+    },
+    Periodo {
+        stato: String,
+        richiesto: Option<i64>,
+        ricevuto: Option<i64>,
+    },
+    Continuita {
+        fatta: bool,
+    },
 }
 
 pub async fn avanza(
@@ -752,7 +907,10 @@ pub async fn avanza(
         };
     }
     let (prima, dopo) = match a {
-        Avanzamento::Scadenza { stato, completata_il } => {
+        Avanzamento::Scadenza {
+            stato,
+            completata_il,
+        } => {
             let m = trova!(progetto_scadenza);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
@@ -765,7 +923,11 @@ pub async fn avanza(
             am.stato = Set(stato);
             (json!(m), json!(am.update(&txn).await?))
         }
-        Avanzamento::Periodo { stato, richiesto, ricevuto } => {
+        Avanzamento::Periodo {
+            stato,
+            richiesto,
+            ricevuto,
+        } => {
             let m = trova!(progetto_periodo);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
@@ -780,7 +942,16 @@ pub async fn avanza(
             (json!(m), json!(am.update(&txn).await?))
         }
     };
-    audit::record(&txn, actor, "avanzamento", "progetto", &p.public_id, Some(prima), Some(dopo)).await?;
+    audit::record(
+        &txn,
+        actor,
+        "avanzamento",
+        "progetto",
+        &p.public_id,
+        Some(prima),
+        Some(dopo),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -871,7 +1042,9 @@ pub async fn scadenze(
     let nel = |d: NaiveDate| dal.is_none_or(|x| d >= x) && al.is_none_or(|x| d <= x);
     let mut q = progetto_scadenza::Entity::find();
     if !tutti {
-        q = q.filter(progetto_scadenza::Column::ProgettoId.is_in(per_id.keys().copied().collect::<Vec<_>>()));
+        q = q.filter(
+            progetto_scadenza::Column::ProgettoId.is_in(per_id.keys().copied().collect::<Vec<_>>()),
+        );
     }
     if let Some(d) = dal {
         q = q.filter(progetto_scadenza::Column::Scadenza.gte(d));
@@ -880,10 +1053,16 @@ pub async fn scadenze(
         q = q.filter(progetto_scadenza::Column::Scadenza.lte(d));
     }
     for s in q.all(db).await? {
-        let Some(p) = per_id.get(&s.progetto_id) else { continue };
+        let Some(p) = per_id.get(&s.progetto_id) else {
+            continue;
+        };
         out.push(Scadenza {
             data: s.scadenza,
-            categoria: if s.tipo == "milestone" { "Milestone" } else { "Deliverable" },
+            categoria: if s.tipo == "milestone" {
+                "Milestone"
+            } else {
+                "Deliverable"
+            },
             titolo: format!("{} {} {}", p.acronimo, s.codice, s.titolo),
             progetto: Some((p.public_id.clone(), p.acronimo.clone())),
             uid: format!("scadenza-{}@piazza", s.id),
@@ -892,10 +1071,14 @@ pub async fn scadenze(
     }
     let mut q = progetto_periodo::Entity::find();
     if !tutti {
-        q = q.filter(progetto_periodo::Column::ProgettoId.is_in(per_id.keys().copied().collect::<Vec<_>>()));
+        q = q.filter(
+            progetto_periodo::Column::ProgettoId.is_in(per_id.keys().copied().collect::<Vec<_>>()),
+        );
     }
     for s in q.all(db).await?.into_iter().filter(|s| nel(s.scadenza)) {
-        let Some(p) = per_id.get(&s.progetto_id) else { continue };
+        let Some(p) = per_id.get(&s.progetto_id) else {
+            continue;
+        };
         out.push(Scadenza {
             data: s.scadenza,
             categoria: "Rendicontazione",
@@ -926,7 +1109,12 @@ pub async fn scadenze(
         }
     }
     if solo.is_none() && tutti {
-        for b in bando::Entity::find().all(db).await?.into_iter().filter(|b| nel(b.scadenza)) {
+        for b in bando::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|b| nel(b.scadenza))
+        {
             out.push(Scadenza {
                 data: b.scadenza,
                 categoria: "Bando",
@@ -950,7 +1138,11 @@ pub struct ARischio {
 }
 
 /// Every project the change of legislature puts at risk.
-pub async fn a_rischio(db: &DatabaseConnection, ctx: &Contesto, vis: &Visibilita) -> AppResult<Vec<ARischio>> {
+pub async fn a_rischio(
+    db: &DatabaseConnection,
+    ctx: &Contesto,
+    vis: &Visibilita,
+) -> AppResult<Vec<ARischio>> {
     let vivi = seleziona(&Filtro::default(), vis)
         .filter(progetto::Column::Stato.is_in(model::STATI_VIVI.iter().copied()))
         .order_by_asc(progetto::Column::DataFine)
@@ -978,7 +1170,10 @@ pub async fn a_rischio(db: &DatabaseConnection, ctx: &Contesto, vis: &Visibilita
             .all(db)
             .await?
         {
-            staff.entry(s.progetto_id).or_default().push((s.persona_id, s.mesi_persona));
+            staff
+                .entry(s.progetto_id)
+                .or_default()
+                .push((s.persona_id, s.mesi_persona));
         }
         for c in progetto_continuita::Entity::find()
             .filter(progetto_continuita::Column::ProgettoId.is_in(chunk.to_vec()))
@@ -1069,11 +1264,18 @@ pub async fn per_comune(db: &DatabaseConnection, vis: &Visibilita) -> AppResult<
     if let Visibilita::Comuni(ids) = vis {
         s = s.filter(progetto_comune::Column::ComuneId.is_in(ids.clone()));
     }
-    Ok(s.into_tuple::<(i64, i64)>().all(db).await?.into_iter().collect())
+    Ok(s.into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// The projects involving a comune, newest first.
-pub async fn del_comune(db: &DatabaseConnection, comune_id: i64) -> AppResult<Vec<progetto::Model>> {
+pub async fn del_comune(
+    db: &DatabaseConnection,
+    comune_id: i64,
+) -> AppResult<Vec<progetto::Model>> {
     Ok(seleziona(
         &Filtro {
             comune: Some(comune_id),
@@ -1088,13 +1290,19 @@ pub async fn del_comune(db: &DatabaseConnection, comune_id: i64) -> AppResult<Ve
 
 // ---- calls and proposals ----
 
-pub async fn bandi(db: &DatabaseConnection) -> AppResult<Vec<(bando::Model, Vec<proposta::Model>)>> {
+pub async fn bandi(
+    db: &DatabaseConnection,
+) -> AppResult<Vec<(bando::Model, Vec<proposta::Model>)>> {
     let bandi = bando::Entity::find()
         .order_by_desc(bando::Column::Scadenza)
         .all(db)
         .await?;
     let mut proposte: HashMap<i64, Vec<proposta::Model>> = HashMap::new();
-    for p in proposta::Entity::find().order_by_asc(proposta::Column::Id).all(db).await? {
+    for p in proposta::Entity::find()
+        .order_by_asc(proposta::Column::Id)
+        .all(db)
+        .await?
+    {
         proposte.entry(p.bando_id).or_default().push(p);
     }
     Ok(bandi
@@ -1115,7 +1323,11 @@ pub struct NuovoBando {
     pub url: Option<String>,
 }
 
-pub async fn aggiungi_bando(db: &DatabaseConnection, actor: &Actor, n: NuovoBando) -> AppResult<bando::Model> {
+pub async fn aggiungi_bando(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    n: NuovoBando,
+) -> AppResult<bando::Model> {
     let txn = db.begin().await?;
     let b = bando::ActiveModel {
         programma_id: Set(n.programma_id),
@@ -1128,7 +1340,16 @@ pub async fn aggiungi_bando(db: &DatabaseConnection, actor: &Actor, n: NuovoBand
     }
     .insert(&txn)
     .await?;
-    audit::record_change(&txn, actor, "crea", "bando", &b.id.to_string(), None::<&bando::Model>, Some(&b)).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "bando",
+        &b.id.to_string(),
+        None::<&bando::Model>,
+        Some(&b),
+    )
+    .await?;
     txn.commit().await?;
     Ok(b)
 }
@@ -1163,7 +1384,16 @@ pub async fn aggiungi_proposta(
     }
     .insert(&txn)
     .await?;
-    audit::record_change(&txn, actor, "crea", "proposta", &p.id.to_string(), None::<&proposta::Model>, Some(&p)).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "proposta",
+        &p.id.to_string(),
+        None::<&proposta::Model>,
+        Some(&p),
+    )
+    .await?;
     txn.commit().await?;
     Ok(p)
 }
@@ -1189,15 +1419,35 @@ pub async fn esito_proposta(
         am.progetto_id = Set(progetto_id);
     }
     let dopo = am.update(&txn).await?;
-    audit::record_change(&txn, actor, "esito", "proposta", &id.to_string(), Some(&prima), Some(&dopo)).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "esito",
+        "proposta",
+        &id.to_string(),
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The success rate per programme (code) and year of the call's deadline.
-pub async fn successo(db: &DatabaseConnection) -> AppResult<std::collections::BTreeMap<(String, i32), model::Successo>> {
-    let bandi: HashMap<i64, bando::Model> = bando::Entity::find().all(db).await?.into_iter().map(|b| (b.id, b)).collect();
-    let programmi: HashMap<i64, programma::Model> = programmi(db).await?.into_iter().map(|p| (p.id, p)).collect();
+pub async fn successo(
+    db: &DatabaseConnection,
+) -> AppResult<std::collections::BTreeMap<(String, i32), model::Successo>> {
+    let bandi: HashMap<i64, bando::Model> = bando::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let programmi: HashMap<i64, programma::Model> = programmi(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let proposte = proposta::Entity::find().all(db).await?;
     let righe: Vec<(String, i32, String)> = proposte
         .into_iter()
@@ -1207,7 +1457,9 @@ pub async fn successo(db: &DatabaseConnection) -> AppResult<std::collections::BT
             Some((g.nome.clone(), b.scadenza.year(), p.esito))
         })
         .collect();
-    Ok(model::tassi_successo(righe.iter().map(|(g, a, e)| (g.as_str(), *a, e.as_str()))))
+    Ok(model::tassi_successo(
+        righe.iter().map(|(g, a, e)| (g.as_str(), *a, e.as_str())),
+    ))
 }
 
 // ---- programme catalogue ----
@@ -1243,7 +1495,16 @@ pub async fn aggiungi_programma(
     }
     .insert(&txn)
     .await?;
-    audit::record_change(&txn, actor, "crea", "programma", codice, None::<&programma::Model>, Some(&g)).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "programma",
+        codice,
+        None::<&programma::Model>,
+        Some(&g),
+    )
+    .await?;
     txn.commit().await?;
     Ok(g)
 }
@@ -1259,7 +1520,11 @@ pub async fn token_calendario(db: &DatabaseConnection, utente_id: i64) -> AppRes
     {
         return Ok(t.token);
     }
-    let token = format!("{}{}", piazza_db::new_public_id(), piazza_db::new_public_id());
+    let token = format!(
+        "{}{}",
+        piazza_db::new_public_id(),
+        piazza_db::new_public_id()
+    );
     token_calendario::ActiveModel {
         utente_id: Set(utente_id),
         token: Set(token.clone()),
@@ -1350,15 +1615,26 @@ pub async fn importa(
                 .exec(&txn)
                 .await?;
             if !b.is_empty() {
-                progetto_comune::Entity::insert_many(b.iter().map(|c| progetto_comune::ActiveModel {
-                    progetto_id: Set(p.id),
-                    comune_id: Set(*c),
-                    ..Default::default()
+                progetto_comune::Entity::insert_many(b.iter().map(|c| {
+                    progetto_comune::ActiveModel {
+                        progetto_id: Set(p.id),
+                        comune_id: Set(*c),
+                        ..Default::default()
+                    }
                 }))
                 .exec_without_returning(&txn)
                 .await?;
             }
-            audit::record(&txn, actor, "comuni", "progetto", &p.public_id, Some(json!(a)), Some(json!(b))).await?;
+            audit::record(
+                &txn,
+                actor,
+                "comuni",
+                "progetto",
+                &p.public_id,
+                Some(json!(a)),
+                Some(json!(b)),
+            )
+            .await?;
             cambiato = true;
         }
         if nuovo {
@@ -1375,9 +1651,9 @@ pub async fn importa(
 
 fn riga_errore(numero: usize, e: AppError) -> AppError {
     match e {
-        AppError::Conflict(m) | AppError::BadRequest(m) => {
-            AppError::BadRequest(format!("Riga {numero}: {m} Nessuna modifica è stata salvata."))
-        }
+        AppError::Conflict(m) | AppError::BadRequest(m) => AppError::BadRequest(format!(
+            "Riga {numero}: {m} Nessuna modifica è stata salvata."
+        )),
         e => e,
     }
 }

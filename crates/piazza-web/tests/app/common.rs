@@ -153,7 +153,10 @@ impl TestApp {
             Role::Viewer.email(),
             "Viewer",
             hash.clone(),
-            &[g("viewer", Some("anagrafica"), None)],
+            &[
+                g("viewer", Some("anagrafica"), None),
+                g("viewer", Some("progetti"), None),
+            ],
         )
         .await
         .unwrap();
@@ -167,6 +170,7 @@ impl TestApp {
                 g("editor", Some("anagrafica"), None),
                 g("editor", Some("territorio"), None),
                 g("editor", Some("piano"), None),
+                g("editor", Some("progetti"), None),
             ],
         )
         .await

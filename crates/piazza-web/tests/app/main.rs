@@ -8,4 +8,5 @@ mod anagrafica;
 mod auth;
 mod permessi;
 mod piano;
+mod progetti;
 mod territorio;

@@ -41,6 +41,10 @@ const EDIT_PIANO: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 /// Staff of the plan: a grant on the module (the editor here), not the public or other roles.
 const STAFF_PIANO: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 
+const READ_PROGETTI: [Exp; 5] = [Login, Ok, Ok, Ok, Ok];
+/// Calls, proposals and the catalogue: the module's staff (a referente sees only projects).
+const STAFF_PROGETTI: [Exp; 5] = [Login, Ok, Deny, Ok, Ok];
+const EDIT_PROGETTI: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 const MATRIX: &[Row] = &[
     ("GET", "/", PUBLIC, Body::None),
     ("GET", "/healthz", PUBLIC, Body::None),
@@ -277,6 +281,94 @@ const MATRIX: &[Row] = &[
             "titolo=Uno&stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media",
         ),
     ),
+    ("GET", "/progetti", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/export.csv", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/export.xlsx", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/nuovo", EDIT_PROGETTI, Body::None),
+    (
+        "POST",
+        "/progetti/nuovo",
+        EDIT_PROGETTI,
+        Body::Form("codice="),
+    ),
+    ("GET", "/progetti/importa", EDIT_PROGETTI, Body::None),
+    (
+        "POST",
+        "/progetti/importa",
+        EDIT_PROGETTI,
+        Body::EmptyUpload,
+    ),
+    ("GET", "/progetti/gantt", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/scadenze", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/calendario.ics", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/rischio", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/budget", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/mappa", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/bandi", STAFF_PROGETTI, Body::None),
+    (
+        "POST",
+        "/progetti/bandi",
+        EDIT_PROGETTI,
+        Body::Form("titolo="),
+    ),
+    (
+        "POST",
+        "/progetti/bandi/{id}/proposte",
+        EDIT_PROGETTI,
+        Body::Form("titolo="),
+    ),
+    (
+        "POST",
+        "/progetti/proposte/{id}/esito",
+        EDIT_PROGETTI,
+        Body::Form("esito=approvata"),
+    ),
+    ("GET", "/progetti/programmi", STAFF_PROGETTI, Body::None),
+    (
+        "POST",
+        "/progetti/programmi",
+        EDIT_PROGETTI,
+        Body::Form("codice="),
+    ),
+    ("GET", "/progetti/{id}", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/{id}/modifica", EDIT_PROGETTI, Body::None),
+    (
+        "POST",
+        "/progetti/{id}/modifica",
+        EDIT_PROGETTI,
+        Body::Form("codice="),
+    ),
+    ("POST", "/progetti/{id}/elimina", EDIT_PROGETTI, Body::None),
+    (
+        "GET",
+        "/progetti/{id}/calendario.ics",
+        READ_PROGETTI,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/progetti/{id}/obiettivi",
+        EDIT_PROGETTI,
+        Body::Form("obiettivo="),
+    ),
+    (
+        "POST",
+        "/progetti/{id}/parti/{parte}",
+        EDIT_PROGETTI,
+        Body::Form("comune="),
+    ),
+    (
+        "POST",
+        "/progetti/{id}/parti/{parte}/{pid}",
+        EDIT_PROGETTI,
+        Body::Form("stato=x"),
+    ),
+    (
+        "POST",
+        "/progetti/{id}/parti/{parte}/{pid}/elimina",
+        EDIT_PROGETTI,
+        Body::None,
+    ),
     ("GET", "/admin/audit", ADMIN, Body::None),
     ("GET", "/admin/utenti", ADMIN, Body::None),
     // Last: it ends the session of the role that calls it.
@@ -384,6 +476,72 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         .unwrap()[0]
         .id;
 
+    // A project in Firenze (the referente's comune), a call with a proposal.
+    let progetto = {
+        use piazza_web::progetti::{model::DatiProgetto, store as ps};
+        let g = ps::programmi(&app.db).await.unwrap()[0].id;
+        let p = ps::crea(
+            &app.db,
+            &Actor::system("test"),
+            &DatiProgetto {
+                codice: "M-1".into(),
+                acronimo: "MATRICE".into(),
+                titolo: "Progetto della matrice".into(),
+                descrizione: None,
+                tipo: "europeo".into(),
+                programma_id: g,
+                bando_rif: None,
+                ruolo: "partner".into(),
+                data_inizio: None,
+                data_fine: None,
+                stato: "idea".into(),
+                budget_totale: 0,
+                quota_associazione: 0,
+                cofinanziamento_bp: None,
+                dipende_regione: false,
+                responsabile_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let firenze = app.state.territorio.get().comune("048017").unwrap().id;
+        ps::aggiungi_parte(
+            &app.db,
+            &Actor::system("test"),
+            &p,
+            ps::NuovaParte::Comune { comune_id: firenze },
+        )
+        .await
+        .unwrap();
+        let b = ps::aggiungi_bando(
+            &app.db,
+            &Actor::system("test"),
+            ps::NuovoBando {
+                programma_id: g,
+                titolo: "Bando".into(),
+                riferimento: None,
+                scadenza: chrono::NaiveDate::from_ymd_opt(2031, 1, 31).unwrap(),
+                url: None,
+            },
+        )
+        .await
+        .unwrap();
+        let pr = ps::aggiungi_proposta(
+            &app.db,
+            &Actor::system("test"),
+            b.id,
+            ps::NuovaProposta {
+                titolo: "Proposta".into(),
+                ruolo: "partner".into(),
+                budget: 0,
+                esito: "presentata".into(),
+            },
+        )
+        .await
+        .unwrap();
+        (p.public_id, b.id, pr.id)
+    };
+
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
         let org = if route.ends_with("/elimina") {
@@ -394,6 +552,18 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         let org_id = org.rsplit('/').next().unwrap();
         let path = route
             .replace("{*path}", "css/piazza.css")
+            .replace("/progetti/{id}/elimina", "/progetti/inesistente/elimina")
+            .replace(
+                "/progetti/bandi/{id}",
+                &format!("/progetti/bandi/{}", progetto.1),
+            )
+            .replace(
+                "/progetti/proposte/{id}",
+                &format!("/progetti/proposte/{}", progetto.2),
+            )
+            .replace("/progetti/{id}", &format!("/progetti/{}", progetto.0))
+            .replace("{parte}", "comuni")
+            .replace("{pid}", "999999")
             .replace("/comuni/{codice}", "/comuni/048017")
             .replace("/zone-allerta/{codice}", "/zone-allerta/A3")
             .replace("/persone/{id}/elimina", "/persone/inesistente/elimina")
