@@ -70,6 +70,12 @@ pub fn euro(cents: i64) -> String {
     format!("{sign}{},{:02} €", int((abs / 100) as i64), abs % 100)
 }
 
+/// Money rounded to the euro, for summaries: `1.235 €`.
+pub fn euro_intero(cents: i64) -> String {
+    let e = (cents as f64 / 100.0).round() as i64;
+    format!("{} €", int(e))
+}
+
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }

@@ -917,6 +917,15 @@ const REGIONALI: &[P] = &[
     ),
 ];
 
+/// A demo call: programme code, title, deadline (y, m, d), proposals (acronym, role, budget in
+/// euro, outcome).
+type Bando = (
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    &'static [(&'static str, &'static str, i64, &'static str)],
+);
+
 /// The state on the reference date, from the dates.
 fn stato_da_date(inizio: NaiveDate, fine: NaiveDate) -> &'static str {
     let r = rif();
@@ -1300,7 +1309,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         }
     }
     // Calls and the proposals prepared for them.
-    let bandi: &[(&str, &str, (i32, u32, u32), &[(&str, &str, i64, &str)])] = &[
+    let bandi: &[Bando] = &[
         (
             "IT-FR-MARITTIMO-1420",
             "Quarto avviso per progetti semplici",

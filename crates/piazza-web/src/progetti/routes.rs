@@ -749,11 +749,13 @@ async fn pagina_progetto(
         Vec::new()
     };
     let riga = c.riga(p.clone());
-    let anno_gantt = p
-        .data_fine
-        .or(p.data_inizio)
-        .map(|d| d.year())
-        .unwrap_or(oggi.year());
+    // The timeline opens on this year while the project runs, otherwise on its start.
+    let anno_gantt = match (p.data_inizio, p.data_fine) {
+        (Some(i), Some(f)) if i <= oggi && oggi <= f => oggi.year(),
+        (Some(i), _) => i.year(),
+        (None, Some(f)) => f.year(),
+        (None, None) => oggi.year(),
+    };
     let cofinanziamento = p
         .cofinanziamento_bp
         .map(model::tasso)
@@ -1344,9 +1346,12 @@ pub async fn gantt_page(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
     let vis = visibilita(&ctx)?;
     let oggi = today();
     let mut f = q.filtro(&ctx).await?;
-    let anno = f.anno.unwrap_or(oggi.year());
-    f.anno = Some(anno);
     let db = &ctx.state.db;
+    let anno = match f.anno {
+        Some(a) => a,
+        None => store::anno_predefinito(db, &vis, oggi).await?,
+    };
+    f.anno = Some(anno);
     let c = Contesto::carica(db, &ctx.state.config).await?;
     let totale = store::conta(db, &f, &vis).await?;
     let mut params = q.params();
@@ -1462,6 +1467,8 @@ struct ScadenzePage {
     al: String,
     righe: Vec<RigaScadenza>,
     feed: String,
+    /// When the default window is empty: the nearest deadline and a window around it.
+    vicina: Option<(String, String)>,
 }
 
 /// The deadlines between two dates (by default the next 60 days) and the calendar feed to
@@ -1480,7 +1487,30 @@ pub async fn scadenze(ctx: Ctx, Query(q): Query<ScadenzeQuery>) -> AppResult<Res
     let u = ctx.require_login()?;
     let token = store::token_calendario(&ctx.state.db, u.id).await?;
     let righe = store::scadenze(&ctx.state.db, &vis, None, Some(dal), Some(al)).await?;
+    // Nothing in the default window: point to the nearest deadline there is.
+    let vicina = if righe.is_empty() && q.dal.is_empty() && q.al.is_empty() {
+        let tutte = store::scadenze(&ctx.state.db, &vis, None, None, None).await?;
+        tutte
+            .iter()
+            .find(|s| s.data >= oggi)
+            .or(tutte.last())
+            .map(|s| s.data)
+    } else {
+        None
+    };
     render(&ScadenzePage {
+        vicina: vicina.map(|d| {
+            let da = d.checked_sub_days(chrono::Days::new(30)).unwrap_or(d);
+            let a = d.checked_add_days(chrono::Days::new(30)).unwrap_or(d);
+            (
+                fmt::date(d),
+                format!(
+                    "/progetti/scadenze?dal={}&al={}",
+                    fmt::date(da),
+                    fmt::date(a)
+                ),
+            )
+        }),
         chrome: ctx.chrome("Scadenze", &[CRUMB, ("Scadenze", "/progetti/scadenze")]),
         schede: schede(&ctx, "/progetti/scadenze"),
         dal: fmt::date(dal),
@@ -1687,7 +1717,6 @@ pub struct RigaBudget {
     pub programma: String,
     pub celle: Vec<String>,
     pub totale: String,
-    pub larghezza: f64,
 }
 
 #[derive(Template)]
@@ -1700,6 +1729,11 @@ struct BudgetPage {
     totali: Vec<String>,
     totale: String,
     grafico: String,
+}
+
+/// An amount in thousands of euro for a chart label: `1.235 k€`.
+fn migliaia(cents: i64) -> String {
+    format!("{} k€", fmt::int((cents as f64 / 100_000.0).round() as i64))
 }
 
 /// Bars of the yearly totals as SVG.
@@ -1718,12 +1752,15 @@ fn grafico_anni(anni: &[i32], totali: &[i64]) -> String {
         let x = 10.0 + i as f64 * w;
         let _ = write!(
             s,
-            r##"<g><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#2a6cb0"/><text x="{:.1}" y="{:.0}" text-anchor="middle">{a}</text><title>{a}: {}</title></g>"##,
+            r##"<g><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#2a6cb0"/><text x="{:.1}" y="{:.0}" text-anchor="middle">{a}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="9" fill="#17324d">{}</text><title>{a}: {}</title></g>"##,
             x + 8.0,
             h + 10.0 - bh,
             w - 16.0,
             x + w / 2.0,
             h + 26.0,
+            x + w / 2.0,
+            (h + 6.0 - bh).max(9.0),
+            migliaia(*t),
             crate::territorio::map::esc(&fmt::euro(*t))
         );
     }
@@ -1743,7 +1780,6 @@ pub async fn budget(ctx: Ctx) -> AppResult<Response> {
         })
         .collect();
     let totale: i64 = totali.iter().sum();
-    let max = per.iter().map(|x| x.2).max().unwrap_or(1).max(1) as f64;
     render(&BudgetPage {
         chrome: ctx.chrome(
             "Budget per programma",
@@ -1756,15 +1792,14 @@ pub async fn budget(ctx: Ctx) -> AppResult<Response> {
                 programma: g.nome.clone(),
                 celle: anni
                     .iter()
-                    .map(|a| m.get(a).map(|c| fmt::euro(*c)).unwrap_or_default())
+                    .map(|a| m.get(a).map(|c| fmt::euro_intero(*c)).unwrap_or_default())
                     .collect(),
-                totale: fmt::euro(*t),
-                larghezza: (*t as f64 / max * 100.0).round(),
+                totale: fmt::euro_intero(*t),
             })
             .collect(),
         grafico: grafico_anni(&anni, &totali),
-        totali: totali.iter().map(|t| fmt::euro(*t)).collect(),
-        totale: fmt::euro(totale),
+        totali: totali.iter().map(|t| fmt::euro_intero(*t)).collect(),
+        totale: fmt::euro_intero(totale),
         anni,
     })
 }

@@ -189,6 +189,38 @@ pub async fn conta(db: &DatabaseConnection, f: &Filtro, vis: &Visibilita) -> App
     Ok(seleziona(f, vis).count(db).await?)
 }
 
+/// The year a timeline opens on: this year when some project is active in it; otherwise the
+/// year of the latest plan (Piano) when projects were active then; otherwise the start year of
+/// the newest project.
+pub async fn anno_predefinito(
+    db: &DatabaseConnection,
+    vis: &Visibilita,
+    oggi: NaiveDate,
+) -> AppResult<i32> {
+    let attivi = |anno: i32| Filtro {
+        anno: Some(anno),
+        ..Default::default()
+    };
+    if conta(db, &attivi(oggi.year()), vis).await? > 0 {
+        return Ok(oggi.year());
+    }
+    if let Some(p) = piazza_db::entities::piano::Entity::find()
+        .order_by_desc(piazza_db::entities::piano::Column::Anno)
+        .one(db)
+        .await?
+        && conta(db, &attivi(p.anno), vis).await? > 0
+    {
+        return Ok(p.anno);
+    }
+    Ok(seleziona(&Filtro::default(), vis)
+        .filter(progetto::Column::DataInizio.is_not_null())
+        .order_by_desc(progetto::Column::DataInizio)
+        .one(db)
+        .await?
+        .and_then(|p| p.data_inizio)
+        .map_or(oggi.year(), |d| d.year()))
+}
+
 /// A page of the portfolio, by start date (newest first).
 pub async fn elenco(
     db: &DatabaseConnection,
@@ -1250,7 +1282,7 @@ pub async fn budget(
             Some((g, m, tot))
         })
         .collect();
-    out.sort_by(|a, b| b.2.cmp(&a.2));
+    out.sort_by_key(|x| std::cmp::Reverse(x.2));
     Ok((anni, out))
 }
 
