@@ -51,6 +51,15 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
             "Il piano di attività dell'anno: aree, obiettivi e il loro avanzamento.",
             &[("Piano", "/piano")],
         ),
+        "progetti" => (
+            "Il portafoglio dei progetti europei e regionali: partner, budget, scadenze e il rischio del cambio di legislatura.",
+            &[
+                ("Portafoglio", "/progetti"),
+                ("Cronoprogramma", "/progetti/gantt"),
+                ("Scadenze", "/progetti/scadenze"),
+                ("Rischio legislatura", "/progetti/rischio"),
+            ],
+        ),
         "amministrazione" => (
             "Registro delle modifiche e utenti.",
             &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")],

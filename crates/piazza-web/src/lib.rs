@@ -57,6 +57,8 @@ pub struct AppState {
     /// The plan objectives linked to a record (kind, key, public only), for the records' pages.
     pub obiettivi_collegati:
         Arc<cache::Cache<(String, String, bool), Vec<piano::store::ObiettivoCollegato>>>,
+    /// The staff (people of categoria `staff`), for the choosers of owners and teams.
+    personale: Arc<cache::Cache<(), Vec<anagrafica::store::Personale>>>,
 }
 
 impl AppState {
@@ -71,7 +73,17 @@ impl AppState {
             generazione: Arc::default(),
             amministratori: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            personale: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
         })
+    }
+
+    /// The staff, cached (the list is scanned from the people table, which can be large).
+    pub async fn personale(&self) -> error::AppResult<Arc<Vec<anagrafica::store::Personale>>> {
+        self.personale
+            .get_or_load((), &self.generazione, || {
+                anagrafica::store::personale(&self.db)
+            })
+            .await
     }
 }
 

@@ -748,3 +748,37 @@ pub async fn elimina_organizzazione(
     txn.commit().await?;
     Ok(())
 }
+
+/// A person of the association's staff (categoria `staff`): who may own an objective, lead a
+/// project or work on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Personale {
+    pub id: i64,
+    pub public_id: String,
+    pub nome: String,
+    pub cognome: String,
+}
+
+impl Personale {
+    /// "Nome Cognome".
+    pub fn nome_completo(&self) -> String {
+        format!("{} {}", self.nome, self.cognome)
+    }
+}
+
+/// The staff by surname. Read through [`crate::AppState::personale`], which caches it.
+pub async fn personale(db: &DatabaseConnection) -> AppResult<Vec<Personale>> {
+    Ok(persona::Entity::find()
+        .filter(persona::Column::Categorie.contains("staff"))
+        .order_by_asc(persona::Column::NomeNorm)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| Personale {
+            id: p.id,
+            public_id: p.public_id,
+            nome: p.nome,
+            cognome: p.cognome,
+        })
+        .collect())
+}

@@ -873,10 +873,12 @@ async fn page(
         titolo: o.titolo.clone(),
         f,
         stati: store::stati(&ctx.state.db).await?,
-        staff: store::staff(&ctx.state.db)
+        staff: ctx
+            .state
+            .personale()
             .await?
-            .into_iter()
-            .map(|(id, n)| (id.to_string(), n))
+            .iter()
+            .map(|p| (p.id.to_string(), p.nome_completo()))
             .collect(),
         settori: store::settori(&ctx.state.db).await?,
         errors,
@@ -913,7 +915,13 @@ pub async fn obiettivo_aggiorna(
     ctx.require_edit(PIANO, None)?;
     let o = store::obiettivo(&ctx.state.db, &id).await?;
     let stati = store::stati(&ctx.state.db).await?;
-    let staff = store::staff(&ctx.state.db).await?;
+    let staff: Vec<(i64, String)> = ctx
+        .state
+        .personale()
+        .await?
+        .iter()
+        .map(|p| (p.id, p.nome_completo()))
+        .collect();
     match validate(&f, &stati, &staff) {
         Ok(m) => {
             store::aggiorna_obiettivo(&ctx.state.db, &ctx.actor(), o, &m).await?;

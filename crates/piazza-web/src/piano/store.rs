@@ -1168,30 +1168,6 @@ pub fn cruscotto(v: &PianoVista, al: NaiveDate, config: &AppConfig) -> Cruscotto
     c
 }
 
-/// The people an objective can be assigned to: the association's staff, by name.
-pub async fn staff(db: &DatabaseConnection) -> AppResult<Vec<(i64, String)>> {
-    Ok(persona::Entity::find()
-        .filter(persona::Column::Categorie.contains("staff"))
-        .order_by_asc(persona::Column::NomeNorm)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, format!("{} {}", p.nome, p.cognome)))
-        .collect())
-}
-
-/// The staff as (public id, name), for filters by person.
-pub async fn staff_public(db: &DatabaseConnection) -> AppResult<Vec<(String, String)>> {
-    Ok(persona::Entity::find()
-        .filter(persona::Column::Categorie.contains("staff"))
-        .order_by_asc(persona::Column::NomeNorm)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.public_id, format!("{} {}", p.nome, p.cognome)))
-        .collect())
-}
-
 /// Every objective as (public id, "year – title"), newest plan first: the choices of a link
 /// made from another module's record.
 pub async fn obiettivi_scelta(db: &DatabaseConnection) -> AppResult<Vec<(String, String)>> {

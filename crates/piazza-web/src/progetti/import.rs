@@ -185,8 +185,8 @@ fn leggi_csv(bytes: &[u8]) -> Result<Foglio, String> {
 /// What the rows are matched against.
 pub struct Riferimenti<'a> {
     pub programmi: &'a [programma::Model],
-    /// (id, nome, cognome) of the people who may be responsible.
-    pub persone: &'a [(i64, String, String)],
+    /// The people who may be responsible.
+    pub persone: &'a [crate::anagrafica::store::Personale],
     pub territorio: &'a Territorio,
 }
 
@@ -252,7 +252,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
         )]);
     }
     let programmi_ids: Vec<i64> = f_ids(rif.programmi);
-    let persone_ids: Vec<i64> = rif.persone.iter().map(|p| p.0).collect();
+    let persone_ids: Vec<i64> = rif.persone.iter().map(|p| p.id).collect();
     let mut errori = Vec::new();
     let mut out = Vec::new();
     let mut codici = HashSet::new();
@@ -307,10 +307,11 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
             let trovati: Vec<i64> = rif
                 .persone
                 .iter()
-                .filter(|(_, n, c)| {
-                    normalize(&format!("{n} {c}")) == k || normalize(&format!("{c} {n}")) == k
+                .filter(|p| {
+                    normalize(&format!("{} {}", p.nome, p.cognome)) == k
+                        || normalize(&format!("{} {}", p.cognome, p.nome)) == k
                 })
-                .map(|p| p.0)
+                .map(|p| p.id)
                 .collect();
             match trovati[..] {
                 [id] => id.to_string(),

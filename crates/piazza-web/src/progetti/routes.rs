@@ -19,7 +19,7 @@ use super::ical;
 use super::import;
 use super::model::{self, Catalogo, DatiProgetto, ProgettoForm};
 use super::store::{self, Contesto, Filtro, NuovaParte, Visibilita};
-use crate::anagrafica::store::today;
+use crate::anagrafica::store::{Personale, today};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, XLSX_MIME, attachment, csv_response};
@@ -93,15 +93,20 @@ fn opzioni_programmi(programmi: &[programma::Model], scelta: &str) -> Vec<Opzion
         .collect()
 }
 
-fn opzioni_persone(persone: &[(i64, String)], scelta: &str) -> Vec<Opzione> {
+fn opzioni_persone(persone: &[Personale], scelta: &str) -> Vec<Opzione> {
     persone
         .iter()
-        .map(|(id, n)| Opzione {
-            valore: id.to_string(),
-            nome: n.clone(),
-            scelta: id.to_string() == scelta,
+        .map(|p| Opzione {
+            valore: p.id.to_string(),
+            nome: p.nome_completo(),
+            scelta: p.id.to_string() == scelta,
         })
         .collect()
+}
+
+/// The ids of the staff (who may lead or work on a project).
+async fn ids_personale(ctx: &Ctx) -> AppResult<Vec<i64>> {
+    Ok(ctx.state.personale().await?.iter().map(|p| p.id).collect())
 }
 
 /// The module's sub-navigation.
@@ -290,7 +295,7 @@ pub struct Filtri {
 }
 
 async fn filtri(ctx: &Ctx, q: &FiltroQuery, programmi: &[programma::Model]) -> AppResult<Filtri> {
-    let persone: Vec<(String, String)> = crate::piano::store::staff_public(&ctx.state.db).await?;
+    let persone = ctx.state.personale().await?;
     let t = ctx.state.territorio.get();
     Ok(Filtri {
         q: q.q.clone(),
@@ -302,11 +307,11 @@ async fn filtri(ctx: &Ctx, q: &FiltroQuery, programmi: &[programma::Model]) -> A
         comune: q.comune.clone(),
         persona: q.persona.clone(),
         persone: persone
-            .into_iter()
-            .map(|(id, n)| Opzione {
-                scelta: id == q.persona,
-                valore: id,
-                nome: n,
+            .iter()
+            .map(|p| Opzione {
+                scelta: p.public_id == q.persona,
+                valore: p.public_id.clone(),
+                nome: p.nome_completo(),
             })
             .collect(),
         comuni: t
@@ -459,7 +464,7 @@ async fn form_page(
 ) -> AppResult<FormPage> {
     let db = &ctx.state.db;
     let programmi = store::programmi(db).await?;
-    let persone = crate::piano::store::staff(db).await?;
+    let persone = ctx.state.personale().await?;
     Ok(FormPage {
         chrome: ctx.chrome(titolo, &[CRUMB, (titolo, &azione)]),
         tipi: opzioni(model::TIPI, &f.tipo),
@@ -498,12 +503,7 @@ pub async fn nuovo_form(ctx: Ctx) -> AppResult<Response> {
 async fn valida(ctx: &Ctx, f: &ProgettoForm) -> AppResult<Result<DatiProgetto, FormErrors>> {
     let db = &ctx.state.db;
     let programmi: Vec<i64> = store::programmi(db).await?.iter().map(|g| g.id).collect();
-    let persone: Vec<i64> = crate::piano::store::staff(db)
-        .await?
-        .iter()
-        .map(|p| p.0)
-        .collect();
-    Ok(f.validate(&programmi, &persone))
+    Ok(f.validate(&programmi, &ids_personale(ctx).await?))
 }
 
 /// A duplicate code is a field error, not an error page.
@@ -719,9 +719,9 @@ async fn pagina_progetto(
             .map(|w| (w.id, format!("WP{}", w.numero)))
             .collect();
     let persone = if puo_modificare {
-        crate::piano::store::staff(db).await?
+        ctx.state.personale().await?
     } else {
-        Vec::new()
+        std::sync::Arc::default()
     };
     let organizzazioni = if puo_modificare {
         piazza_db::entities::organizzazione::Entity::find()
@@ -1022,17 +1022,16 @@ async fn valida_parte(
 ) -> AppResult<Result<NuovaParte, FormErrors>> {
     let db = &ctx.state.db;
     let mut e = FormErrors::default();
-    let persona =
-        |e: &mut FormErrors, staff: &[(i64, String)], obbligatoria: bool| -> Option<i64> {
-            match f.persona.trim().parse::<i64>() {
-                Ok(id) if staff.iter().any(|s| s.0 == id) => Some(id),
-                _ if !obbligatoria && f.persona.trim().is_empty() => None,
-                _ => {
-                    e.add("persona", "Scegliere una persona del personale.");
-                    None
-                }
+    let persona = |e: &mut FormErrors, staff: &[i64], obbligatoria: bool| -> Option<i64> {
+        match f.persona.trim().parse::<i64>() {
+            Ok(id) if staff.contains(&id) => Some(id),
+            _ if !obbligatoria && f.persona.trim().is_empty() => None,
+            _ => {
+                e.add("persona", "Scegliere una persona del personale.");
+                None
             }
-        };
+        }
+    };
     let parte = match parte {
         "comuni" => {
             let t = ctx.state.territorio.get();
@@ -1052,7 +1051,7 @@ async fn valida_parte(
             }
         }
         "staff" => {
-            let staff = crate::piano::store::staff(db).await?;
+            let staff = ids_personale(ctx).await?;
             let persona_id = persona(&mut e, &staff, true).unwrap_or(0);
             let mesi = match f.mesi.trim() {
                 "" => 0.0,
@@ -1194,7 +1193,7 @@ async fn valida_parte(
             }
         }
         "continuita" => {
-            let staff = crate::piano::store::staff(db).await?;
+            let staff = ids_personale(ctx).await?;
             let azione = testo(
                 &mut e,
                 "azione",
@@ -2200,7 +2199,7 @@ pub async fn importa(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> 
     };
     let db = &ctx.state.db;
     let programmi = store::programmi(db).await?;
-    let persone = store::persone_staff(db).await?;
+    let persone = ctx.state.personale().await?;
     let t = ctx.state.territorio.get();
     let rif = import::Riferimenti {
         programmi: &programmi,

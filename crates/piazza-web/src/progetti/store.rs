@@ -1586,17 +1586,6 @@ pub struct EsitoImport {
     pub invariati: usize,
 }
 
-/// The people who may be responsible for a project: (id, nome, cognome).
-pub async fn persone_staff(db: &DatabaseConnection) -> AppResult<Vec<(i64, String, String)>> {
-    Ok(persona::Entity::find()
-        .filter(persona::Column::Categorie.contains("staff"))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.nome, p.cognome))
-        .collect())
-}
-
 /// Applies validated rows in one transaction: a row whose code exists changes that project
 /// (audited only when something changed), any other row creates one. The comuni of a project
 /// become those of its row.
