@@ -24,16 +24,20 @@ pub struct Destinazione {
 
 type Fut<'a, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a>>;
 
+/// Who is looking: a kind of record may show only some of its records to some users (a
+/// referente sees only the projects of their comuni).
+pub type Chi<'a> = Option<&'a crate::auth::Principal>;
+
 pub struct TipoCollegamento {
     /// Stored in the link (`collegamenti_obiettivo.tipo`).
     pub codice: &'static str,
     pub nome: &'static str,
     /// Links of this kind are shown to those who may read this module.
     pub modulo: &'static str,
-    /// Up to [`MAX_RISULTATI`] records matching a search text (name or key).
-    pub cerca: for<'a> fn(&'a AppState, &'a str) -> Fut<'a, Vec<Destinazione>>,
-    /// The records with these keys (unknown keys are left out).
-    pub risolvi: for<'a> fn(&'a AppState, &'a [String]) -> Fut<'a, Vec<Destinazione>>,
+    /// Up to [`MAX_RISULTATI`] records matching a search text (name or key) that `chi` may see.
+    pub cerca: for<'a> fn(&'a AppState, Chi<'a>, &'a str) -> Fut<'a, Vec<Destinazione>>,
+    /// The records with these keys that `chi` may see (the others are left out).
+    pub risolvi: for<'a> fn(&'a AppState, Chi<'a>, &'a [String]) -> Fut<'a, Vec<Destinazione>>,
 }
 
 pub const MAX_RISULTATI: usize = 10;
@@ -43,29 +47,29 @@ pub const TIPI: &[TipoCollegamento] = &[
         codice: "comune",
         nome: "Comune",
         modulo: moduli::TERRITORIO,
-        cerca: |s, q| Box::pin(comuni_cerca(s, q)),
-        risolvi: |s, k| Box::pin(comuni_risolvi(s, k)),
+        cerca: |s, _, q| Box::pin(comuni_cerca(s, q)),
+        risolvi: |s, _, k| Box::pin(comuni_risolvi(s, k)),
     },
     TipoCollegamento {
         codice: "persona",
         nome: "Persona",
         modulo: moduli::ANAGRAFICA,
-        cerca: |s, q| Box::pin(persone_cerca(s, q)),
-        risolvi: |s, k| Box::pin(persone_risolvi(s, k)),
+        cerca: |s, _, q| Box::pin(persone_cerca(s, q)),
+        risolvi: |s, _, k| Box::pin(persone_risolvi(s, k)),
     },
     TipoCollegamento {
         codice: "organizzazione",
         nome: "Organizzazione",
         modulo: moduli::ANAGRAFICA,
-        cerca: |s, q| Box::pin(organizzazioni_cerca(s, q)),
-        risolvi: |s, k| Box::pin(organizzazioni_risolvi(s, k)),
+        cerca: |s, _, q| Box::pin(organizzazioni_cerca(s, q)),
+        risolvi: |s, _, k| Box::pin(organizzazioni_risolvi(s, k)),
     },
     TipoCollegamento {
         codice: "progetto",
         nome: "Progetto",
         modulo: moduli::PROGETTI,
-        cerca: |s, q| Box::pin(progetti_cerca(s, q)),
-        risolvi: |s, k| Box::pin(progetti_risolvi(s, k)),
+        cerca: |s, u, q| Box::pin(progetti_cerca(s, u, q)),
+        risolvi: |s, u, k| Box::pin(progetti_risolvi(s, u, k)),
     },
 ];
 
@@ -177,12 +181,31 @@ fn progetto_dest(p: progetto::Model) -> Destinazione {
     }
 }
 
-async fn progetti_cerca(s: &AppState, q: &str) -> AppResult<Vec<Destinazione>> {
+/// The projects among `progetti` that `chi` may see.
+async fn progetti_visibili(
+    s: &AppState,
+    chi: Chi<'_>,
+    progetti: Vec<progetto::Model>,
+) -> AppResult<Vec<Destinazione>> {
+    use crate::progetti::store::{Visibilita, visibile};
+    let Some(vis) = chi.and_then(crate::progetti::routes::visibilita_di) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for p in progetti {
+        if vis == Visibilita::Tutti || visibile(&s.db, &p, &vis).await? {
+            out.push(progetto_dest(p));
+        }
+    }
+    Ok(out)
+}
+
+async fn progetti_cerca(s: &AppState, chi: Chi<'_>, q: &str) -> AppResult<Vec<Destinazione>> {
     let n = normalize(q);
     if n.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(progetto::Entity::find()
+    let trovati = progetto::Entity::find()
         .filter(
             sea_orm::Condition::any()
                 .add(progetto::Column::TitoloNorm.contains(&n))
@@ -192,18 +215,18 @@ async fn progetti_cerca(s: &AppState, q: &str) -> AppResult<Vec<Destinazione>> {
         .order_by_desc(progetto::Column::DataInizio)
         .limit(MAX_RISULTATI as u64)
         .all(&s.db)
-        .await?
-        .into_iter()
-        .map(progetto_dest)
-        .collect())
+        .await?;
+    progetti_visibili(s, chi, trovati).await
 }
 
-async fn progetti_risolvi(s: &AppState, chiavi: &[String]) -> AppResult<Vec<Destinazione>> {
-    Ok(progetto::Entity::find()
+async fn progetti_risolvi(
+    s: &AppState,
+    chi: Chi<'_>,
+    chiavi: &[String],
+) -> AppResult<Vec<Destinazione>> {
+    let trovati = progetto::Entity::find()
         .filter(progetto::Column::PublicId.is_in(chiavi.to_vec()))
         .all(&s.db)
-        .await?
-        .into_iter()
-        .map(progetto_dest)
-        .collect())
+        .await?;
+    progetti_visibili(s, chi, trovati).await
 }

@@ -417,7 +417,7 @@ async fn pagina_obiettivo(ctx: &Ctx, public_id: &str, m: Moduli) -> AppResult<Ob
         if chiavi.is_empty() {
             continue;
         }
-        let dest = (t.risolvi)(&ctx.state, &chiavi).await?;
+        let dest = (t.risolvi)(&ctx.state, ctx.user.as_ref(), &chiavi).await?;
         for l in links.iter().filter(|l| l.tipo == t.codice) {
             if let Some(d) = dest.iter().find(|d| d.chiave == l.chiave) {
                 collegamenti.push(CollegamentoRiga {
@@ -436,7 +436,7 @@ async fn pagina_obiettivo(ctx: &Ctx, public_id: &str, m: Moduli) -> AppResult<Ob
         .collect();
     let risultati = match collegamenti::tipo(&m.cerca.tipo) {
         Some(t) if puo_modificare && ctx.can_read(t.modulo) => {
-            (t.cerca)(&ctx.state, &m.cerca.q).await?
+            (t.cerca)(&ctx.state, ctx.user.as_ref(), &m.cerca.q).await?
         }
         _ => Vec::new(),
     };
@@ -706,7 +706,7 @@ pub async fn collegamento_aggiungi(
         return Err(AppError::Forbidden);
     }
     let chiave = f.chiave.trim().to_owned();
-    if (t.risolvi)(&ctx.state, std::slice::from_ref(&chiave))
+    if (t.risolvi)(&ctx.state, ctx.user.as_ref(), std::slice::from_ref(&chiave))
         .await?
         .is_empty()
     {

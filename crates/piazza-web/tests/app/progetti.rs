@@ -218,6 +218,43 @@ async fn viewers_read_editors_write_referenti_see_only_their_comuni() {
             StatusCode::FORBIDDEN
         );
     }
+    // A plan objective linked to the Pisa project: its page does not name it to the referente.
+    let plan =
+        piazza_web::piano::import::leggi("# Piano 2031\n\n## Area\n\n### Obiettivi\n\n- Uno\n");
+    piazza_web::piano::store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &plan)
+        .await
+        .unwrap();
+    let o = piazza_db::entities::obiettivo::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    piazza_web::piano::store::collega(
+        &app.db,
+        &Actor::system("test"),
+        &o,
+        "progetto",
+        &pi.public_id,
+    )
+    .await
+    .unwrap();
+    let pagina = format!("/piano/obiettivi/{}", o.public_id);
+    assert!(
+        app.get(Role::Viewer, &pagina)
+            .await
+            .text()
+            .contains("PISA-UNO")
+    );
+    let r = app.get(Role::Referente, &pagina).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.text().contains("PISA-UNO"), "not the referente's comune");
+    assert!(
+        !app.get(Role::Anon, &pagina)
+            .await
+            .text()
+            .contains("PISA-UNO"),
+        "projects are not public"
+    );
     assert_eq!(
         app.get(Role::Anon, "/progetti").await.status,
         StatusCode::SEE_OTHER
