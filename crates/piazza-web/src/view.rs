@@ -281,3 +281,19 @@ pub fn render_invalid<T: Template>(t: &T) -> AppResult<Response> {
 pub fn see_other(to: &str) -> Response {
     axum::response::Redirect::to(to).into_response()
 }
+
+/// Every field of a multipart form (uploads), by name; a broken upload is a 400 in Italian.
+pub async fn campi_multipart(
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<std::collections::HashMap<String, Vec<u8>>> {
+    let rotto = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("Caricamento non riuscito: {e}"))
+    };
+    let mut campi = std::collections::HashMap::new();
+    while let Some(field) = multipart.next_field().await.map_err(rotto)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(rotto)?;
+        campi.insert(name, bytes.to_vec());
+    }
+    Ok(campi)
+}

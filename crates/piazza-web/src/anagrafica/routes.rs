@@ -990,23 +990,11 @@ pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
 /// Largest register file accepted by the upload (the national file is about 27 MB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
-pub async fn importa(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?,
-            );
-        }
-    }
+    let bytes = crate::view::campi_multipart(multipart)
+        .await?
+        .remove("file");
     let chrome = ctx.chrome(
         "Importa amministratori",
         &[

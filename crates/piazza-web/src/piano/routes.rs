@@ -1236,26 +1236,14 @@ fn anno_valido(s: &str) -> Result<i32, String> {
 }
 
 /// Reads the uploaded document (or pasted text) and shows what was found, to correct.
-pub async fn importa_anteprima(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
-    let (mut anno, mut testo, mut file) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?;
-        match name.as_str() {
-            "anno" => anno = String::from_utf8_lossy(&bytes).into_owned(),
-            "testo" => testo = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = bytes.to_vec(),
-            _ => {}
-        }
-    }
+    let mut campi = crate::view::campi_multipart(multipart).await?;
+    let testo_di =
+        |v: Option<Vec<u8>>| String::from_utf8_lossy(&v.unwrap_or_default()).into_owned();
+    let anno = testo_di(campi.remove("anno"));
+    let testo = testo_di(campi.remove("testo"));
+    let file = campi.remove("file").unwrap_or_default();
     let mut errori = Vec::new();
     if let Err(e) = anno_valido(&anno) {
         errori.push(e);

@@ -2164,23 +2164,11 @@ pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
     })
 }
 
-pub async fn importa(ctx: Ctx, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(format!("Caricamento non riuscito: {e}")))?,
-            );
-        }
-    }
+    let bytes = crate::view::campi_multipart(multipart)
+        .await?
+        .remove("file");
     let errore = |errori: Vec<String>| ImportaPage {
         chrome: importa_chrome(&ctx),
         schede: schede(&ctx, ""),

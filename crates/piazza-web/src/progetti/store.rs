@@ -676,6 +676,22 @@ pub async fn aggiungi_parte(
 ) -> AppResult<()> {
     let txn = db.begin().await?;
     let conflitto = |m: &str| AppError::Conflict(m.to_owned());
+    // The next number of a numbered part (work package, reporting period): after the highest,
+    // so that a deleted one never makes two parts share a number.
+    macro_rules! prossimo {
+        ($ent:ident) => {
+            $ent::Entity::find()
+                .select_only()
+                .column_as($ent::Column::Numero.max(), "n")
+                .filter($ent::Column::ProgettoId.eq(p.id))
+                .into_tuple::<Option<i32>>()
+                .one(&txn)
+                .await?
+                .flatten()
+                .unwrap_or(0)
+                + 1
+        };
+    }
     let (azione, dopo) = match parte {
         NuovaParte::Comune { comune_id } => {
             let esiste = progetto_comune::Entity::find()
@@ -750,11 +766,7 @@ pub async fn aggiungi_parte(
             inizio,
             fine,
         } => {
-            let numero = progetto_wp::Entity::find()
-                .filter(progetto_wp::Column::ProgettoId.eq(p.id))
-                .count(&txn)
-                .await? as i32
-                + 1;
+            let numero = prossimo!(progetto_wp);
             let m = progetto_wp::ActiveModel {
                 progetto_id: Set(p.id),
                 numero: Set(numero),
@@ -804,11 +816,7 @@ pub async fn aggiungi_parte(
             scadenza,
             richiesto,
         } => {
-            let numero = progetto_periodo::Entity::find()
-                .filter(progetto_periodo::Column::ProgettoId.eq(p.id))
-                .count(&txn)
-                .await? as i32
-                + 1;
+            let numero = prossimo!(progetto_periodo);
             let m = progetto_periodo::ActiveModel {
                 progetto_id: Set(p.id),
                 numero: Set(numero),

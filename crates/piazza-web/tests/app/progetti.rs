@@ -706,6 +706,30 @@ async fn parts_of_a_project_are_added_checked_and_removed() {
         .await
         .unwrap()
         .unwrap();
+    // Numbers follow the highest, also after a deletion: WP1, WP2, delete WP1, add → WP3.
+    ok(&app
+        .post_form(Role::Editor, &format!("{base}/wp"), "titolo=Comunicazione")
+        .await);
+    ok(&app
+        .post_form(Role::Editor, &format!("{base}/wp/{}/elimina", wp.id), "")
+        .await);
+    ok(&app
+        .post_form(Role::Editor, &format!("{base}/wp"), "titolo=Gestione")
+        .await);
+    let numeri: Vec<i32> = piazza_db::entities::progetto_wp::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|w| w.numero)
+        .collect();
+    assert_eq!(numeri, [2, 3]);
+    let wp = piazza_db::entities::progetto_wp::Entity::find()
+        .filter(piazza_db::entities::progetto_wp::Column::Numero.eq(3))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     ok(&app
         .post_form(
             Role::Editor,
@@ -784,7 +808,7 @@ async fn parts_of_a_project_are_added_checked_and_removed() {
         .await
         .text();
     for s in [
-        "WP1 Gestione",
+        "WP3 Gestione",
         "Avvio",
         "15/03/2030",
         "Prato",
