@@ -290,6 +290,7 @@ pub fn router(state: AppState) -> Router {
         .route("/progetti/scadenze", get(pro::scadenze))
         .route("/progetti/calendario.ics", get(pro::calendario_ics))
         .route("/progetti/rischio", get(pro::rischio))
+        .route("/progetti/rischio.csv", get(pro::rischio_csv))
         .route("/progetti/budget", get(pro::budget))
         .route("/progetti/mappa", get(pro::mappa))
         .route("/progetti/bandi", get(pro::bandi).post(pro::bando_aggiungi))

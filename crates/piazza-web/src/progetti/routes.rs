@@ -1446,7 +1446,19 @@ pub struct ScadenzeQuery {
     dal: String,
     #[serde(default)]
     al: String,
+    /// One kind of deadline only (`Rendicontazione`, `Milestone`, ...).
+    #[serde(default)]
+    tipo: String,
 }
+
+/// The kinds of deadline, as `store::Scadenza::categoria` names them.
+const CATEGORIE_SCADENZA: &[&str] = &[
+    "Rendicontazione",
+    "Milestone",
+    "Deliverable",
+    "Fine progetto",
+    "Bando",
+];
 
 pub struct RigaScadenza {
     pub data: String,
@@ -1468,6 +1480,9 @@ struct ScadenzePage {
     feed: String,
     /// When the default window is empty: the nearest deadline and a window around it.
     vicina: Option<(String, String)>,
+    tipi: Vec<Opzione>,
+    /// The deadlines of next month (query string of this page).
+    prossimo_mese: String,
 }
 
 /// The deadlines between two dates (by default the next 60 days) and the calendar feed to
@@ -1485,7 +1500,33 @@ pub async fn scadenze(ctx: Ctx, Query(q): Query<ScadenzeQuery>) -> AppResult<Res
     }
     let u = ctx.require_login()?;
     let token = store::token_calendario(&ctx.state.db, u.id).await?;
-    let righe = store::scadenze(&ctx.state.db, &vis, None, Some(dal), Some(al)).await?;
+    let tipo = match q.tipo.trim() {
+        "" => None,
+        t => Some(
+            *CATEGORIE_SCADENZA
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(t))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("Tipo di scadenza «{t}» sconosciuto."))
+                })?,
+        ),
+    };
+    let mut righe = store::scadenze(&ctx.state.db, &vis, None, Some(dal), Some(al)).await?;
+    righe.retain(|s| tipo.is_none_or(|t| s.categoria == t));
+    // Next month, for the quick links.
+    let primo = oggi.with_day(1).unwrap_or(oggi);
+    let mese_dopo = primo
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(primo);
+    let fine_mese_dopo = mese_dopo
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(mese_dopo);
+    let prossimo_mese = format!(
+        "/progetti/scadenze?dal={}&al={}",
+        fmt::date(mese_dopo),
+        fmt::date(fine_mese_dopo)
+    );
     // Nothing in the default window: point to the nearest deadline there is.
     let vicina = if righe.is_empty() && q.dal.is_empty() && q.al.is_empty() {
         let tutte = store::scadenze(&ctx.state.db, &vis, None, None, None).await?;
@@ -1498,6 +1539,15 @@ pub async fn scadenze(ctx: Ctx, Query(q): Query<ScadenzeQuery>) -> AppResult<Res
         None
     };
     render(&ScadenzePage {
+        tipi: CATEGORIE_SCADENZA
+            .iter()
+            .map(|c| Opzione {
+                valore: (*c).into(),
+                nome: (*c).into(),
+                scelta: Some(*c) == tipo,
+            })
+            .collect(),
+        prossimo_mese,
         vicina: vicina.map(|d| {
             let da = d.checked_sub_days(chrono::Days::new(30)).unwrap_or(d);
             let a = d.checked_add_days(chrono::Days::new(30)).unwrap_or(d);
@@ -1633,6 +1683,67 @@ struct RischioPage {
     quota_fmt: String,
     n_comuni: usize,
     senza_piano: usize,
+}
+
+/// The risk report as a spreadsheet (Italian CSV), one row per project at risk.
+pub async fn rischio_csv(ctx: Ctx) -> AppResult<Response> {
+    let vis = visibilita(&ctx)?;
+    let db = &ctx.state.db;
+    let c = Contesto::carica(db, &ctx.state.config).await?;
+    let righe = store::a_rischio(db, &c, &vis).await?;
+    let t = ctx.state.territorio.get();
+    let mut tab = Table::new(&[
+        "Codice",
+        "Acronimo",
+        "Programma",
+        "Stato",
+        "Inizio",
+        "Fine",
+        "Motivo",
+        "Budget totale (€)",
+        "Quota associazione (€)",
+        "Comuni",
+        "Personale (mesi/persona)",
+        "Piano di continuità",
+    ]);
+    for r in &righe {
+        let p = &r.r.p;
+        tab.rows.push(vec![
+            p.codice.clone().into(),
+            p.acronimo.clone().into(),
+            r.r.programma.clone().into(),
+            model::nome(model::STATI, &p.stato).into(),
+            p.data_inizio.into(),
+            p.data_fine.into(),
+            r.r.rischio
+                .iter()
+                .map(|m| m.descrizione())
+                .collect::<Vec<_>>()
+                .join("; ")
+                .into(),
+            Cell::Dec(p.budget_totale as f64 / 100.0, 2),
+            Cell::Dec(p.quota_associazione as f64 / 100.0, 2),
+            r.comuni
+                .iter()
+                .filter_map(|id| t.comune_by_id(*id).map(|c| c.nome.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into(),
+            r.staff
+                .iter()
+                .map(|(n, m)| format!("{n} ({})", fmt::numero(*m)))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into(),
+            r.continuita
+                .iter()
+                .map(|(x, _)| format!("{} entro il {}", x.azione, fmt::date(x.data)))
+                .collect::<Vec<_>>()
+                .join("; ")
+                .into(),
+        ]);
+    }
+    Ok(csv_response(&tab, "progetti-rischio-legislatura.csv"))
 }
 
 pub async fn rischio(ctx: Ctx) -> AppResult<Response> {

@@ -302,6 +302,7 @@ const MATRIX: &[Row] = &[
     ("GET", "/progetti/scadenze", READ_PROGETTI, Body::None),
     ("GET", "/progetti/calendario.ics", READ_PROGETTI, Body::None),
     ("GET", "/progetti/rischio", READ_PROGETTI, Body::None),
+    ("GET", "/progetti/rischio.csv", READ_PROGETTI, Body::None),
     ("GET", "/progetti/budget", READ_PROGETTI, Body::None),
     ("GET", "/progetti/mappa", READ_PROGETTI, Body::None),
     ("GET", "/progetti/bandi", STAFF_PROGETTI, Body::None),

@@ -557,6 +557,20 @@ async fn the_ical_feed_parses_and_holds_the_reporting_deadlines() {
             .iter()
             .any(|(s, _)| s.contains("rendicontazione periodo 1"))
     );
+    let solo = app
+        .get(
+            Role::Viewer,
+            "/progetti/scadenze?dal=01%2F01%2F2030&al=31%2F12%2F2031&tipo=Rendicontazione",
+        )
+        .await
+        .text();
+    assert!(solo.contains("rendicontazione periodo 1") && !solo.contains("M1 Avvio"));
+    assert_eq!(
+        app.get(Role::Viewer, "/progetti/scadenze?tipo=Altro")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(
         app.get(Role::Anon, "/progetti/calendario.ics?token=sbagliato")
             .await
@@ -632,6 +646,18 @@ async fn the_change_of_legislature_flags_projects_and_the_report_shows_what_is_a
         "the comuni at stake"
     );
     assert!(t.contains("manca"), "no continuity plan yet");
+    let csv = app.get(Role::Viewer, "/progetti/rischio.csv").await.text();
+    let righe: Vec<&str> = csv.lines().collect();
+    assert_eq!(righe.len(), 3, "header and two projects: {csv}");
+    assert!(righe[0].contains("Motivo;Budget totale (€)"));
+    assert!(csv.contains("FINE-IN-FINESTRA") && csv.contains("100000,00"));
+    assert!(
+        !app.get(Role::Referente, "/progetti/rischio.csv")
+            .await
+            .text()
+            .contains("REGIONALE-OLTRE"),
+        "Pisa is not the referente's comune"
+    );
 
     let p = progetto::Entity::find()
         .filter(progetto::Column::Codice.eq("R-2"))
