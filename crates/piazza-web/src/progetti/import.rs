@@ -367,6 +367,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
                 .contains(&regionale.as_str())
                 .then(|| "on".into()),
             responsabile: responsabile_id,
+            proposta: String::new(),
         };
         match form.validate(&programmi_ids, &persone_ids) {
             Ok(d) if propri.is_empty() => {

@@ -237,6 +237,9 @@ pub struct ProgettoForm {
     pub dipende_regione: Option<String>,
     #[serde(default)]
     pub responsabile: String,
+    /// The approved proposal the project comes from (id), if any.
+    #[serde(default)]
+    pub proposta: String,
 }
 
 impl ProgettoForm {

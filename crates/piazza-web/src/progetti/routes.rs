@@ -479,14 +479,38 @@ async fn form_page(
     })
 }
 
-pub async fn nuovo_form(ctx: Ctx) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub struct NuovoQuery {
+    /// Start from an approved proposal: its call, programme, role and budget.
+    proposta: Option<i64>,
+}
+
+pub async fn nuovo_form(ctx: Ctx, Query(q): Query<NuovoQuery>) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
-    let f = ProgettoForm {
+    let mut f = ProgettoForm {
         tipo: "europeo".into(),
         ruolo: "partner".into(),
         stato: "in_preparazione".into(),
         ..Default::default()
     };
+    if let Some(id) = q.proposta {
+        let (pr, b) = store::proposta(&ctx.state.db, id).await?;
+        let g = programma::Entity::find_by_id(b.programma_id)
+            .one(&ctx.state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        f = ProgettoForm {
+            acronimo: pr.titolo.clone(),
+            tipo: g.tipo.clone(),
+            programma: g.id.to_string(),
+            bando_rif: b.riferimento.clone().unwrap_or_else(|| b.titolo.clone()),
+            ruolo: pr.ruolo.clone(),
+            stato: "approvato".into(),
+            budget_totale: fmt::euro(pr.budget).trim_end_matches(" €").to_owned(),
+            proposta: id.to_string(),
+            ..f
+        };
+    }
     render(
         &form_page(
             &ctx,
@@ -536,7 +560,8 @@ pub async fn crea(ctx: Ctx, Form(f): Form<ProgettoForm>) -> AppResult<Response> 
             );
         }
     };
-    match store::crea(&ctx.state.db, &ctx.actor(), &dati).await {
+    let proposta = f.proposta.trim().parse::<i64>().ok();
+    match store::crea(&ctx.state.db, &ctx.actor(), &dati, proposta).await {
         Ok(p) => Ok(see_other(&format!("/progetti/{}", p.public_id))),
         Err(e) => {
             let errs = codice_duplicato(e)?;
@@ -578,6 +603,7 @@ fn form_da(p: &progetto::Model) -> ProgettoForm {
             .unwrap_or_default(),
         dipende_regione: p.dipende_regione.then(|| "on".into()),
         responsabile: p.responsabile_id.map(|i| i.to_string()).unwrap_or_default(),
+        proposta: String::new(),
     }
 }
 
@@ -674,7 +700,8 @@ struct ProgettoPage {
     staff: Vec<Voce>,
     partner: Vec<Voce>,
     comuni: Vec<Voce>,
-    wp: Vec<Voce>,
+    /// Work packages with their state code.
+    wp: Vec<(Voce, String)>,
     wp_opzioni: Vec<Opzione>,
     scadenze: Vec<VoceScadenza>,
     periodi: Vec<VocePeriodo>,
@@ -689,6 +716,7 @@ struct ProgettoPage {
     nomi_comuni: Vec<String>,
     tipi_scadenza: Vec<Opzione>,
     stati_periodo: Vec<Opzione>,
+    stati_wp: Vec<Opzione>,
     ruoli_partner: Vec<Opzione>,
     errori: FormErrors,
     parte: String,
@@ -845,15 +873,20 @@ async fn pagina_progetto(
         wp: s
             .wp
             .iter()
-            .map(|w| Voce {
-                id: w.id,
-                testo: format!("WP{} {}", w.numero, w.titolo),
-                dettaglio: format!(
-                    "{} · {}",
-                    periodo(w.data_inizio, w.data_fine),
-                    model::nome(model::STATI_WP, &w.stato)
-                ),
-                url: String::new(),
+            .map(|w| {
+                (
+                    Voce {
+                        id: w.id,
+                        testo: format!("WP{} {}", w.numero, w.titolo),
+                        dettaglio: format!(
+                            "{} · {}",
+                            periodo(w.data_inizio, w.data_fine),
+                            model::nome(model::STATI_WP, &w.stato)
+                        ),
+                        url: String::new(),
+                    },
+                    w.stato.clone(),
+                )
             })
             .collect(),
         scadenze: s
@@ -937,6 +970,7 @@ async fn pagina_progetto(
         nomi_comuni: t.comuni.iter().map(|c| c.nome.clone()).collect(),
         tipi_scadenza: opzioni(model::TIPI_SCADENZA, &pf.tipo),
         stati_periodo: opzioni(model::STATI_PERIODO, ""),
+        stati_wp: opzioni(model::STATI_WP, ""),
         ruoli_partner: opzioni(
             model::RUOLI_PARTNER,
             if pf.ruolo.is_empty() {
@@ -1929,6 +1963,8 @@ pub struct VoceBando {
 
 pub struct VoceProposta {
     pub id: i64,
+    /// The project made from it, if any (public id).
+    pub progetto: Option<String>,
     pub titolo: String,
     pub ruolo: &'static str,
     pub budget: String,
@@ -1980,14 +2016,25 @@ async fn bandi_page(ctx: &Ctx, f: BandoForm, errors: FormErrors) -> AppResult<Ba
     let programmi = store::programmi(db).await?;
     let nomi: HashMap<i64, String> = programmi.iter().map(|g| (g.id, g.nome.clone())).collect();
     let oggi = today();
+    let bandi = store::bandi(db).await?;
+    let ids: Vec<i64> = bandi
+        .iter()
+        .flat_map(|(_, ps)| ps.iter().filter_map(|p| p.progetto_id))
+        .collect();
+    let progetti: HashMap<i64, String> = progetto::Entity::find()
+        .filter(progetto::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.public_id))
+        .collect();
     Ok(BandiPage {
         chrome: ctx.chrome(
             "Bandi e proposte",
             &[CRUMB, ("Bandi e proposte", "/progetti/bandi")],
         ),
         schede: schede(ctx, "/progetti/bandi"),
-        bandi: store::bandi(db)
-            .await?
+        bandi: bandi
             .into_iter()
             .map(|(b, ps): (bando::Model, _)| VoceBando {
                 id: b.id,
@@ -2001,6 +2048,7 @@ async fn bandi_page(ctx: &Ctx, f: BandoForm, errors: FormErrors) -> AppResult<Ba
                     .into_iter()
                     .map(|p: piazza_db::entities::proposta::Model| VoceProposta {
                         id: p.id,
+                        progetto: p.progetto_id.and_then(|id| progetti.get(&id).cloned()),
                         ruolo: model::nome(model::RUOLI, &p.ruolo),
                         budget: fmt::euro(p.budget),
                         esito: model::nome(model::ESITI, &p.esito),

@@ -583,15 +583,58 @@ pub async fn aggiorna_in(
     Ok(dopo)
 }
 
+/// Creates a project; made from an approved proposal, the proposal points to it (same
+/// transaction).
 pub async fn crea(
     db: &DatabaseConnection,
     actor: &Actor,
     d: &DatiProgetto,
+    da_proposta: Option<i64>,
 ) -> AppResult<progetto::Model> {
     let txn = db.begin().await?;
     let p = crea_in(&txn, actor, d).await?;
+    if let Some(id) = da_proposta {
+        let prima = proposta::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::BadRequest("Proposta non trovata.".into()))?;
+        if prima.progetto_id.is_some() {
+            return Err(AppError::Conflict(
+                "Da questa proposta è già stato creato un progetto.".into(),
+            ));
+        }
+        let mut am = prima.clone().into_active_model();
+        am.progetto_id = Set(Some(p.id));
+        let dopo = am.update(&txn).await?;
+        audit::record_change(
+            &txn,
+            actor,
+            "progetto",
+            "proposta",
+            &id.to_string(),
+            Some(&prima),
+            Some(&dopo),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(p)
+}
+
+/// A proposal with its call.
+pub async fn proposta(
+    db: &DatabaseConnection,
+    id: i64,
+) -> AppResult<(proposta::Model, bando::Model)> {
+    let p = proposta::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let b = bando::Entity::find_by_id(p.bando_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((p, b))
 }
 
 pub async fn aggiorna(

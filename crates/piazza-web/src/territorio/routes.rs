@@ -568,6 +568,8 @@ struct MappaPage {
     indicatori: Vec<IndicatoreOpt>,
     mappa: Arc<super::model::MappaPronta>,
     svg_href: String,
+    /// Layers of other modules this user may open (name, page).
+    altri_livelli: Vec<(&'static str, &'static str)>,
 }
 
 fn indicatore(q: &MappaQuery) -> AppResult<Indicatore> {
@@ -594,6 +596,11 @@ pub async fn mappa(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Response>
             .collect(),
         mappa: t.cached_map(ind.key(), |t| ind.layer(t)),
         svg_href: format!("/mappa.svg?indicatore={}", ind.key()),
+        altri_livelli: if ctx.can_read(crate::moduli::PROGETTI) {
+            vec![("Progetti per comune", "/progetti/mappa")]
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -502,6 +502,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
                 dipende_regione: false,
                 responsabile_id: None,
             },
+            None,
         )
         .await
         .unwrap();

@@ -50,7 +50,7 @@ fn dati(
 
 /// A project in `comune` (ISTAT code).
 async fn progetto_in(app: &TestApp, d: DatiProgetto, comune: &str) -> progetto::Model {
-    let p = store::crea(&app.db, &Actor::system("test"), &d)
+    let p = store::crea(&app.db, &Actor::system("test"), &d, None)
         .await
         .unwrap();
     let c = app.state.territorio.get().comune(comune).unwrap().id;
@@ -694,6 +694,9 @@ async fn the_change_of_legislature_flags_projects_and_the_report_shows_what_is_a
     );
     assert_eq!(app.count("progetto_continuita").await, 1);
 
+    // Nothing runs this year and there is no plan: the timeline opens on the newest start.
+    let g = app.get(Role::Viewer, "/progetti/gantt").await.text();
+    assert!(g.contains("Cronoprogramma 2029"), "the latest start year");
     // The timeline of 2030 draws the end of the legislature and the flagged bars.
     let g = app
         .get(Role::Viewer, "/progetti/gantt?anno=2030")
@@ -750,6 +753,34 @@ async fn parts_of_a_project_are_added_checked_and_removed() {
         .map(|w| w.numero)
         .collect();
     assert_eq!(numeri, [2, 3]);
+    let wp2 = piazza_db::entities::progetto_wp::Entity::find()
+        .filter(piazza_db::entities::progetto_wp::Column::Numero.eq(2))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    ok(&app
+        .post_form(
+            Role::Editor,
+            &format!("{base}/wp/{}", wp2.id),
+            "stato=in_corso",
+        )
+        .await);
+    let r = app
+        .post_form(
+            Role::Editor,
+            &format!("{base}/wp/{}", wp2.id),
+            "stato=finito",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("Stato non valido."));
+    let wp2 = piazza_db::entities::progetto_wp::Entity::find_by_id(wp2.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(wp2.stato, "in_corso");
     let wp = piazza_db::entities::progetto_wp::Entity::find()
         .filter(piazza_db::entities::progetto_wp::Column::Numero.eq(3))
         .one(&app.db)
@@ -945,6 +976,41 @@ async fn budget_by_programme_and_year_success_rate_map_and_objective_links() {
     }
     let t = app.get(Role::Viewer, "/progetti/bandi").await.text();
     assert!(t.contains("<strong>50 %</strong>"), "{t}");
+    // An approved proposal becomes a project, prefilled, and points to it.
+    let approvata = piazza_db::entities::proposta::Entity::find()
+        .filter(piazza_db::entities::proposta::Column::Esito.eq("approvata"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let bandi = app.get(Role::Editor, "/progetti/bandi").await.text();
+    let link = format!("/progetti/nuovo?proposta={}", approvata.id);
+    assert!(bandi.contains(&link));
+    let form = app.get(Role::Editor, &link).await.text();
+    assert!(form.contains(r#"name="acronimo" value="A""#) && form.contains("1.000,00"));
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/progetti/nuovo",
+            &format!(
+                "codice=DA-PROPOSTA&acronimo=A&titolo=Dalla+proposta&tipo=europeo&programma={}&ruolo=partner&stato=approvato&proposta={}",
+                g.id, approvata.id
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let dopo = piazza_db::entities::proposta::Entity::find_by_id(approvata.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let nuovo = progetto::Entity::find()
+        .filter(progetto::Column::Codice.eq("DA-PROPOSTA"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dopo.progetto_id, Some(nuovo.id));
     assert_eq!(
         app.get(Role::Referente, "/progetti/bandi").await.status,
         StatusCode::FORBIDDEN
