@@ -76,7 +76,7 @@ test('the demo timeline of 2020 shows the end of the legislature and the risk re
   await page.goto(`${BASE}/progetti/rischio`);
   const rows = await page.$$('#tabella-rischio tbody tr');
   assert.ok(rows.length >= 10, `flagged projects: ${rows.length}`);
-  assert.match(await page.textContent('#riepilogo-rischio'), /\d{1,3}(\.\d{3})*,\d{2} €\s*budget in gioco/);
+  assert.match(await page.textContent('#riepilogo-rischio'), /\d{1,3}(\.\d{3})* €\s*budget in gioco/);
   assert.match(await page.textContent('#tabella-rischio'), /GIOCO-RESPONSABILE/);
   await page.screenshot({ path: `${SHOTS}progetti-rischio.png`, fullPage: true });
   assert.deepEqual(await axe(page), []);
@@ -95,7 +95,7 @@ test('a referente sees only the projects of their comune', async () => {
   assert.match(text, /GIOCO-RESPONSABILE/, 'a project in Firenze');
   assert.doesNotMatch(text, /SPORTELLI-LAVORO/, 'a project of Prato and Pistoia only');
   await page.goto(`${BASE}/comuni/048017`);
-  assert.match(await page.textContent('#elenco-progetti-comune'), /GIOCO-RESPONSABILE/);
+  assert.match(await page.textContent('#elenco-progetti-collegati'), /GIOCO-RESPONSABILE/);
 });
 
 test('axe-core on the pages of the project office', async () => {

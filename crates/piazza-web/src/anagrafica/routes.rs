@@ -164,6 +164,7 @@ struct PersonaPage {
     cariche: Vec<AmministratoreView>,
     puo_modificare: bool,
     obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
+    progetti: Vec<crate::progetti::routes::RigaVista>,
 }
 
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -191,6 +192,14 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         data_nascita: fmt::opt_date(p.data_nascita),
         organizzazione: org,
         obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "persona", &p.public_id).await?,
+        progetti: crate::progetti::routes::collegati(
+            &ctx,
+            crate::progetti::store::Filtro {
+                persona: Some(p.id),
+                ..Default::default()
+            },
+        )
+        .await?,
         cariche,
         puo_modificare: ctx.can_edit(ANAGRAFICA, None),
         p,
@@ -523,6 +532,7 @@ struct OrganizzazionePage {
     persone: Vec<PersonaRiga>,
     puo_modificare: bool,
     obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
+    progetti: Vec<crate::progetti::routes::RigaVista>,
 }
 
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -551,6 +561,14 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
             .map(|c| (c.codice_istat.clone(), c.nome.clone())),
         obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "organizzazione", &o.public_id)
             .await?,
+        progetti: crate::progetti::routes::collegati(
+            &ctx,
+            crate::progetti::store::Filtro {
+                organizzazione: Some(o.id),
+                ..Default::default()
+            },
+        )
+        .await?,
         persone,
         puo_modificare: ctx.can_edit(ANAGRAFICA, o.comune_id),
         o,

@@ -190,6 +190,8 @@ impl FiltroQuery {
         let t = ctx.state.territorio.get();
         Ok(Filtro {
             q: self.q.trim().to_owned(),
+            // Partners are listed on the organisation's page; the portfolio has no such filter.
+            organizzazione: None,
             tipo: cat(model::TIPI, &self.tipo, "Tipo")?,
             ruolo: cat(model::RUOLI, &self.ruolo, "Ruolo")?,
             stato: cat(model::STATI, &self.stato, "Stato")?,
@@ -1812,8 +1814,8 @@ pub async fn rischio(ctx: Ctx) -> AppResult<Response> {
                 )
             })
             .collect(),
-        budget_fmt: fmt::euro(righe.iter().map(|r| r.r.p.budget_totale).sum()),
-        quota_fmt: fmt::euro(righe.iter().map(|r| r.r.p.quota_associazione).sum()),
+        budget_fmt: fmt::euro_intero(righe.iter().map(|r| r.r.p.budget_totale).sum()),
+        quota_fmt: fmt::euro_intero(righe.iter().map(|r| r.r.p.quota_associazione).sum()),
         n_comuni: comuni.len(),
         senza_piano: righe.iter().filter(|r| r.continuita.is_empty()).count(),
         righe: righe
@@ -2440,19 +2442,18 @@ pub fn layer_progetti(
     }
 }
 
-/// The projects that involve a comune, for its page (empty for those who may not see them).
-pub async fn del_comune(ctx: &Ctx, comune_id: i64) -> AppResult<Vec<RigaVista>> {
+/// The projects matching `f` that this user may see, for the pages of a comune, a person or an
+/// organisation (empty for those who may not read the module).
+pub async fn collegati(ctx: &Ctx, f: Filtro) -> AppResult<Vec<RigaVista>> {
     let Some(vis) = ctx.user.as_ref().and_then(visibilita_di) else {
         return Ok(Vec::new());
     };
-    if let Visibilita::Comuni(ids) = &vis
-        && !ids.contains(&comune_id)
-    {
+    let progetti = store::tutti(&ctx.state.db, &f, &vis).await?;
+    if progetti.is_empty() {
         return Ok(Vec::new());
     }
     let c = Contesto::carica(&ctx.state.db, &ctx.state.config).await?;
-    Ok(store::del_comune(&ctx.state.db, comune_id)
-        .await?
+    Ok(progetti
         .into_iter()
         .map(|p| riga_vista(&c.riga(p)))
         .collect())

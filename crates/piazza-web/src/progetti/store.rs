@@ -44,6 +44,8 @@ pub struct Filtro {
     pub anno: Option<i32>,
     pub comune: Option<i64>,
     pub persona: Option<i64>,
+    /// Projects in which this organisation is a partner.
+    pub organizzazione: Option<i64>,
 }
 
 fn in_comuni(ids: Vec<i64>) -> sea_orm::sea_query::SimpleExpr {
@@ -101,6 +103,17 @@ pub fn seleziona(f: &Filtro, vis: &Visibilita) -> Select<progetto::Entity> {
     }
     if let Some(c) = f.comune {
         s = s.filter(in_comuni(vec![c]));
+    }
+    if let Some(o) = f.organizzazione {
+        s = s.filter(
+            Expr::col((progetto::Entity, progetto::Column::Id)).in_subquery(
+                Query::select()
+                    .column(progetto_partner::Column::ProgettoId)
+                    .from(progetto_partner::Entity)
+                    .and_where(progetto_partner::Column::OrganizzazioneId.eq(o))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(p) = f.persona {
         s = s.filter(
@@ -1354,21 +1367,17 @@ pub async fn per_comune(db: &DatabaseConnection, vis: &Visibilita) -> AppResult<
         .collect())
 }
 
-/// The projects involving a comune, newest first.
-pub async fn del_comune(
+/// The projects matching `f` that `vis` may see, newest first: the lists on the pages of a
+/// comune, a person, an organisation.
+pub async fn tutti(
     db: &DatabaseConnection,
-    comune_id: i64,
+    f: &Filtro,
+    vis: &Visibilita,
 ) -> AppResult<Vec<progetto::Model>> {
-    Ok(seleziona(
-        &Filtro {
-            comune: Some(comune_id),
-            ..Default::default()
-        },
-        &Visibilita::Tutti,
-    )
-    .order_by_desc(progetto::Column::DataInizio)
-    .all(db)
-    .await?)
+    Ok(seleziona(f, vis)
+        .order_by_desc(progetto::Column::DataInizio)
+        .all(db)
+        .await?)
 }
 
 // ---- calls and proposals ----

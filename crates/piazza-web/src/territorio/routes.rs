@@ -538,7 +538,14 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         puo_vedere_anagrafica: ctx.can_read(ANAGRAFICA),
         obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "comune", &c.codice_istat)
             .await?,
-        progetti: crate::progetti::routes::del_comune(&ctx, c.id).await?,
+        progetti: crate::progetti::routes::collegati(
+            &ctx,
+            crate::progetti::store::Filtro {
+                comune: Some(c.id),
+                ..Default::default()
+            },
+        )
+        .await?,
         sezioni_future: &[
             "Servizi adottati",
             "Eventi sul territorio",

@@ -638,7 +638,7 @@ async fn the_change_of_legislature_flags_projects_and_the_report_shows_what_is_a
     );
     assert!(!t.contains("EUROPEO-OLTRE") && !t.contains("GIA-CHIUSO"));
     assert!(
-        t.contains("200.000,00 €"),
+        t.contains("200.000 €"),
         "budget at stake: two projects of 100.000 €"
     );
     assert!(
@@ -860,10 +860,54 @@ async fn parts_of_a_project_are_added_checked_and_removed() {
         ("liquidato", Some(2_000_000), Some(1_950_050))
     );
 
+    // A partner from Anagrafica and a person of the staff: their pages list the project.
+    let org = app
+        .post_form(
+            Role::Editor,
+            "/organizzazioni/nuova",
+            "nome=Ente+Partner+Francese&tipo=partner",
+        )
+        .await
+        .location();
+    ok(&app
+        .post_form(
+            Role::Editor,
+            &format!("{base}/partner"),
+            "organizzazione=ente+partner+francese&paese=fr&ruolo=partner&quota=1.000",
+        )
+        .await);
+    let persona = app
+        .post_form(
+            Role::Editor,
+            "/persone/nuova",
+            "nome=Lia&cognome=Progettista&categorie=staff",
+        )
+        .await
+        .location();
+    let persona_id = piazza_db::entities::persona::Entity::find()
+        .filter(piazza_db::entities::persona::Column::Cognome.eq("Progettista"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    ok(&app
+        .post_form(
+            Role::Editor,
+            &format!("{base}/staff"),
+            &format!("persona={persona_id}&ruolo=Project+manager&mesi=2,5"),
+        )
+        .await);
+    for pagina in [&org, &persona] {
+        let t = app.get(Role::Viewer, pagina).await.text();
+        assert!(t.contains("LAVORO"), "{pagina} lists the project");
+    }
     let page = app
         .get(Role::Viewer, &format!("/progetti/{}", p.public_id))
         .await
         .text();
+    assert!(page.contains("FR · Partner · quota 1.000,00 €"));
+    assert!(page.contains("Project manager, 2,5 mesi/persona"));
     for s in [
         "WP3 Gestione",
         "Avvio",
