@@ -62,6 +62,61 @@ enum Command {
     User(User),
     /// Scrive in FILE una copia coerente del database SQLite.
     Backup { file: PathBuf },
+    /// Strumenti per i documenti CAP 1.2 (Common Alerting Protocol).
+    #[command(subcommand)]
+    Cap(Cap),
+}
+
+#[derive(Subcommand)]
+enum Cap {
+    /// Controlla documenti CAP 1.2 in modo rigoroso: per ciascuno stampa identificativo, mittente,
+    /// invio, tipo di messaggio e numero di blocchi info, oppure ogni violazione con il suo
+    /// percorso. Esce con errore se un documento non è valido.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// `piazza cap validate`: one line per valid file, the violations of the others.
+fn cap_validate(files: &[PathBuf]) -> Result<(), String> {
+    let mut non_validi = 0;
+    for f in files {
+        let esito = std::fs::read(f)
+            .map_err(|e| vec![format!("non leggibile: {e}")])
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| vec!["il file non è in UTF-8".to_owned()])
+            })
+            .and_then(|xml| {
+                piazza_cap::validate_xml(&xml)
+                    .map_err(|v| v.iter().map(ToString::to_string).collect())
+            });
+        match esito {
+            Ok(a) => println!(
+                "{}: valido — identificativo {}, mittente {}, inviato {}, tipo {}, {} blocchi info",
+                f.display(),
+                a.identifier,
+                a.sender,
+                a.sent.as_ref().map(|t| t.raw.as_str()).unwrap_or_default(),
+                a.msg_type.as_ref().map(|m| m.as_str()).unwrap_or_default(),
+                a.infos.len()
+            ),
+            Err(v) => {
+                non_validi += 1;
+                println!("{}: NON valido ({} problemi)", f.display(), v.len());
+                for m in v {
+                    println!("  - {m}");
+                }
+            }
+        }
+    }
+    if non_validi > 0 {
+        return Err(format!(
+            "{non_validi} documenti non validi su {}",
+            files.len()
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -487,6 +542,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Utente {email} salvato.");
             Ok(())
         }
+        // A tool on files: no database.
+        Command::Cap(Cap::Validate { files }) => cap_validate(files),
         Command::Backup { file } => {
             let db = prepare(&cli, &settings).await?;
             if settings

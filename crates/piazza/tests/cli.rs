@@ -229,3 +229,62 @@ fn import_piano_dry_run_saves_nothing_then_saves_once() {
         out(&o)
     );
 }
+
+#[test]
+fn cap_validate_prints_each_document_or_its_violations() {
+    let dir = tmpdir("cap");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../piazza-cap/tests/documenti");
+    let real = docs.join("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml");
+    let multi = docs.join("allerta-toscana-multilingua.xml");
+    let o = piazza(
+        &dir,
+        &[
+            "cap",
+            "validate",
+            real.to_str().unwrap(),
+            multi.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let s = out(&o);
+    assert!(s.contains(
+        "valido — identificativo 2.49.0.0.380.3.IT.251119104948.038, mittente aerocnmca.1sv.prv1@aeronautica.difesa.it, inviato 2025-11-19T10:49:49+01:00, tipo Alert, 1 blocchi info"
+    ), "{s}");
+    assert!(s.contains("identificativo it.toscana.cfr.2026.0412"), "{s}");
+    assert!(s.contains("tipo Alert, 2 blocchi info"), "{s}");
+
+    let broken = dir.join("rotto.xml");
+    std::fs::write(
+        &broken,
+        r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier><sent>2026-01-01T00:00:00Z</sent><status>Actual</status><msgType>Cancel</msgType><scope>Public</scope></alert>"#,
+    )
+    .unwrap();
+    let o = piazza(
+        &dir,
+        &[
+            "cap",
+            "validate",
+            real.to_str().unwrap(),
+            broken.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success(), "an invalid document fails the command");
+    let s = out(&o);
+    assert!(s.contains("rotto.xml: NON valido (3 problemi)"), "{s}");
+    assert!(
+        s.contains("  - alert/sender: obbligatorio e mancante"),
+        "{s}"
+    );
+    assert!(
+        s.contains("  - alert/sent: data e ora «2026-01-01T00:00:00Z» non nel formato CAP"),
+        "{s}"
+    );
+    assert!(
+        s.contains("  - alert/references: un messaggio Cancel deve indicare"),
+        "{s}"
+    );
+    assert!(s.contains("Errore: 1 documenti non validi su 2"), "{s}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
