@@ -3,6 +3,7 @@
 //! `templates/<domain>/`. See `docs/architecture.md`.
 
 pub mod admin;
+pub mod allerte;
 pub mod anagrafica;
 pub mod assets;
 pub mod auth;

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod allerte;
 mod anagrafica;
 mod auth;
 mod permessi;

@@ -1,0 +1,5 @@
+//! Cittadino Informato: the alert state of every comune (issue 5, in progress). So far: the
+//! reader of the national criticality bulletin (`bollettino`), matched to the region's alert
+//! zones and so to comuni.
+
+pub mod bollettino;
