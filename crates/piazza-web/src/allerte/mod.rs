@@ -1,7 +1,9 @@
 //! Cittadino Informato: the alert state of every comune (issue 5, in progress). So far: the
 //! reader of the national criticality bulletin (`bollettino`), matched to the region's alert
-//! zones and so to comuni, and the rules of the public state (`registro`: duplicates, updates,
-//! cancels, expiry, exercises) without storage.
+//! zones and so to comuni; the rules of the public state (`registro`: duplicates, updates,
+//! cancels, expiry, exercises) without storage; and the reading of a CAP document into those
+//! rules (`da_cap`: risk, level and comuni of each Italian info block).
 
 pub mod bollettino;
+pub mod da_cap;
 pub mod registro;

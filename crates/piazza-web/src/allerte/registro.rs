@@ -22,12 +22,19 @@ pub struct Avviso {
     /// `Actual` (only these reach the public).
     pub reale: bool,
     pub riferimenti: Vec<Chiave>,
+    /// What the document says, per risk (one document may carry several risks and areas).
+    pub voci: Vec<Voce>,
+    pub inizio: Option<DateTime<Utc>>,
+    pub scadenza: Option<DateTime<Utc>>,
+}
+
+/// A level for a risk over some comuni.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voce {
     pub rischio: String,
     pub livello: Livello,
     /// ISTAT codes.
     pub comuni: Vec<String>,
-    pub inizio: Option<DateTime<Utc>>,
-    pub scadenza: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,14 +138,14 @@ impl Registro {
     /// The public state at `t`: for each comune with an alert, the highest level per risk.
     pub fn livelli(&self, t: DateTime<Utc>) -> BTreeMap<String, BTreeMap<String, Livello>> {
         let mut out: BTreeMap<String, BTreeMap<String, Livello>> = BTreeMap::new();
-        for a in self.in_vigore(t) {
-            for c in &a.comuni {
+        for v in self.in_vigore(t).flat_map(|a| &a.voci) {
+            for c in &v.comuni {
                 let l = out
                     .entry(c.clone())
                     .or_default()
-                    .entry(a.rischio.clone())
+                    .entry(v.rischio.clone())
                     .or_insert(Livello::Verde);
-                *l = (*l).max(a.livello);
+                *l = (*l).max(v.livello);
             }
         }
         out
@@ -167,9 +174,11 @@ mod tests {
             tipo,
             reale: true,
             riferimenti: refs.iter().map(|r| k(r)).collect(),
-            rischio: "idrogeologico".into(),
-            livello,
-            comuni: vec!["048017".into(), "100005".into()],
+            voci: vec![Voce {
+                rischio: "idrogeologico".into(),
+                livello,
+                comuni: vec!["048017".into(), "100005".into()],
+            }],
             inizio: Some(ora(6)),
             scadenza: Some(ora(22)),
         }
@@ -280,9 +289,19 @@ mod tests {
         let mut r = Registro::default();
         r.applica(avviso("a1", Tipo::Alert, Livello::Giallo, &[]));
         let mut altro = avviso("b1", Tipo::Alert, Livello::Rosso, &[]);
-        altro.comuni = vec!["100005".into()];
+        altro.voci[0].comuni = vec!["100005".into()];
+        altro.voci.push(Voce {
+            rischio: "vento".into(),
+            livello: Livello::Arancione,
+            comuni: vec!["048017".into()],
+        });
         r.applica(altro);
         assert_eq!(livello(&r, ora(8), "048017"), Some(Livello::Giallo));
         assert_eq!(livello(&r, ora(8), "100005"), Some(Livello::Rosso));
+        assert_eq!(
+            r.livelli(ora(8))["048017"]["vento"],
+            Livello::Arancione,
+            "one document, two risks"
+        );
     }
 }

@@ -1,4 +1,6 @@
+use chrono::{DateTime, Utc};
 use piazza_web::allerte::bollettino::{Livello, leggi_topojson, livelli_per_comune};
+use piazza_web::allerte::{da_cap, registro};
 
 use crate::common::{TestApp, data_file};
 
@@ -49,5 +51,73 @@ async fn a_bulletin_sets_exactly_the_comuni_of_its_zones_and_two_zones_take_the_
     assert_eq!(
         livelli_per_comune(&monca, &t).unwrap_err(),
         "il bollettino non contiene le zone di allerta Versilia"
+    );
+}
+
+fn cap(nome: &str) -> piazza_cap::Alert {
+    let xml = std::fs::read_to_string(format!(
+        "{}/../piazza-cap/tests/documenti/{nome}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    piazza_cap::validate_xml(&xml).unwrap()
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+#[tokio::test]
+async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
+    let app = TestApp::new().await;
+    let terr = app.state.territorio.get();
+    let mut r = registro::Registro::default();
+    let a = da_cap::avviso(&cap("allerta-toscana-multilingua.xml"), &terr);
+    assert_eq!(a.voci.len(), 1, "the Italian block only");
+    assert_eq!(
+        (
+            a.voci[0].rischio.as_str(),
+            a.voci[0].livello,
+            a.voci[0].comuni.as_slice()
+        ),
+        (
+            "idrogeologico",
+            Livello::Arancione,
+            &["048017".to_owned()][..]
+        )
+    );
+    assert_eq!(r.applica(a), registro::Esito::Nuovo);
+    let durante = t("2026-10-15T10:00:00Z");
+    assert_eq!(
+        r.livelli(durante)["048017"]["idrogeologico"],
+        Livello::Arancione
+    );
+    assert!(
+        r.livelli(t("2026-10-14T12:00:00Z")).is_empty(),
+        "before its onset"
+    );
+
+    let u = da_cap::avviso(&cap("aggiornamento.xml"), &terr);
+    assert!(matches!(r.applica(u), registro::Esito::Sostituisce(_)));
+    assert_eq!(
+        r.livelli(durante)["048017"]["idrogeologico"],
+        Livello::Rosso,
+        "the update replaces"
+    );
+    assert_eq!(r.livelli(durante).len(), 1);
+
+    let c = da_cap::avviso(&cap("annullamento.xml"), &terr);
+    assert!(matches!(r.applica(c), registro::Esito::Annulla(_)));
+    assert!(r.livelli(durante).is_empty(), "the cancel ends it");
+
+    // An alert for another region touches no comune of Tuscany.
+    let lombardia = da_cap::avviso(
+        &cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml"),
+        &terr,
+    );
+    assert!(lombardia.voci.is_empty());
+    assert_eq!(
+        da_cap::rischio(&cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml").infos[0]),
+        "neve"
     );
 }

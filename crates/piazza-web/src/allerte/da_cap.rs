@@ -1,0 +1,172 @@
+//! From a CAP document to what the public state needs ([`Avviso`]): for each info block (the
+//! Italian ones when there are, otherwise all) its risk, its level and the comuni of its areas.
+//! Areas are matched by geocode (ISTAT code of a comune, code of an alert zone); EMMA_ID codes
+//! and polygons/circles are not matched yet (they need a mapping table and the boundaries).
+
+use piazza_cap::{Alert, Info, MsgType, Severity, Status};
+
+use super::bollettino::Livello;
+use super::registro::{Avviso, Tipo, Voce};
+use crate::territorio::Territorio;
+use crate::text::normalize;
+
+/// The risks of the public state: code, name.
+pub const RISCHI: &[(&str, &str)] = &[
+    ("idrogeologico", "Idrogeologico"),
+    ("idraulico", "Idraulico"),
+    ("temporali", "Temporali"),
+    ("vento", "Vento"),
+    ("mareggiate", "Mareggiate"),
+    ("neve", "Neve"),
+    ("ghiaccio", "Ghiaccio"),
+    ("incendi_boschivi", "Incendi boschivi"),
+    ("altro", "Altro"),
+];
+
+/// The risk of an info block: an event code naming one of [`RISCHI`], else MeteoAlarm's
+/// `awareness_type`, else words of the event, else `altro`.
+pub fn rischio(info: &Info) -> &'static str {
+    for c in &info.event_codes {
+        if c.value_name.to_lowercase().ends_with("rischio")
+            && let Some((k, _)) = RISCHI.iter().find(|(k, _)| *k == c.value.trim())
+        {
+            return k;
+        }
+    }
+    if let Some(t) = info.parameter("awareness_type") {
+        let n = t.split(';').next().unwrap_or_default().trim();
+        let r = match n {
+            "1" => Some("vento"),
+            "2" | "9" => Some("neve"),
+            "3" => Some("temporali"),
+            "6" => Some("ghiaccio"),
+            "7" => Some("mareggiate"),
+            "8" => Some("incendi_boschivi"),
+            "10" => Some("idrogeologico"),
+            "12" | "13" => Some("idraulico"),
+            "4" | "5" => Some("altro"),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return r;
+        }
+    }
+    let e = normalize(&info.event);
+    const PAROLE: &[(&str, &str)] = &[
+        ("idrogeolog", "idrogeologico"),
+        ("idraulic", "idraulico"),
+        ("flood", "idraulico"),
+        ("temporal", "temporali"),
+        ("thunder", "temporali"),
+        ("mareggiat", "mareggiate"),
+        ("coastal", "mareggiate"),
+        ("vento", "vento"),
+        ("wind", "vento"),
+        ("neve", "neve"),
+        ("snow", "neve"),
+        ("ghiaccio", "ghiaccio"),
+        ("ice", "ghiaccio"),
+        ("incend", "incendi_boschivi"),
+        ("fire", "incendi_boschivi"),
+    ];
+    PAROLE
+        .iter()
+        .find(|(p, _)| e.contains(p))
+        .map(|(_, r)| *r)
+        .unwrap_or("altro")
+}
+
+/// The level of an info block: MeteoAlarm's `awareness_level` (`3; orange; Severe`), else the
+/// severity (Extreme red, Severe orange, Moderate yellow, otherwise green).
+pub fn livello(info: &Info) -> Livello {
+    if let Some(l) = info.parameter("awareness_level") {
+        match l.split(';').next().unwrap_or_default().trim() {
+            "1" => return Livello::Verde,
+            "2" => return Livello::Giallo,
+            "3" => return Livello::Arancione,
+            "4" => return Livello::Rosso,
+            _ => {}
+        }
+    }
+    match info.severity {
+        Some(Severity::Extreme) => Livello::Rosso,
+        Some(Severity::Severe) => Livello::Arancione,
+        Some(Severity::Moderate) => Livello::Giallo,
+        _ => Livello::Verde,
+    }
+}
+
+/// The comuni (ISTAT codes) of an info block's areas, by geocode.
+pub fn comuni(info: &Info, t: &Territorio) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in info.areas.iter().flat_map(|a| &a.geocodes) {
+        let nome = g.value_name.to_uppercase();
+        let v = g.value.trim();
+        if nome.contains("ISTAT") {
+            if let Some(c) = t.comune(v) {
+                out.push(c.codice_istat.clone());
+            }
+        } else if nome.contains("ZONA") {
+            if let Some(z) = t
+                .zone
+                .iter()
+                .find(|z| z.codice == v || z.codice_dpc.as_deref() == Some(v))
+            {
+                out.extend(z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What the public state needs of a CAP alert.
+pub fn avviso(a: &Alert, t: &Territorio) -> Avviso {
+    let italiane: Vec<&Info> = a.infos_in("it").collect();
+    let infos: Vec<&Info> = if italiane.is_empty() {
+        a.infos.iter().collect()
+    } else {
+        italiane
+    };
+    let prima = |f: fn(&Info) -> Option<&piazza_cap::CapTime>| {
+        infos
+            .iter()
+            .filter_map(|i| f(i))
+            .map(|c| c.at.to_utc())
+            .min()
+    };
+    Avviso {
+        chiave: a.key(),
+        tipo: match a.msg_type {
+            Some(MsgType::Alert) => Tipo::Alert,
+            Some(MsgType::Update) => Tipo::Update,
+            Some(MsgType::Cancel) => Tipo::Cancel,
+            Some(MsgType::Ack) => Tipo::Ack,
+            // An unknown or missing type never changes the public state.
+            _ => Tipo::Error,
+        },
+        reale: a.status == Some(Status::Actual),
+        riferimenti: a
+            .references
+            .iter()
+            .map(|r| (r.sender.clone(), r.identifier.clone(), r.sent.clone()))
+            .collect(),
+        voci: infos
+            .iter()
+            .map(|i| Voce {
+                rischio: rischio(i).to_owned(),
+                livello: livello(i),
+                comuni: comuni(i, t),
+            })
+            .filter(|v| !v.comuni.is_empty())
+            .collect(),
+        inizio: prima(|i| i.onset.as_ref().or(i.effective.as_ref()))
+            .or_else(|| a.sent.as_ref().map(|s| s.at.to_utc())),
+        scadenza: infos
+            .iter()
+            .filter_map(|i| i.expires.as_ref())
+            .map(|c| c.at.to_utc())
+            .max(),
+    }
+}
