@@ -103,17 +103,14 @@ pub fn comuni(info: &Info, t: &Territorio) -> Vec<String> {
         let nome = g.value_name.to_uppercase();
         let v = g.value.trim();
         if nome.contains("ISTAT") {
-            if let Some(c) = t.comune(v) {
-                out.push(c.codice_istat.clone());
-            }
-        } else if nome.contains("ZONA") {
-            if let Some(z) = t
+            out.extend(t.comune(v).map(|c| c.codice_istat.clone()));
+        } else if nome.contains("ZONA")
+            && let Some(z) = t
                 .zone
                 .iter()
                 .find(|z| z.codice == v || z.codice_dpc.as_deref() == Some(v))
-            {
-                out.extend(z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()));
-            }
+        {
+            out.extend(z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()));
         }
     }
     out.sort();

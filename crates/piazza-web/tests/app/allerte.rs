@@ -110,6 +110,13 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
     assert!(matches!(r.applica(c), registro::Esito::Annulla(_)));
     assert!(r.livelli(durante).is_empty(), "the cancel ends it");
 
+    // A zone geocode means every comune of the zone (its code or the DPC's).
+    let mut info = cap("aggiornamento.xml").infos[0].clone();
+    info.areas[0].geocodes = vec![piazza_cap::ValuePair {
+        value_name: "ZONA_ALLERTA".into(),
+        value: "Tosc-A1".into(),
+    }];
+    assert_eq!(da_cap::comuni(&info, &terr).len(), 12, "Arno-Casentino");
     // An alert for another region touches no comune of Tuscany.
     let lombardia = da_cap::avviso(
         &cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml"),
