@@ -2,8 +2,10 @@
 //! reader of the national criticality bulletin (`bollettino`), matched to the region's alert
 //! zones and so to comuni; the rules of the public state (`registro`: duplicates, updates,
 //! cancels, expiry, exercises) without storage; and the reading of a CAP document into those
-//! rules (`da_cap`: risk, level and comuni of each Italian info block).
+//! rules (`da_cap`: risk, level and comuni of each Italian info block); the comuni a CAP
+//! polygon or circle touches on the boundaries (`area`).
 
+pub mod area;
 pub mod bollettino;
 pub mod da_cap;
 pub mod registro;

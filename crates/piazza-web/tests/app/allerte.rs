@@ -128,3 +128,42 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
         "neve"
     );
 }
+
+#[test]
+fn cap_circles_and_polygons_find_the_comuni_they_touch_on_the_real_boundaries() {
+    use piazza_web::allerte::area::{Confine, comuni_toccati};
+    let confini: Vec<Confine> = piazza_web::refdata::shipped()
+        .confini
+        .iter()
+        .filter(|c| c.livello == "comune")
+        .filter_map(|c| Confine::da_geojson(&c.codice, &c.geometria))
+        .collect();
+    assert_eq!(confini.len(), 273);
+    let a = cap("allerta-toscana-multilingua.xml");
+    let area = &a.infos[0].areas[0];
+    // 12,5 km around the centre of Firenze: Firenze and the comuni around it, not Pisa.
+    let cerchio = piazza_cap::Area {
+        polygons: vec![],
+        ..area.clone()
+    };
+    let toccati = comuni_toccati(&cerchio, &confini);
+    for c in ["048017", "048015", "048043", "048041", "048001"] {
+        assert!(toccati.contains(&c.to_owned()), "{c} in {toccati:?}");
+    }
+    assert!(!toccati.contains(&"050026".to_owned()));
+    // Half a kilometre: Firenze alone.
+    let mut piccolo = cerchio.clone();
+    piccolo.circles[0].radius_km = 0.5;
+    assert_eq!(comuni_toccati(&piccolo, &confini), ["048017"]);
+    // The polygon over the lower Valdarno: Empoli, not Firenze's centre far east of it.
+    let poligono = piazza_cap::Area {
+        circles: vec![],
+        ..area.clone()
+    };
+    let toccati = comuni_toccati(&poligono, &confini);
+    assert!(
+        toccati.contains(&"048014".to_owned()),
+        "Empoli in {toccati:?}"
+    );
+    assert!(!toccati.contains(&"052032".to_owned()), "not Siena");
+}
