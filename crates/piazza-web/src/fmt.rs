@@ -65,9 +65,15 @@ pub fn percentuale(p: Option<f64>) -> String {
 
 /// Money held as integer cents: `1.234,56 €`.
 pub fn euro(cents: i64) -> String {
+    format!("{} €", importo(cents))
+}
+
+/// Money held as integer cents without the sign of the currency, as a form field shows it:
+/// `1.234,56`.
+pub fn importo(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
-    format!("{sign}{},{:02} €", int((abs / 100) as i64), abs % 100)
+    format!("{sign}{},{:02}", int((abs / 100) as i64), abs % 100)
 }
 
 /// Money rounded to the euro, for summaries: `1.235 €`.

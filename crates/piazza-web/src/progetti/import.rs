@@ -251,7 +251,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
             f.righe.len()
         )]);
     }
-    let programmi_ids: Vec<i64> = f_ids(rif.programmi);
+    let programmi_ids: Vec<i64> = rif.programmi.iter().map(|p| p.id).collect();
     let persone_ids: Vec<i64> = rif.persone.iter().map(|p| p.id).collect();
     let mut errori = Vec::new();
     let mut out = Vec::new();
@@ -408,10 +408,6 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
     } else {
         Err(errori)
     }
-}
-
-fn f_ids(programmi: &[programma::Model]) -> Vec<i64> {
-    programmi.iter().map(|p| p.id).collect()
 }
 
 #[cfg(test)]

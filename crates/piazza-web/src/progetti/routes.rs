@@ -365,9 +365,7 @@ pub async fn elenco(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Respons
     )
     .await?;
     let (budget, quota) = store::totali(db, &f, &vis).await?;
-    let programmi: Vec<programma::Model> = c.programmi.values().cloned().collect::<Vec<_>>();
-    let mut programmi = programmi;
-    programmi.sort_by(|a, b| a.nome.cmp(&b.nome));
+    let programmi = c.programmi_per_nome();
     render(&ElencoPage {
         chrome: ctx.chrome("Progetti", &[CRUMB]),
         azione_filtri: "/progetti",
@@ -508,7 +506,7 @@ pub async fn nuovo_form(ctx: Ctx, Query(q): Query<NuovoQuery>) -> AppResult<Resp
             bando_rif: b.riferimento.clone().unwrap_or_else(|| b.titolo.clone()),
             ruolo: pr.ruolo.clone(),
             stato: "approvato".into(),
-            budget_totale: fmt::euro(pr.budget).trim_end_matches(" €").to_owned(),
+            budget_totale: fmt::importo(pr.budget),
             proposta: id.to_string(),
             ..f
         };
@@ -595,10 +593,8 @@ fn form_da(p: &progetto::Model) -> ProgettoForm {
         data_inizio: fmt::opt_date(p.data_inizio),
         data_fine: fmt::opt_date(p.data_fine),
         stato: p.stato.clone(),
-        budget_totale: fmt::euro(p.budget_totale).trim_end_matches(" €").to_owned(),
-        quota_associazione: fmt::euro(p.quota_associazione)
-            .trim_end_matches(" €")
-            .to_owned(),
+        budget_totale: fmt::importo(p.budget_totale),
+        quota_associazione: fmt::importo(p.quota_associazione),
         cofinanziamento: p
             .cofinanziamento_bp
             .map(|b| fmt::numero(f64::from(b) / 100.0))
@@ -922,14 +918,8 @@ async fn pagina_progetto(
                 scadenza: fmt::date(x.scadenza),
                 richiesto: quota_o_vuoto(x.richiesto),
                 ricevuto: quota_o_vuoto(x.ricevuto),
-                richiesto_input: x
-                    .richiesto
-                    .map(|c| fmt::euro(c).trim_end_matches(" €").to_owned())
-                    .unwrap_or_default(),
-                ricevuto_input: x
-                    .ricevuto
-                    .map(|c| fmt::euro(c).trim_end_matches(" €").to_owned())
-                    .unwrap_or_default(),
+                richiesto_input: x.richiesto.map(fmt::importo).unwrap_or_default(),
+                ricevuto_input: x.ricevuto.map(fmt::importo).unwrap_or_default(),
                 stato: model::nome(model::STATI_PERIODO, &x.stato),
                 stato_codice: x.stato.clone(),
             })
@@ -1448,8 +1438,7 @@ pub async fn gantt_page(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
             }
         })
         .collect();
-    let mut programmi: Vec<programma::Model> = c.programmi.values().cloned().collect();
-    programmi.sort_by(|a, b| a.nome.cmp(&b.nome));
+    let programmi = c.programmi_per_nome();
     let mut anni: Vec<i32> = (anno - 4..=anno + 4).collect();
     for w in &c.rischio.finestre {
         anni.push(w.fine_legislatura.year());
@@ -2227,10 +2216,7 @@ async fn programmi_page(
 ) -> AppResult<ProgrammiPage> {
     ctx.require_grant(PROGETTI)?;
     let db = &ctx.state.db;
-    let mut conteggi: HashMap<i64, u64> = HashMap::new();
-    for p in progetto::Entity::find().all(db).await? {
-        *conteggi.entry(p.programma_id).or_default() += 1;
-    }
+    let conteggi = store::per_programma(db).await?;
     Ok(ProgrammiPage {
         chrome: ctx.chrome(
             "Programmi e fondi",

@@ -182,6 +182,13 @@ impl Contesto {
             &self.rischio,
         )
     }
+    /// The catalogue by name, for the choosers.
+    pub fn programmi_per_nome(&self) -> Vec<programma::Model> {
+        let mut v: Vec<programma::Model> = self.programmi.values().cloned().collect();
+        v.sort_by(|a, b| a.nome.cmp(&b.nome));
+        v
+    }
+
     pub fn programma(&self, id: i64) -> String {
         self.programmi
             .get(&id)
@@ -723,6 +730,17 @@ pub const PARTI: &[&str] = &[
     "continuita",
 ];
 
+/// The part `$id` of table `$ent` that belongs to project `$p` (404 otherwise).
+macro_rules! parte_di {
+    ($ent:ident, $id:expr, $p:expr, $conn:expr) => {
+        $ent::Entity::find_by_id($id)
+            .one($conn)
+            .await?
+            .filter(|m| m.progetto_id == $p.id)
+            .ok_or(AppError::NotFound)?
+    };
+}
+
 /// Adds a part to a project, with its audit row (as a change of the project).
 pub async fn aggiungi_parte(
     db: &DatabaseConnection,
@@ -748,16 +766,28 @@ pub async fn aggiungi_parte(
                 + 1
         };
     }
+    // A comune, person or organisation appears once per project.
+    macro_rules! una_volta {
+        ($ent:ident, $col:ident, $val:expr, $msg:literal) => {
+            if $ent::Entity::find()
+                .filter($ent::Column::ProgettoId.eq(p.id))
+                .filter($ent::Column::$col.eq($val))
+                .count(&txn)
+                .await?
+                > 0
+            {
+                return Err(conflitto($msg));
+            }
+        };
+    }
     let (azione, dopo) = match parte {
         NuovaParte::Comune { comune_id } => {
-            let esiste = progetto_comune::Entity::find()
-                .filter(progetto_comune::Column::ProgettoId.eq(p.id))
-                .filter(progetto_comune::Column::ComuneId.eq(comune_id))
-                .count(&txn)
-                .await?;
-            if esiste > 0 {
-                return Err(conflitto("Il comune è già tra i beneficiari."));
-            }
+            una_volta!(
+                progetto_comune,
+                ComuneId,
+                comune_id,
+                "Il comune è già tra i beneficiari."
+            );
             let m = progetto_comune::ActiveModel {
                 progetto_id: Set(p.id),
                 comune_id: Set(comune_id),
@@ -772,14 +802,12 @@ pub async fn aggiungi_parte(
             ruolo,
             mesi_persona,
         } => {
-            let esiste = progetto_staff::Entity::find()
-                .filter(progetto_staff::Column::ProgettoId.eq(p.id))
-                .filter(progetto_staff::Column::PersonaId.eq(persona_id))
-                .count(&txn)
-                .await?;
-            if esiste > 0 {
-                return Err(conflitto("La persona è già nel gruppo di lavoro."));
-            }
+            una_volta!(
+                progetto_staff,
+                PersonaId,
+                persona_id,
+                "La persona è già nel gruppo di lavoro."
+            );
             let m = progetto_staff::ActiveModel {
                 progetto_id: Set(p.id),
                 persona_id: Set(persona_id),
@@ -797,14 +825,12 @@ pub async fn aggiungi_parte(
             ruolo,
             quota,
         } => {
-            let esiste = progetto_partner::Entity::find()
-                .filter(progetto_partner::Column::ProgettoId.eq(p.id))
-                .filter(progetto_partner::Column::OrganizzazioneId.eq(organizzazione_id))
-                .count(&txn)
-                .await?;
-            if esiste > 0 {
-                return Err(conflitto("L'organizzazione è già tra i partner."));
-            }
+            una_volta!(
+                progetto_partner,
+                OrganizzazioneId,
+                organizzazione_id,
+                "L'organizzazione è già tra i partner."
+            );
             let m = progetto_partner::ActiveModel {
                 progetto_id: Set(p.id),
                 organizzazione_id: Set(organizzazione_id),
@@ -930,11 +956,7 @@ pub async fn elimina_parte(
     let txn = db.begin().await?;
     macro_rules! togli {
         ($ent:ident) => {{
-            let m = $ent::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .filter(|m| m.progetto_id == p.id)
-                .ok_or(AppError::NotFound)?;
+            let m = parte_di!($ent, id, p, &txn);
             let prima = json!(m);
             m.delete(&txn).await?;
             prima
@@ -993,28 +1015,19 @@ pub async fn avanza(
     a: Avanzamento,
 ) -> AppResult<()> {
     let txn = db.begin().await?;
-    macro_rules! trova {
-        ($ent:ident) => {
-            $ent::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .filter(|m| m.progetto_id == p.id)
-                .ok_or(AppError::NotFound)?
-        };
-    }
     let (prima, dopo) = match a {
         Avanzamento::Scadenza {
             stato,
             completata_il,
         } => {
-            let m = trova!(progetto_scadenza);
+            let m = parte_di!(progetto_scadenza, id, p, &txn);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
             am.completata_il = Set(completata_il);
             (json!(m), json!(am.update(&txn).await?))
         }
         Avanzamento::Wp { stato } => {
-            let m = trova!(progetto_wp);
+            let m = parte_di!(progetto_wp, id, p, &txn);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
             (json!(m), json!(am.update(&txn).await?))
@@ -1024,7 +1037,7 @@ pub async fn avanza(
             richiesto,
             ricevuto,
         } => {
-            let m = trova!(progetto_periodo);
+            let m = parte_di!(progetto_periodo, id, p, &txn);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
             am.richiesto = Set(richiesto);
@@ -1032,7 +1045,7 @@ pub async fn avanza(
             (json!(m), json!(am.update(&txn).await?))
         }
         Avanzamento::Continuita { fatta } => {
-            let m = trova!(progetto_continuita);
+            let m = parte_di!(progetto_continuita, id, p, &txn);
             let mut am = m.clone().into_active_model();
             am.fatta = Set(fatta);
             (json!(m), json!(am.update(&txn).await?))
@@ -1171,7 +1184,13 @@ pub async fn scadenze(
             progetto_periodo::Column::ProgettoId.is_in(per_id.keys().copied().collect::<Vec<_>>()),
         );
     }
-    for s in q.all(db).await?.into_iter().filter(|s| nel(s.scadenza)) {
+    if let Some(d) = dal {
+        q = q.filter(progetto_periodo::Column::Scadenza.gte(d));
+    }
+    if let Some(d) = al {
+        q = q.filter(progetto_periodo::Column::Scadenza.lte(d));
+    }
+    for s in q.all(db).await? {
         let Some(p) = per_id.get(&s.progetto_id) else {
             continue;
         };
@@ -1348,6 +1367,21 @@ pub async fn budget(
         .collect();
     out.sort_by_key(|x| std::cmp::Reverse(x.2));
     Ok((anni, out))
+}
+
+/// How many projects each programme has (programme id → count).
+pub async fn per_programma(db: &DatabaseConnection) -> AppResult<HashMap<i64, u64>> {
+    Ok(progetto::Entity::find()
+        .select_only()
+        .column(progetto::Column::ProgrammaId)
+        .column_as(progetto::Column::Id.count(), "n")
+        .group_by(progetto::Column::ProgrammaId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(g, n)| (g, n as u64))
+        .collect())
 }
 
 /// How many projects `vis` may see per comune (ISTAT id → count).
