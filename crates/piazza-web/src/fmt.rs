@@ -95,6 +95,42 @@ pub fn datetime(t: DateTime<Utc>) -> String {
     t.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
+/// The offset of Italian time at `t`: CEST (+2) from the last Sunday of March to the last
+/// Sunday of October at 01:00 UTC, CET (+1) otherwise (EU rule since 1996).
+pub fn offset_italia(t: DateTime<Utc>) -> chrono::FixedOffset {
+    use chrono::{Datelike, Duration, TimeZone};
+    let ultima_domenica = |mese: u32| {
+        let fine = NaiveDate::from_ymd_opt(t.year(), mese + 1, 1).expect("valid month")
+            - Duration::days(1);
+        let indietro = fine.weekday().num_days_from_sunday() as i64;
+        Utc.from_utc_datetime(
+            &(fine - Duration::days(indietro))
+                .and_hms_opt(1, 0, 0)
+                .expect("valid time"),
+        )
+    };
+    let estate = t >= ultima_domenica(3) && t < ultima_domenica(10);
+    chrono::FixedOffset::east_opt(if estate { 7200 } else { 3600 }).expect("valid offset")
+}
+
+/// An instant in Italian time: `dd/mm/yyyy HH:MM`.
+pub fn ora_italiana(t: DateTime<Utc>) -> String {
+    t.with_timezone(&offset_italia(t))
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// A wall-clock time in Italy as an instant (in the autumn hour that occurs twice, the first).
+pub fn da_ora_italiana(locale: chrono::NaiveDateTime) -> DateTime<Utc> {
+    for ore in [2, 1] {
+        let t = (locale - chrono::Duration::hours(ore)).and_utc();
+        if offset_italia(t).local_minus_utc() == ore as i32 * 3600 {
+            return t;
+        }
+    }
+    (locale - chrono::Duration::hours(1)).and_utc()
+}
+
 /// Parses `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
@@ -106,6 +142,27 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn italian_time_follows_summer_time() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        assert_eq!(ora_italiana(t("2023-11-03T15:14:00Z")), "03/11/2023 16:14");
+        assert_eq!(ora_italiana(t("2026-07-01T10:00:00Z")), "01/07/2026 12:00");
+        // 2026: summer time from 29/03 01:00 UTC to 25/10 01:00 UTC.
+        assert_eq!(ora_italiana(t("2026-03-29T00:59:00Z")), "29/03/2026 01:59");
+        assert_eq!(ora_italiana(t("2026-03-29T01:00:00Z")), "29/03/2026 03:00");
+        assert_eq!(ora_italiana(t("2026-10-25T00:59:00Z")), "25/10/2026 02:59");
+        assert_eq!(ora_italiana(t("2026-10-25T01:00:00Z")), "25/10/2026 02:00");
+        let l = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            da_ora_italiana(l("2023-11-03 16:14")),
+            t("2023-11-03T15:14:00Z")
+        );
+        assert_eq!(
+            da_ora_italiana(l("2026-07-01 00:00")),
+            t("2026-06-30T22:00:00Z")
+        );
+    }
 
     #[test]
     fn italian_numbers_money_dates() {

@@ -2,14 +2,19 @@
 //! instants `DateTime<Utc>` bound from Rust; money (in later modules) is `i64` cents.
 
 pub mod aggiornamento_obiettivo;
+pub mod allerta;
+pub mod allerta_superata;
+pub mod allerta_voce;
 pub mod amministratore;
 pub mod audit_log;
+pub mod avviso_comunale;
 pub mod bando;
 pub mod collegamento_obiettivo;
 pub mod comune;
 pub mod comune_zona;
 pub mod confine;
 pub mod evento_calendario;
+pub mod fonte_allerta;
 pub mod indicatore;
 pub mod misura_indicatore;
 pub mod obiettivo;
@@ -27,6 +32,7 @@ pub mod progetto_staff;
 pub mod progetto_wp;
 pub mod programma;
 pub mod proposta;
+pub mod protezione_civile_comune;
 pub mod provincia;
 pub mod sessione;
 pub mod stato_obiettivo;

@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_piano;
 mod m0003_piano_avanzamento;
 mod m0004_progetti;
+mod m0005_allerte;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_piano::Migration),
             Box::new(m0003_piano_avanzamento::Migration),
             Box::new(m0004_progetti::Migration),
+            Box::new(m0005_allerte::Migration),
         ]
     }
 }

@@ -5,9 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
+use super::registro::{Avviso, Tipo, Voce};
+use super::store::Documento;
+use crate::fmt;
 use crate::territorio::Territorio;
 use crate::text::normalize;
 
@@ -120,6 +123,11 @@ struct Geometria {
 /// The zones of a day's TopoJSON. Every zone must carry its name and the three levels: a file
 /// that does not is refused whole (a half-read bulletin must never change the state).
 pub fn leggi_topojson(json: &str) -> Result<Vec<ZonaBollettino>, String> {
+    leggi_giorno(json).map(|(_, zone)| zone)
+}
+
+/// A day's TopoJSON: the name of its object (`20231103_1614_today`) and its zones.
+pub fn leggi_giorno(json: &str) -> Result<(String, Vec<ZonaBollettino>), String> {
     let t: Topologia =
         serde_json::from_str(json).map_err(|e| format!("TopoJSON non leggibile: {e}"))?;
     if t.tipo != "Topology" {
@@ -128,9 +136,9 @@ pub fn leggi_topojson(json: &str) -> Result<Vec<ZonaBollettino>, String> {
             t.tipo
         ));
     }
-    let oggetto = t
+    let (nome_oggetto, oggetto) = t
         .objects
-        .into_values()
+        .into_iter()
         .next()
         .ok_or("il TopoJSON non contiene zone")?;
     let mut zone = Vec::with_capacity(oggetto.geometries.len());
@@ -165,8 +173,116 @@ pub fn leggi_topojson(json: &str) -> Result<Vec<ZonaBollettino>, String> {
     if zone.is_empty() {
         return Err("il TopoJSON non contiene zone".into());
     }
-    Ok(zone)
+    Ok((nome_oggetto, zone))
 }
+
+/// What a day's file name says: `20231103_1614_today` → publication (Italian time), the day
+/// the levels are for, and whether it is today's or tomorrow's.
+pub fn giorno_del_nome(nome: &str) -> Result<(NaiveDateTime, NaiveDate, bool), String> {
+    let errore = || format!("nome del giorno del bollettino non riconosciuto: «{nome}»");
+    let mut parti = nome.split('_');
+    let (Some(g), Some(o), Some(q)) = (parti.next(), parti.next(), parti.next()) else {
+        return Err(errore());
+    };
+    let pubblicato =
+        NaiveDateTime::parse_from_str(&format!("{g}{o}"), "%Y%m%d%H%M").map_err(|_| errore())?;
+    let domani = match q.split('.').next() {
+        Some("today") => false,
+        Some("tomorrow") => true,
+        _ => return Err(errore()),
+    };
+    let giorno = pubblicato.date() + chrono::Duration::days(domani as i64);
+    Ok((pubblicato, giorno, domani))
+}
+
+/// A day of a bulletin as a document for the store: the region's comuni with their levels for
+/// that day (00:00–24:00 Italian time). `generato` is the bulletin's generation time (from the
+/// index), else its publication time from the file name.
+pub fn documento(
+    json: &str,
+    generato: Option<DateTime<Utc>>,
+    t: &Territorio,
+) -> Result<Documento, String> {
+    let (nome, zone) = leggi_giorno(json)?;
+    let (pubblicato, giorno, domani) = giorno_del_nome(&nome)?;
+    let livelli = livelli_per_comune(&zone, t)?;
+    let inviato = generato.unwrap_or_else(|| fmt::da_ora_italiana(pubblicato));
+    let mut voci: Vec<Voce> = Vec::new();
+    for (k, (rischio, _)) in RISCHI.iter().enumerate() {
+        for l in [Livello::Giallo, Livello::Arancione, Livello::Rosso] {
+            let comuni: Vec<String> = livelli
+                .iter()
+                .filter(|(_, v)| v[k].1 == l)
+                .map(|(c, _)| c.clone())
+                .collect();
+            if !comuni.is_empty() {
+                voci.push(Voce {
+                    rischio: (*rischio).to_owned(),
+                    livello: l,
+                    comuni,
+                });
+            }
+        }
+    }
+    let mut in_allerta: Vec<String> = Vec::new();
+    for z in &t.zone {
+        let Some(b) = zone
+            .iter()
+            .find(|b| normalize(&b.nome) == normalize(&z.nome))
+        else {
+            continue;
+        };
+        let sopra: Vec<String> = b
+            .livelli
+            .iter()
+            .filter(|(_, l)| *l > Livello::Verde)
+            .map(|(r, l)| format!("{r} {}", l.nome()))
+            .collect();
+        if !sopra.is_empty() {
+            in_allerta.push(format!("{}: {}", z.nome, sopra.join(", ")));
+        }
+    }
+    let inizio = fmt::da_ora_italiana(giorno.and_hms_opt(0, 0, 0).expect("midnight"));
+    let scadenza = fmt::da_ora_italiana(
+        (giorno + chrono::Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight"),
+    );
+    let quando = if domani { "domani" } else { "oggi" };
+    Ok(Documento {
+        avviso: Avviso {
+            chiave: (MITTENTE.into(), nome.clone(), inviato.to_rfc3339()),
+            tipo: Tipo::Alert,
+            reale: true,
+            riferimenti: Vec::new(),
+            voci,
+            inizio: Some(inizio),
+            scadenza: Some(scadenza),
+        },
+        msg_type: "Alert".into(),
+        status: "Actual".into(),
+        esercitazione: false,
+        inviato_at: inviato,
+        evento: "Criticità idrogeologica e idraulica".into(),
+        titolo: format!(
+            "Bollettino nazionale di criticità del {} ({quando}, {})",
+            fmt::date(pubblicato.date()),
+            fmt::date(giorno)
+        ),
+        descrizione: Some(if in_allerta.is_empty() {
+            "Nessuna zona della Toscana in allerta.".into()
+        } else {
+            format!("Zone in allerta: {}.", in_allerta.join("; "))
+        }),
+        istruzioni: None,
+        area: Some("Toscana".into()),
+        comune_id: None,
+        testo: json.to_owned(),
+    })
+}
+
+/// The sender of the national bulletin's documents.
+pub const MITTENTE: &str = "protezionecivile.gov.it";
 
 /// The levels of the region's comuni from a bulletin: ISTAT code → level per risk (in the order
 /// of [`RISCHI`]). Errors if a zone of the region is missing from the bulletin (then nothing

@@ -1,12 +1,13 @@
 //! From a CAP document to what the public state needs ([`Avviso`]): for each info block (the
 //! Italian ones when there are, otherwise all) its risk, its level and the comuni of its areas.
-//! Areas are matched by geocode (ISTAT code of a comune, code of an alert zone); EMMA_ID codes
-//! and polygons/circles are not matched yet (they need a mapping table and the boundaries).
+//! Areas are matched by geocode (ISTAT code of a comune, code of an alert zone), else by their
+//! polygons and circles on the comuni's boundaries.
 
 use piazza_cap::{Alert, Info, MsgType, Severity, Status};
 
 use super::bollettino::Livello;
 use super::registro::{Avviso, Tipo, Voce};
+use super::store::Documento;
 use crate::territorio::Territorio;
 use crate::text::normalize;
 
@@ -96,21 +97,29 @@ pub fn livello(info: &Info) -> Livello {
     }
 }
 
-/// The comuni (ISTAT codes) of an info block's areas, by geocode.
+/// The comuni (ISTAT codes) of an info block's areas: by geocode (ISTAT code of a comune, code
+/// of an alert zone); an area that no geocode matched, by its polygons and circles on the
+/// comuni's boundaries.
 pub fn comuni(info: &Info, t: &Territorio) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for g in info.areas.iter().flat_map(|a| &a.geocodes) {
-        let nome = g.value_name.to_uppercase();
-        let v = g.value.trim();
-        if nome.contains("ISTAT") {
-            out.extend(t.comune(v).map(|c| c.codice_istat.clone()));
-        } else if nome.contains("ZONA")
-            && let Some(z) = t
-                .zone
-                .iter()
-                .find(|z| z.codice == v || z.codice_dpc.as_deref() == Some(v))
-        {
-            out.extend(z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()));
+    for area in &info.areas {
+        let prima = out.len();
+        for g in &area.geocodes {
+            let nome = g.value_name.to_uppercase();
+            let v = g.value.trim();
+            if nome.contains("ISTAT") {
+                out.extend(t.comune(v).map(|c| c.codice_istat.clone()));
+            } else if nome.contains("ZONA")
+                && let Some(z) = t
+                    .zone
+                    .iter()
+                    .find(|z| z.codice == v || z.codice_dpc.as_deref() == Some(v))
+            {
+                out.extend(z.comuni.iter().map(|i| t.comuni[*i].codice_istat.clone()));
+            }
+        }
+        if out.len() == prima {
+            out.extend(super::area::comuni_toccati(area, &t.confini));
         }
     }
     out.sort();
@@ -165,5 +174,46 @@ pub fn avviso(a: &Alert, t: &Territorio) -> Avviso {
             .filter_map(|i| i.expires.as_ref())
             .map(|c| c.at.to_utc())
             .max(),
+    }
+}
+
+/// A CAP alert as a document for the store: the rules' view and the texts of its first
+/// Italian info block (else the first), with the raw XML.
+pub fn documento(a: &Alert, testo: &str, t: &Territorio) -> Documento {
+    let info = a.infos_in("it").next().or(a.infos.first());
+    let campo = |f: fn(&Info) -> Option<&String>| {
+        info.and_then(f)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let aree: Vec<&str> = info
+        .map(|i| i.areas.iter().map(|a| a.area_desc.as_str()).collect())
+        .unwrap_or_default();
+    let evento = info.map(|i| i.event.trim().to_owned()).unwrap_or_default();
+    Documento {
+        avviso: avviso(a, t),
+        msg_type: a
+            .msg_type
+            .as_ref()
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_default(),
+        status: a
+            .status
+            .as_ref()
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_default(),
+        esercitazione: a.status == Some(Status::Exercise),
+        inviato_at: a
+            .sent
+            .as_ref()
+            .map(|s| s.at.to_utc())
+            .unwrap_or_else(chrono::Utc::now),
+        titolo: campo(|i| i.headline.as_ref()).unwrap_or_else(|| evento.clone()),
+        evento,
+        descrizione: campo(|i| i.description.as_ref()),
+        istruzioni: campo(|i| i.instruction.as_ref()),
+        area: (!aree.is_empty()).then(|| aree.join("; ")),
+        comune_id: None,
+        testo: testo.to_owned(),
     }
 }

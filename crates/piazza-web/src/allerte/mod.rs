@@ -8,4 +8,6 @@
 pub mod area;
 pub mod bollettino;
 pub mod da_cap;
+pub mod fonti;
 pub mod registro;
+pub mod store;

@@ -147,6 +147,8 @@ pub struct Territorio {
     pub zone: Vec<ZonaInfo>,
     pub province: Vec<ProvinciaInfo>,
     pub mappa: MapBase,
+    /// The comuni's boundaries in degrees, for matching the areas of alerts.
+    pub confini: Vec<crate::allerte::area::Confine>,
     /// Rendered maps by key, filled on first use (the snapshot never changes).
     svg_cache: Mutex<HashMap<String, Arc<MappaPronta>>>,
 }
@@ -192,6 +194,7 @@ impl Territorio {
             zone,
             province,
             mappa,
+            confini: Vec::new(),
             svg_cache: Mutex::default(),
         }
     }

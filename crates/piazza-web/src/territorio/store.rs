@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use crate::allerte::area::Confine;
 use piazza_db::entities::{comune, comune_zona, confine, provincia, zona_allerta};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
@@ -70,14 +71,23 @@ pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
         })
         .collect();
     let confini = confine::Entity::find().all(db).await?;
-    let mappa = tokio::task::spawn_blocking(move || MapBase::build(&confini))
-        .await
-        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let (mappa, geometrie) = tokio::task::spawn_blocking(move || {
+        let geometrie: Vec<Confine> = confini
+            .iter()
+            .filter(|c| c.livello == "comune")
+            .filter_map(|c| Confine::da_geojson(&c.codice, &c.geometria))
+            .collect();
+        (MapBase::build(&confini), geometrie)
+    })
+    .await
+    .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
     let zone = zone_rows
         .into_iter()
         .map(|z| (z.codice, z.nome, z.codice_dpc))
         .collect();
-    Ok(Territorio::new(comuni, zone, province, mappa))
+    let mut t = Territorio::new(comuni, zone, province, mappa);
+    t.confini = geometrie;
+    Ok(t)
 }
 
 /// Reloads the snapshot after an import.

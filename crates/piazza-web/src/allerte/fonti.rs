@@ -1,0 +1,190 @@
+//! The sources of the alert state: the national bulletin (files or a polled URL) and CAP
+//! documents (posted to the API or polled from feeds). Each reads its input with the pure
+//! readers (`bollettino`, `piazza_cap`, `da_cap`) and hands documents to the store.
+
+use piazza_db::audit::{self, Actor};
+use piazza_db::entities::{allerta, fonte_allerta};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use super::bollettino;
+use super::da_cap;
+use super::registro::{Esito, Tipo};
+use super::store::{self, Documento, stato};
+use crate::error::{AppError, AppResult};
+use crate::territorio::Territorio;
+
+/// The kinds of source (`fonti_allerta.tipo`).
+pub mod tipo {
+    pub const BOLLETTINO: &str = "bollettino_dpc";
+    pub const CAP_API: &str = "cap_api";
+    pub const CAP_FEED: &str = "cap_feed";
+    pub const OPERATORI: &str = "operatori";
+
+    pub fn nome(t: &str) -> &'static str {
+        match t {
+            BOLLETTINO => "bollettino nazionale (DPC)",
+            CAP_API => "CAP tramite API",
+            CAP_FEED => "feed CAP",
+            OPERATORI => "operatori",
+            _ => "?",
+        }
+    }
+}
+
+/// The source of the national bulletin, created on first use.
+pub async fn fonte_dpc(db: &DatabaseConnection) -> AppResult<fonte_allerta::Model> {
+    store::fonte(
+        db,
+        "dpc",
+        "Bollettino nazionale di criticità (Dipartimento della Protezione Civile)",
+        tipo::BOLLETTINO,
+    )
+    .await
+}
+
+/// The operators' source (alerts composed in Piazza), created on first use.
+pub async fn fonte_operatori(db: &DatabaseConnection) -> AppResult<fonte_allerta::Model> {
+    store::fonte(
+        db,
+        "operatori",
+        "Sala operativa e comuni (Piazza)",
+        tipo::OPERATORI,
+    )
+    .await
+}
+
+/// Applies the days of a bulletin (today and/or tomorrow), in one transaction: a day supersedes
+/// the earlier bulletins' levels for the same day; a bulletin older than one already applied
+/// for that day is kept in the history only until the newer one.
+pub async fn importa_bollettino(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    actor: &Actor,
+    giorni: Vec<Documento>,
+) -> AppResult<Vec<(Documento, Esito)>> {
+    let fonte = fonte_dpc(db).await?;
+    let txn = db.begin().await?;
+    let mut out = Vec::new();
+    for mut d in giorni {
+        let stesso_giorno = allerta::Entity::find()
+            .filter(allerta::Column::FonteId.eq(fonte.id))
+            .filter(allerta::Column::Stato.eq(stato::IN_VIGORE))
+            .filter(allerta::Column::Inizio.eq(d.avviso.inizio))
+            .order_by_asc(allerta::Column::InviatoAt)
+            .all(&txn)
+            .await?;
+        let (prima, dopo): (Vec<_>, Vec<_>) = stesso_giorno
+            .into_iter()
+            .partition(|a| a.inviato_at < d.inviato_at);
+        if !prima.is_empty() {
+            d.avviso.tipo = Tipo::Update;
+            d.msg_type = "Update".into();
+            d.avviso.riferimenti = prima
+                .iter()
+                .map(|a| {
+                    (
+                        a.mittente.clone(),
+                        a.identificativo.clone(),
+                        a.inviato.clone(),
+                    )
+                })
+                .collect();
+        }
+        let (esito, id) = store::ingerisci_in(&txn, t, &fonte, actor, &d, None).await?;
+        if let (Some(id), Some(piu_recente)) = (id, dopo.first())
+            && esito != Esito::Duplicato
+        {
+            let a = store::per_id(&txn, id).await?;
+            if a.stato == stato::IN_VIGORE {
+                let mut am = a.into_active_model();
+                am.stato = Set(stato::SOSTITUITA.into());
+                am.terminata_at = Set(piu_recente.dal);
+                am.terminata_da_id = Set(Some(piu_recente.id));
+                am.update(&txn).await?;
+            }
+        }
+        out.push((d, esito));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "bollettino",
+        "fonte_allerta",
+        &fonte.codice,
+        None,
+        Some(serde_json::json!({
+            "giorni": out.iter().map(|(d, e)| serde_json::json!({
+                "identificativo": d.avviso.chiave.1,
+                "esito": format!("{e:?}"),
+            })).collect::<Vec<_>>(),
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Reads a bulletin file: a day's TopoJSON, or the index JSON (then the days' TopoJSON files
+/// are looked up next to it by name, also as `<name>.stripped.json`). Returns the documents of
+/// the days found and a note for each day that is missing.
+pub fn leggi_file_bollettino(
+    percorso: &std::path::Path,
+    t: &Territorio,
+) -> Result<(Vec<Documento>, Vec<String>), String> {
+    let leggi = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()))
+    };
+    let testo = leggi(percorso)?;
+    if !testo.contains("\"Topology\"") {
+        let indice = bollettino::leggi_indice(&testo)?;
+        let cartella = percorso.parent().unwrap_or(std::path::Path::new("."));
+        let mut documenti = Vec::new();
+        let mut note = Vec::new();
+        for url in [&indice.oggi, &indice.domani] {
+            let nome = url.rsplit('/').next().unwrap_or(url);
+            let radice = nome.trim_end_matches(".json");
+            let candidati = [
+                cartella.join(nome),
+                cartella.join(format!("{radice}.stripped.json")),
+            ];
+            match candidati.iter().find(|p| p.exists()) {
+                Some(p) => {
+                    documenti.push(bollettino::documento(&leggi(p)?, Some(indice.generato), t)?)
+                }
+                None => note.push(format!("{nome}: file non trovato accanto all'indice")),
+            }
+        }
+        if documenti.is_empty() {
+            return Err(format!(
+                "nessun giorno del bollettino «{}» trovato: {}",
+                indice.nome,
+                note.join("; ")
+            ));
+        }
+        return Ok((documenti, note));
+    }
+    Ok((vec![bollettino::documento(&testo, None, t)?], Vec::new()))
+}
+
+/// A CAP document received from `fonte` (API or feed): parsed leniently, then applied.
+pub async fn ricevi_cap(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    fonte: &fonte_allerta::Model,
+    actor: &Actor,
+    xml: &str,
+) -> AppResult<(Esito, Option<i64>)> {
+    let parsed = piazza_cap::parse(xml)
+        .map_err(|e| AppError::BadRequest(format!("Documento CAP non leggibile: {e}")))?;
+    let a = &parsed.alert;
+    if a.identifier.trim().is_empty() || a.sender.trim().is_empty() || a.sent.is_none() {
+        return Err(AppError::BadRequest(
+            "Documento CAP non valido: mancano identifier, sender o sent.".into(),
+        ));
+    }
+    let doc = da_cap::documento(a, xml, t);
+    store::ingerisci(db, t, fonte, actor, &doc).await
+}
