@@ -29,6 +29,10 @@ pub struct AppConfig {
     /// The risk window around an end of legislature: months before and after.
     pub rischio_legislatura_mesi_prima: u32,
     pub rischio_legislatura_mesi_dopo: u32,
+    /// Cittadino Informato: the `sender` of the CAP documents Piazza publishes.
+    pub cap_mittente: String,
+    /// A civil-protection plan not updated for this many years is flagged.
+    pub anni_aggiornamento_piano: i32,
 }
 
 impl Default for AppConfig {
@@ -47,6 +51,8 @@ impl Default for AppConfig {
             tolleranza_indicatori_punti: 15.0,
             rischio_legislatura_mesi_prima: 3,
             rischio_legislatura_mesi_dopo: 3,
+            cap_mittente: "cittadino-informato@ancitoscana.it".into(),
+            anni_aggiornamento_piano: 3,
         }
     }
 }

@@ -54,6 +54,10 @@ pub const STEPS: &[Step] = &[
         nome: "progetti",
         run: |c| Box::pin(crate::progetti::demo::carica(c)),
     },
+    Step {
+        nome: "allerte",
+        run: |c| Box::pin(crate::allerte::demo::carica(c)),
+    },
 ];
 
 /// The demo logins, printed by `piazza demo`.
@@ -63,7 +67,12 @@ pub const DEMO_USERS: &[(&str, &str, &str)] = &[
     (
         "segreteria@piazza.demo",
         "Segreteria dell'associazione",
-        "editor di Territorio, Anagrafica, Piano e Progetti",
+        "editor di Territorio, Anagrafica, Piano, Progetti e Allerte (sala operativa)",
+    ),
+    (
+        "protezione.civile@piazza.demo",
+        "Sala operativa di protezione civile",
+        "editor di Allerte (compone; la segreteria approva)",
     ),
     (
         "lettore@piazza.demo",
@@ -99,14 +108,16 @@ async fn utenti(c: &DemoCtx<'_>) -> AppResult<String> {
     };
     // One hash for all demo users: Argon2 is slow by design and they share the password.
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
-    let grants: [Vec<NewGrant>; 4] = [
+    let grants: [Vec<NewGrant>; 5] = [
         vec![grant("admin", None, None)],
         vec![
             grant("editor", Some("territorio"), None),
             grant("editor", Some("anagrafica"), None),
             grant("editor", Some("piano"), None),
             grant("editor", Some("progetti"), None),
+            grant("editor", Some("allerte"), None),
         ],
+        vec![grant("editor", Some("allerte"), None)],
         vec![
             grant("viewer", Some("anagrafica"), None),
             grant("viewer", Some("progetti"), None),

@@ -60,6 +60,8 @@ pub struct AppState {
         Arc<cache::Cache<(String, String, bool), Vec<piano::store::ObiettivoCollegato>>>,
     /// The staff (people of categoria `staff`), for the choosers of owners and teams.
     personale: Arc<cache::Cache<(), Vec<anagrafica::store::Personale>>>,
+    /// The public alert state, shared by the public pages and feeds.
+    pub allerte: Arc<allerte::pubblico::StatoPubblico>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
             amministratori: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             personale: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            allerte: Arc::default(),
         })
     }
 
@@ -148,6 +151,7 @@ pub fn router(state: AppState) -> Router {
             )));
 
     use admin::routes as adm;
+    use allerte::routes as all;
     use anagrafica::routes as ana;
     use auth::routes as au;
     use piano::routes as pia;
@@ -321,6 +325,31 @@ pub fn router(state: AppState) -> Router {
             "/progetti/{id}/parti/{parte}/{pid}/elimina",
             post(pro::parte_elimina),
         )
+        // Allerte
+        .route("/allerte", get(all::stato_page))
+        .route("/allerte.json", get(all::stato_json))
+        .route("/allerte/cap.atom", get(all::cap_atom))
+        .route("/allerte/cap/{id}", get(all::cap_documento))
+        .route("/allerte/avvisi.atom", get(all::avvisi_atom))
+        .route("/allerte/gestione", get(all::gestione))
+        .route("/allerte/nuova", get(all::componi_form).post(all::componi))
+        .route("/allerte/avvisi", get(all::avvisi).post(all::avviso_crea))
+        .route("/allerte/avvisi/{id}/ritira", post(all::avviso_ritira))
+        .route("/allerte/adesioni", get(all::adesioni))
+        .route("/allerte/adesioni/{codice}", post(all::adesione_salva))
+        .route(
+            "/allerte/fonti",
+            get(all::fonti_elenco).post(all::fonte_aggiungi),
+        )
+        .route("/allerte/fonti/{id}/attiva", post(all::fonte_attiva))
+        .route("/allerte/fonti/{id}/token", post(all::fonte_token))
+        .route("/allerte/{id}", get(all::dettaglio))
+        .route("/allerte/{id}/approva", post(all::approva))
+        .route("/allerte/{id}/respingi", post(all::respingi))
+        .route("/allerte/{id}/annulla", post(all::annulla))
+        .route("/comuni/{codice}/allerte.atom", get(all::comune_cap_atom))
+        .route("/comuni/{codice}/avvisi.atom", get(all::comune_avvisi_atom))
+        .route("/api/allerte/cap", post(all::api_cap))
         // Amministrazione
         .route("/admin/audit", get(adm::audit))
         .route("/admin/utenti", get(adm::utenti))

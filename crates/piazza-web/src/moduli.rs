@@ -20,6 +20,7 @@ pub const TERRITORIO: &str = "territorio";
 pub const ANAGRAFICA: &str = "anagrafica";
 pub const PIANO: &str = "piano";
 pub const PROGETTI: &str = "progetti";
+pub const ALLERTE: &str = "allerte";
 pub const AMMINISTRAZIONE: &str = "amministrazione";
 
 pub const MODULI: &[Modulo] = &[
@@ -59,6 +60,17 @@ pub const MODULI: &[Modulo] = &[
         lettura_pubblica: false,
         referente_legge: true,
         referente_modifica: false,
+        solo_admin: false,
+    },
+    Modulo {
+        chiave: ALLERTE,
+        nome: "Allerte",
+        path: "/allerte",
+        // The alert state is public; the regional desk (editors) composes and approves alerts
+        // for any comune, a referente for their own comuni (`allerte::routes`).
+        lettura_pubblica: true,
+        referente_legge: true,
+        referente_modifica: true,
         solo_admin: false,
     },
     Modulo {

@@ -196,6 +196,7 @@ fn module_owns_path(modulo: &str, path: &str) -> bool {
         moduli::ANAGRAFICA => &["/persone", "/organizzazioni", "/amministratori"],
         moduli::PIANO => &["/piano"],
         moduli::PROGETTI => &["/progetti"],
+        moduli::ALLERTE => &["/allerte"],
         moduli::AMMINISTRAZIONE => &["/admin"],
         _ => &[],
     };
@@ -296,4 +297,12 @@ pub async fn campi_multipart(
         campi.insert(name, bytes.to_vec());
     }
     Ok(campi)
+}
+
+/// Decodes `application/x-www-form-urlencoded` into pairs, repeated keys kept (checkboxes and
+/// multiple selects).
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }

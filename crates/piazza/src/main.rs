@@ -139,6 +139,12 @@ enum Import {
     },
     /// L'anagrafe degli amministratori locali del Ministero dell'Interno (CSV DAIT).
     Amministratori { file: PathBuf },
+    /// Il bollettino nazionale di criticità del Dipartimento della Protezione Civile: l'indice
+    /// JSON (i file TopoJSON dei giorni vengono cercati accanto) o il TopoJSON di un giorno.
+    Bollettino {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Un piano di attività scritto come documento (Markdown o testo esportato da PDF/Word):
     /// i titoli delle sezioni diventano aree, le voci degli elenchi «Obiettivi» i loro obiettivi.
     Piano {
@@ -432,6 +438,35 @@ async fn run(cli: Cli) -> Result<(), String> {
                 s.amministratori_invariati,
                 s.amministratori_rimossi
             );
+            Ok(())
+        }
+        Command::Import(Import::Bollettino { files }) => {
+            let db = prepare(&cli, &settings).await?;
+            let t = piazza_web::territorio::store::load_snapshot(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let actor = Actor::system("piazza import bollettino");
+            for f in files {
+                let (giorni, note) = piazza_web::allerte::fonti::leggi_file_bollettino(f, &t)
+                    .map_err(|e| format!("{}: {e}. Nulla è stato salvato.", f.display()))?;
+                for n in note {
+                    println!("{}: {n}", f.display());
+                }
+                let esiti = piazza_web::allerte::fonti::importa_bollettino(&db, &t, &actor, giorni)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for (d, e) in esiti {
+                    let comuni: std::collections::BTreeSet<&String> =
+                        d.avviso.voci.iter().flat_map(|v| &v.comuni).collect();
+                    println!(
+                        "{}: {} — {} comuni in allerta; {}",
+                        d.avviso.chiave.1,
+                        d.titolo,
+                        comuni.len(),
+                        piazza_web::allerte::registro::descrivi(&e)
+                    );
+                }
+            }
             Ok(())
         }
         Command::Import(Import::Piano {

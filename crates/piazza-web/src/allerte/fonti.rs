@@ -188,3 +188,155 @@ pub async fn ricevi_cap(
     let doc = da_cap::documento(a, xml, t);
     store::ingerisci(db, t, fonte, actor, &doc).await
 }
+
+/// A source configured by an administrator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NuovaFonte {
+    pub codice: String,
+    pub nome: String,
+    pub tipo: String,
+    pub url: Option<String>,
+    pub intervallo_secondi: i32,
+}
+
+pub async fn aggiungi(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    n: &NuovaFonte,
+) -> AppResult<fonte_allerta::Model> {
+    let txn = db.begin().await?;
+    if fonte_allerta::Entity::find()
+        .filter(fonte_allerta::Column::Codice.eq(&n.codice))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "Esiste già una fonte con codice «{}».",
+            n.codice
+        )));
+    }
+    let f = fonte_allerta::ActiveModel {
+        codice: Set(n.codice.clone()),
+        nome: Set(n.nome.clone()),
+        tipo: Set(n.tipo.clone()),
+        url: Set(n.url.clone()),
+        intervallo_secondi: Set(n.intervallo_secondi),
+        attiva: Set(true),
+        errori_consecutivi: Set(0),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "fonte_allerta",
+        &f.codice,
+        None,
+        Some(&f),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(f)
+}
+
+pub async fn attiva(db: &DatabaseConnection, actor: &Actor, id: i64, on: bool) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let f = fonte_allerta::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let prima = f.clone();
+    let mut am = f.into_active_model();
+    am.attiva = Set(on);
+    let dopo = am.update(&txn).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        if on { "attiva" } else { "disattiva" },
+        "fonte_allerta",
+        &dopo.codice,
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn hash_token(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new API token for a source: returned once, only its hash is kept; the old one stops
+/// working.
+pub async fn nuovo_token(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(fonte_allerta::Model, String)> {
+    use rand::Rng;
+    let token: String = {
+        const ALFABETO: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut rng = rand::rng();
+        (0..40)
+            .map(|_| ALFABETO[rng.random_range(0..ALFABETO.len())] as char)
+            .collect()
+    };
+    let txn = db.begin().await?;
+    let f = fonte_allerta::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut am = f.into_active_model();
+    am.token_hash = Set(Some(hash_token(&token)));
+    let f = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "nuovo_token",
+        "fonte_allerta",
+        &f.codice,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    let token = format!("pz_{}_{token}", f.id);
+    Ok((f, token))
+}
+
+/// The source a token belongs to.
+pub async fn per_token(
+    db: &DatabaseConnection,
+    token: &str,
+) -> AppResult<Option<fonte_allerta::Model>> {
+    let Some(id) = token
+        .strip_prefix("pz_")
+        .and_then(|r| r.split_once('_'))
+        .and_then(|(id, _)| id.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(f) = fonte_allerta::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let segreto = token.splitn(3, '_').nth(2).unwrap_or_default();
+    // Constant-time comparison of the hashes.
+    let atteso = f.token_hash.clone().unwrap_or_default();
+    let dato = hash_token(segreto);
+    let uguali = atteso.len() == dato.len()
+        && atteso
+            .bytes()
+            .zip(dato.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    Ok(uguali.then_some(f))
+}

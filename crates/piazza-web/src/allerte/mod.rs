@@ -5,9 +5,16 @@
 //! rules (`da_cap`: risk, level and comuni of each Italian info block); the comuni a CAP
 //! polygon or circle touches on the boundaries (`area`).
 
+pub mod adesioni;
 pub mod area;
+pub mod avvisi;
 pub mod bollettino;
+pub mod cap_out;
 pub mod da_cap;
+pub mod demo;
 pub mod fonti;
+pub mod model;
+pub mod pubblico;
 pub mod registro;
+pub mod routes;
 pub mod store;

@@ -63,6 +63,20 @@ pub enum Esito {
     GiaSuperato,
 }
 
+/// What happened, in Italian.
+pub fn descrivi(e: &Esito) -> String {
+    match e {
+        Esito::Nuovo => "pubblicato".into(),
+        Esito::Duplicato => "già ricevuto, nulla cambia".into(),
+        Esito::Ignorato(perche) => format!("non pubblico ({perche})"),
+        Esito::Sostituisce(r) => format!("pubblicato, sostituisce {} documenti", r.len()),
+        Esito::Annulla(r) => format!("annulla {} documenti", r.len()),
+        Esito::GiaSuperato => {
+            "arrivato dopo il suo aggiornamento o annullamento: non pubblico".into()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stato {
     InVigore,

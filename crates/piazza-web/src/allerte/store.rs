@@ -523,3 +523,198 @@ pub async fn fonte(
     .insert(db)
     .await?)
 }
+
+/// An alert composed by an operator: kept waiting (`in_attesa`, not public) until a second
+/// authorised person approves it. Its levels are written now, so the approver sees the comuni.
+pub async fn componi(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    fonte: &fonte_allerta::Model,
+    actor: &Actor,
+    doc: &Documento,
+    scrivi: impl FnOnce(&allerta::Model, &[allerta_voce::Model]) -> String,
+) -> AppResult<allerta::Model> {
+    let txn = db.begin().await?;
+    let a = &doc.avviso;
+    let nuova = allerta::ActiveModel {
+        fonte_id: Set(fonte.id),
+        mittente: Set(a.chiave.0.clone()),
+        identificativo: Set(a.chiave.1.clone()),
+        inviato: Set(a.chiave.2.clone()),
+        inviato_at: Set(al_secondo(doc.inviato_at)),
+        msg_type: Set(doc.msg_type.clone()),
+        status: Set(doc.status.clone()),
+        stato: Set(stato::IN_ATTESA.into()),
+        esercitazione: Set(doc.esercitazione),
+        evento: Set(doc.evento.clone()),
+        titolo: Set(doc.titolo.clone()),
+        descrizione: Set(doc.descrizione.clone()),
+        istruzioni: Set(doc.istruzioni.clone()),
+        area: Set(doc.area.clone()),
+        comune_id: Set(doc.comune_id),
+        livello_max: Set(livello_max(a)),
+        inizio: Set(a.inizio.map(al_secondo)),
+        scadenza: Set(a.scadenza.map(al_secondo)),
+        dal: Set(None),
+        terminata_at: Set(None),
+        terminata_da_id: Set(None),
+        documento: Set(doc.testo.clone()),
+        composta_da: Set(actor.utente_id),
+        approvata_da: Set(None),
+        approvata_at: Set(None),
+        ricevuta_at: Set(al_secondo(Utc::now())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    scrivi_voci(&txn, t, nuova.id, a).await?;
+    let testo = scrivi(&nuova, &voci(&txn, nuova.id).await?);
+    let mut am = nuova.into_active_model();
+    am.documento = Set(testo);
+    let nuova = am.update(&txn).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "componi",
+        "allerta",
+        &nuova.id.to_string(),
+        None,
+        Some(&nuova),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(nuova)
+}
+
+/// The decision of the second person on an alert waiting for approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decisione {
+    Approva,
+    Respingi,
+}
+
+/// Approves (it goes public now; an exercise is recorded, never public) or rejects an alert
+/// waiting for approval. The person who composed it cannot decide on it.
+pub async fn decidi(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    decisione: Decisione,
+) -> AppResult<allerta::Model> {
+    let txn = db.begin().await?;
+    let a = per_id(&txn, id).await?;
+    if a.stato != stato::IN_ATTESA {
+        return Err(AppError::Conflict(format!(
+            "L'allerta non è in attesa di approvazione (è {}).",
+            stato::nome(&a.stato)
+        )));
+    }
+    if actor.utente_id.is_none() || a.composta_da == actor.utente_id {
+        return Err(AppError::Conflict(
+            "Un'allerta deve essere approvata da una persona diversa da chi l'ha composta.".into(),
+        ));
+    }
+    let prima = a.clone();
+    let ora = al_secondo(Utc::now());
+    let mut am = a.into_active_model();
+    let azione = match decisione {
+        Decisione::Approva => {
+            am.approvata_da = Set(actor.utente_id);
+            am.approvata_at = Set(Some(ora));
+            if prima.esercitazione {
+                am.stato = Set(stato::NON_PUBBLICA.into());
+            } else {
+                am.stato = Set(stato::IN_VIGORE.into());
+                am.dal = Set(Some(ora));
+            }
+            "approva"
+        }
+        Decisione::Respingi => {
+            am.stato = Set(stato::RESPINTA.into());
+            "respingi"
+        }
+    };
+    let dopo = am.update(&txn).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        azione,
+        "allerta",
+        &dopo.id.to_string(),
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(dopo)
+}
+
+/// An operator ends an alert in force now (from any source: a wrong or overtaken alert).
+pub async fn termina_ora(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<allerta::Model> {
+    let txn = db.begin().await?;
+    let a = per_id(&txn, id).await?;
+    if a.stato != stato::IN_VIGORE {
+        return Err(AppError::Conflict(format!(
+            "Si può annullare solo un'allerta in vigore (questa è {}).",
+            stato::nome(&a.stato)
+        )));
+    }
+    let prima = a.clone();
+    let mut am = a.into_active_model();
+    am.stato = Set(stato::ANNULLATA.into());
+    am.terminata_at = Set(Some(al_secondo(Utc::now())));
+    let dopo = am.update(&txn).await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "annulla",
+        "allerta",
+        &dopo.id.to_string(),
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(dopo)
+}
+
+/// The alerts waiting for approval, oldest first.
+pub async fn in_attesa(db: &impl ConnectionTrait) -> AppResult<Vec<allerta::Model>> {
+    Ok(allerta::Entity::find()
+        .filter(allerta::Column::Stato.eq(stato::IN_ATTESA))
+        .order_by_asc(allerta::Column::RicevutaAt)
+        .all(db)
+        .await?)
+}
+
+/// The latest documents received or composed, newest first.
+pub async fn recenti(db: &impl ConnectionTrait, n: u64) -> AppResult<Vec<allerta::Model>> {
+    Ok(allerta::Entity::find()
+        .order_by_desc(allerta::Column::RicevutaAt)
+        .order_by_desc(allerta::Column::Id)
+        .limit(n)
+        .all(db)
+        .await?)
+}
+
+pub async fn fonti(db: &impl ConnectionTrait) -> AppResult<Vec<fonte_allerta::Model>> {
+    Ok(fonte_allerta::Entity::find()
+        .order_by_asc(fonte_allerta::Column::Nome)
+        .all(db)
+        .await?)
+}
+
+/// The public alerts that alert `id` superseded (for the references of its CAP document).
+pub async fn sostituite_da(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<allerta::Model>> {
+    Ok(allerta::Entity::find()
+        .filter(allerta::Column::TerminataDaId.eq(id))
+        .filter(allerta::Column::Stato.eq(stato::SOSTITUITA))
+        .filter(allerta::Column::Dal.is_not_null())
+        .order_by_asc(allerta::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -19,7 +19,7 @@ use crate::export::{Cell, Table, csv_response, xlsx_response};
 use crate::fmt;
 use crate::list::{Pager, query_string};
 use crate::moduli::ANAGRAFICA;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
+use crate::view::{Chrome, Ctx, FormErrors, form_pairs, render, render_invalid, see_other};
 
 const CRUMB: (&str, &str) = ("Anagrafica", "/persone");
 
@@ -293,13 +293,6 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for PersonaBody {
         }
         Ok(PersonaBody(f))
     }
-}
-
-/// Decodes `application/x-www-form-urlencoded` into pairs, repeated keys kept.
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }
 
 pub async fn persona_nuova_form(ctx: Ctx) -> AppResult<Response> {

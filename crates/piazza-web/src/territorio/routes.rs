@@ -442,6 +442,7 @@ struct ComunePage<'a> {
     puo_vedere_anagrafica: bool,
     obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
     progetti: Vec<crate::progetti::routes::RigaVista>,
+    allerte: crate::allerte::routes::SezioneComune,
     sezioni_future: &'static [&'static str],
 }
 
@@ -546,11 +547,11 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
             },
         )
         .await?,
+        allerte: crate::allerte::routes::sezione_comune(&ctx, c.id, &c.codice_istat).await?,
         sezioni_future: &[
             "Servizi adottati",
             "Eventi sul territorio",
             "Dipendenti formati",
-            "Allerte e avvisi",
             "Servizio civile",
         ],
     };

@@ -3,7 +3,9 @@ use piazza_web::allerte::bollettino::{Livello, leggi_topojson, livelli_per_comun
 use piazza_web::allerte::{da_cap, registro};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::common::{TestApp, data_file};
+use axum::http::StatusCode;
+
+use crate::common::{Role, TestApp, data_file};
 
 fn topojson(nome: &str) -> Vec<piazza_web::allerte::bollettino::ZonaBollettino> {
     leggi_topojson(&String::from_utf8(data_file(&format!("dpc-bollettini/{nome}"))).unwrap())
@@ -418,4 +420,611 @@ async fn stored_cap_documents_update_cancel_expire_and_exercises_stay_private() 
         audit.iter().any(|a| a.azione == "annullamento"
             && a.dopo.as_deref().unwrap_or("").contains("<references>"))
     );
+}
+
+fn id_da(r: &crate::common::Resp) -> i64 {
+    r.location().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn json_stato(app: &TestApp, q: &str) -> serde_json::Value {
+    let r = app.get(Role::Anon, &format!("/allerte.json{q}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    serde_json::from_str(&r.text()).unwrap()
+}
+
+fn livello_json(v: &serde_json::Value, istat: &str, rischio: &str) -> String {
+    v["comuni"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["istat"] == istat)
+        .unwrap()["rischi"][rischio]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_alert_composed_by_an_operator_is_public_only_after_a_second_person_approves() {
+    let app = TestApp::new().await;
+    let corpo = "titolo=Vento+forte+sulla+costa&rischio=vento&livello=arancione&scadenza=01%2F01%2F2099+10%3A00&zone=I&comuni=048017&istruzioni=Fissa+gli+oggetti";
+    // A viewer cannot compose; bad input comes back in Italian, nothing saved.
+    assert_eq!(
+        app.post_form(Role::Viewer, "/allerte/nuova", corpo)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/allerte/nuova",
+            "titolo=&rischio=boh&livello=verde&scadenza=ieri",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in [
+        "Scrivi il titolo",
+        "Scegli il rischio",
+        "Scegli il livello",
+        "Indica fino a quando",
+        "almeno una zona",
+    ] {
+        assert!(r.text().contains(m), "{m}");
+    }
+    assert!(store_vuoto(&app).await);
+
+    let r = app.post_form(Role::Editor, "/allerte/nuova", corpo).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id = id_da(&r);
+    // Not public: not in the state, not in the feed, its page only for the staff.
+    assert_eq!(
+        livello_json(&json_stato(&app, "").await, "048017", "vento"),
+        "verde"
+    );
+    assert!(
+        !app.get(Role::Anon, "/allerte/cap.atom")
+            .await
+            .text()
+            .contains(&format!("/allerte/cap/{id}"))
+    );
+    assert_eq!(
+        app.get(Role::Anon, &format!("/allerte/{id}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get(Role::Anon, &format!("/allerte/cap/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Its author cannot approve it; a referente cannot decide on a regional alert.
+    let r = app
+        .post_form(Role::Editor, &format!("/allerte/{id}/approva"), "")
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text().contains("persona diversa"));
+    assert_eq!(
+        app.post_form(Role::Referente, &format!("/allerte/{id}/approva"), "")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A second authorised person approves: public at once, on the page and the feeds.
+    let r = app
+        .post_form(Role::Admin, &format!("/allerte/{id}/approva"), "")
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let v = json_stato(&app, "").await;
+    assert_eq!(livello_json(&v, "048017", "vento"), "arancione");
+    assert_eq!(
+        livello_json(&v, "049010", "vento"),
+        "arancione",
+        "Portoferraio, zone I"
+    );
+    assert_eq!(livello_json(&v, "050026", "vento"), "verde", "Pisa");
+    let pagina = app.get(Role::Anon, "/allerte").await.text();
+    assert!(pagina.contains("Vento forte sulla costa"));
+    assert!(
+        app.get(Role::Anon, "/comuni/048017")
+            .await
+            .text()
+            .contains("Vento forte sulla costa")
+    );
+    // Approving twice is refused.
+    assert_eq!(
+        app.post_form(Role::Admin, &format!("/allerte/{id}/approva"), "")
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    // The audit log has the composition and the approval, with the CAP document.
+    let audit = piazza_db::entities::audit_log::Entity::find()
+        .filter(piazza_db::entities::audit_log::Column::Entita.eq("allerta"))
+        .filter(piazza_db::entities::audit_log::Column::EntitaId.eq(id.to_string()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let azioni: Vec<&str> = audit.iter().map(|a| a.azione.as_str()).collect();
+    assert_eq!(azioni, ["componi", "approva"]);
+    assert!(
+        audit[0]
+            .dopo
+            .as_deref()
+            .unwrap()
+            .contains("urn:oasis:names:tc:emergency:cap:1.2")
+    );
+    // An operator cancels it: gone from the state, still in the history at an earlier instant.
+    let prima = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        app.post_form(Role::Editor, &format!("/allerte/{id}/annulla"), "")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        livello_json(&json_stato(&app, "").await, "048017", "vento"),
+        "verde"
+    );
+    let al = format!(
+        "?al={}",
+        prima
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            .replace('+', "%2B")
+    );
+    assert_eq!(
+        livello_json(&json_stato(&app, &al).await, "048017", "vento"),
+        "arancione"
+    );
+    let r = app.get(Role::Anon, "/allerte.json?al=ieri").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("RFC 3339"));
+}
+
+async fn store_vuoto(app: &TestApp) -> bool {
+    piazza_db::entities::allerta::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .is_empty()
+}
+
+#[tokio::test]
+async fn a_municipal_editor_alerts_only_their_own_comune() {
+    let app = TestApp::new().await;
+    // The referente of Firenze, for Pisa: refused, nothing saved.
+    let pisa = "titolo=Allerta&rischio=idraulico&livello=giallo&scadenza=01%2F01%2F2099+10%3A00&comuni=050026";
+    assert_eq!(
+        app.post_form(Role::Referente, "/allerte/nuova", pisa)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Nor a whole zone.
+    let zona = "titolo=Allerta&rischio=idraulico&livello=giallo&scadenza=01%2F01%2F2099+10%3A00&zone=A3&comuni=048017";
+    let r = app.post_form(Role::Referente, "/allerte/nuova", zona).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Solo la sala operativa"));
+    assert!(store_vuoto(&app).await);
+    // For Firenze: waiting; the regional desk approves it.
+    let firenze = "titolo=Esondazione+del+Mugnone&rischio=idraulico&livello=rosso&scadenza=01%2F01%2F2099+10%3A00&comuni=048017";
+    let r = app
+        .post_form(Role::Referente, "/allerte/nuova", firenze)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id = id_da(&r);
+    assert!(
+        app.get(Role::Referente, "/allerte/gestione")
+            .await
+            .text()
+            .contains("Esondazione del Mugnone")
+    );
+    assert_eq!(
+        livello_json(&json_stato(&app, "").await, "048017", "idraulico"),
+        "verde"
+    );
+    assert_eq!(
+        app.post_form(Role::Editor, &format!("/allerte/{id}/approva"), "")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        livello_json(&json_stato(&app, "").await, "048017", "idraulico"),
+        "rosso"
+    );
+    // An exercise, approved, never becomes public.
+    let esercitazione = format!("{firenze}&esercitazione=1").replace("Esondazione", "Prova");
+    let r = app
+        .post_form(Role::Editor, "/allerte/nuova", &esercitazione)
+        .await;
+    let id = id_da(&r);
+    assert_eq!(
+        app.post_form(Role::Admin, &format!("/allerte/{id}/approva"), "")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        !app.get(Role::Anon, "/allerte")
+            .await
+            .text()
+            .contains("Prova del Mugnone")
+    );
+    assert_eq!(
+        app.get(Role::Anon, &format!("/allerte/{id}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn the_cap_feeds_validate_strictly_and_parse_back_to_the_same_alerts() {
+    use piazza_web::allerte::{da_cap, fonti, store};
+    let app = TestApp::new().await;
+    let terr = app.state.territorio.get();
+    let actor = piazza_db::audit::Actor::system("test");
+    let fonte = store::fonte(&app.db, "cfr", "Centro funzionale", fonti::tipo::CAP_API)
+        .await
+        .unwrap();
+    // A regional alert that an update replaced, and an operator's alert on a zone.
+    let xml = |n: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../piazza-cap/tests/documenti/{n}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let oggi = chrono::Utc::now();
+    let sposta = |s: String| {
+        s.replace(
+            "2026-10-15T23:59:00+02:00",
+            &(oggi + chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        )
+        .replace(
+            "2026-10-16T12:00:00+02:00",
+            &(oggi + chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        )
+    };
+    fonti::ricevi_cap(
+        &app.db,
+        &terr,
+        &fonte,
+        &actor,
+        &sposta(xml("allerta-toscana-multilingua.xml")),
+    )
+    .await
+    .unwrap();
+    fonti::ricevi_cap(
+        &app.db,
+        &terr,
+        &fonte,
+        &actor,
+        &sposta(xml("aggiornamento.xml")),
+    )
+    .await
+    .unwrap();
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/allerte/nuova",
+            "titolo=Neve&rischio=neve&livello=giallo&scadenza=01%2F01%2F2099+10%3A00&zone=M",
+        )
+        .await;
+    let id = id_da(&r);
+    app.post_form(Role::Admin, &format!("/allerte/{id}/approva"), "")
+        .await;
+
+    let atom = app.get(Role::Anon, "/allerte/cap.atom").await;
+    assert_eq!(atom.status, StatusCode::OK);
+    assert!(
+        atom.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let testo = atom.text();
+    let links: Vec<&str> = testo
+        .split("type=\"application/cap+xml\" href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(links.len(), 2, "{testo}");
+    let attive = store::attive_al(&app.db, chrono::Utc::now()).await.unwrap();
+    for link in links {
+        let path = link
+            .split_once("/allerte/")
+            .map(|(_, p)| format!("/allerte/{p}"))
+            .unwrap();
+        let doc = app.get(Role::Anon, &path).await.text();
+        let alert = piazza_cap::validate_xml(&doc).unwrap_or_else(|v| panic!("{path}: {v:?}"));
+        let aid: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+        let a = attive.iter().find(|a| a.id == aid).unwrap();
+        // Parsed back: the same comuni, risks and levels as stored, the same validity.
+        let letto = da_cap::avviso(&alert, &terr);
+        let terr = &terr;
+        let mut voci_lette: Vec<(String, i32, i64)> = letto
+            .voci
+            .iter()
+            .flat_map(|v| {
+                v.comuni.iter().map(move |c| {
+                    (
+                        v.rischio.clone(),
+                        v.livello.numero(),
+                        terr.comune(c).unwrap().id,
+                    )
+                })
+            })
+            .collect();
+        voci_lette.sort();
+        let mut voci: Vec<(String, i32, i64)> = store::voci(&app.db, aid)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.rischio, v.livello, v.comune_id))
+            .collect();
+        voci.sort();
+        assert_eq!(voci_lette, voci, "{path}");
+        assert_eq!(letto.scadenza, a.scadenza);
+        assert_eq!(letto.inizio, a.inizio);
+        assert_eq!(alert.infos[0].headline.as_deref(), Some(a.titolo.as_str()));
+        // The update references the alert it replaced, under Piazza's sender.
+        if a.msg_type == "Update" {
+            assert_eq!(alert.msg_type, Some(piazza_cap::MsgType::Update));
+            assert_eq!(alert.references.len(), 1);
+            assert!(
+                alert.references[0]
+                    .identifier
+                    .starts_with("piazza-allerta-")
+            );
+        }
+    }
+    // Per comune: Firenze has the update, not the snow on the Mugello.
+    let fi = app
+        .get(Role::Anon, "/comuni/048017/allerte.atom")
+        .await
+        .text();
+    assert_eq!(fi.matches("<entry>").count(), 1);
+    let borgo = app
+        .get(Role::Anon, "/comuni/048004/allerte.atom")
+        .await
+        .text();
+    assert!(borgo.contains("Neve"), "Borgo San Lorenzo is in zone M");
+    // Cacheable: an ETag, and 304 when the client has it.
+    let r = app.get(Role::Anon, "/allerte").await;
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    assert!(
+        r.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("public")
+    );
+    let mut req = axum::http::Request::builder()
+        .uri("/allerte")
+        .header("if-none-match", &etag);
+    req = req.header("host", "localhost");
+    let r = app.send(req.body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn the_cap_api_takes_documents_only_with_the_token_of_an_active_source() {
+    let app = TestApp::new().await;
+    let xml = std::fs::read_to_string(format!(
+        "{}/../piazza-cap/tests/documenti/allerta-toscana-multilingua.xml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let invia = |token: Option<String>, corpo: String| {
+        let mut b = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/allerte/cap")
+            .header("host", "localhost")
+            .header("content-type", "application/cap+xml");
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        b.body(axum::body::Body::from(corpo)).unwrap()
+    };
+    // An administrator adds the source and issues its token.
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/allerte/fonti",
+            "codice=cfr-toscana&nome=Centro+funzionale&tipo=cap_api",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let fonte = piazza_db::entities::fonte_allerta::Entity::find()
+        .filter(piazza_db::entities::fonte_allerta::Column::Codice.eq("cfr-toscana"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.post_form(
+            Role::Editor,
+            &format!("/allerte/fonti/{}/token", fonte.id),
+            ""
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let pagina = app
+        .post_form(
+            Role::Admin,
+            &format!("/allerte/fonti/{}/token", fonte.id),
+            "",
+        )
+        .await
+        .text();
+    let token = pagina
+        .split("<code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with(&format!("pz_{}_", fonte.id)));
+    // Without a token, with a wrong one: 401, nothing stored.
+    assert_eq!(
+        app.send(invia(None, xml.clone())).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let sbagliato = format!("{}x", &token[..token.len() - 1]);
+    assert_eq!(
+        app.send(invia(Some(sbagliato), xml.clone())).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(store_vuoto(&app).await);
+    // With it: stored as the source's, then a copy is a duplicate.
+    let r = app.send(invia(Some(token.clone()), xml.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = app.send(invia(Some(token.clone()), xml.clone())).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("già ricevuto"));
+    // Garbage: 400 with the reason in Italian.
+    let r = app
+        .send(invia(Some(token.clone()), "<alert><broken".into()))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.text().contains("Documento CAP non leggibile"),
+        "{}",
+        r.text()
+    );
+    // A source switched off cannot post.
+    app.post_form(
+        Role::Admin,
+        &format!("/allerte/fonti/{}/attiva", fonte.id),
+        "attiva=0",
+    )
+    .await;
+    assert_eq!(
+        app.send(invia(Some(token), xml)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The sources page shows it to the staff, not to a referente.
+    assert!(
+        app.get(Role::Viewer, "/allerte/fonti")
+            .await
+            .text()
+            .contains("Centro funzionale")
+    );
+    assert_eq!(
+        app.get(Role::Referente, "/allerte/fonti").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn notices_and_plans_belong_to_the_comune_s_editors() {
+    let app = TestApp::new().await;
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/allerte/avvisi",
+            "comune=050026&tipo=acqua&titolo=Acqua",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "not their comune");
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/allerte/avvisi",
+            "comune=048017&tipo=viabilita&titolo=&lat=43,77",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Scrivi il titolo"));
+    assert!(r.text().contains("sia la latitudine sia la longitudine"));
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/allerte/avvisi",
+            "comune=048017&tipo=viabilita&titolo=Ponte+Vecchio+chiuso&testo=Per+lavori&lat=43%2C768&lon=11%2C253",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let pagina = app.get(Role::Anon, "/comuni/048017").await.text();
+    assert!(pagina.contains("Ponte Vecchio chiuso") && pagina.contains("openstreetmap"));
+    let feed = app
+        .get(Role::Anon, "/comuni/048017/avvisi.atom")
+        .await
+        .text();
+    assert!(feed.contains("Ponte Vecchio chiuso"));
+    assert!(
+        !app.get(Role::Anon, "/comuni/050026/avvisi.atom")
+            .await
+            .text()
+            .contains("Ponte Vecchio")
+    );
+    let avviso = piazza_db::entities::avviso_comunale::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.post_form(
+            Role::Viewer,
+            &format!("/allerte/avvisi/{}/ritira", avviso.id),
+            ""
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_form(
+            Role::Referente,
+            &format!("/allerte/avvisi/{}/ritira", avviso.id),
+            ""
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        !app.get(Role::Anon, "/comuni/048017")
+            .await
+            .text()
+            .contains("Ponte Vecchio chiuso")
+    );
+
+    // Plans: the referente of Firenze records theirs, not Pisa's; old plans are flagged.
+    assert_eq!(
+        app.post_form(
+            Role::Referente,
+            "/allerte/adesioni/050026",
+            "adesione=01%2F02%2F2021"
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/allerte/adesioni/048017",
+            "adesione=01%2F02%2F2021&piano_approvato=10%2F05%2F2015",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let pagina = app.get(Role::Editor, "/allerte/adesioni").await.text();
+    assert!(pagina.contains("1 comuni aderiscono"), "one comune adopted");
+    assert!(
+        pagina.contains("273 hanno un piano"),
+        "Firenze's plan is from 2015: out of date too"
+    );
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/allerte/adesioni/048017",
+            "adesione=01%2F02%2F2099",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("nel futuro"));
 }

@@ -156,6 +156,7 @@ impl TestApp {
             &[
                 g("viewer", Some("anagrafica"), None),
                 g("viewer", Some("progetti"), None),
+                g("viewer", Some("allerte"), None),
             ],
         )
         .await
@@ -171,6 +172,7 @@ impl TestApp {
                 g("editor", Some("territorio"), None),
                 g("editor", Some("piano"), None),
                 g("editor", Some("progetti"), None),
+                g("editor", Some("allerte"), None),
             ],
         )
         .await

@@ -45,6 +45,14 @@ const READ_PROGETTI: [Exp; 5] = [Login, Ok, Ok, Ok, Ok];
 /// Calls, proposals and the catalogue: the module's staff (a referente sees only projects).
 const STAFF_PROGETTI: [Exp; 5] = [Login, Ok, Deny, Ok, Ok];
 const EDIT_PROGETTI: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
+/// The desk, notices and adoption pages: a grant on the module or a referente.
+const STAFF_ALLERTE: [Exp; 5] = [Login, Ok, Ok, Ok, Ok];
+/// Composing, notices, plans: the regional desk (editor) or a referente for their comune.
+const EDIT_ALLERTE_COMUNE: [Exp; 5] = [Login, Deny, Ok, Ok, Ok];
+/// Deciding on a regional alert: the regional desk only.
+const DECIDE_ALLERTE: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
+/// The sources' health: a grant on the module.
+const GRANT_ALLERTE: [Exp; 5] = [Login, Ok, Deny, Ok, Ok];
 const MATRIX: &[Row] = &[
     ("GET", "/", PUBLIC, Body::None),
     ("GET", "/healthz", PUBLIC, Body::None),
@@ -281,6 +289,64 @@ const MATRIX: &[Row] = &[
             "titolo=Uno&stato=in_corso&fonte_progresso=manuale&progresso_manuale=40&peso=1&priorita=media",
         ),
     ),
+    ("GET", "/allerte", PUBLIC, Body::None),
+    ("GET", "/allerte.json", PUBLIC, Body::None),
+    ("GET", "/allerte/cap.atom", PUBLIC, Body::None),
+    ("GET", "/allerte/cap/{id}", PUBLIC, Body::None),
+    ("GET", "/allerte/avvisi.atom", PUBLIC, Body::None),
+    ("GET", "/allerte/gestione", STAFF_ALLERTE, Body::None),
+    ("GET", "/allerte/nuova", EDIT_ALLERTE_COMUNE, Body::None),
+    (
+        "POST",
+        "/allerte/nuova",
+        EDIT_ALLERTE_COMUNE,
+        Body::Form(
+            "titolo=Vento&rischio=vento&livello=giallo&scadenza=01%2F01%2F2099+10%3A00&comuni=048017",
+        ),
+    ),
+    ("GET", "/allerte/avvisi", STAFF_ALLERTE, Body::None),
+    (
+        "POST",
+        "/allerte/avvisi",
+        EDIT_ALLERTE_COMUNE,
+        Body::Form("comune=048017&tipo=acqua&titolo=Acqua+sospesa"),
+    ),
+    (
+        "POST",
+        "/allerte/avvisi/{id}/ritira",
+        EDIT_ALLERTE_COMUNE,
+        Body::None,
+    ),
+    ("GET", "/allerte/adesioni", STAFF_ALLERTE, Body::None),
+    (
+        "POST",
+        "/allerte/adesioni/{codice}",
+        EDIT_ALLERTE_COMUNE,
+        Body::Form("adesione=01%2F02%2F2021"),
+    ),
+    ("GET", "/allerte/fonti", GRANT_ALLERTE, Body::None),
+    (
+        "POST",
+        "/allerte/fonti",
+        ADMIN,
+        Body::Form("codice=x&nome=X&tipo=cap_api"),
+    ),
+    (
+        "POST",
+        "/allerte/fonti/{id}/attiva",
+        ADMIN,
+        Body::Form("attiva=1"),
+    ),
+    ("POST", "/allerte/fonti/{id}/token", ADMIN, Body::None),
+    ("GET", "/allerte/{id}", PUBLIC, Body::None),
+    ("POST", "/allerte/{id}/approva", DECIDE_ALLERTE, Body::None),
+    ("POST", "/allerte/{id}/respingi", DECIDE_ALLERTE, Body::None),
+    ("POST", "/allerte/{id}/annulla", DECIDE_ALLERTE, Body::None),
+    ("GET", "/comuni/{codice}/allerte.atom", PUBLIC, Body::None),
+    ("GET", "/comuni/{codice}/avvisi.atom", PUBLIC, Body::None),
+    // Without a token every caller gets 401 (not a login page nor a 403): the token decides,
+    // as `allerte::the_cap_api_takes_documents_only_with_the_token_of_an_active_source` proves.
+    ("POST", "/api/allerte/cap", PUBLIC, Body::Form("x=1")),
     ("GET", "/progetti", READ_PROGETTI, Body::None),
     ("GET", "/progetti/export.csv", READ_PROGETTI, Body::None),
     ("GET", "/progetti/export.xlsx", READ_PROGETTI, Body::None),
@@ -544,6 +610,36 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         (p.public_id, b.id, pr.id)
     };
 
+    // A public alert (regional), a notice in Firenze, a source.
+    let (allerta_id, avviso_id, fonte_id) = {
+        use piazza_web::allerte::{avvisi, fonti};
+        let terr = app.state.territorio.get();
+        let fonte = fonti::fonte_dpc(&app.db).await.unwrap();
+        let xml = std::fs::read_to_string(format!(
+            "{}/../piazza-cap/tests/documenti/allerta-toscana-multilingua.xml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let (_, id) = fonti::ricevi_cap(&app.db, &terr, &fonte, &Actor::system("test"), &xml)
+            .await
+            .unwrap();
+        let n = avvisi::valida(
+            &avvisi::AvvisoForm {
+                comune: "048017".into(),
+                tipo: "viabilita".into(),
+                titolo: "Strada chiusa".into(),
+                ..Default::default()
+            },
+            &terr,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let a = avvisi::crea(&app.db, &Actor::system("test"), &n)
+            .await
+            .unwrap();
+        (id.unwrap(), a.id, fonte.id)
+    };
+
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
         let org = if route.ends_with("/elimina") {
@@ -554,6 +650,14 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         let org_id = org.rsplit('/').next().unwrap();
         let path = route
             .replace("{*path}", "css/piazza.css")
+            .replace(
+                "/allerte/avvisi/{id}",
+                &format!("/allerte/avvisi/{avviso_id}"),
+            )
+            .replace("/allerte/fonti/{id}", &format!("/allerte/fonti/{fonte_id}"))
+            .replace("/allerte/cap/{id}", &format!("/allerte/cap/{allerta_id}"))
+            .replace("/allerte/{id}", &format!("/allerte/{allerta_id}"))
+            .replace("/allerte/adesioni/{codice}", "/allerte/adesioni/048017")
             .replace("/progetti/{id}/elimina", "/progetti/inesistente/elimina")
             .replace(
                 "/progetti/bandi/{id}",
