@@ -76,6 +76,29 @@ impl Quadro {
             .unwrap_or(Livello::Verde)
     }
 
+    /// The gzip form of a page of this snapshot (`corpo` is its bytes), compressed on first use:
+    /// under load every client asks for it, and compressing per request would cost more than
+    /// rendering.
+    pub fn gzip(&self, chiave: &str, corpo: &Bytes) -> Bytes {
+        let k = format!("{chiave}\u{0}gzip");
+        if let Some(b) = self.pagine.lock().expect("pagine").get(&k) {
+            return b.clone();
+        }
+        let mut e = flate2::write::GzEncoder::new(
+            Vec::with_capacity(corpo.len() / 4),
+            flate2::Compression::default(),
+        );
+        let b = match std::io::Write::write_all(&mut e, corpo).and_then(|_| e.finish()) {
+            Ok(v) => Bytes::from(v),
+            Err(_) => return corpo.clone(),
+        };
+        let mut p = self.pagine.lock().expect("pagine");
+        if p.len() < 2_000 {
+            p.insert(k, b.clone());
+        }
+        b
+    }
+
     /// The bytes of a page of this snapshot, rendered on first use.
     pub fn pagina(
         &self,

@@ -131,14 +131,35 @@ async fn quadro(ctx: &Ctx, al: Option<DateTime<Utc>>) -> AppResult<std::sync::Ar
     }
 }
 
-/// A cacheable public response: `ETag` of the snapshot, `304` when the client has it.
-fn cacheabile(req: &HeaderMap, etag: &str, tipo: &'static str, corpo: Bytes) -> Response {
+/// A cacheable public response of the current snapshot: `ETag`, `304` when the client has it,
+/// the gzip bytes compressed once per snapshot when the client accepts them.
+fn cacheabile(
+    req: &HeaderMap,
+    q: &Quadro,
+    chiave: &str,
+    tipo: &'static str,
+    corpo: Bytes,
+) -> Response {
+    let etag = q.etag.as_str();
     let stessa = req
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
+    let gzip = req
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
     let mut r = if stessa {
         StatusCode::NOT_MODIFIED.into_response()
+    } else if gzip {
+        (
+            [
+                (header::CONTENT_TYPE, tipo),
+                (header::CONTENT_ENCODING, "gzip"),
+            ],
+            q.gzip(chiave, &corpo),
+        )
+            .into_response()
     } else {
         ([(header::CONTENT_TYPE, tipo)], corpo).into_response()
     };
@@ -146,6 +167,7 @@ fn cacheabile(req: &HeaderMap, etag: &str, tipo: &'static str, corpo: Bytes) -> 
     if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=10"),
@@ -371,10 +393,11 @@ pub async fn stato_page(
         let b = rendi_stato(&ctx, &q, &rischio, al.is_some())?;
         return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], b).into_response());
     }
-    let b = q.pagina(&format!("stato:{rischio}"), |q| {
+    let chiave = format!("stato:{rischio}");
+    let b = q.pagina(&chiave, |q| {
         rendi_stato(&ctx, q, &rischio, false)
     })?;
-    Ok(cacheabile(&headers, &q.etag, "text/html; charset=utf-8", b))
+    Ok(cacheabile(&headers, &q, &chiave, "text/html; charset=utf-8", b))
 }
 
 #[derive(Deserialize, Default)]
@@ -437,7 +460,7 @@ pub async fn stato_json(
     } else {
         q.pagina("json", rendi)?
     };
-    Ok(cacheabile(&headers, &q.etag, "application/json", b))
+    Ok(cacheabile(&headers, &q, "json", "application/json", b))
 }
 
 fn atom_di(ctx: &Ctx, q: &Quadro, titolo: &str, self_path: &str, filtro: Option<i64>) -> Bytes {
@@ -476,7 +499,8 @@ pub async fn cap_atom(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     })?;
     Ok(cacheabile(
         &headers,
-        &q.etag,
+        &q,
+        "cap.atom",
         "application/atom+xml; charset=utf-8",
         b,
     ))
@@ -494,12 +518,14 @@ pub async fn comune_cap_atom(
     let q = quadro(&ctx, None).await?;
     let titolo = format!("Allerte in vigore — {}", c.nome);
     let path = format!("/comuni/{}/allerte.atom", c.codice_istat);
-    let b = q.pagina(&format!("cap.atom:{}", c.id), |q| {
+    let chiave = format!("cap.atom:{}", c.id);
+    let b = q.pagina(&chiave, |q| {
         Ok(atom_di(&ctx, q, &titolo, &path, Some(c.id)))
     })?;
     Ok(cacheabile(
         &headers,
-        &q.etag,
+        &q,
+        &chiave,
         "application/atom+xml; charset=utf-8",
         b,
     ))
@@ -1102,7 +1128,8 @@ pub async fn avvisi_atom(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     })?;
     Ok(cacheabile(
         &headers,
-        &q.etag,
+        &q,
+        "avvisi.atom",
         "application/atom+xml; charset=utf-8",
         b,
     ))
@@ -1120,12 +1147,14 @@ pub async fn comune_avvisi_atom(
     let q = quadro(&ctx, None).await?;
     let titolo = format!("Avvisi del comune di {}", c.nome);
     let path = format!("/comuni/{}/avvisi.atom", c.codice_istat);
-    let b = q.pagina(&format!("avvisi.atom:{}", c.id), |q| {
+    let chiave = format!("avvisi.atom:{}", c.id);
+    let b = q.pagina(&chiave, |q| {
         Ok(atom_avvisi(&ctx, q, &titolo, &path, Some(c.id)))
     })?;
     Ok(cacheabile(
         &headers,
-        &q.etag,
+        &q,
+        &chiave,
         "application/atom+xml; charset=utf-8",
         b,
     ))

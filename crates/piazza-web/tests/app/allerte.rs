@@ -805,6 +805,19 @@ async fn the_cap_feeds_validate_strictly_and_parse_back_to_the_same_alerts() {
     req = req.header("host", "localhost");
     let r = app.send(req.body(axum::body::Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    // Compressed once per snapshot, not twice by the compression layer.
+    let req = axum::http::Request::builder()
+        .uri("/allerte")
+        .header("host", "localhost")
+        .header("accept-encoding", "gzip, br")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.headers["content-encoding"], "gzip");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut html)
+        .unwrap();
+    assert!(html.contains("Neve") && html.contains("<html lang=\"it\">"));
 }
 
 #[tokio::test]
