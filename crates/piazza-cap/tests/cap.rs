@@ -17,6 +17,10 @@ const VALID: &[&str] = &[
     "annullamento.xml",
     "conferma.xml",
     "errore.xml",
+    "oasis-a1-hsas.xml",
+    "oasis-a2-temporale.xml",
+    "oasis-a3-terremoto-update.xml",
+    "oasis-a4-amber-multilingua.xml",
 ];
 
 #[test]
@@ -26,6 +30,37 @@ fn every_test_document_is_valid_under_the_strict_mode() {
             panic!("{name}: {v:?}");
         }
     }
+}
+
+#[test]
+fn the_example_messages_of_the_oasis_standard_are_read_field_by_field() {
+    let a = validate_xml(&doc("oasis-a2-temporale.xml")).unwrap();
+    let area = &a.infos[0].areas[0];
+    assert_eq!(area.polygons[0].0.len(), 5);
+    assert_eq!(area.polygons[0].0[0], (38.47, -120.14));
+    assert_eq!(area.geocodes.len(), 3);
+    assert_eq!(a.infos[0].response_types, [ResponseType::Shelter]);
+    assert_eq!(a.infos[0].lang(), "en-US", "no language: the default");
+    let u = validate_xml(&doc("oasis-a3-terremoto-update.xml")).unwrap();
+    assert_eq!(u.msg_type, Some(MsgType::Update));
+    assert_eq!(
+        u.references,
+        [Reference {
+            sender: "trinet@caltech.edu".into(),
+            identifier: "TRI13970876.1".into(),
+            sent: "2003-06-11T20:30:00-07:00".into()
+        }]
+    );
+    assert_eq!(u.infos[0].areas[0].circles[0].radius_km, 0.0);
+    assert_eq!(u.infos[0].parameter("Magnitude"), Some("3.4 Ml"));
+    let m = validate_xml(&doc("oasis-a4-amber-multilingua.xml")).unwrap();
+    assert_eq!(m.infos.len(), 2);
+    let es: Vec<&Info> = m.infos_in("es").collect();
+    assert_eq!(es.len(), 1);
+    assert_eq!(es[0].event, "Abducción de Niño");
+    let h = validate_xml(&doc("oasis-a1-hsas.xml")).unwrap();
+    assert_eq!(h.infos[0].resources[0].mime_type, "image/gif");
+    assert_eq!(h.infos[0].categories, [Category::Security]);
 }
 
 #[test]

@@ -260,6 +260,8 @@ async fn serve(
     let state = AppState::new(db.clone(), app)
         .await
         .map_err(|e| e.to_string())?;
+    // Polls the alert sources that publish by URL (CAP feeds, the national bulletin).
+    piazza_web::allerte::poller::avvia(state.clone());
     let router = piazza_web::router(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -14,6 +14,7 @@ pub mod da_cap;
 pub mod demo;
 pub mod fonti;
 pub mod model;
+pub mod poller;
 pub mod pubblico;
 pub mod registro;
 pub mod routes;

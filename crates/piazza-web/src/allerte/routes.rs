@@ -394,10 +394,14 @@ pub async fn stato_page(
         return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], b).into_response());
     }
     let chiave = format!("stato:{rischio}");
-    let b = q.pagina(&chiave, |q| {
-        rendi_stato(&ctx, q, &rischio, false)
-    })?;
-    Ok(cacheabile(&headers, &q, &chiave, "text/html; charset=utf-8", b))
+    let b = q.pagina(&chiave, |q| rendi_stato(&ctx, q, &rischio, false))?;
+    Ok(cacheabile(
+        &headers,
+        &q,
+        &chiave,
+        "text/html; charset=utf-8",
+        b,
+    ))
 }
 
 #[derive(Deserialize, Default)]
