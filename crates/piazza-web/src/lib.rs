@@ -341,6 +341,11 @@ pub fn router(state: AppState) -> Router {
             "/allerte/fonti",
             get(all::fonti_elenco).post(all::fonte_aggiungi),
         )
+        .route("/allerte/fonti/geocodici", post(all::mappatura_aggiungi))
+        .route(
+            "/allerte/fonti/geocodici/{id}/elimina",
+            post(all::mappatura_elimina),
+        )
         .route("/allerte/fonti/{id}/attiva", post(all::fonte_attiva))
         .route("/allerte/fonti/{id}/token", post(all::fonte_token))
         .route("/allerte/{id}", get(all::dettaglio))

@@ -15,6 +15,7 @@ pub mod comune_zona;
 pub mod confine;
 pub mod evento_calendario;
 pub mod fonte_allerta;
+pub mod geocodice_allerta;
 pub mod indicatore;
 pub mod misura_indicatore;
 pub mod obiettivo;

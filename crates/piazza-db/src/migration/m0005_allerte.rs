@@ -158,6 +158,35 @@ impl MigrationTrait for Migration {
         ))
         .await?;
 
+        // Geocodes of other systems (MeteoAlarm's EMMA_ID, ...) and what they cover here:
+        // `regione`, `zona:<code>` or `comune:<ISTAT code>`.
+        m.create_table(
+            Table::create()
+                .table("geocodici_allerta")
+                .col(big_pk_auto("id"))
+                .col(string("value_name"))
+                .col(string("valore"))
+                .col(string("destinazione"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("geocodici_allerta", &["value_name", "valore"], true))
+            .await?;
+        // MeteoAlarm Italy's EMMA_ID of a region is `IT` and the ISTAT code of the region
+        // (IT003 Lombardia in the real sample): IT009 is Tuscany.
+        let mut insert = Query::insert();
+        insert
+            .into_table("geocodici_allerta")
+            .columns(["value_name", "valore", "destinazione", "created_at"])
+            .values_panic([
+                "EMMA_ID".into(),
+                "IT009".into(),
+                "regione".into(),
+                chrono::Utc::now().into(),
+            ]);
+        m.exec_stmt(insert).await?;
+
         m.create_table(
             Table::create()
                 .table("avvisi_comunali")
@@ -218,6 +247,7 @@ impl MigrationTrait for Migration {
             "protezione_civile_comuni",
             "avvisi_comunali",
             "allerte_superate",
+            "geocodici_allerta",
             "allerta_voci",
             "allerte",
             "fonti_allerta",

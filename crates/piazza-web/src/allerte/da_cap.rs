@@ -1,7 +1,8 @@
 //! From a CAP document to what the public state needs ([`Avviso`]): for each info block (the
 //! Italian ones when there are, otherwise all) its risk, its level and the comuni of its areas.
-//! Areas are matched by geocode (ISTAT code of a comune, code of an alert zone), else by their
-//! polygons and circles on the comuni's boundaries.
+//! Areas are matched by geocode (ISTAT code of a comune, code of an alert zone, a geocode of
+//! another system mapped in `geocodici_allerta`), else by their polygons and circles on the
+//! comuni's boundaries.
 
 use piazza_cap::{Alert, Info, MsgType, Severity, Status};
 
@@ -97,17 +98,48 @@ pub fn livello(info: &Info) -> Livello {
     }
 }
 
+/// A geocode of another system and the comuni (ISTAT codes) it covers here (from the
+/// `geocodici_allerta` table: MeteoAlarm's EMMA_ID of the region, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mappatura {
+    pub value_name: String,
+    pub valore: String,
+    pub comuni: Vec<String>,
+}
+
+/// Resolves a stored destination (`regione`, `zona:<code>`, `comune:<ISTAT code>`) to comuni;
+/// `None` if it names nothing known.
+pub fn destinazione(d: &str, t: &Territorio) -> Option<Vec<String>> {
+    let v: Vec<String> = match d.trim().split_once(':') {
+        None if d.trim() == "regione" => t.comuni.iter().map(|c| c.codice_istat.clone()).collect(),
+        Some(("zona", z)) => t
+            .zona(z.trim())?
+            .comuni
+            .iter()
+            .map(|i| t.comuni[*i].codice_istat.clone())
+            .collect(),
+        Some(("comune", c)) => vec![t.comune(c.trim())?.codice_istat.clone()],
+        _ => return None,
+    };
+    (!v.is_empty()).then_some(v)
+}
+
 /// The comuni (ISTAT codes) of an info block's areas: by geocode (ISTAT code of a comune, code
-/// of an alert zone); an area that no geocode matched, by its polygons and circles on the
-/// comuni's boundaries.
-pub fn comuni(info: &Info, t: &Territorio) -> Vec<String> {
+/// of an alert zone, a mapped geocode of another system); an area that no geocode matched, by
+/// its polygons and circles on the comuni's boundaries.
+pub fn comuni(info: &Info, t: &Territorio, mappe: &[Mappatura]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for area in &info.areas {
         let prima = out.len();
         for g in &area.geocodes {
             let nome = g.value_name.to_uppercase();
             let v = g.value.trim();
-            if nome.contains("ISTAT") {
+            if let Some(m) = mappe
+                .iter()
+                .find(|m| m.value_name.eq_ignore_ascii_case(&nome) && m.valore == v)
+            {
+                out.extend(m.comuni.iter().cloned());
+            } else if nome.contains("ISTAT") {
                 out.extend(t.comune(v).map(|c| c.codice_istat.clone()));
             } else if nome.contains("ZONA")
                 && let Some(z) = t
@@ -128,7 +160,7 @@ pub fn comuni(info: &Info, t: &Territorio) -> Vec<String> {
 }
 
 /// What the public state needs of a CAP alert.
-pub fn avviso(a: &Alert, t: &Territorio) -> Avviso {
+pub fn avviso(a: &Alert, t: &Territorio, mappe: &[Mappatura]) -> Avviso {
     let italiane: Vec<&Info> = a.infos_in("it").collect();
     let infos: Vec<&Info> = if italiane.is_empty() {
         a.infos.iter().collect()
@@ -163,7 +195,7 @@ pub fn avviso(a: &Alert, t: &Territorio) -> Avviso {
             .map(|i| Voce {
                 rischio: rischio(i).to_owned(),
                 livello: livello(i),
-                comuni: comuni(i, t),
+                comuni: comuni(i, t, mappe),
             })
             .filter(|v| !v.comuni.is_empty())
             .collect(),
@@ -179,7 +211,7 @@ pub fn avviso(a: &Alert, t: &Territorio) -> Avviso {
 
 /// A CAP alert as a document for the store: the rules' view and the texts of its first
 /// Italian info block (else the first), with the raw XML.
-pub fn documento(a: &Alert, testo: &str, t: &Territorio) -> Documento {
+pub fn documento(a: &Alert, testo: &str, t: &Territorio, mappe: &[Mappatura]) -> Documento {
     let info = a.infos_in("it").next().or(a.infos.first());
     let campo = |f: fn(&Info) -> Option<&String>| {
         info.and_then(f)
@@ -191,7 +223,7 @@ pub fn documento(a: &Alert, testo: &str, t: &Territorio) -> Documento {
         .unwrap_or_default();
     let evento = info.map(|i| i.event.trim().to_owned()).unwrap_or_default();
     Documento {
-        avviso: avviso(a, t),
+        avviso: avviso(a, t, mappe),
         msg_type: a
             .msg_type
             .as_ref()

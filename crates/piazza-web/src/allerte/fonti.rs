@@ -185,7 +185,7 @@ pub async fn ricevi_cap(
             "Documento CAP non valido: mancano identifier, sender o sent.".into(),
         ));
     }
-    let doc = da_cap::documento(a, xml, t);
+    let doc = da_cap::documento(a, xml, t, &mappature(db, t).await?);
     store::ingerisci(db, t, fonte, actor, &doc).await
 }
 
@@ -339,4 +339,93 @@ pub async fn per_token(
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
     Ok(uguali.then_some(f))
+}
+
+/// The geocodes of other systems mapped to comuni here.
+pub async fn mappature(
+    db: &DatabaseConnection,
+    t: &Territorio,
+) -> AppResult<Vec<da_cap::Mappatura>> {
+    use piazza_db::entities::geocodice_allerta;
+    Ok(geocodice_allerta::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Some(da_cap::Mappatura {
+                comuni: da_cap::destinazione(&g.destinazione, t)?,
+                value_name: g.value_name,
+                valore: g.valore,
+            })
+        })
+        .collect())
+}
+
+/// Adds a geocode mapping (administrators); the destination must name something known.
+pub async fn aggiungi_mappatura(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    actor: &Actor,
+    value_name: &str,
+    valore: &str,
+    destinazione: &str,
+) -> AppResult<()> {
+    use piazza_db::entities::geocodice_allerta;
+    let (value_name, valore, destinazione) =
+        (value_name.trim(), valore.trim(), destinazione.trim());
+    if value_name.is_empty() || valore.is_empty() {
+        return Err(AppError::BadRequest(
+            "Indica il nome del geocodice (per esempio EMMA_ID) e il suo valore.".into(),
+        ));
+    }
+    if da_cap::destinazione(destinazione, t).is_none() {
+        return Err(AppError::BadRequest(format!(
+            "Destinazione «{destinazione}» non riconosciuta: usa «regione», «zona:<codice>» o «comune:<codice ISTAT>»."
+        )));
+    }
+    let txn = db.begin().await?;
+    if geocodice_allerta::Entity::find()
+        .filter(geocodice_allerta::Column::ValueName.eq(value_name))
+        .filter(geocodice_allerta::Column::Valore.eq(valore))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "Il geocodice {value_name} {valore} è già mappato."
+        )));
+    }
+    let g = geocodice_allerta::ActiveModel {
+        value_name: Set(value_name.to_owned()),
+        valore: Set(valore.to_owned()),
+        destinazione: Set(destinazione.to_owned()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_change(
+        &txn,
+        actor,
+        "crea",
+        "geocodice_allerta",
+        &g.id.to_string(),
+        None,
+        Some(&g),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn elimina_mappatura(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<()> {
+    use piazza_db::entities::geocodice_allerta;
+    let txn = db.begin().await?;
+    let g = geocodice_allerta::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::delete(&txn, actor, "geocodice_allerta", &id.to_string(), g).await?;
+    txn.commit().await?;
+    Ok(())
 }

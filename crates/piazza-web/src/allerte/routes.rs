@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use piazza_db::entities::{allerta, fonte_allerta};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::bollettino::Livello;
@@ -1224,6 +1225,8 @@ struct FontiPage {
     errors: FormErrors,
     tipi: Vec<Opzione>,
     token: Option<(String, String)>,
+    mappature: Vec<piazza_db::entities::geocodice_allerta::Model>,
+    errore_mappatura: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -1269,7 +1272,52 @@ async fn fonti_page(
         f,
         errors,
         token,
+        mappature: piazza_db::entities::geocodice_allerta::Entity::find()
+            .all(&ctx.state.db)
+            .await?,
+        errore_mappatura: None,
     })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MappaturaForm {
+    pub value_name: String,
+    pub valore: String,
+    pub destinazione: String,
+}
+
+/// Maps a geocode of another system to comuni here (administrators).
+pub async fn mappatura_aggiungi(
+    ctx: Ctx,
+    axum::Form(f): axum::Form<MappaturaForm>,
+) -> AppResult<Response> {
+    ctx.require_admin()?;
+    let t = ctx.state.territorio.get();
+    match fonti::aggiungi_mappatura(
+        &ctx.state.db,
+        &t,
+        &ctx.actor(),
+        &f.value_name,
+        &f.valore,
+        &f.destinazione,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other("/allerte/fonti")),
+        Err(AppError::BadRequest(m) | AppError::Conflict(m)) => {
+            let mut p = fonti_page(&ctx, FonteForm::default(), FormErrors::default(), None).await?;
+            p.errore_mappatura = Some(m);
+            render_invalid(&p)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn mappatura_elimina(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.require_admin()?;
+    fonti::elimina_mappatura(&ctx.state.db, &ctx.actor(), id).await?;
+    Ok(see_other("/allerte/fonti"))
 }
 
 /// The sources and their health: the module's staff with a grant.

@@ -75,7 +75,7 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
     let app = TestApp::new().await;
     let terr = app.state.territorio.get();
     let mut r = registro::Registro::default();
-    let a = da_cap::avviso(&cap("allerta-toscana-multilingua.xml"), &terr);
+    let a = da_cap::avviso(&cap("allerta-toscana-multilingua.xml"), &terr, &[]);
     assert_eq!(a.voci.len(), 1, "the Italian block only");
     assert_eq!(
         (
@@ -100,7 +100,7 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
         "before its onset"
     );
 
-    let u = da_cap::avviso(&cap("aggiornamento.xml"), &terr);
+    let u = da_cap::avviso(&cap("aggiornamento.xml"), &terr, &[]);
     assert!(matches!(r.applica(u), registro::Esito::Sostituisce(_)));
     assert_eq!(
         r.livelli(durante)["048017"]["idrogeologico"],
@@ -109,7 +109,7 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
     );
     assert_eq!(r.livelli(durante).len(), 1);
 
-    let c = da_cap::avviso(&cap("annullamento.xml"), &terr);
+    let c = da_cap::avviso(&cap("annullamento.xml"), &terr, &[]);
     assert!(matches!(r.applica(c), registro::Esito::Annulla(_)));
     assert!(r.livelli(durante).is_empty(), "the cancel ends it");
 
@@ -119,13 +119,47 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
         value_name: "ZONA_ALLERTA".into(),
         value: "Tosc-A1".into(),
     }];
-    assert_eq!(da_cap::comuni(&info, &terr).len(), 12, "Arno-Casentino");
+    assert_eq!(
+        da_cap::comuni(&info, &terr, &[]).len(),
+        12,
+        "Arno-Casentino"
+    );
     // An alert for another region touches no comune of Tuscany.
     let lombardia = da_cap::avviso(
         &cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml"),
         &terr,
+        &[],
     );
     assert!(lombardia.voci.is_empty());
+    // MeteoAlarm's EMMA_ID of Tuscany, mapped in the database (seeded by the migration): every
+    // comune; Lombardia's still none.
+    let mappe = piazza_web::allerte::fonti::mappature(&app.db, &terr)
+        .await
+        .unwrap();
+    assert!(
+        da_cap::avviso(
+            &cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml"),
+            &terr,
+            &mappe
+        )
+        .voci
+        .is_empty()
+    );
+    let mut toscana = cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml");
+    toscana.infos[0].areas[0].geocodes[0].value = "IT009".into();
+    let a = da_cap::avviso(&toscana, &terr, &mappe);
+    assert_eq!(a.voci.len(), 1);
+    assert_eq!(a.voci[0].comuni.len(), 273);
+    assert_eq!(
+        (a.voci[0].rischio.as_str(), a.voci[0].livello),
+        ("neve", Livello::Giallo)
+    );
+    assert_eq!(
+        da_cap::destinazione("zona:S2", &terr).unwrap().len(),
+        4,
+        "Serchio-Lucca"
+    );
+    assert!(da_cap::destinazione("zona:ZZ", &terr).is_none());
     assert_eq!(
         da_cap::rischio(&cap("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml").infos[0]),
         "neve"
@@ -741,7 +775,7 @@ async fn the_cap_feeds_validate_strictly_and_parse_back_to_the_same_alerts() {
         let aid: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
         let a = attive.iter().find(|a| a.id == aid).unwrap();
         // Parsed back: the same comuni, risks and levels as stored, the same validity.
-        let letto = da_cap::avviso(&alert, &terr);
+        let letto = da_cap::avviso(&alert, &terr, &[]);
         let terr = &terr;
         let mut voci_lette: Vec<(String, i32, i64)> = letto
             .voci
@@ -1350,4 +1384,47 @@ async fn polling_the_national_bulletin_applies_today_and_tomorrow() {
         .unwrap()
         .unwrap_err();
     assert!(e.contains("404"), "{e}");
+}
+
+#[tokio::test]
+async fn geocodes_of_other_systems_are_mapped_by_an_administrator() {
+    let app = TestApp::new().await;
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/allerte/fonti/geocodici",
+            "value_name=EMMA_ID&valore=IT999&destinazione=zona%3AZZ",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("non riconosciuta"));
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/allerte/fonti/geocodici",
+            "value_name=EMMA_ID&valore=IT009&destinazione=regione",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("già mappato"));
+    let r = app
+        .post_form(
+            Role::Admin,
+            "/allerte/fonti/geocodici",
+            "value_name=NUTS3&valore=ITI12&destinazione=zona%3AS2",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let terr = app.state.territorio.get();
+    let mappe = piazza_web::allerte::fonti::mappature(&app.db, &terr)
+        .await
+        .unwrap();
+    let lucca = mappe.iter().find(|m| m.valore == "ITI12").unwrap();
+    assert_eq!(lucca.comuni.len(), 4);
+    assert!(
+        app.get(Role::Viewer, "/allerte/fonti")
+            .await
+            .text()
+            .contains("ITI12")
+    );
 }

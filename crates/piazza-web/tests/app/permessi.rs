@@ -338,6 +338,18 @@ const MATRIX: &[Row] = &[
         Body::Form("attiva=1"),
     ),
     ("POST", "/allerte/fonti/{id}/token", ADMIN, Body::None),
+    (
+        "POST",
+        "/allerte/fonti/geocodici",
+        ADMIN,
+        Body::Form("value_name=EMMA_ID&valore=IT009&destinazione=regione"),
+    ),
+    (
+        "POST",
+        "/allerte/fonti/geocodici/{id}/elimina",
+        ADMIN,
+        Body::None,
+    ),
     ("GET", "/allerte/{id}", PUBLIC, Body::None),
     ("POST", "/allerte/{id}/approva", DECIDE_ALLERTE, Body::None),
     ("POST", "/allerte/{id}/respingi", DECIDE_ALLERTE, Body::None),
@@ -653,6 +665,10 @@ async fn permission_matrix_holds_for_every_route_and_role() {
             .replace(
                 "/allerte/avvisi/{id}",
                 &format!("/allerte/avvisi/{avviso_id}"),
+            )
+            .replace(
+                "/allerte/fonti/geocodici/{id}",
+                "/allerte/fonti/geocodici/999999",
             )
             .replace("/allerte/fonti/{id}", &format!("/allerte/fonti/{fonte_id}"))
             .replace("/allerte/cap/{id}", &format!("/allerte/cap/{allerta_id}"))
