@@ -236,16 +236,22 @@ fn cap_validate_prints_each_document_or_its_violations() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../piazza-cap/tests/documenti");
     let real = docs.join("meteoalarm-it-2.49.0.0.380.3.IT.251119104948.038.xml");
     let multi = docs.join("allerta-toscana-multilingua.xml");
-    let o = piazza(
-        &dir,
-        &[
-            "cap",
-            "validate",
-            real.to_str().unwrap(),
-            multi.to_str().unwrap(),
-        ],
-        None,
-    );
+    let oasis: Vec<PathBuf> = [
+        "oasis-a2-temporale.xml",
+        "oasis-a3-terremoto-update.xml",
+        "oasis-a4-amber-multilingua.xml",
+    ]
+    .iter()
+    .map(|n| docs.join(n))
+    .collect();
+    let mut args = vec![
+        "cap",
+        "validate",
+        real.to_str().unwrap(),
+        multi.to_str().unwrap(),
+    ];
+    args.extend(oasis.iter().map(|p| p.to_str().unwrap()));
+    let o = piazza(&dir, &args, None);
     assert!(o.status.success(), "{}", out(&o));
     let s = out(&o);
     assert!(s.contains(
@@ -253,6 +259,8 @@ fn cap_validate_prints_each_document_or_its_violations() {
     ), "{s}");
     assert!(s.contains("identificativo it.toscana.cfr.2026.0412"), "{s}");
     assert!(s.contains("tipo Alert, 2 blocchi info"), "{s}");
+    assert!(s.contains("identificativo TRI13970876.2, mittente trinet@caltech.edu, inviato 2003-06-11T20:56:00-07:00, tipo Update, 1 blocchi info"), "{s}");
+    assert!(s.contains("identificativo KAR0-0306112239-SW"), "{s}");
 
     let broken = dir.join("rotto.xml");
     std::fs::write(
@@ -286,5 +294,63 @@ fn cap_validate_prints_each_document_or_its_violations() {
         "{s}"
     );
     assert!(s.contains("Errore: 1 documenti non validi su 2"), "{s}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_bollettino_reads_the_index_or_a_day_and_a_copy_changes_nothing() {
+    let dir = tmpdir("bollettino");
+    let o = piazza(&dir, &["migrate"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    let indice = data("dpc-bollettini/20231103_1614.json");
+    let o = piazza(
+        &dir,
+        &["import", "bollettino", indice.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let s = out(&o);
+    assert!(
+        s.contains("20231103_1614_tomorrow.json: file non trovato accanto all'indice"),
+        "{s}"
+    );
+    assert!(
+        s.contains("20231103_1614_today: Bollettino nazionale di criticità del 03/11/2023 (oggi, 03/11/2023) — 230 comuni in allerta; pubblicato"),
+        "{s}"
+    );
+    let o = piazza(
+        &dir,
+        &["import", "bollettino", indice.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        out(&o).contains("già ricevuto, nulla cambia"),
+        "{}",
+        out(&o)
+    );
+    let giorno = data("dpc-bollettini/20231115_1435_today.stripped.json");
+    let o = piazza(
+        &dir,
+        &["import", "bollettino", giorno.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        out(&o).contains("0 comuni in allerta; pubblicato"),
+        "{}",
+        out(&o)
+    );
+    // Not a bulletin: refused with the reason, nothing saved.
+    let o = piazza(
+        &dir,
+        &["import", "bollettino", data("SOURCES.md").to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        out(&o).contains("indice del bollettino non leggibile"),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).contains("Nulla è stato salvato"), "{}", out(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
