@@ -21,6 +21,7 @@ const VALID: &[&str] = &[
     "oasis-a2-temporale.xml",
     "oasis-a3-terremoto-update.xml",
     "oasis-a4-amber-multilingua.xml",
+    "eccc-ca-qualita-aria-update.estratto.xml",
 ];
 
 #[test]
@@ -30,6 +31,36 @@ fn every_test_document_is_valid_under_the_strict_mode() {
             panic!("{name}: {v:?}");
         }
     }
+}
+
+#[test]
+fn a_real_canadian_update_in_two_languages_is_read_field_by_field() {
+    let a = validate_xml(&doc("eccc-ca-qualita-aria-update.estratto.xml")).unwrap();
+    assert_eq!(a.msg_type, Some(MsgType::Update));
+    assert_eq!(a.references.len(), 21);
+    assert_eq!(
+        a.references[20].identifier,
+        "urn:oid:2.49.0.1.124.0595930621.2022"
+    );
+    assert_eq!(a.sent.as_ref().unwrap().raw, "2022-10-10T17:44:34-00:00");
+    assert_eq!(a.codes.len(), 6);
+    assert_eq!(a.infos.len(), 2);
+    let fr: Vec<&Info> = a.infos_in("fr").collect();
+    assert_eq!(fr[0].event, "qualité de l'air");
+    assert_eq!(fr[0].categories.len(), 5);
+    assert!(
+        fr[0].categories.contains(&Category::Env)
+            && fr[0].categories.contains(&Category::Transport)
+    );
+    assert_eq!(fr[0].areas[0].geocodes.len(), 11);
+    assert_eq!(fr[0].areas[0].polygons[0].0.len(), 17);
+    assert_eq!(
+        a.infos[0]
+            .instruction
+            .as_deref()
+            .map(|i| i.contains("wildfire smoke")),
+        Some(true)
+    );
 }
 
 #[test]

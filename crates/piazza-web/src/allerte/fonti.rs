@@ -93,7 +93,7 @@ pub async fn importa_bollettino(
                 })
                 .collect();
         }
-        let (esito, id) = store::ingerisci_in(&txn, t, &fonte, actor, &d, None).await?;
+        let (esito, id) = store::ingerisci_in(&txn, t, &fonte, actor, &d).await?;
         if let (Some(id), Some(piu_recente)) = (id, dopo.first())
             && esito != Esito::Duplicato
         {
@@ -268,11 +268,7 @@ pub async fn attiva(db: &DatabaseConnection, actor: &Actor, id: i64, on: bool) -
 }
 
 fn hash_token(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    store::sha256(token)
 }
 
 /// A new API token for a source: returned once, only its hash is kept; the old one stops

@@ -1,9 +1,15 @@
-//! Cittadino Informato: the alert state of every comune (issue 5, in progress). So far: the
-//! reader of the national criticality bulletin (`bollettino`), matched to the region's alert
-//! zones and so to comuni; the rules of the public state (`registro`: duplicates, updates,
-//! cancels, expiry, exercises) without storage; and the reading of a CAP document into those
-//! rules (`da_cap`: risk, level and comuni of each Italian info block); the comuni a CAP
-//! polygon or circle touches on the boundaries (`area`).
+//! Cittadino Informato, part 1: the alert state of every comune, from its sources to the public.
+//!
+//! - Sources: the national criticality bulletin (`bollettino`: index JSON and the TopoJSON of a
+//!   day, matched to the region's alert zones and so to comuni), CAP 1.2 documents (`da_cap`:
+//!   risk, level and comuni of each Italian info block; `area`: polygons and circles on the
+//!   boundaries) posted to the API or polled (`poller`), and the operators (`model`: the form;
+//!   four eyes in `store::decidi`). `fonti` holds the sources, their tokens and geocode mappings.
+//! - State: `registro` (what the rules need of a document), `store` (the rules applied in the
+//!   database, the state at any instant from the documents), `pubblico` (the shared snapshot of
+//!   the public pages).
+//! - Publication: `routes` (public pages, open data, feeds, the desk), `cap_out` (CAP documents
+//!   and Atom index), `avvisi` (municipal notices), `adesioni` (adoption and plans), `demo`.
 
 pub mod adesioni;
 pub mod area;

@@ -665,6 +665,9 @@ pub async fn dettaglio(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let a = store::per_id(&ctx.state.db, id).await?;
     if a.dal.is_none() {
         richiedi_staff(&ctx)?;
+        if !visibile_al_desk(&ctx, &a) {
+            return Err(AppError::Forbidden);
+        }
     }
     render(&dettaglio_page(&ctx, a, None).await?)
 }

@@ -111,6 +111,15 @@ async fn per_chiave(
         .await
 }
 
+/// The SHA-256 of a text, in hex.
+pub fn sha256(testo: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(testo.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn chiave_testo(k: &Chiave) -> String {
     format!("{},{},{}", k.0, k.1, k.2)
 }
@@ -213,9 +222,48 @@ fn livello_max(a: &Avviso) -> i32 {
     a.voci.iter().map(|v| v.livello.numero()).max().unwrap_or(0)
 }
 
-/// Applies a document from `fonte` to the state, in one transaction with its audit rows.
-/// `pubblica_da` is when it enters the public state (the document's sent time for sources,
-/// the approval for operators). Returns what happened and the alert's id (none for a duplicate).
+/// A new alert record for a document of `fonte`, in `stato`, public from `dal`.
+fn modello(
+    fonte: &fonte_allerta::Model,
+    doc: &Documento,
+    stato: &str,
+    dal: Option<DateTime<Utc>>,
+) -> allerta::ActiveModel {
+    let a = &doc.avviso;
+    allerta::ActiveModel {
+        fonte_id: Set(fonte.id),
+        mittente: Set(a.chiave.0.clone()),
+        identificativo: Set(a.chiave.1.clone()),
+        inviato: Set(a.chiave.2.clone()),
+        inviato_at: Set(al_secondo(doc.inviato_at)),
+        msg_type: Set(doc.msg_type.clone()),
+        status: Set(doc.status.clone()),
+        stato: Set(stato.to_owned()),
+        esercitazione: Set(doc.esercitazione),
+        evento: Set(doc.evento.clone()),
+        titolo: Set(doc.titolo.clone()),
+        descrizione: Set(doc.descrizione.clone()),
+        istruzioni: Set(doc.istruzioni.clone()),
+        area: Set(doc.area.clone()),
+        comune_id: Set(doc.comune_id),
+        livello_max: Set(livello_max(a)),
+        inizio: Set(a.inizio.map(al_secondo)),
+        scadenza: Set(a.scadenza.map(al_secondo)),
+        dal: Set(dal),
+        terminata_at: Set(None),
+        terminata_da_id: Set(None),
+        documento: Set(doc.testo.clone()),
+        composta_da: Set(None),
+        approvata_da: Set(None),
+        approvata_at: Set(None),
+        ricevuta_at: Set(al_secondo(Utc::now())),
+        ..Default::default()
+    }
+}
+
+/// Applies a document from `fonte` to the state, in one transaction with its audit rows (the
+/// raw document kept). A public document enters the state at its sent time. Returns what
+/// happened and the alert's id (none for a duplicate).
 pub async fn ingerisci(
     db: &DatabaseConnection,
     t: &Territorio,
@@ -224,22 +272,21 @@ pub async fn ingerisci(
     doc: &Documento,
 ) -> AppResult<(Esito, Option<i64>)> {
     let txn = db.begin().await?;
-    let out = ingerisci_in(&txn, t, fonte, actor, doc, None).await?;
+    let out = ingerisci_in(&txn, t, fonte, actor, doc).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-/// [`ingerisci`] on a transaction; `approvazione` (approver, instant) for an operator's alert.
+/// [`ingerisci`] on a transaction.
 pub async fn ingerisci_in(
     c: &impl ConnectionTrait,
     t: &Territorio,
     fonte: &fonte_allerta::Model,
     actor: &Actor,
     doc: &Documento,
-    esistente: Option<allerta::Model>,
 ) -> AppResult<(Esito, Option<i64>)> {
     let a = &doc.avviso;
-    if esistente.is_none() && per_chiave(c, &a.chiave).await?.is_some() {
+    if per_chiave(c, &a.chiave).await?.is_some() {
         audit::record(
             c,
             actor,
@@ -247,20 +294,19 @@ pub async fn ingerisci_in(
             "allerta",
             &chiave_testo(&a.chiave),
             None,
-            Some(serde_json::json!({ "fonte": fonte.codice, "documento": doc.testo })),
+            // The raw text is kept with the first copy; a copy leaves its hash (a source that
+            // re-sends a whole feed every few minutes must not fill the log).
+            Some(serde_json::json!({
+                "fonte": fonte.codice,
+                "sha256": sha256(&doc.testo),
+                "byte": doc.testo.len(),
+            })),
         )
         .await?;
         return Ok((Esito::Duplicato, None));
     }
     let pubblica = a.reale && matches!(a.tipo, Tipo::Alert | Tipo::Update);
-    let dal = al_secondo(
-        doc.inviato_at.max(
-            esistente
-                .as_ref()
-                .and_then(|e| e.approvata_at)
-                .unwrap_or(doc.inviato_at),
-        ),
-    );
+    let dal = al_secondo(doc.inviato_at);
     // Ended before it arrived?
     let superata = if pubblica {
         allerta_superata::Entity::find()
@@ -285,39 +331,14 @@ pub async fn ingerisci_in(
         }
         (None, _) => stato::IN_VIGORE,
     };
-    let mut am = match esistente.clone() {
-        Some(e) => e.into_active_model(),
-        None => allerta::ActiveModel {
-            ricevuta_at: Set(al_secondo(Utc::now())),
-            ..Default::default()
-        },
-    };
-    am.fonte_id = Set(fonte.id);
-    am.mittente = Set(a.chiave.0.clone());
-    am.identificativo = Set(a.chiave.1.clone());
-    am.inviato = Set(a.chiave.2.clone());
-    am.inviato_at = Set(al_secondo(doc.inviato_at));
-    am.msg_type = Set(doc.msg_type.clone());
-    am.status = Set(doc.status.clone());
-    am.stato = Set(stato_iniziale.to_owned());
-    am.esercitazione = Set(doc.esercitazione);
-    am.evento = Set(doc.evento.clone());
-    am.titolo = Set(doc.titolo.clone());
-    am.descrizione = Set(doc.descrizione.clone());
-    am.istruzioni = Set(doc.istruzioni.clone());
-    am.area = Set(doc.area.clone());
-    am.comune_id = Set(doc.comune_id);
-    am.livello_max = Set(livello_max(a));
-    am.inizio = Set(a.inizio.map(al_secondo));
-    am.scadenza = Set(a.scadenza.map(al_secondo));
-    am.dal = Set((stato_iniziale == stato::IN_VIGORE).then_some(dal));
-    am.terminata_at = Set(None);
+    let mut am = modello(
+        fonte,
+        doc,
+        stato_iniziale,
+        (stato_iniziale == stato::IN_VIGORE).then_some(dal),
+    );
     am.terminata_da_id = Set(superata.as_ref().map(|s| s.da_allerta_id));
-    am.documento = Set(doc.testo.clone());
-    let nuova = match esistente {
-        Some(_) => am.update(c).await?,
-        None => am.insert(c).await?,
-    };
+    let nuova = am.insert(c).await?;
     let azione = match stato_iniziale {
         stato::IN_VIGORE if a.tipo == Tipo::Update => "aggiornamento",
         stato::IN_VIGORE => "pubblica",
@@ -536,37 +557,9 @@ pub async fn componi(
 ) -> AppResult<allerta::Model> {
     let txn = db.begin().await?;
     let a = &doc.avviso;
-    let nuova = allerta::ActiveModel {
-        fonte_id: Set(fonte.id),
-        mittente: Set(a.chiave.0.clone()),
-        identificativo: Set(a.chiave.1.clone()),
-        inviato: Set(a.chiave.2.clone()),
-        inviato_at: Set(al_secondo(doc.inviato_at)),
-        msg_type: Set(doc.msg_type.clone()),
-        status: Set(doc.status.clone()),
-        stato: Set(stato::IN_ATTESA.into()),
-        esercitazione: Set(doc.esercitazione),
-        evento: Set(doc.evento.clone()),
-        titolo: Set(doc.titolo.clone()),
-        descrizione: Set(doc.descrizione.clone()),
-        istruzioni: Set(doc.istruzioni.clone()),
-        area: Set(doc.area.clone()),
-        comune_id: Set(doc.comune_id),
-        livello_max: Set(livello_max(a)),
-        inizio: Set(a.inizio.map(al_secondo)),
-        scadenza: Set(a.scadenza.map(al_secondo)),
-        dal: Set(None),
-        terminata_at: Set(None),
-        terminata_da_id: Set(None),
-        documento: Set(doc.testo.clone()),
-        composta_da: Set(actor.utente_id),
-        approvata_da: Set(None),
-        approvata_at: Set(None),
-        ricevuta_at: Set(al_secondo(Utc::now())),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let mut am = modello(fonte, doc, stato::IN_ATTESA, None);
+    am.composta_da = Set(actor.utente_id);
+    let nuova = am.insert(&txn).await?;
     scrivi_voci(&txn, t, nuova.id, a).await?;
     let testo = scrivi(&nuova, &voci(&txn, nuova.id).await?);
     let mut am = nuova.into_active_model();

@@ -71,10 +71,9 @@ fn t(s: &str) -> DateTime<Utc> {
 }
 
 #[tokio::test]
-async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
+async fn cap_documents_are_read_into_risk_level_comuni_and_references() {
     let app = TestApp::new().await;
     let terr = app.state.territorio.get();
-    let mut r = registro::Registro::default();
     let a = da_cap::avviso(&cap("allerta-toscana-multilingua.xml"), &terr, &[]);
     assert_eq!(a.voci.len(), 1, "the Italian block only");
     assert_eq!(
@@ -89,29 +88,20 @@ async fn cap_documents_alert_update_cancel_drive_the_state_of_a_comune() {
             &["048017".to_owned()][..]
         )
     );
-    assert_eq!(r.applica(a), registro::Esito::Nuovo);
-    let durante = t("2026-10-15T10:00:00Z");
-    assert_eq!(
-        r.livelli(durante)["048017"]["idrogeologico"],
-        Livello::Arancione
-    );
-    assert!(
-        r.livelli(t("2026-10-14T12:00:00Z")).is_empty(),
-        "before its onset"
-    );
+    assert_eq!(a.tipo, registro::Tipo::Alert);
+    assert!(a.reale);
+    assert_eq!(a.inizio, Some(t("2026-10-14T22:00:00Z")), "the onset");
+    assert_eq!(a.scadenza, Some(t("2026-10-15T21:59:00Z")));
 
     let u = da_cap::avviso(&cap("aggiornamento.xml"), &terr, &[]);
-    assert!(matches!(r.applica(u), registro::Esito::Sostituisce(_)));
-    assert_eq!(
-        r.livelli(durante)["048017"]["idrogeologico"],
-        Livello::Rosso,
-        "the update replaces"
-    );
-    assert_eq!(r.livelli(durante).len(), 1);
+    assert_eq!(u.tipo, registro::Tipo::Update);
+    assert_eq!(u.riferimenti, std::slice::from_ref(&a.chiave));
+    assert_eq!(u.voci[0].livello, Livello::Rosso);
 
     let c = da_cap::avviso(&cap("annullamento.xml"), &terr, &[]);
-    assert!(matches!(r.applica(c), registro::Esito::Annulla(_)));
-    assert!(r.livelli(durante).is_empty(), "the cancel ends it");
+    assert_eq!(c.tipo, registro::Tipo::Cancel);
+    assert_eq!(c.riferimenti, std::slice::from_ref(&u.chiave));
+    assert!(c.voci.is_empty());
 
     // A zone geocode means every comune of the zone (its code or the DPC's).
     let mut info = cap("aggiornamento.xml").infos[0].clone();
@@ -421,6 +411,28 @@ async fn stored_cap_documents_update_cancel_expire_and_exercises_stay_private() 
             .unwrap()
             .is_empty()
     );
+    // Two alerts on the same comune and risk: the highest level wins.
+    let rossa = nuova
+        .replace("it.toscana.cfr.2026.0600", "it.toscana.cfr.2026.0601")
+        .replace("3; orange; Severe", "4; red; Extreme");
+    fonti::ricevi_cap(db, &terr, &fonte, &actor, &rossa)
+        .await
+        .unwrap();
+    assert_eq!(
+        firenze(
+            &store::stato_al(db, t("2026-10-15T12:00:00Z"))
+                .await
+                .unwrap()
+        ),
+        Livello::Rosso
+    );
+    assert_eq!(
+        store::attive_al(db, t("2026-10-15T12:00:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     // Garbage is refused with a reason, nothing stored.
     let n = store::attive_al(db, t("2026-10-15T12:00:00Z"))
         .await
@@ -445,10 +457,8 @@ async fn stored_cap_documents_update_cancel_expire_and_exercises_stay_private() 
         .unwrap();
     assert!(audit.iter().any(|a| {
         a.azione == "duplicato"
-            && a.dopo
-                .as_deref()
-                .unwrap_or("")
-                .contains("it.toscana.cfr.2026.0413")
+            && a.entita_id.contains("it.toscana.cfr.2026.0413")
+            && a.dopo.as_deref().unwrap_or("").contains("sha256")
     }));
     assert!(
         audit.iter().any(|a| a.azione == "annullamento"
