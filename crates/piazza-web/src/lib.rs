@@ -62,6 +62,8 @@ pub struct AppState {
     personale: Arc<cache::Cache<(), Vec<anagrafica::store::Personale>>>,
     /// The public alert state, shared by the public pages and feeds.
     pub allerte: Arc<allerte::pubblico::StatoPubblico>,
+    /// The alert history of each comune, for the (public) comune page.
+    pub storia_allerte: Arc<cache::Cache<i64, Vec<allerte::routes::DocumentoRiga>>>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             personale: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             allerte: Arc::default(),
+            storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
         })
     }
 

@@ -1178,7 +1178,7 @@ pub struct SezioneComune {
     pub rischi: Vec<(&'static str, &'static str)>,
     pub attive: Vec<AllertaRiga>,
     pub avvisi: Vec<AvvisoRiga>,
-    pub storia: Vec<DocumentoRiga>,
+    pub storia: std::sync::Arc<Vec<DocumentoRiga>>,
     pub codice: String,
 }
 
@@ -1186,7 +1186,22 @@ pub async fn sezione_comune(ctx: &Ctx, comune_id: i64, codice: &str) -> AppResul
     let q = quadro(ctx, None).await?;
     let t = ctx.state.territorio.get();
     let l = q.livello(comune_id, None);
-    let fonti = store::fonti(&ctx.state.db).await?;
+    let db = &ctx.state.db;
+    // Cached like the administrators: the comune page is public and busy in a storm.
+    let storia = ctx
+        .state
+        .storia_allerte
+        .get_or_load(comune_id, &ctx.state.generazione, || async move {
+            let fonti = store::fonti(db).await?;
+            Ok::<_, AppError>(
+                store::storia_comune(db, comune_id, 20)
+                    .await?
+                    .iter()
+                    .map(|a| documento_riga(a, &fonti))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
     Ok(SezioneComune {
         livello: l.nome(),
         rischi: RISCHI
@@ -1205,11 +1220,7 @@ pub async fn sezione_comune(ctx: &Ctx, comune_id: i64, codice: &str) -> AppResul
             .filter(|a| a.comune_id == comune_id)
             .map(|a| avviso_riga(&t, a))
             .collect(),
-        storia: store::storia_comune(&ctx.state.db, comune_id, 20)
-            .await?
-            .iter()
-            .map(|a| documento_riga(a, &fonti))
-            .collect(),
+        storia,
         codice: codice.to_owned(),
     })
 }
