@@ -14,6 +14,7 @@ pub mod csrf;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod fmt;
 pub mod home;
 pub mod list;

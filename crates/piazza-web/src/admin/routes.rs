@@ -1,5 +1,4 @@
 use askama::Template;
-use axum::extract::Query;
 use axum::response::Response;
 use chrono::{NaiveTime, TimeZone, Utc};
 use piazza_db::entities::{audit_log, utente, utente_ruolo};
@@ -8,6 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::Grant;
 use crate::error::AppResult;
+use crate::extract::Query;
 use crate::fmt;
 use crate::list::Pager;
 use crate::view::{Chrome, Ctx, FormErrors, render};

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -26,6 +25,7 @@ use super::model::{self, ComponiForm, NuovaAllerta};
 use super::pubblico::{self, Attiva, Quadro};
 use super::store::{self, Decisione, stato};
 use crate::error::{AppError, AppResult};
+use crate::extract::{Path, Query};
 use crate::fmt;
 use crate::moduli::ALLERTE;
 use crate::territorio::Territorio;

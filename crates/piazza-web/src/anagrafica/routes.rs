@@ -1,6 +1,6 @@
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::Multipart;
 use axum::response::Response;
 use piazza_db::entities::{organizzazione, persona};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use super::store::{
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, csv_response, xlsx_response};
+use crate::extract::{Path, Query};
 use crate::fmt;
 use crate::list::{Pager, query_string};
 use crate::moduli::ANAGRAFICA;

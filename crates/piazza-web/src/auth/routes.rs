@@ -1,11 +1,11 @@
 use askama::Template;
 use axum::Form;
-use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::store;
 use crate::error::{AppError, AppResult};
+use crate::extract::Query;
 use crate::view::{Chrome, Ctx, FormErrors, SESSION_USER_KEY, render, render_invalid, see_other};
 
 #[derive(Template)]

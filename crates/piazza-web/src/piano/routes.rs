@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::Multipart;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use piazza_db::entities::{evento_calendario, obiettivo, piano, stato_obiettivo};
@@ -20,6 +20,7 @@ use super::store::{
 use crate::collegamenti::{self, Destinazione};
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table};
+use crate::extract::{Path, Query};
 use crate::fmt;
 use crate::moduli::PIANO;
 use crate::text::non_empty;

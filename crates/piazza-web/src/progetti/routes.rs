@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
@@ -23,6 +23,7 @@ use crate::anagrafica::store::{Personale, today};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, XLSX_MIME, attachment, csv_response};
+use crate::extract::{Path, Query};
 use crate::fmt;
 use crate::list::Pager;
 use crate::moduli::{PIANO, PROGETTI};

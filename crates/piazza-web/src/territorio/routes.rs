@@ -1,7 +1,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,6 +10,7 @@ use crate::anagrafica::model::AmministratoreView;
 use crate::anagrafica::store as anagrafica_store;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, csv_response, xlsx_response};
+use crate::extract::{Path, Query};
 use crate::list::{Pager, query_string};
 use crate::moduli::{ANAGRAFICA, TERRITORIO};
 use crate::text::normalize;

@@ -222,3 +222,23 @@ async fn audit_log_is_for_admins_and_filters() {
     let html = app.get(Role::Admin, "/admin/utenti").await.text();
     assert!(html.contains("referente di Firenze"));
 }
+
+#[tokio::test]
+async fn a_malformed_path_gets_the_italian_not_found_page() {
+    let app = TestApp::new().await;
+    for path in [
+        "/piano/abc",
+        "/allerte/xyz",
+        "/allerte/cap/1e3",
+        "/piano/2020x/cruscotto",
+    ] {
+        let r = app.get(Role::Editor, path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            r.text().contains("Pagina non trovata"),
+            "{path}: {}",
+            r.text()
+        );
+        assert!(r.text().contains("<html lang=\"it\">"), "{path}");
+    }
+}
