@@ -193,47 +193,45 @@ pub fn documento(p: &Pubblicata, t: &Territorio, mittente: &str, url_pubblico: &
     }
 }
 
-/// One entry of an Atom index.
-pub struct Voce<'a> {
-    pub a: &'a allerta::Model,
+/// One entry of an Atom feed: its id (a URL), title, time, summary, and links (relation,
+/// media type, URL).
+pub struct Voce {
+    pub id: String,
+    pub titolo: String,
+    pub aggiornato: DateTime<Utc>,
     pub riassunto: String,
+    pub link: Vec<(&'static str, &'static str, String)>,
 }
 
-/// The Atom index of CAP documents (`self_url` the feed's own URL).
-pub fn atom(
-    titolo: &str,
-    self_url: &str,
-    url_pubblico: &str,
-    aggiornato: DateTime<Utc>,
-    voci: &[Voce],
-) -> String {
-    let base = url_pubblico.trim_end_matches('/');
+/// An Atom feed (RFC 4287) in Italian: the index of CAP documents, or of notices.
+pub fn atom(titolo: &str, self_url: &str, aggiornato: DateTime<Utc>, voci: &[Voce]) -> String {
+    use std::fmt::Write;
+    let t = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut s = String::with_capacity(512 + voci.len() * 600);
-    s.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    s.push('\n');
-    s.push_str(r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">"#);
-    s.push('\n');
-    s.push_str(&format!(
-        "<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<author><name>Cittadino Informato</name></author>\n<link rel=\"self\" href=\"{}\"/>\n",
-        esc(self_url),
+    let _ = write!(
+        s,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"it\">\n<id>{u}</id>\n<title>{}</title>\n<updated>{}</updated>\n<author><name>Cittadino Informato</name></author>\n<link rel=\"self\" href=\"{u}\"/>\n",
         esc(titolo),
-        aggiornato.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        esc(self_url)
-    ));
+        t(aggiornato),
+        u = esc(self_url),
+    );
     for v in voci {
-        let a = v.a;
-        let cap = format!("{base}/allerte/cap/{}", a.id);
-        s.push_str(&format!(
-            "<entry>\n<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<summary>{}</summary>\n<link rel=\"alternate\" type=\"application/cap+xml\" href=\"{}\"/>\n<link rel=\"related\" type=\"text/html\" href=\"{base}/allerte/{}\"/>\n</entry>\n",
-            esc(&cap),
-            esc(&a.titolo),
-            a.dal
-                .unwrap_or(a.ricevuta_at)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            esc(&v.riassunto),
-            esc(&cap),
-            a.id
-        ));
+        let _ = write!(
+            s,
+            "<entry>\n<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<summary>{}</summary>\n",
+            esc(&v.id),
+            esc(&v.titolo),
+            t(v.aggiornato),
+            esc(&v.riassunto)
+        );
+        for (rel, tipo, href) in &v.link {
+            let _ = writeln!(
+                s,
+                "<link rel=\"{rel}\" type=\"{tipo}\" href=\"{}\"/>",
+                esc(href)
+            );
+        }
+        s.push_str("</entry>\n");
     }
     s.push_str("</feed>\n");
     s

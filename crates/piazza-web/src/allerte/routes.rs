@@ -468,47 +468,112 @@ pub async fn stato_json(
     Ok(cacheabile(&headers, &q, "json", "application/json", b))
 }
 
-fn atom_di(ctx: &Ctx, q: &Quadro, titolo: &str, self_path: &str, filtro: Option<i64>) -> Bytes {
-    let url = &ctx.state.config.public_url;
-    let voci: Vec<cap_out::Voce> = q
-        .attive
-        .iter()
-        .filter(|x| filtro.is_none_or(|c| x.tocca(c)))
-        .map(|x| cap_out::Voce {
-            a: &x.a,
-            riassunto: {
-                let r = riga(x);
-                format!(
-                    "Allerta {}: {} — {} comuni, {}",
-                    r.livello, r.rischi, r.comuni, r.validita
-                )
+/// The public feeds: the CAP index of the alerts in force, or the notices in force.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Feed {
+    Allerte,
+    Avvisi,
+}
+
+fn voci_feed(ctx: &Ctx, q: &Quadro, feed: Feed, comune: Option<i64>) -> Vec<cap_out::Voce> {
+    let base = ctx.state.config.public_url.trim_end_matches('/');
+    let t = ctx.state.territorio.get();
+    match feed {
+        Feed::Allerte => q
+            .attive
+            .iter()
+            .filter(|x| comune.is_none_or(|c| x.tocca(c)))
+            .map(|x| {
+                let (a, r) = (&x.a, riga(x));
+                let cap = format!("{base}/allerte/cap/{}", a.id);
+                cap_out::Voce {
+                    id: cap.clone(),
+                    titolo: a.titolo.clone(),
+                    aggiornato: a.dal.unwrap_or(a.ricevuta_at),
+                    riassunto: format!(
+                        "Allerta {}: {} — {} comuni, {}",
+                        r.livello, r.rischi, r.comuni, r.validita
+                    ),
+                    link: vec![
+                        ("alternate", "application/cap+xml", cap),
+                        ("related", "text/html", format!("{base}/allerte/{}", a.id)),
+                    ],
+                }
+            })
+            .collect(),
+        Feed::Avvisi => q
+            .avvisi
+            .iter()
+            .filter(|a| comune.is_none_or(|c| c == a.comune_id))
+            .map(|a| {
+                let r = avviso_riga(&t, a);
+                cap_out::Voce {
+                    id: format!("{base}/allerte/avvisi/{}", a.id),
+                    titolo: format!("{}: {}", r.comune, r.titolo),
+                    aggiornato: a.created_at,
+                    riassunto: format!("{} ({}; {})", r.testo, r.tipo, r.validita),
+                    link: vec![(
+                        "alternate",
+                        "text/html",
+                        format!("{base}/comuni/{}", r.codice),
+                    )],
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A feed of the region or of one comune (ISTAT code), rendered once per snapshot.
+async fn feed(
+    ctx: Ctx,
+    headers: HeaderMap,
+    feed: Feed,
+    codice: Option<String>,
+) -> AppResult<Response> {
+    ctx.require_read(ALLERTE)?;
+    let t = ctx.state.territorio.get();
+    let comune = match &codice {
+        Some(c) => Some(t.comune(c).ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let (cosa, file) = match feed {
+        Feed::Allerte => ("Allerte in vigore", "allerte.atom"),
+        Feed::Avvisi => ("Avvisi dei comuni", "avvisi.atom"),
+    };
+    let (titolo, path) = match comune {
+        Some(c) => (
+            format!("{cosa} — {}", c.nome),
+            format!("/comuni/{}/{file}", c.codice_istat),
+        ),
+        None => (
+            format!("{cosa} — {}", ctx.state.config.nome_regione),
+            match feed {
+                Feed::Allerte => "/allerte/cap.atom".to_owned(),
+                Feed::Avvisi => "/allerte/avvisi.atom".to_owned(),
             },
-        })
-        .collect();
-    Bytes::from(cap_out::atom(
-        titolo,
-        &format!("{}{self_path}", url.trim_end_matches('/')),
-        url,
-        q.at,
-        &voci,
+        ),
+    };
+    let q = quadro(&ctx, None).await?;
+    let b = q.pagina(&path, |q| {
+        let self_url = format!(
+            "{}{path}",
+            ctx.state.config.public_url.trim_end_matches('/')
+        );
+        let voci = voci_feed(&ctx, q, feed, comune.map(|c| c.id));
+        Ok(Bytes::from(cap_out::atom(&titolo, &self_url, q.at, &voci)))
+    })?;
+    Ok(cacheabile(
+        &headers,
+        &q,
+        &path,
+        "application/atom+xml; charset=utf-8",
+        b,
     ))
 }
 
 /// `/allerte/cap.atom`: the index of the CAP documents of the alerts in force in the region.
 pub async fn cap_atom(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
-    ctx.require_read(ALLERTE)?;
-    let q = quadro(&ctx, None).await?;
-    let titolo = format!("Allerte in vigore — {}", ctx.state.config.nome_regione);
-    let b = q.pagina("cap.atom", |q| {
-        Ok(atom_di(&ctx, q, &titolo, "/allerte/cap.atom", None))
-    })?;
-    Ok(cacheabile(
-        &headers,
-        &q,
-        "cap.atom",
-        "application/atom+xml; charset=utf-8",
-        b,
-    ))
+    feed(ctx, headers, Feed::Allerte, None).await
 }
 
 /// `/comuni/{codice}/allerte.atom`: the same for one comune.
@@ -517,23 +582,21 @@ pub async fn comune_cap_atom(
     headers: HeaderMap,
     Path(codice): Path<String>,
 ) -> AppResult<Response> {
-    ctx.require_read(ALLERTE)?;
-    let t = ctx.state.territorio.get();
-    let c = t.comune(&codice).ok_or(AppError::NotFound)?;
-    let q = quadro(&ctx, None).await?;
-    let titolo = format!("Allerte in vigore — {}", c.nome);
-    let path = format!("/comuni/{}/allerte.atom", c.codice_istat);
-    let chiave = format!("cap.atom:{}", c.id);
-    let b = q.pagina(&chiave, |q| {
-        Ok(atom_di(&ctx, q, &titolo, &path, Some(c.id)))
-    })?;
-    Ok(cacheabile(
-        &headers,
-        &q,
-        &chiave,
-        "application/atom+xml; charset=utf-8",
-        b,
-    ))
+    feed(ctx, headers, Feed::Allerte, Some(codice)).await
+}
+
+/// `/allerte/avvisi.atom`: the notices in force in the region.
+pub async fn avvisi_atom(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
+    feed(ctx, headers, Feed::Avvisi, None).await
+}
+
+/// `/comuni/{codice}/avvisi.atom`: a comune's notices in force.
+pub async fn comune_avvisi_atom(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(codice): Path<String>,
+) -> AppResult<Response> {
+    feed(ctx, headers, Feed::Avvisi, Some(codice)).await
 }
 
 /// `/allerte/cap/{id}`: the CAP 1.2 document of an alert that was public.
@@ -1090,82 +1153,6 @@ pub async fn avviso_ritira(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
     ctx.require_edit(ALLERTE, Some(a.comune_id))?;
     super::avvisi::ritira(&ctx.state.db, &ctx.actor(), a).await?;
     Ok(see_other("/allerte/avvisi"))
-}
-
-fn atom_avvisi(ctx: &Ctx, q: &Quadro, titolo: &str, self_path: &str, comune: Option<i64>) -> Bytes {
-    use crate::territorio::map::esc;
-    let t = ctx.state.territorio.get();
-    let base = ctx.state.config.public_url.trim_end_matches('/').to_owned();
-    let self_url = format!("{base}{self_path}");
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"it\">\n<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<author><name>Cittadino Informato</name></author>\n<link rel=\"self\" href=\"{}\"/>\n",
-        esc(&self_url),
-        esc(titolo),
-        q.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        esc(&self_url)
-    );
-    for a in q
-        .avvisi
-        .iter()
-        .filter(|a| comune.is_none_or(|c| c == a.comune_id))
-    {
-        let r = avviso_riga(&t, a);
-        s.push_str(&format!(
-            "<entry>\n<id>{base}/allerte/avvisi/{}</id>\n<title>{}: {}</title>\n<updated>{}</updated>\n<summary>{} ({}; {})</summary>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}/comuni/{}\"/>\n</entry>\n",
-            a.id,
-            esc(&r.comune),
-            esc(&r.titolo),
-            a.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            esc(&r.testo),
-            r.tipo,
-            esc(&r.validita),
-            r.codice,
-        ));
-    }
-    s.push_str("</feed>\n");
-    Bytes::from(s)
-}
-
-/// `/allerte/avvisi.atom`: the notices in force in the region.
-pub async fn avvisi_atom(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
-    ctx.require_read(ALLERTE)?;
-    let q = quadro(&ctx, None).await?;
-    let titolo = format!("Avvisi dei comuni — {}", ctx.state.config.nome_regione);
-    let b = q.pagina("avvisi.atom", |q| {
-        Ok(atom_avvisi(&ctx, q, &titolo, "/allerte/avvisi.atom", None))
-    })?;
-    Ok(cacheabile(
-        &headers,
-        &q,
-        "avvisi.atom",
-        "application/atom+xml; charset=utf-8",
-        b,
-    ))
-}
-
-/// `/comuni/{codice}/avvisi.atom`: a comune's notices in force.
-pub async fn comune_avvisi_atom(
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(codice): Path<String>,
-) -> AppResult<Response> {
-    ctx.require_read(ALLERTE)?;
-    let t = ctx.state.territorio.get();
-    let c = t.comune(&codice).ok_or(AppError::NotFound)?;
-    let q = quadro(&ctx, None).await?;
-    let titolo = format!("Avvisi del comune di {}", c.nome);
-    let path = format!("/comuni/{}/avvisi.atom", c.codice_istat);
-    let chiave = format!("avvisi.atom:{}", c.id);
-    let b = q.pagina(&chiave, |q| {
-        Ok(atom_avvisi(&ctx, q, &titolo, &path, Some(c.id)))
-    })?;
-    Ok(cacheabile(
-        &headers,
-        &q,
-        &chiave,
-        "application/atom+xml; charset=utf-8",
-        b,
-    ))
 }
 
 // ---------------------------------------------------------------------------------------------
