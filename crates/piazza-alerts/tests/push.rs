@@ -1,0 +1,180 @@
+//! The web-push sender against a push service written for the test, on loopback: it checks the
+//! VAPID token (audience, expiry, signature with the key in the header) and decrypts every
+//! payload with the subscription's private key, as a browser would; then answers 201, 410,
+//! 429 with Retry-After or 500 as asked.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use p256::ecdh::diffie_hellman;
+use p256::ecdsa::signature::Verifier;
+use p256::ecdsa::{Signature, VerifyingKey};
+use p256::{PublicKey, SecretKey};
+use piazza_alerts::push::{Esito, Messaggio, Mittente, invia};
+use piazza_push::{Sottoscrizione, Vapid, b64, da_b64, decifra_con};
+
+/// The subscriber's key pair (a browser's), as raw bytes.
+struct Browser {
+    privata: SecretKey,
+    auth: [u8; 16],
+}
+
+#[derive(Default)]
+struct Ricevuto {
+    messaggi: Vec<(String, HeaderMap, Vec<u8>)>,
+}
+
+type Stato = Arc<(Mutex<Ricevuto>, Vec<u8>, [u8; 16], Mutex<Vec<u16>>)>;
+
+async fn servizio(
+    axum::extract::State(st): axum::extract::State<Stato>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    h: HeaderMap,
+    corpo: Bytes,
+) -> impl IntoResponse {
+    let (ricevuto, privata, auth, risposte) = &*st;
+    let risposta = risposte.lock().unwrap().pop().unwrap_or(201);
+    if risposta != 201 {
+        let mut r = StatusCode::from_u16(risposta).unwrap().into_response();
+        if risposta == 429 {
+            r.headers_mut().insert("Retry-After", "7".parse().unwrap());
+        }
+        return r;
+    }
+    // VAPID: `vapid t=<jwt>, k=<key>`, the JWT signed by that key, for this origin, not expired.
+    let a = h["authorization"].to_str().unwrap();
+    let (t, k) = a
+        .strip_prefix("vapid t=")
+        .unwrap()
+        .split_once(", k=")
+        .unwrap();
+    let parti: Vec<&str> = t.split('.').collect();
+    let chiave = VerifyingKey::from_sec1_bytes(&da_b64(k).unwrap()).unwrap();
+    let firma = Signature::from_slice(&da_b64(parti[2]).unwrap()).unwrap();
+    if chiave
+        .verify(format!("{}.{}", parti[0], parti[1]).as_bytes(), &firma)
+        .is_err()
+    {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let dati: serde_json::Value = serde_json::from_slice(&da_b64(parti[1]).unwrap()).unwrap();
+    let host = h["host"].to_str().unwrap();
+    assert_eq!(dati["aud"], format!("http://{host}"));
+    // Decrypt with the subscription's private key.
+    let sk = SecretKey::from_slice(privata).unwrap();
+    let ua_public: [u8; 65] = sk.public_key().to_sec1_bytes().as_ref().try_into().unwrap();
+    let chiaro = decifra_con(&corpo, &ua_public, auth, |as_public| {
+        let pk = PublicKey::from_sec1_bytes(as_public).ok()?;
+        Some(
+            diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine())
+                .raw_secret_bytes()
+                .to_vec(),
+        )
+    });
+    match chiaro {
+        Ok(c) => {
+            ricevuto.lock().unwrap().messaggi.push((id, h.clone(), c));
+            StatusCode::CREATED.into_response()
+        }
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+async fn avvia(b: &Browser, risposte: Vec<u16>) -> (String, Stato) {
+    let st: Stato = Arc::new((
+        Mutex::default(),
+        b.privata.to_bytes().to_vec(),
+        b.auth,
+        Mutex::new(risposte),
+    ));
+    let app = Router::new()
+        .route("/push/{id}", post(servizio))
+        .with_state(st.clone());
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (format!("http://{addr}"), st)
+}
+
+fn browser() -> Browser {
+    let privata = SecretKey::from_slice(&[0x2a; 32]).unwrap();
+    Browser {
+        privata,
+        auth: [9u8; 16],
+    }
+}
+
+fn sottoscrizione(b: &Browser, endpoint: String) -> Sottoscrizione {
+    let pubblica = b.privata.public_key().to_sec1_bytes();
+    Sottoscrizione::da_json(&endpoint, &b64(&pubblica), &b64(&b.auth)).unwrap()
+}
+
+#[tokio::test]
+async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
+    let b = browser();
+    // Answers are popped from the end: 201, then 410, 429, 500.
+    let (base, st) = avvia(&b, vec![500, 429, 410, 201]).await;
+    let s = sottoscrizione(&b, format!("{base}/push/abc"));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let mittente = Mittente {
+        vapid: Vapid::genera(),
+        contatto: "mailto:protezionecivile@ancitoscana.it".into(),
+    };
+    let corpo = br#"{"titolo":"Allerta rossa","comune":"Lucca"}"#;
+    let m = Messaggio {
+        corpo,
+        ttl: 3600,
+        urgente: true,
+        argomento: Some("allerta-42"),
+    };
+    let ora = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert_eq!(
+        invia(&client, &mittente, &s, &m, ora).await,
+        Esito::Consegnato
+    );
+    {
+        let r = st.0.lock().unwrap();
+        let (id, h, chiaro) = &r.messaggi[0];
+        assert_eq!(id, "abc");
+        assert_eq!(chiaro.as_slice(), corpo);
+        assert_eq!(h["ttl"], "3600");
+        assert_eq!(h["urgency"], "high");
+        assert_eq!(h["topic"], "allerta-42");
+        assert_eq!(h["content-encoding"], "aes128gcm");
+    }
+    assert_eq!(
+        invia(&client, &mittente, &s, &m, ora).await,
+        Esito::Scaduta,
+        "410"
+    );
+    assert_eq!(
+        invia(&client, &mittente, &s, &m, ora).await,
+        Esito::Riprova {
+            dopo: Some(Duration::from_secs(7)),
+            motivo: "troppe richieste (429)".into()
+        }
+    );
+    assert!(matches!(
+        invia(&client, &mittente, &s, &m, ora).await,
+        Esito::Riprova { dopo: None, .. }
+    ));
+    // Nobody listening: retry later, not a failure for good.
+    let morto = sottoscrizione(&b, "http://127.0.0.1:9/push/x".into());
+    assert!(matches!(
+        invia(&client, &mittente, &morto, &m, ora).await,
+        Esito::Riprova { .. }
+    ));
+    // Only the first request was delivered.
+    assert_eq!(st.0.lock().unwrap().messaggi.len(), 1);
+}
