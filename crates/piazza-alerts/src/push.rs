@@ -37,13 +37,45 @@ pub enum Esito {
     Rifiutato(String),
 }
 
-/// The VAPID identity of the sender: its key and contact (`mailto:` or `https:`).
+/// The VAPID identity of the sender: its key and contact (`mailto:` or `https:`), with the
+/// signed `Authorization` of each push-service origin kept until it nears its expiry (one
+/// ECDSA signature per origin every few hours, not one per message).
 pub struct Mittente {
-    pub vapid: Vapid,
-    pub contatto: String,
+    vapid: Vapid,
+    contatto: String,
+    gettoni: std::sync::Mutex<std::collections::HashMap<String, (String, u64)>>,
 }
 
-/// Sends one message. `ora` is the current Unix time (the token expires 12 hours later).
+/// How long a token is valid, and how long before its expiry a new one is signed.
+const VALIDITA: u64 = 12 * 3600;
+const MARGINE: u64 = 3600;
+
+impl Mittente {
+    pub fn new(vapid: Vapid, contatto: &str) -> Self {
+        Self {
+            vapid,
+            contatto: contatto.to_owned(),
+            gettoni: Default::default(),
+        }
+    }
+
+    /// The `Authorization` header for `origine` at Unix time `ora`: the cached one while it has
+    /// more than an hour left, else a new one valid for 12 hours.
+    pub fn autorizzazione(&self, origine: &str, ora: u64) -> String {
+        let mut g = self.gettoni.lock().expect("vapid tokens");
+        if let Some((h, scade)) = g.get(origine)
+            && *scade > ora + MARGINE
+        {
+            return h.clone();
+        }
+        let scade = ora + VALIDITA;
+        let h = self.vapid.autorizzazione(origine, scade, &self.contatto);
+        g.insert(origine.to_owned(), (h.clone(), scade));
+        h
+    }
+}
+
+/// Sends one message. `ora` is the current Unix time.
 pub async fn invia(
     client: &reqwest::Client,
     mittente: &Mittente,
@@ -60,12 +92,7 @@ pub async fn invia(
     };
     let mut req = client
         .post(&s.endpoint)
-        .header(
-            "Authorization",
-            mittente
-                .vapid
-                .autorizzazione(&origine, ora + 12 * 3600, &mittente.contatto),
-        )
+        .header("Authorization", mittente.autorizzazione(&origine, ora))
         .header("Content-Encoding", "aes128gcm")
         .header("Content-Type", "application/octet-stream")
         .header("TTL", m.ttl.to_string())

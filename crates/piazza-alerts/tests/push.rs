@@ -124,10 +124,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let mittente = Mittente {
-        vapid: Vapid::genera(),
-        contatto: "mailto:protezionecivile@ancitoscana.it".into(),
-    };
+    let mittente = Mittente::new(Vapid::genera(), "mailto:protezionecivile@ancitoscana.it");
     let corpo = br#"{"titolo":"Allerta rossa","comune":"Lucca"}"#;
     let m = Messaggio {
         corpo,
@@ -177,4 +174,30 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
     ));
     // Only the first request was delivered.
     assert_eq!(st.0.lock().unwrap().messaggi.len(), 1);
+}
+
+#[test]
+fn the_vapid_token_of_an_origin_is_signed_once_and_renewed_before_it_expires() {
+    let m = Mittente::new(Vapid::genera(), "mailto:pc@example.org");
+    let ora = 1_800_000_000;
+    let a = m.autorizzazione("https://push.example", ora);
+    // ECDSA signatures are randomised: the same header means the cached token.
+    assert_eq!(m.autorizzazione("https://push.example", ora + 3600), a);
+    assert_ne!(
+        m.autorizzazione("https://altro.example", ora),
+        a,
+        "per origin"
+    );
+    // With less than an hour left, a new one.
+    let b = m.autorizzazione("https://push.example", ora + 11 * 3600 + 1);
+    assert_ne!(b, a);
+    let jwt = b
+        .strip_prefix("vapid t=")
+        .unwrap()
+        .split(", k=")
+        .next()
+        .unwrap();
+    let dati: serde_json::Value =
+        serde_json::from_slice(&da_b64(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    assert_eq!(dati["exp"], ora + 11 * 3600 + 1 + 12 * 3600);
 }
