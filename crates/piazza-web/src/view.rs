@@ -306,3 +306,17 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
+
+/// A choice of a `<select>` (every module's forms and filters).
+pub struct Opzione {
+    pub valore: String,
+    pub nome: String,
+    pub scelta: bool,
+}
+
+/// A tab of a module's sub-navigation (`templates/<module>/schede.html`).
+pub struct Scheda {
+    pub nome: &'static str,
+    pub href: &'static str,
+    pub attiva: bool,
+}

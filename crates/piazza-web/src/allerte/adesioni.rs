@@ -8,8 +8,8 @@ use chrono::{Datelike, NaiveDate, Utc};
 use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{protezione_civile_comune as pcc, utente, utente_ruolo};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::error::AppResult;
@@ -122,9 +122,21 @@ pub async fn salva(
     a: &Adesione,
 ) -> AppResult<pcc::Model> {
     let txn = db.begin().await?;
+    let dopo = salva_in(&txn, actor, comune_id, a).await?;
+    txn.commit().await?;
+    Ok(dopo)
+}
+
+/// [`salva`] on a transaction (the demo saves every comune in one).
+pub async fn salva_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    comune_id: i64,
+    a: &Adesione,
+) -> AppResult<pcc::Model> {
     let prima = pcc::Entity::find()
         .filter(pcc::Column::ComuneId.eq(comune_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     let mut am = match prima.clone() {
         Some(p) => p.into_active_model(),
@@ -139,12 +151,12 @@ pub async fn salva(
     am.piano_url = Set(a.piano_url.clone());
     am.updated_at = Set(Utc::now());
     let dopo = if prima.is_some() {
-        am.update(&txn).await?
+        am.update(txn).await?
     } else {
-        am.insert(&txn).await?
+        am.insert(txn).await?
     };
     audit::record_change(
-        &txn,
+        txn,
         actor,
         if prima.is_some() { "aggiorna" } else { "crea" },
         "protezione_civile_comune",
@@ -153,7 +165,6 @@ pub async fn salva(
         Some(&dopo),
     )
     .await?;
-    txn.commit().await?;
     Ok(dopo)
 }
 

@@ -7,6 +7,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::audit::Actor;
+use sea_orm::TransactionTrait;
 
 use super::bollettino::{self, Livello};
 use super::registro::{Avviso, Tipo, Voce};
@@ -276,6 +277,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     // Adoption and plans: two comuni in three adopted (from 2019 to 2023), plans approved
     // between 2010 and 2022, updated for half of them.
     let mut aderenti = 0;
+    let txn = c.db.begin().await?;
     for (k, cm) in t.comuni.iter().enumerate() {
         let h = (k * 7919 + 13) % 100;
         let data =
@@ -289,8 +291,9 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             piano_url: None,
         };
         aderenti += a.adesione.is_some() as usize;
-        adesioni::salva(c.db, &actor, cm.id, &a).await?;
+        adesioni::salva_in(&txn, &actor, cm.id, &a).await?;
     }
+    txn.commit().await?;
     Ok(format!(
         "2 bollettini nazionali (2023), un'allerta rossa in vigore, 1 allerta in attesa di approvazione, {} avvisi, {aderenti} comuni aderenti",
         notizie.len()

@@ -267,10 +267,6 @@ pub async fn attiva(db: &DatabaseConnection, actor: &Actor, id: i64, on: bool) -
     Ok(())
 }
 
-fn hash_token(token: &str) -> String {
-    store::sha256(token)
-}
-
 /// A new API token for a source: returned once, only its hash is kept; the old one stops
 /// working.
 pub async fn nuovo_token(
@@ -292,7 +288,7 @@ pub async fn nuovo_token(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut am = f.into_active_model();
-    am.token_hash = Set(Some(hash_token(&token)));
+    am.token_hash = Set(Some(store::sha256(&token)));
     let f = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -327,7 +323,7 @@ pub async fn per_token(
     let segreto = token.splitn(3, '_').nth(2).unwrap_or_default();
     // Constant-time comparison of the hashes.
     let atteso = f.token_hash.clone().unwrap_or_default();
-    let dato = hash_token(segreto);
+    let dato = store::sha256(segreto);
     let uguali = atteso.len() == dato.len()
         && atteso
             .bytes()

@@ -30,7 +30,9 @@ use crate::fmt;
 use crate::moduli::ALLERTE;
 use crate::territorio::Territorio;
 use crate::territorio::map::{Classe, Layer};
-use crate::view::{Chrome, Ctx, FormErrors, form_pairs, render, render_invalid, see_other};
+use crate::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, form_pairs, render, render_invalid, see_other,
+};
 
 const CRUMB: (&str, &str) = ("Allerte", "/allerte");
 
@@ -39,13 +41,6 @@ pub const COLORI: [&str; 4] = ["#8fd18b", "#ffd92f", "#f28e2b", "#d62728"];
 
 pub fn colore(l: Livello) -> &'static str {
     COLORI[l.numero() as usize]
-}
-
-/// The module's sub-navigation (staff tabs only for staff).
-pub struct Scheda {
-    pub nome: &'static str,
-    pub href: &'static str,
-    pub attiva: bool,
 }
 
 fn schede(ctx: &Ctx, attiva: &str) -> Vec<Scheda> {
@@ -77,13 +72,6 @@ fn richiedi_staff(ctx: &Ctx) -> AppResult<()> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-/// A risk option for the selectors.
-pub struct Opzione {
-    pub valore: String,
-    pub nome: String,
-    pub scelta: bool,
 }
 
 fn opzioni_rischi(scelto: &str, con_tutti: bool) -> Vec<Opzione> {

@@ -28,7 +28,7 @@ use crate::fmt;
 use crate::list::Pager;
 use crate::moduli::{PIANO, PROGETTI};
 use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
+use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other};
 
 const CRUMB: (&str, &str) = ("Progetti", "/progetti");
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -63,13 +63,6 @@ async fn progetto_visibile(ctx: &Ctx, id: &str) -> AppResult<(progetto::Model, V
 async fn progetto_modificabile(ctx: &Ctx, id: &str) -> AppResult<progetto::Model> {
     ctx.require_edit(PROGETTI, None)?;
     store::per_public_id(&ctx.state.db, id).await
-}
-
-/// A choice of a `<select>`.
-pub struct Opzione {
-    pub valore: String,
-    pub nome: String,
-    pub scelta: bool,
 }
 
 fn opzioni(catalogo: Catalogo, scelta: &str) -> Vec<Opzione> {
@@ -108,13 +101,6 @@ fn opzioni_persone(persone: &[Personale], scelta: &str) -> Vec<Opzione> {
 /// The ids of the staff (who may lead or work on a project).
 async fn ids_personale(ctx: &Ctx) -> AppResult<Vec<i64>> {
     Ok(ctx.state.personale().await?.iter().map(|p| p.id).collect())
-}
-
-/// The module's sub-navigation.
-pub struct Scheda {
-    pub nome: &'static str,
-    pub href: &'static str,
-    pub attiva: bool,
 }
 
 fn schede(ctx: &Ctx, attiva: &str) -> Vec<Scheda> {
