@@ -10,6 +10,8 @@ use std::time::Duration;
 use piazza_push::{Sottoscrizione, Vapid, cifra, origine};
 use reqwest::StatusCode;
 
+use crate::Esito;
+
 /// What the message is.
 #[derive(Debug, Clone)]
 pub struct Messaggio<'a> {
@@ -20,21 +22,6 @@ pub struct Messaggio<'a> {
     pub urgente: bool,
     /// Up to 32 URL-safe characters: the alert, so that an update replaces an older message.
     pub argomento: Option<&'a str>,
-}
-
-/// What happened, for the delivery engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Esito {
-    Consegnato,
-    /// Try again, not before this (the push service's `Retry-After`, when it gave one).
-    Riprova {
-        dopo: Option<Duration>,
-        motivo: String,
-    },
-    /// The subscription is gone (404, 410): remove it.
-    Scaduta,
-    /// The request was refused for good (400, 403, 413, a body that cannot be encrypted).
-    Rifiutato(String),
 }
 
 /// The VAPID identity of the sender: its key and contact (`mailto:` or `https:`), with the

@@ -15,7 +15,8 @@ use p256::ecdh::diffie_hellman;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::{PublicKey, SecretKey};
-use piazza_alerts::push::{Esito, Messaggio, Mittente, invia};
+use piazza_alerts::Esito;
+use piazza_alerts::push::{Messaggio, Mittente, invia};
 use piazza_push::{Sottoscrizione, Vapid, b64, da_b64, decifra_con};
 
 /// The subscriber's key pair (a browser's), as raw bytes.

@@ -8,6 +8,7 @@ mod m0002_piano;
 mod m0003_piano_avanzamento;
 mod m0004_progetti;
 mod m0005_allerte;
+mod m0006_iscrizioni;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_piano_avanzamento::Migration),
             Box::new(m0004_progetti::Migration),
             Box::new(m0005_allerte::Migration),
+            Box::new(m0006_iscrizioni::Migration),
         ]
     }
 }

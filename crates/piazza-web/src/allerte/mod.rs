@@ -19,6 +19,7 @@ pub mod cap_out;
 pub mod da_cap;
 pub mod demo;
 pub mod fonti;
+pub mod iscrizioni;
 pub mod model;
 pub mod poller;
 pub mod pubblico;

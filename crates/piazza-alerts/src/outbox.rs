@@ -1,0 +1,411 @@
+//! The durable outbox (`invii`): one row per (notification, recipient, channel), unique, so
+//! the fan-out can be re-run after a crash without sending anything twice.
+//!
+//! A row goes `in_coda` → `in_corso` (claimed by a worker) → `inviato` | `in_coda` again (a
+//! retry, with `prossimo_at`) | `fallito` | `scaduto` (past the alert's expiry: dropped, never
+//! sent late) | `annullato` (the recipient unsubscribed meanwhile). Rows still `in_corso` when
+//! the process died are put back in the queue at the next start ([`riprendi`]): at most those
+//! — the messages in flight at the kill — can be sent twice.
+
+use chrono::{DateTime, Utc};
+use piazza_db::entities::{invio, iscrizione, notifica, notifica_voce};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, QueryFilter, QuerySelect, Statement, TransactionTrait, Value,
+    sea_query::Expr,
+};
+
+use crate::canale;
+
+pub mod stato {
+    pub const IN_CODA: &str = "in_coda";
+    pub const IN_CORSO: &str = "in_corso";
+    pub const INVIATO: &str = "inviato";
+    pub const FALLITO: &str = "fallito";
+    pub const SCADUTO: &str = "scaduto";
+    pub const ANNULLATO: &str = "annullato";
+    pub const TUTTI: [&str; 6] = [IN_CODA, IN_CORSO, INVIATO, FALLITO, SCADUTO, ANNULLATO];
+}
+
+/// What a subscription is (`iscrizioni.stato`).
+pub mod iscrizione_stato {
+    /// Waiting for the double opt-in (e-mail, SMS).
+    pub const DA_CONFERMARE: &str = "da_confermare";
+    pub const ATTIVA: &str = "attiva";
+}
+
+/// A statement written with `$1`, `$2`... for either backend (SQLite reads them as `?1`...).
+pub fn stmt(db: &impl ConnectionTrait, sql: &str, valori: Vec<Value>) -> Statement {
+    let b = db.get_database_backend();
+    let sql = match b {
+        DatabaseBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(b, sql, valori)
+}
+
+/// Times are kept to the millisecond, so that text comparisons in SQLite hold.
+pub fn al_ms(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
+}
+
+/// Whether a change concerns a subscriber: their risk, and either the level reached their
+/// threshold and changed (a rise, or a lowering that is still at or above it), or — if they
+/// want all-clears — it fell below their threshold from at or above it. The fan-out applies
+/// the same rule in SQL.
+pub fn pertinente(v: &notifica_voce::Model, soglia: i32, rischi: i32, fine: bool) -> bool {
+    (v.rischio_bit & rischi) != 0
+        && ((v.dopo >= soglia && v.dopo != v.prima)
+            || (fine && v.prima >= soglia && v.dopo < soglia))
+}
+
+const CONDIZIONE: &str = "((v.dopo >= i.soglia AND v.dopo <> v.prima) \
+     OR (i.fine_allerta = $6 AND v.prima >= i.soglia AND v.dopo < i.soglia))";
+
+/// Fans one block of subscriptions (ids in `(distribuita_fino, distribuita_fino + blocco]`)
+/// out into the outbox, in one transaction with the progress mark; the Telegram channels go
+/// with the first block. Returns the rows queued, or `None` when the notification is fully
+/// distributed (which this call then records).
+pub async fn distribuisci_blocco(
+    db: &DatabaseConnection,
+    notifica_id: i64,
+    blocco: i64,
+    ora: DateTime<Utc>,
+) -> Result<Option<u64>, DbErr> {
+    let ora = al_ms(ora);
+    let txn = db.begin().await?;
+    let Some(n) = notifica::Entity::find_by_id(notifica_id).one(&txn).await? else {
+        return Ok(None);
+    };
+    if n.distribuita_at.is_some() {
+        return Ok(None);
+    }
+    let massimo: Option<Option<i64>> = iscrizione::Entity::find()
+        .select_only()
+        .column_as(iscrizione::Column::Id.max(), "m")
+        .into_tuple()
+        .one(&txn)
+        .await?;
+    let massimo = massimo.flatten().unwrap_or(0);
+    let mut accodati = 0;
+    if n.distribuita_fino == 0 && !n.esercitazione {
+        accodati += txn
+            .execute_raw(stmt(
+                &txn,
+                "INSERT INTO invii (notifica_id, canale, destinatario_id, stato, tentativi, \
+                 prossimo_at, scade_at, created_at) \
+                 SELECT $1, $2, t.id, $3, 0, $4, $5, $4 FROM canali_telegram t \
+                 WHERE EXISTS (SELECT 1 FROM notifiche_voci v WHERE v.notifica_id = $1 \
+                 AND v.comune_id = t.comune_id AND v.dopo <> v.prima) \
+                 ON CONFLICT DO NOTHING",
+                vec![
+                    n.id.into(),
+                    canale::TELEGRAM.into(),
+                    stato::IN_CODA.into(),
+                    ora.into(),
+                    n.scade_at.into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+    }
+    if n.distribuita_fino >= massimo {
+        let mut a: notifica::ActiveModel = n.into();
+        a.distribuita_at = sea_orm::Set(Some(ora));
+        sea_orm::ActiveModelTrait::update(a, &txn).await?;
+        txn.commit().await?;
+        return Ok(None);
+    }
+    let fino = n.distribuita_fino + blocco;
+    let tester = if n.esercitazione {
+        " AND i.tester = $6"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT INTO invii (notifica_id, canale, destinatario_id, stato, tentativi, \
+         prossimo_at, scade_at, created_at) \
+         SELECT $1, i.canale, i.id, $2, 0, $3, $4, $3 FROM iscrizioni i \
+         WHERE i.id > $7 AND i.id <= $8 AND i.stato = $5{tester} \
+         AND EXISTS (SELECT 1 FROM iscrizioni_comuni ic \
+         JOIN notifiche_voci v ON v.comune_id = ic.comune_id AND v.notifica_id = $1 \
+         WHERE ic.iscrizione_id = i.id AND (i.rischi & v.rischio_bit) <> 0 AND {CONDIZIONE}) \
+         ON CONFLICT DO NOTHING"
+    );
+    accodati += txn
+        .execute_raw(stmt(
+            &txn,
+            &sql,
+            vec![
+                n.id.into(),
+                stato::IN_CODA.into(),
+                ora.into(),
+                n.scade_at.into(),
+                iscrizione_stato::ATTIVA.into(),
+                true.into(),
+                n.distribuita_fino.into(),
+                fino.into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    notifica::Entity::update_many()
+        .col_expr(notifica::Column::DistribuitaFino, Expr::value(fino))
+        .filter(notifica::Column::Id.eq(n.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Some(accodati))
+}
+
+/// Queues a confirmation message (double opt-in) for a subscription, in the caller's
+/// transaction; valid for `validita`.
+pub async fn accoda_conferma(
+    c: &impl ConnectionTrait,
+    iscrizione: &iscrizione::Model,
+    ora: DateTime<Utc>,
+    scade: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let ora = al_ms(ora);
+    invio::Entity::insert(invio::ActiveModel {
+        notifica_id: sea_orm::Set(None),
+        canale: sea_orm::Set(iscrizione.canale.clone()),
+        destinatario_id: sea_orm::Set(iscrizione.id),
+        stato: sea_orm::Set(stato::IN_CODA.into()),
+        tentativi: sea_orm::Set(0),
+        prossimo_at: sea_orm::Set(ora),
+        scade_at: sea_orm::Set(al_ms(scade)),
+        inviato_at: sea_orm::Set(None),
+        errore: sea_orm::Set(None),
+        created_at: sea_orm::Set(ora),
+        ..Default::default()
+    })
+    .exec(c)
+    .await?;
+    Ok(())
+}
+
+/// A claimed row.
+#[derive(Debug, Clone)]
+pub struct Prenotato {
+    pub id: i64,
+    pub notifica_id: Option<i64>,
+    pub destinatario_id: i64,
+    pub tentativi: i32,
+    pub scade_at: DateTime<Utc>,
+}
+
+/// Claims up to `limite` due rows of a channel (oldest first), marking them `in_corso`.
+pub async fn prenota(
+    db: &DatabaseConnection,
+    canale: &str,
+    limite: usize,
+    ora: DateTime<Utc>,
+) -> Result<Vec<Prenotato>, DbErr> {
+    let blocca = match db.get_database_backend() {
+        DatabaseBackend::Postgres => " FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    let sql = format!(
+        "UPDATE invii SET stato = $1 WHERE id IN (SELECT id FROM invii WHERE stato = $2 \
+         AND canale = $3 AND prossimo_at <= $4 ORDER BY prossimo_at, id LIMIT $5{blocca}) \
+         RETURNING id, notifica_id, destinatario_id, tentativi, scade_at"
+    );
+    let righe = db
+        .query_all_raw(stmt(
+            db,
+            &sql,
+            vec![
+                stato::IN_CORSO.into(),
+                stato::IN_CODA.into(),
+                canale.into(),
+                al_ms(ora).into(),
+                (limite as i64).into(),
+            ],
+        ))
+        .await?;
+    let mut out = righe
+        .iter()
+        .map(|r| {
+            Ok(Prenotato {
+                id: r.try_get("", "id")?,
+                notifica_id: r.try_get("", "notifica_id")?,
+                destinatario_id: r.try_get("", "destinatario_id")?,
+                tentativi: r.try_get("", "tentativi")?,
+                scade_at: r.try_get("", "scade_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    out.sort_by_key(|p| p.id);
+    Ok(out)
+}
+
+/// What became of a claimed row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registrazione {
+    Inviato,
+    Riprova {
+        quando: DateTime<Utc>,
+        errore: String,
+    },
+    Fallito(String),
+    Scaduto,
+    Annullato(String),
+}
+
+/// Records the outcome of claimed rows, in one transaction: the delivered ones in a few
+/// statements (hundreds of ids each), the others one by one (they are few).
+pub async fn registra(
+    db: &DatabaseConnection,
+    esiti: &[(i64, Registrazione)],
+    ora: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let ora = al_ms(ora);
+    let txn = db.begin().await?;
+    let inviati: Vec<i64> = esiti
+        .iter()
+        .filter(|(_, r)| *r == Registrazione::Inviato)
+        .map(|(id, _)| *id)
+        .collect();
+    for parte in inviati.chunks(500) {
+        invio::Entity::update_many()
+            .col_expr(invio::Column::Stato, Expr::value(stato::INVIATO))
+            .col_expr(invio::Column::InviatoAt, Expr::value(ora))
+            .col_expr(
+                invio::Column::Tentativi,
+                Expr::col(invio::Column::Tentativi).add(1),
+            )
+            .col_expr(invio::Column::Errore, Expr::value(Option::<String>::None))
+            .filter(invio::Column::Id.is_in(parte.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    for (id, r) in esiti {
+        let (s, errore, quando, tentativo) = match r {
+            Registrazione::Inviato => continue,
+            Registrazione::Riprova { quando, errore } => {
+                (stato::IN_CODA, Some(errore.clone()), Some(*quando), true)
+            }
+            Registrazione::Fallito(e) => (stato::FALLITO, Some(e.clone()), None, true),
+            Registrazione::Scaduto => (stato::SCADUTO, None, None, false),
+            Registrazione::Annullato(e) => (stato::ANNULLATO, Some(e.clone()), None, false),
+        };
+        let mut u = invio::Entity::update_many()
+            .col_expr(invio::Column::Stato, Expr::value(s))
+            .col_expr(invio::Column::Errore, Expr::value(errore));
+        if let Some(q) = quando {
+            u = u.col_expr(invio::Column::ProssimoAt, Expr::value(al_ms(q)));
+        }
+        if tentativo {
+            u = u.col_expr(
+                invio::Column::Tentativi,
+                Expr::col(invio::Column::Tentativi).add(1),
+            );
+        }
+        u.filter(invio::Column::Id.eq(*id)).exec(&txn).await?;
+    }
+    txn.commit().await
+}
+
+/// At start: what was claimed by a process that died goes back in the queue. Returns how many.
+pub async fn riprendi(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    Ok(invio::Entity::update_many()
+        .col_expr(invio::Column::Stato, Expr::value(stato::IN_CODA))
+        .filter(invio::Column::Stato.eq(stato::IN_CORSO))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// When the next queued row of a channel is due.
+pub async fn prossimo(
+    db: &DatabaseConnection,
+    canale: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let t: Option<Option<DateTime<Utc>>> = invio::Entity::find()
+        .select_only()
+        .column_as(invio::Column::ProssimoAt.min(), "t")
+        .filter(invio::Column::Stato.eq(stato::IN_CODA))
+        .filter(invio::Column::Canale.eq(canale))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(t.flatten())
+}
+
+/// Drops what is past its expiry while still queued (also on channels not configured, whose
+/// rows no worker claims). Returns how many.
+pub async fn scadi(db: &DatabaseConnection, ora: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(invio::Entity::update_many()
+        .col_expr(invio::Column::Stato, Expr::value(stato::SCADUTO))
+        .filter(invio::Column::Stato.eq(stato::IN_CODA))
+        .filter(invio::Column::ScadeAt.lte(al_ms(ora)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// The retention policy: finished outbox rows older than `invii_prima_di` are deleted (they
+/// name a subscriber), so are subscriptions never confirmed created before
+/// `non_confermate_prima_di`. Returns (rows, subscriptions) deleted.
+pub async fn pulisci(
+    db: &DatabaseConnection,
+    invii_prima_di: DateTime<Utc>,
+    non_confermate_prima_di: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    let invii = invio::Entity::delete_many()
+        .filter(invio::Column::Stato.is_in([
+            stato::INVIATO,
+            stato::FALLITO,
+            stato::SCADUTO,
+            stato::ANNULLATO,
+        ]))
+        .filter(invio::Column::CreatedAt.lt(al_ms(invii_prima_di)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let iscrizioni = iscrizione::Entity::delete_many()
+        .filter(iscrizione::Column::Stato.eq(iscrizione_stato::DA_CONFERMARE))
+        .filter(iscrizione::Column::CreatedAt.lt(al_ms(non_confermate_prima_di)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok((invii, iscrizioni))
+}
+
+/// Rows by (notification, channel, state), for the staff page and `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conteggio {
+    pub notifica_id: Option<i64>,
+    pub canale: String,
+    pub stato: String,
+    pub n: i64,
+}
+
+pub async fn conteggi(
+    db: &impl ConnectionTrait,
+    notifiche: Option<&[i64]>,
+) -> Result<Vec<Conteggio>, DbErr> {
+    let mut q = invio::Entity::find()
+        .select_only()
+        .column(invio::Column::NotificaId)
+        .column(invio::Column::Canale)
+        .column(invio::Column::Stato)
+        .column_as(invio::Column::Id.count(), "n")
+        .group_by(invio::Column::NotificaId)
+        .group_by(invio::Column::Canale)
+        .group_by(invio::Column::Stato);
+    if let Some(ids) = notifiche {
+        q = q.filter(invio::Column::NotificaId.is_in(ids.iter().copied()));
+    }
+    let righe: Vec<(Option<i64>, String, String, i64)> = q.into_tuple().all(db).await?;
+    Ok(righe
+        .into_iter()
+        .map(|(notifica_id, canale, stato, n)| Conteggio {
+            notifica_id,
+            canale,
+            stato,
+            n,
+        })
+        .collect())
+}
