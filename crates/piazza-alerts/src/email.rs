@@ -2,8 +2,8 @@
 //! one-click unsubscribe of RFC 8058: `List-Unsubscribe` with an HTTPS URL that accepts a POST,
 //! and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
 
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -40,15 +40,13 @@ impl Posta {
     }
 
     fn componi(&self, e: &Email<'_>) -> Result<Message, String> {
-        let a: Mailbox = e
-            .a
-            .parse()
-            .map_err(|err| format!("indirizzo non valido: {err}"))?;
+        let a: Mailbox =
+            e.a.parse()
+                .map_err(|err| format!("indirizzo non valido: {err}"))?;
         let mut b = Message::builder()
             .from(self.mittente.clone())
             .to(a)
-            .subject(e.oggetto)
-            .header(ContentType::TEXT_PLAIN);
+            .subject(e.oggetto);
         if let Some(url) = e.disiscrivi {
             b = b
                 .raw_header(HeaderValue::new(
@@ -60,8 +58,14 @@ impl Posta {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        b.body(e.testo.to_owned())
-            .map_err(|err| format!("messaggio non componibile: {err}"))
+        // Quoted-printable: readable in any client, links intact after decoding.
+        b.singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(e.testo.to_owned()),
+        )
+        .map_err(|err| format!("messaggio non componibile: {err}"))
     }
 
     pub async fn invia(&self, e: &Email<'_>) -> Esito {

@@ -21,11 +21,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use piazza_db::entities::{canale_telegram, iscrizione, iscrizione_comune, notifica, notifica_voce};
-use piazza_push::Sottoscrizione;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+use piazza_db::entities::{
+    canale_telegram, iscrizione, iscrizione_comune, notifica, notifica_voce,
 };
+use piazza_push::Sottoscrizione;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
@@ -145,8 +145,7 @@ pub struct Contenuto {
 /// What messages say is the application's; the engine only delivers.
 pub trait Compositore: Send + Sync + 'static {
     /// An alert message; `voci` are the changes that concern this recipient (never empty).
-    fn allerta(&self, n: &Notifica, voci: &[&notifica_voce::Model], d: &Destinatario)
-    -> Contenuto;
+    fn allerta(&self, n: &Notifica, voci: &[&notifica_voce::Model], d: &Destinatario) -> Contenuto;
     /// The double opt-in message of a new subscription.
     fn conferma(&self, d: &Destinatario) -> Contenuto;
 }
@@ -269,7 +268,10 @@ impl Motore {
     pub async fn avvia(self: &Arc<Self>) -> Result<u64, DbErr> {
         let ripresi = outbox::riprendi(&self.db).await?;
         if ripresi > 0 {
-            tracing::info!(ripresi, "outbox: messages in flight at the last stop queued again");
+            tracing::info!(
+                ripresi,
+                "outbox: messages in flight at the last stop queued again"
+            );
         }
         for c in self.canali() {
             tokio::spawn(self.clone().ciclo(c));

@@ -11,8 +11,7 @@ use chrono::{DateTime, Utc};
 use piazza_db::entities::{invio, iscrizione, notifica, notifica_voce};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, QueryFilter, QuerySelect, Statement, TransactionTrait, Value,
-    sea_query::Expr,
+    ExprTrait, QueryFilter, QuerySelect, Statement, TransactionTrait, Value, sea_query::Expr,
 };
 
 use crate::canale;

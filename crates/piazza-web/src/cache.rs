@@ -11,9 +11,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Counts successful write requests of this process.
+/// Counts successful write requests of this process, and wakes who waits for a change (the
+/// alert notifier).
 #[derive(Debug, Default)]
-pub struct Generazione(AtomicU64);
+pub struct Generazione(AtomicU64, tokio::sync::Notify);
 
 impl Generazione {
     pub fn current(&self) -> u64 {
@@ -21,6 +22,11 @@ impl Generazione {
     }
     pub fn bump(&self) {
         self.0.fetch_add(1, Ordering::AcqRel);
+        self.1.notify_waiters();
+    }
+    /// Completes at the next [`Generazione::bump`] (`enable` it before checking the state).
+    pub fn cambiata(&self) -> tokio::sync::futures::Notified<'_> {
+        self.1.notified()
     }
 }
 

@@ -33,6 +33,40 @@ pub struct AppConfig {
     pub cap_mittente: String,
     /// A civil-protection plan not updated for this many years is flagged.
     pub anni_aggiornamento_piano: i32,
+    /// Cittadino Informato, delivery: the VAPID contact push services can reach us at.
+    pub vapid_contatto: String,
+    /// Web push: requests at once, overall and to one push service.
+    pub push_concorrenza: usize,
+    pub push_per_origine: usize,
+    /// Accept push endpoints on `http://127.0.0.1` (tests and benchmarks only).
+    pub push_loopback: bool,
+    /// Outbox rows claimed at a time by a worker, and blocks in flight per channel (their
+    /// product bounds what a crash can send twice).
+    pub invio_blocco: usize,
+    pub invio_lotti_in_volo: usize,
+    /// E-mail: the SMTP server (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host:465`); without it e-mail subscriptions are not offered.
+    pub smtp_url: Option<String>,
+    pub smtp_mittente: String,
+    pub smtp_connessioni: u32,
+    /// Telegram: the Bot API's base URL and the bot's token; without a token, no Telegram.
+    pub telegram_api: String,
+    pub telegram_token: Option<String>,
+    pub telegram_al_secondo: f64,
+    /// SMS: the gateway's URL, body template (`{numero}`, `{testo}`), content type, optional
+    /// `Authorization` header, messages per second; without a URL, no SMS.
+    pub sms_url: Option<String>,
+    pub sms_modello: String,
+    pub sms_tipo_contenuto: String,
+    pub sms_autorizzazione: Option<String>,
+    pub sms_al_secondo: f64,
+    /// Retention: the log of messages sent is deleted after this many days; subscriptions
+    /// never confirmed after this many hours.
+    pub giorni_conservazione_invii: i64,
+    pub ore_conferma: i64,
+    /// `/metrics` answers a request with `Authorization: Bearer <metrics_token>` (and
+    /// administrators); without a token, only administrators.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -53,6 +87,26 @@ impl Default for AppConfig {
             rischio_legislatura_mesi_dopo: 3,
             cap_mittente: "cittadino-informato@ancitoscana.it".into(),
             anni_aggiornamento_piano: 3,
+            vapid_contatto: "mailto:cittadino-informato@ancitoscana.it".into(),
+            push_concorrenza: 256,
+            push_per_origine: 256,
+            push_loopback: false,
+            invio_blocco: 1000,
+            invio_lotti_in_volo: 2,
+            smtp_url: None,
+            smtp_mittente: "Cittadino Informato <cittadino-informato@ancitoscana.it>".into(),
+            smtp_connessioni: 8,
+            telegram_api: "https://api.telegram.org".into(),
+            telegram_token: None,
+            telegram_al_secondo: 25.0,
+            sms_url: None,
+            sms_modello: r#"{"to":"{numero}","text":"{testo}"}"#.into(),
+            sms_tipo_contenuto: "application/json".into(),
+            sms_autorizzazione: None,
+            sms_al_secondo: 10.0,
+            giorni_conservazione_invii: 30,
+            ore_conferma: 48,
+            metrics_token: None,
         }
     }
 }
@@ -60,5 +114,40 @@ impl Default for AppConfig {
 impl AppConfig {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The delivery engine's settings.
+    pub fn motore(&self) -> piazza_alerts::motore::Config {
+        use piazza_alerts::motore::{Config, ConfigEmail, ConfigSms, ConfigTelegram};
+        Config {
+            contatto_vapid: self.vapid_contatto.clone(),
+            push_concorrenza: self.push_concorrenza,
+            push_per_origine: self.push_per_origine,
+            blocco: self.invio_blocco.max(1),
+            lotti_in_volo: self.invio_lotti_in_volo.max(1),
+            email: self.smtp_url.clone().map(|url| ConfigEmail {
+                url,
+                mittente: self.smtp_mittente.clone(),
+                connessioni: self.smtp_connessioni,
+            }),
+            telegram: self.telegram_token.clone().map(|token| ConfigTelegram {
+                bot: piazza_alerts::telegram::Bot {
+                    api: self.telegram_api.clone(),
+                    token,
+                },
+                al_secondo: self.telegram_al_secondo,
+                intervallo_chat: std::time::Duration::from_secs(3),
+            }),
+            sms: self.sms_url.clone().map(|url| ConfigSms {
+                gateway: piazza_alerts::sms::Gateway {
+                    url,
+                    modello: self.sms_modello.clone(),
+                    tipo_contenuto: self.sms_tipo_contenuto.clone(),
+                    autorizzazione: self.sms_autorizzazione.clone(),
+                },
+                al_secondo: self.sms_al_secondo,
+            }),
+            ..Config::default()
+        }
     }
 }

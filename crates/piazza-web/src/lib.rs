@@ -65,6 +65,14 @@ pub struct AppState {
     pub allerte: Arc<allerte::pubblico::StatoPubblico>,
     /// The alert history of each comune, for the (public) comune page.
     pub storia_allerte: Arc<cache::Cache<i64, Vec<allerte::routes::DocumentoRiga>>>,
+    /// The service keys (VAPID, the secret of subscribers' links), generated at install.
+    pub chiavi: Arc<piazza_alerts::chiavi::Chiavi>,
+    /// Notified when messages are queued: wakes the delivery engine's workers.
+    pub sveglia_invii: Arc<tokio::sync::Notify>,
+    /// The delivery engine, when this process runs it (`piazza serve`), for `/metrics`.
+    pub motore_attivo: Arc<std::sync::OnceLock<Arc<piazza_alerts::motore::Motore>>>,
+    /// Active subscriptions by comune and channel, for the public pages.
+    pub adesione_iscritti: Arc<cache::Cache<(), allerte::iscrizioni::Adesione>>,
 }
 
 impl AppState {
@@ -73,7 +81,6 @@ impl AppState {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
         Ok(Self {
-            db,
             config: Arc::new(config),
             territorio,
             generazione: Arc::default(),
@@ -82,7 +89,32 @@ impl AppState {
             personale: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             allerte: Arc::default(),
             storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            chiavi: Arc::new(piazza_alerts::chiavi::Chiavi::carica(&db).await?),
+            sveglia_invii: Arc::default(),
+            motore_attivo: Arc::default(),
+            adesione_iscritti: Arc::new(cache::Cache::new(std::time::Duration::from_secs(60))),
+            db,
         })
+    }
+
+    /// The message writer of the delivery engine, with this deployment's links.
+    pub fn testi(&self) -> allerte::notifiche::Testi {
+        allerte::notifiche::Testi {
+            url_pubblico: self.config.public_url.clone(),
+            chiavi: self.chiavi.clone(),
+        }
+    }
+
+    /// The delivery engine of this deployment (not started).
+    pub fn motore(&self) -> Result<piazza_alerts::motore::Motore, String> {
+        piazza_alerts::motore::Motore::new(
+            self.db.clone(),
+            self.config.motore(),
+            piazza_push::Vapid::da_pkcs8(self.chiavi.vapid.pkcs8())
+                .ok_or("chiave VAPID non leggibile")?,
+            Arc::new(self.testi()),
+            self.sveglia_invii.clone(),
+        )
     }
 
     /// The staff, cached (the list is scanned from the people table, which can be large).
@@ -144,6 +176,15 @@ pub fn router(state: AppState) -> Router {
         .finish()
         .expect("valid rate-limit configuration");
     let login_limit = GovernorLayer::new(governor).error_handler(too_many);
+    // Public subscriptions: the same budget per client address, counted apart from logins.
+    let governor = GovernorConfigBuilder::default()
+        .key_extractor(PeerIp)
+        .per_second(cfg.login_intervallo_secondi.max(1))
+        .burst_size(cfg.login_burst.max(1))
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("valid rate-limit configuration");
+    let iscrizioni_limit = GovernorLayer::new(governor).error_handler(too_many);
     let sessions =
         SessionManagerLayer::new(piazza_db::session_store::SeaOrmStore::new(state.db.clone()))
             .with_name("piazza_session")
@@ -155,6 +196,7 @@ pub fn router(state: AppState) -> Router {
             )));
 
     use admin::routes as adm;
+    use allerte::iscrizioni_routes as isc;
     use allerte::routes as all;
     use anagrafica::routes as ana;
     use auth::routes as au;
@@ -336,6 +378,46 @@ pub fn router(state: AppState) -> Router {
         .route("/allerte/cap/{id}", get(all::cap_documento))
         .route("/allerte/avvisi.atom", get(all::avvisi_atom))
         .route("/allerte/gestione", get(all::gestione))
+        .route(
+            "/allerte/iscriviti",
+            get(isc::iscriviti_form)
+                .post(isc::iscriviti)
+                .layer(iscrizioni_limit.clone()),
+        )
+        .route(
+            "/allerte/iscriviti/push",
+            post(isc::iscriviti_push).layer(iscrizioni_limit),
+        )
+        .route(
+            "/allerte/conferma/{gettone}",
+            get(isc::conferma_form).post(isc::conferma),
+        )
+        .route(
+            "/allerte/iscrizione/{gettone}",
+            get(isc::iscrizione).post(isc::iscrizione_aggiorna),
+        )
+        .route(
+            "/allerte/iscrizione/{gettone}/dati.json",
+            get(isc::iscrizione_dati),
+        )
+        .route(
+            "/allerte/iscrizione/{gettone}/elimina",
+            post(isc::iscrizione_elimina),
+        )
+        .route(
+            "/allerte/disiscrivi/{gettone}",
+            get(isc::disiscrivi_form).post(isc::disiscrivi),
+        )
+        .route("/sw.js", get(isc::service_worker))
+        .route("/allerte/invii", get(isc::invii))
+        .route("/allerte/invii/stato", get(isc::invii_stato))
+        .route("/allerte/invii/tester", post(isc::tester))
+        .route("/allerte/invii/telegram", post(isc::telegram_salva))
+        .route(
+            "/allerte/invii/telegram/{id}/elimina",
+            post(isc::telegram_elimina),
+        )
+        .route("/metrics", get(isc::metrics))
         .route("/allerte/nuova", get(all::componi_form).post(all::componi))
         .route("/allerte/avvisi", get(all::avvisi).post(all::avviso_crea))
         .route("/allerte/avvisi/{id}/ritira", post(all::avviso_ritira))

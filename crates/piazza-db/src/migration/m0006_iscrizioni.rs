@@ -167,8 +167,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("notifiche_voci", &["notifica_id", "comune_id"], false))
-            .await?;
+        m.create_index(index(
+            "notifiche_voci",
+            &["notifica_id", "comune_id"],
+            false,
+        ))
+        .await?;
 
         // The outbox. `destinatario_id` is a subscription (push, e-mail, SMS) or a Telegram
         // channel; `notifica_id` is null for a confirmation message.

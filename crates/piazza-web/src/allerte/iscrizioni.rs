@@ -121,10 +121,7 @@ impl IscrizioneForm {
                 .filter_map(|id| t.comune_by_id(*id))
                 .map(|c| c.nome.clone())
                 .collect(),
-            rischi: rischi_di(p.rischi)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            rischi: rischi_di(p.rischi).into_iter().map(str::to_owned).collect(),
             soglia: Livello::da_numero(p.soglia).nome().into(),
             fine_allerta: p.fine_allerta,
             ..Default::default()
@@ -214,7 +211,7 @@ pub fn valida_preferenze(f: &IscrizioneForm, t: &Territorio, e: &mut FormErrors)
     }
 }
 
-/// An e-mail address in a plain form (`nome@dominio.tld`), lower-cased domain.
+/// An e-mail address in a plain form (`nome@dominio.tld`), lower-cased.
 pub fn email(s: &str) -> Option<String> {
     let s = s.trim();
     let (locale, dominio) = s.rsplit_once('@')?;
@@ -229,7 +226,9 @@ pub fn email(s: &str) -> Option<String> {
         && dominio
             .chars()
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-    ok.then(|| format!("{locale}@{}", dominio.to_lowercase()))
+    // Lower-cased whole: mailboxes that differ only by case are one person in practice, and
+    // one address must be one subscription.
+    ok.then(|| s.to_lowercase())
 }
 
 /// An Italian mobile number, as `+39` and 9–10 digits starting with 3.
@@ -433,14 +432,14 @@ pub async fn iscrivi(
             .filter(invio::Column::NotificaId.is_null())
             .filter(invio::Column::DestinatarioId.eq(riga.id))
             .filter(invio::Column::Canale.eq(c))
-            .filter(invio::Column::CreatedAt.gt(outbox::al_ms(
-                ora - Duration::minutes(INTERVALLO_CONFERME),
-            )))
+            .filter(
+                invio::Column::CreatedAt
+                    .gt(outbox::al_ms(ora - Duration::minutes(INTERVALLO_CONFERME))),
+            )
             .count(&txn)
             .await?;
         if recenti == 0 {
-            outbox::accoda_conferma(&txn, &riga, ora, ora + Duration::hours(ore_conferma))
-                .await?;
+            outbox::accoda_conferma(&txn, &riga, ora, ora + Duration::hours(ore_conferma)).await?;
         }
         ids.push(riga.id);
     }
@@ -471,8 +470,10 @@ pub struct PushKeys {
     pub auth: String,
 }
 
-/// Validates a push subscription: an `https` endpoint, keys that encrypt, preferences, consent.
-pub fn valida_push(j: &PushJson, t: &Territorio) -> Result<Preferenze, FormErrors> {
+/// Validates a push subscription: an `https` endpoint (plain `http` on loopback only when
+/// `loopback` is allowed: tests and benchmarks — otherwise anybody could make the server post
+/// to its own machine), keys that encrypt, preferences, consent.
+pub fn valida_push(j: &PushJson, t: &Territorio, loopback: bool) -> Result<Preferenze, FormErrors> {
     let mut e = FormErrors::default();
     let f = IscrizioneForm {
         comuni: j.comuni.clone(),
@@ -483,7 +484,7 @@ pub fn valida_push(j: &PushJson, t: &Territorio) -> Result<Preferenze, FormError
     };
     let p = valida_preferenze(&f, t, &mut e);
     let https = j.endpoint.starts_with("https://") && j.endpoint.len() <= 1024;
-    let loopback = j.endpoint.starts_with("http://127.0.0.1:");
+    let loopback = loopback && j.endpoint.starts_with("http://127.0.0.1:");
     if !(https || loopback) || piazza_push::origine(&j.endpoint).is_none() {
         e.add(
             "endpoint",
@@ -740,4 +741,39 @@ pub async fn crescita(db: &impl ConnectionTrait) -> AppResult<Vec<(String, i64)>
         .iter()
         .map(|r| Ok((r.try_get("", "mese")?, r.try_get("", "n")?)))
         .collect::<Result<_, sea_orm::DbErr>>()?)
+}
+
+/// Active subscriptions by comune and channel, and in total (counts only).
+#[derive(Debug, Clone, Default)]
+pub struct Adesione {
+    pub per_comune: std::collections::HashMap<i64, std::collections::BTreeMap<String, i64>>,
+    pub totali: std::collections::BTreeMap<String, i64>,
+    /// Distinct subscriptions (one following three comuni counts once).
+    pub iscrizioni: i64,
+}
+
+impl Adesione {
+    pub async fn carica(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let mut a = Self::default();
+        for (comune, canale, n) in adesione(db).await? {
+            a.per_comune.entry(comune).or_default().insert(canale, n);
+        }
+        let per_canale: Vec<(String, i64)> = iscrizione::Entity::find()
+            .select_only()
+            .column(iscrizione::Column::Canale)
+            .column_as(iscrizione::Column::Id.count(), "n")
+            .filter(iscrizione::Column::Stato.eq(iscrizione_stato::ATTIVA))
+            .group_by(iscrizione::Column::Canale)
+            .into_tuple()
+            .all(db)
+            .await?;
+        a.iscrizioni = per_canale.iter().map(|(_, n)| n).sum();
+        a.totali = per_canale.into_iter().collect();
+        Ok(a)
+    }
+
+    /// Subscriptions following a comune, all channels.
+    pub fn comune(&self, id: i64) -> i64 {
+        self.per_comune.get(&id).map_or(0, |m| m.values().sum())
+    }
 }

@@ -43,10 +43,14 @@ pub fn colore(l: Livello) -> &'static str {
     COLORI[l.numero() as usize]
 }
 
-fn schede(ctx: &Ctx, attiva: &str) -> Vec<Scheda> {
-    let mut v = vec![("Stato delle allerte", "/allerte")];
+pub(super) fn schede(ctx: &Ctx, attiva: &str) -> Vec<Scheda> {
+    let mut v = vec![
+        ("Stato delle allerte", "/allerte"),
+        ("Ricevi le allerte", "/allerte/iscriviti"),
+    ];
     if e_staff(ctx) {
         v.push(("Sala operativa", "/allerte/gestione"));
+        v.push(("Invii", "/allerte/invii"));
         v.push(("Avvisi dei comuni", "/allerte/avvisi"));
         v.push(("Adesioni e piani", "/allerte/adesioni"));
         v.push(("Fonti", "/allerte/fonti"));
@@ -65,7 +69,7 @@ fn e_staff(ctx: &Ctx) -> bool {
     ctx.has_grant(ALLERTE) || ctx.can_edit_some(ALLERTE)
 }
 
-fn richiedi_staff(ctx: &Ctx) -> AppResult<()> {
+pub(super) fn richiedi_staff(ctx: &Ctx) -> AppResult<()> {
     ctx.require_login()?;
     if e_staff(ctx) {
         Ok(())

@@ -360,6 +360,14 @@ pub async fn ingerisci_in(
         allerta_superata::Entity::delete_by_id(s.id).exec(c).await?;
         return Ok((Esito::GiaSuperato, Some(nuova.id)));
     }
+    // An exercise keeps its comuni and levels (never in the state: it has no `dal`), so that
+    // the testers can be sent it (`allerte::notifiche`).
+    if stato_iniziale == stato::NON_PUBBLICA
+        && doc.esercitazione
+        && matches!(a.tipo, Tipo::Alert | Tipo::Update)
+    {
+        scrivi_voci(c, t, nuova.id, a).await?;
+    }
     let esito = match stato_iniziale {
         stato::NON_PUBBLICA => Esito::Ignorato(if a.reale {
             "conferma o segnalazione di errore"

@@ -7,6 +7,8 @@ mod common;
 mod allerte;
 mod anagrafica;
 mod auth;
+mod iscrizioni;
+mod pari;
 mod permessi;
 mod piano;
 mod progetti;

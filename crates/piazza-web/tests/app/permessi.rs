@@ -295,6 +295,60 @@ const MATRIX: &[Row] = &[
     ("GET", "/allerte/cap/{id}", PUBLIC, Body::None),
     ("GET", "/allerte/avvisi.atom", PUBLIC, Body::None),
     ("GET", "/allerte/gestione", STAFF_ALLERTE, Body::None),
+    // Subscriptions are public (no account): the signed token of a link is the permission.
+    ("GET", "/allerte/iscriviti", PUBLIC, Body::None),
+    (
+        "POST",
+        "/allerte/iscriviti",
+        PUBLIC,
+        Body::Form("comune=Firenze&rischi=idraulico&soglia=giallo&email=a%40b.it&consenso=1"),
+    ),
+    ("POST", "/allerte/iscriviti/push", PUBLIC, Body::Form("x=1")),
+    ("GET", "/allerte/conferma/{gettone}", PUBLIC, Body::None),
+    ("POST", "/allerte/conferma/{gettone}", PUBLIC, Body::None),
+    ("GET", "/allerte/iscrizione/{gettone}", PUBLIC, Body::None),
+    (
+        "POST",
+        "/allerte/iscrizione/{gettone}",
+        PUBLIC,
+        Body::Form("comune=Firenze&rischi=idraulico&soglia=giallo"),
+    ),
+    (
+        "GET",
+        "/allerte/iscrizione/{gettone}/dati.json",
+        PUBLIC,
+        Body::None,
+    ),
+    ("GET", "/allerte/disiscrivi/{gettone}", PUBLIC, Body::None),
+    (
+        "POST",
+        "/allerte/iscrizione/{gettone}/elimina",
+        PUBLIC,
+        Body::None,
+    ),
+    ("POST", "/allerte/disiscrivi/{gettone}", PUBLIC, Body::None),
+    ("GET", "/sw.js", PUBLIC, Body::None),
+    ("GET", "/allerte/invii", STAFF_ALLERTE, Body::None),
+    ("GET", "/allerte/invii/stato", STAFF_ALLERTE, Body::None),
+    (
+        "POST",
+        "/allerte/invii/tester",
+        DECIDE_ALLERTE,
+        Body::Form("indirizzo=x%40y.it"),
+    ),
+    (
+        "POST",
+        "/allerte/invii/telegram",
+        DECIDE_ALLERTE,
+        Body::Form("comune=048017&chat_id=%40firenze_allerte"),
+    ),
+    (
+        "POST",
+        "/allerte/invii/telegram/{id}/elimina",
+        DECIDE_ALLERTE,
+        Body::None,
+    ),
+    ("GET", "/metrics", ADMIN, Body::None),
     ("GET", "/allerte/nuova", EDIT_ALLERTE_COMUNE, Body::None),
     (
         "POST",
@@ -652,6 +706,29 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         (id.unwrap(), a.id, fonte.id)
     };
 
+    // A subscription whose signed links the token routes use.
+    let (conferma, gestione) = {
+        use piazza_web::allerte::iscrizioni;
+        let terr = app.state.territorio.get();
+        let f = iscrizioni::IscrizioneForm {
+            comuni: vec!["Firenze".into()],
+            rischi: vec!["idraulico".into()],
+            soglia: "giallo".into(),
+            email: "matrice@example.org".into(),
+            consenso: true,
+            ..Default::default()
+        };
+        let n = iscrizioni::valida(&f, &terr).unwrap();
+        let id = iscrizioni::iscrivi(&app.db, &n, chrono::Utc::now(), 48)
+            .await
+            .unwrap()[0];
+        use piazza_alerts::chiavi::Scopo;
+        (
+            app.state.chiavi.gettone(Scopo::Conferma, id),
+            app.state.chiavi.gettone(Scopo::Gestione, id),
+        )
+    };
+
     let mut failures = Vec::new();
     for (method, route, expected, body) in MATRIX {
         let org = if route.ends_with("/elimina") {
@@ -662,6 +739,15 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         let org_id = org.rsplit('/').next().unwrap();
         let path = route
             .replace("{*path}", "css/piazza.css")
+            .replace(
+                "/allerte/conferma/{gettone}",
+                &format!("/allerte/conferma/{conferma}"),
+            )
+            .replace("{gettone}", &gestione)
+            .replace(
+                "/allerte/invii/telegram/{id}",
+                "/allerte/invii/telegram/999999",
+            )
             .replace(
                 "/allerte/avvisi/{id}",
                 &format!("/allerte/avvisi/{avviso_id}"),

@@ -1,0 +1,567 @@
+//! From the alert state to messages: the notifier compares the state now with the levels
+//! last notified (`stato_notificato`) and records each difference as a notification
+//! (`notifiche`, `notifiche_voci`: comune, risk, level before and after), in one transaction
+//! with the new memory; the fan-out (`piazza_alerts::outbox::distribuisci_blocco`) turns it
+//! into one outbox row per subscriber concerned; the engine (`piazza_alerts::motore`) sends.
+//!
+//! Because it compares states, every way the state changes is covered alike — a document
+//! ingested, an alert approved or cancelled, an alert that simply expires — and an unchanged
+//! re-issue produces nothing. The first run on a database only records the state (nobody is
+//! told about alerts that were in force before the service started).
+//!
+//! Exercises are never in the state: an approved exercise (or a CAP `Exercise` received) makes
+//! a notification of its own, flagged, that reaches only subscribers marked as testers.
+//!
+//! [`Testi`] writes the messages, in Italian: short for SMS and Telegram, with a link to the
+//! comune's alert page and the one-click unsubscribe.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use piazza_alerts::chiavi::{Chiavi, Scopo};
+use piazza_alerts::motore::{Compositore, Contenuto, Destinatario, Notifica};
+use piazza_alerts::{canale, outbox};
+use piazza_db::entities::{
+    allerta, allerta_voce, chiave_servizio, notifica, notifica_voce, stato_notificato,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::bollettino::Livello;
+use super::da_cap::RISCHI;
+use super::iscrizioni::bit;
+use super::store::{self, stato};
+use crate::AppState;
+use crate::error::AppResult;
+use crate::fmt;
+use crate::territorio::Territorio;
+
+/// Marks that the notifier has recorded a first state.
+const INIZIALIZZATO: &str = "notificatore_dal";
+/// An all-clear is worth sending for this long.
+const VALIDITA_FINE: i64 = 12;
+
+fn nome_rischio(r: &str) -> String {
+    RISCHI
+        .iter()
+        .find(|(k, _)| *k == r)
+        .map_or_else(|| r.to_owned(), |(_, n)| (*n).to_owned())
+}
+
+struct VoceNuova {
+    comune_id: i64,
+    rischio: String,
+    prima: i32,
+    dopo: i32,
+    fino_a: Option<DateTime<Utc>>,
+}
+
+/// Writes a notification with its changes; returns its id.
+async fn scrivi(
+    c: &impl ConnectionTrait,
+    t: &Territorio,
+    allerta_id: Option<i64>,
+    esercitazione: bool,
+    titolo: String,
+    voci: &[VoceNuova],
+    ora: DateTime<Utc>,
+) -> AppResult<i64> {
+    let scade = voci
+        .iter()
+        .map(|v| {
+            if v.dopo > 0 {
+                v.fino_a.unwrap_or(ora + Duration::hours(24))
+            } else {
+                ora + Duration::hours(VALIDITA_FINE)
+            }
+        })
+        .max()
+        .unwrap_or(ora)
+        .max(ora + Duration::minutes(10));
+    let n = notifica::Entity::insert(notifica::ActiveModel {
+        allerta_id: Set(allerta_id),
+        esercitazione: Set(esercitazione),
+        titolo: Set(titolo),
+        creata_at: Set(outbox::al_ms(ora)),
+        scade_at: Set(outbox::al_ms(scade)),
+        distribuita_fino: Set(0),
+        distribuita_at: Set(None),
+        ..Default::default()
+    })
+    .exec(c)
+    .await?
+    .last_insert_id;
+    for parte in voci.chunks(500) {
+        notifica_voce::Entity::insert_many(parte.iter().filter_map(|v| {
+            let cm = t.comune_by_id(v.comune_id)?;
+            Some(notifica_voce::ActiveModel {
+                notifica_id: Set(n),
+                comune_id: Set(v.comune_id),
+                comune_codice: Set(cm.codice_istat.clone()),
+                comune_nome: Set(cm.nome.clone()),
+                rischio_nome: Set(nome_rischio(&v.rischio)),
+                rischio_bit: Set(bit(&v.rischio)),
+                rischio: Set(v.rischio.clone()),
+                prima: Set(v.prima),
+                dopo: Set(v.dopo),
+                fino_a: Set(v.fino_a.map(outbox::al_ms)),
+                ..Default::default()
+            })
+        }))
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(n)
+}
+
+/// The last notified levels.
+async fn memoria(c: &impl ConnectionTrait) -> AppResult<BTreeMap<(i64, String), i32>> {
+    Ok(stato_notificato::Entity::find()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|s| ((s.comune_id, s.rischio), s.livello))
+        .collect())
+}
+
+/// Replaces the memory with `stato`.
+async fn ricorda(c: &impl ConnectionTrait, stato: &BTreeMap<(i64, String), i32>) -> AppResult<()> {
+    stato_notificato::Entity::delete_many().exec(c).await?;
+    let righe: Vec<_> = stato
+        .iter()
+        .filter(|(_, l)| **l > 0)
+        .map(
+            |((comune, rischio), livello)| stato_notificato::ActiveModel {
+                comune_id: Set(*comune),
+                rischio: Set(rischio.clone()),
+                livello: Set(*livello),
+                ..Default::default()
+            },
+        )
+        .collect();
+    for parte in righe.chunks(500) {
+        stato_notificato::Entity::insert_many(parte.to_vec())
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// For each (comune, risk) of the alerts in force at `ora`: the latest expiry at the highest
+/// level, and the alert giving the highest level (for the notification's title and link).
+type InVigore = HashMap<(i64, String), (i32, Option<DateTime<Utc>>, i64)>;
+
+async fn in_vigore(
+    c: &impl ConnectionTrait,
+    ora: DateTime<Utc>,
+) -> AppResult<(InVigore, Vec<allerta::Model>)> {
+    let attive = store::attive_al(c, ora).await?;
+    let mut out = InVigore::new();
+    let per_id: HashMap<i64, &allerta::Model> = attive.iter().map(|a| (a.id, a)).collect();
+    let voci = allerta_voce::Entity::find()
+        .filter(allerta_voce::Column::AllertaId.is_in(attive.iter().map(|a| a.id)))
+        .all(c)
+        .await?;
+    for v in voci {
+        let scadenza = per_id.get(&v.allerta_id).and_then(|a| a.scadenza);
+        let e = out
+            .entry((v.comune_id, v.rischio))
+            .or_insert((v.livello, scadenza, v.allerta_id));
+        if v.livello > e.0 {
+            *e = (v.livello, scadenza, v.allerta_id);
+        } else if v.livello == e.0 {
+            e.1 = match (e.1, scadenza) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+        }
+    }
+    Ok((out, attive))
+}
+
+/// Records the changes of the state since the last run as a notification (and any new
+/// exercise as its own). Returns the ids of the notifications created.
+pub async fn rileva(
+    db: &DatabaseConnection,
+    t: &Territorio,
+    ora: DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
+    let txn = db.begin().await?;
+    let mut nuove = Vec::new();
+    let adesso: BTreeMap<(i64, String), i32> = store::stato_al(&txn, ora)
+        .await?
+        .into_iter()
+        .flat_map(|(comune, rischi)| {
+            rischi
+                .into_iter()
+                .map(move |(r, l)| ((comune, r), l.numero()))
+        })
+        .collect();
+    let inizializzato = chiave_servizio::Entity::find()
+        .filter(chiave_servizio::Column::Nome.eq(INIZIALIZZATO))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !inizializzato {
+        ricorda(&txn, &adesso).await?;
+        chiave_servizio::Entity::insert(chiave_servizio::ActiveModel {
+            nome: Set(INIZIALIZZATO.into()),
+            valore: Set(ora.to_rfc3339()),
+            created_at: Set(ora),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        return Ok(nuove);
+    }
+    let prima = memoria(&txn).await?;
+    let mut chiavi: Vec<&(i64, String)> = prima.keys().chain(adesso.keys()).collect();
+    chiavi.sort();
+    chiavi.dedup();
+    let cambi: Vec<((i64, String), i32, i32)> = chiavi
+        .into_iter()
+        .map(|k| {
+            (
+                k.clone(),
+                prima.get(k).copied().unwrap_or(0),
+                adesso.get(k).copied().unwrap_or(0),
+            )
+        })
+        .filter(|(_, p, d)| p != d)
+        .collect();
+    if !cambi.is_empty() {
+        let (vigore, attive) = in_vigore(&txn, ora).await?;
+        let voci: Vec<VoceNuova> = cambi
+            .iter()
+            .map(|((comune_id, rischio), p, d)| VoceNuova {
+                comune_id: *comune_id,
+                rischio: rischio.clone(),
+                prima: *p,
+                dopo: *d,
+                fino_a: vigore.get(&(*comune_id, rischio.clone())).and_then(|v| v.1),
+            })
+            .collect();
+        // The alert behind the highest level that rose, for the title and the staff's link.
+        let principale = cambi
+            .iter()
+            .filter(|(_, p, d)| d > p)
+            .max_by_key(|(_, _, d)| *d)
+            .and_then(|(k, _, _)| vigore.get(k))
+            .and_then(|v| attive.iter().find(|a| a.id == v.2));
+        let titolo = match principale {
+            Some(a) => a.titolo.clone(),
+            None => format!(
+                "Fine o riduzione dell'allerta in {} comuni",
+                voci.iter()
+                    .map(|v| v.comune_id)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            ),
+        };
+        nuove.push(scrivi(&txn, t, principale.map(|a| a.id), false, titolo, &voci, ora).await?);
+        ricorda(&txn, &adesso).await?;
+    }
+    // Exercises approved or received in the last day, not yet notified.
+    let esercitazioni = allerta::Entity::find()
+        .filter(allerta::Column::Esercitazione.eq(true))
+        .filter(allerta::Column::Stato.eq(stato::NON_PUBBLICA))
+        .filter(allerta::Column::MsgType.is_in(["Alert", "Update"]))
+        .filter(allerta::Column::RicevutaAt.gt(ora - Duration::days(1)))
+        .filter(
+            sea_orm::Condition::any()
+                .add(allerta::Column::CompostaDa.is_null())
+                .add(allerta::Column::ApprovataAt.is_not_null()),
+        )
+        .filter(
+            sea_orm::Condition::any()
+                .add(allerta::Column::Scadenza.is_null())
+                .add(allerta::Column::Scadenza.gt(ora)),
+        )
+        .order_by_asc(allerta::Column::Id)
+        .all(&txn)
+        .await?;
+    for e in esercitazioni {
+        let gia = notifica::Entity::find()
+            .filter(notifica::Column::AllertaId.eq(e.id))
+            .filter(notifica::Column::Esercitazione.eq(true))
+            .one(&txn)
+            .await?
+            .is_some();
+        if gia {
+            continue;
+        }
+        let voci: Vec<VoceNuova> = store::voci(&txn, e.id)
+            .await?
+            .into_iter()
+            .map(|v| VoceNuova {
+                prima: 0,
+                dopo: v.livello,
+                fino_a: e.scadenza,
+                comune_id: v.comune_id,
+                rischio: v.rischio,
+            })
+            .collect();
+        if !voci.is_empty() {
+            nuove.push(scrivi(&txn, t, Some(e.id), true, e.titolo.clone(), &voci, ora).await?);
+        }
+    }
+    txn.commit().await?;
+    Ok(nuove)
+}
+
+/// The notifications not yet fully fanned out, oldest first.
+pub async fn da_distribuire(db: &impl ConnectionTrait) -> AppResult<Vec<i64>> {
+    Ok(notifica::Entity::find()
+        .filter(notifica::Column::DistribuitaAt.is_null())
+        .order_by_asc(notifica::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect())
+}
+
+/// Fans a notification out completely, block by block, waking the workers after each block
+/// so the first messages leave while the rest is queued. The first block is small: the first
+/// delivery should not wait for a million rows.
+pub async fn distribuisci(
+    db: &DatabaseConnection,
+    id: i64,
+    sveglia: &tokio::sync::Notify,
+) -> AppResult<u64> {
+    let mut blocco = 2_000;
+    let mut totale = 0;
+    while let Some(n) = outbox::distribuisci_blocco(db, id, blocco, Utc::now()).await? {
+        totale += n;
+        if n > 0 {
+            sveglia.notify_waiters();
+        }
+        blocco = (blocco * 2).min(50_000);
+    }
+    sveglia.notify_waiters();
+    Ok(totale)
+}
+
+/// One pass: detect, then fan out whatever is pending (also what a crash interrupted).
+pub async fn passo(state: &AppState) -> AppResult<()> {
+    let t = state.territorio.get();
+    rileva(&state.db, &t, Utc::now()).await?;
+    for id in da_distribuire(&state.db).await? {
+        distribuisci(&state.db, id, &state.sveglia_invii).await?;
+    }
+    Ok(())
+}
+
+/// The notifier's loop (started by `piazza serve`): after every change made through this
+/// process, at the next start or expiry of an alert, and every 5 seconds (changes made by
+/// another process, such as `piazza import bollettino`). Also applies the retention policy
+/// once an hour.
+pub fn avvia(state: AppState) {
+    tokio::spawn(async move {
+        let mut pulizia: Option<tokio::time::Instant> = None;
+        loop {
+            let cambiato = state.generazione.cambiata();
+            tokio::pin!(cambiato);
+            cambiato.as_mut().enable();
+            if let Err(e) = passo(&state).await {
+                tracing::warn!(error = %e, "notifier: pass failed");
+            }
+            if pulizia.is_none_or(|p| p.elapsed() >= std::time::Duration::from_secs(3600)) {
+                pulizia = Some(tokio::time::Instant::now());
+                let ora = Utc::now();
+                let cfg = &state.config;
+                let r = async {
+                    outbox::scadi(&state.db, ora).await?;
+                    outbox::pulisci(
+                        &state.db,
+                        ora - Duration::days(cfg.giorni_conservazione_invii),
+                        ora - Duration::hours(cfg.ore_conferma),
+                    )
+                    .await
+                }
+                .await;
+                if let Err(e) = r {
+                    tracing::warn!(error = %e, "retention: cleanup failed");
+                }
+            }
+            let mut attesa = std::time::Duration::from_secs(5);
+            if let Ok(Some(p)) = store::prossimo_cambio(&state.db, Utc::now()).await
+                && let Ok(d) = (p - Utc::now() + Duration::milliseconds(200)).to_std()
+            {
+                attesa = attesa.min(d);
+            }
+            let _ = tokio::time::timeout(attesa, cambiato).await;
+        }
+    });
+}
+
+/// Italian messages, with the links of the public site.
+pub struct Testi {
+    pub url_pubblico: String,
+    pub chiavi: Arc<Chiavi>,
+}
+
+fn livello_maiuscolo(l: i32) -> &'static str {
+    match l {
+        3 => "ROSSA",
+        2 => "ARANCIONE",
+        1 => "GIALLA",
+        _ => "VERDE",
+    }
+}
+
+impl Testi {
+    fn base(&self) -> &str {
+        self.url_pubblico.trim_end_matches('/')
+    }
+
+    pub fn link_gestione(&self, id: i64) -> String {
+        format!(
+            "{}/allerte/iscrizione/{}",
+            self.base(),
+            self.chiavi.gettone(Scopo::Gestione, id)
+        )
+    }
+
+    pub fn link_disiscrivi(&self, id: i64) -> String {
+        format!(
+            "{}/allerte/disiscrivi/{}",
+            self.base(),
+            self.chiavi.gettone(Scopo::Gestione, id)
+        )
+    }
+
+    pub fn link_conferma(&self, id: i64) -> String {
+        format!(
+            "{}/allerte/conferma/{}",
+            self.base(),
+            self.chiavi.gettone(Scopo::Conferma, id)
+        )
+    }
+}
+
+impl Compositore for Testi {
+    fn allerta(&self, n: &Notifica, voci: &[&notifica_voce::Model], d: &Destinatario) -> Contenuto {
+        // The most severe change first (the engine keeps the changes by level, highest first).
+        let v = voci[0];
+        let fino = v
+            .fino_a
+            .map(|f| {
+                let f = fmt::ora_italiana(f);
+                match f.split_once(' ') {
+                    Some((giorno, ore)) => format!(" fino alle {ore} del {giorno}"),
+                    None => format!(" fino al {f}"),
+                }
+            })
+            .unwrap_or_default();
+        let altri = {
+            let mut c: Vec<&str> = voci.iter().map(|v| v.comune_nome.as_str()).collect();
+            c.dedup();
+            c.len().saturating_sub(1)
+        };
+        let altri_txt = match altri {
+            0 => String::new(),
+            1 => " e in un altro comune che segui".into(),
+            k => format!(" e in altri {k} comuni che segui"),
+        };
+        let prova = if n.modello.esercitazione {
+            "[ESERCITAZIONE] "
+        } else {
+            ""
+        };
+        let rischio = v.rischio_nome.to_lowercase();
+        let (oggetto, frase) = if v.dopo > v.prima && v.dopo > 0 {
+            (
+                format!(
+                    "{prova}Allerta {} – rischio {rischio} – {}",
+                    livello_maiuscolo(v.dopo).to_lowercase(),
+                    v.comune_nome
+                ),
+                format!(
+                    "{prova}Allerta {} per rischio {rischio} a {}{altri_txt}{fino}.",
+                    livello_maiuscolo(v.dopo),
+                    v.comune_nome
+                ),
+            )
+        } else if v.dopo > 0 {
+            (
+                format!(
+                    "{prova}Allerta ridotta a {} – rischio {rischio} – {}",
+                    Livello::da_numero(v.dopo).nome(),
+                    v.comune_nome
+                ),
+                format!(
+                    "{prova}L'allerta per rischio {rischio} a {}{altri_txt} è ridotta a {}{fino}.",
+                    v.comune_nome,
+                    livello_maiuscolo(v.dopo)
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "{prova}Fine allerta – rischio {rischio} – {}",
+                    v.comune_nome
+                ),
+                format!(
+                    "{prova}Fine dell'allerta per rischio {rischio} a {}{altri_txt}.",
+                    v.comune_nome
+                ),
+            )
+        };
+        let url = format!("{}/comuni/{}#allerte", self.base(), v.comune_codice);
+        let telegram = d.canale == canale::TELEGRAM;
+        let disiscrivi = (!telegram).then(|| self.link_disiscrivi(d.id));
+        let breve = format!("{frase} Dettagli: {url}");
+        let testo = format!(
+            "{frase}\n\n{}\n\nSegui le indicazioni della protezione civile e del tuo comune. \
+             La pagina del comune, sempre aggiornata: {url}\n\n--\nRicevi questo messaggio \
+             perché ti sei iscritto a Cittadino Informato.\nGestisci o cancella la tua \
+             iscrizione: {}\nDisiscriviti con un clic: {}\n",
+            n.modello.titolo,
+            self.link_gestione(d.id),
+            self.link_disiscrivi(d.id)
+        );
+        let push = serde_json::json!({
+            "titolo": oggetto,
+            "testo": frase,
+            "url": url,
+            "tag": format!("c{}", v.comune_codice),
+            "disiscrivi": disiscrivi,
+        })
+        .to_string();
+        Contenuto {
+            oggetto,
+            testo,
+            breve,
+            push,
+            disiscrivi,
+            urgente: v.dopo >= 2,
+            argomento: Some(format!("c{}", v.comune_codice)),
+        }
+    }
+
+    fn conferma(&self, d: &Destinatario) -> Contenuto {
+        let link = self.link_conferma(d.id);
+        let oggetto = "Conferma l'iscrizione a Cittadino Informato".to_owned();
+        let breve = format!("Cittadino Informato: conferma l'iscrizione alle allerte: {link}");
+        let testo = format!(
+            "Qualcuno (probabilmente tu) ha chiesto di ricevere a questo indirizzo le allerte \
+             di protezione civile di Cittadino Informato.\n\nPer confermare apri questo \
+             collegamento e premi «Conferma»:\n{link}\n\nSe non sei stato tu, ignora questo \
+             messaggio: senza conferma l'indirizzo è cancellato entro 48 ore.\n"
+        );
+        Contenuto {
+            oggetto,
+            testo,
+            breve,
+            push: String::new(),
+            disiscrivi: None,
+            urgente: false,
+            argomento: None,
+        }
+    }
+}
