@@ -262,6 +262,18 @@ async fn serve(
         .map_err(|e| e.to_string())?;
     // Polls the alert sources that publish by URL (CAP feeds, the national bulletin).
     piazza_web::allerte::poller::avvia(state.clone());
+    // Delivers alerts to subscribers: the engine's workers (after putting back in the queue
+    // what a previous process left in flight), then the notifier that feeds them.
+    let motore = std::sync::Arc::new(state.motore()?);
+    let ripresi = motore
+        .avvia()
+        .await
+        .map_err(|e| format!("avvio degli invii non riuscito: {e}"))?;
+    if ripresi > 0 {
+        println!("Invii ripresi dopo un arresto: {ripresi} messaggi di nuovo in coda.");
+    }
+    let _ = state.motore_attivo.set(motore);
+    piazza_web::allerte::notifiche::avvia(state.clone());
     let router = piazza_web::router(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await

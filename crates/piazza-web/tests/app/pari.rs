@@ -139,7 +139,7 @@ impl Smtp {
         let porta = porta_libera();
         let dir = std::env::temp_dir().join(format!("piazza-smtp-{}-{porta}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let figlio = Command::new(python())
+        let mut figlio = Command::new(python())
             .args([
                 "-m",
                 "aiosmtpd",
@@ -163,6 +163,8 @@ impl Smtp {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = figlio.kill();
+        let _ = figlio.wait();
         panic!("il server SMTP di prova non risponde");
     }
 
@@ -206,9 +208,12 @@ pub struct Spinta {
     pub messaggio: serde_json::Value,
 }
 
+/// A subscription's private key and auth secret, by subscription id.
+type Chiavi = HashMap<String, (Vec<u8>, [u8; 16])>;
+
 #[derive(Default)]
 pub struct StatoPush {
-    chiavi: Mutex<HashMap<String, (Vec<u8>, [u8; 16])>>,
+    chiavi: Mutex<Chiavi>,
     pub ricevuti: Mutex<Vec<Spinta>>,
     /// A status to answer for a subscription id instead of decrypting (410, 429, 500).
     pub risposte: Mutex<HashMap<String, u16>>,
