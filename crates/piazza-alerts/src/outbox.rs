@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use piazza_db::entities::{invio, iscrizione, notifica, notifica_voce};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, QueryFilter, QuerySelect, Statement, TransactionTrait, Value, sea_query::Expr,
+    ExprTrait, QueryFilter, QuerySelect, Statement, Value, sea_query::Expr,
 };
 
 use crate::canale;
@@ -72,7 +72,7 @@ pub async fn distribuisci_blocco(
     ora: DateTime<Utc>,
 ) -> Result<Option<u64>, DbErr> {
     let ora = al_ms(ora);
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let Some(n) = notifica::Entity::find_by_id(notifica_id).one(&txn).await? else {
         return Ok(None);
     };
@@ -260,7 +260,7 @@ pub async fn registra(
     ora: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let ora = al_ms(ora);
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let inviati: Vec<i64> = esiti
         .iter()
         .filter(|(_, r)| *r == Registrazione::Inviato)

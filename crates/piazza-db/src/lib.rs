@@ -73,3 +73,16 @@ pub fn new_public_id() -> String {
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
 }
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, so that it waits for the
+/// write lock up front (with the busy timeout) instead of failing with "database is locked"
+/// when a read inside it has to be upgraded while another connection writes. Use it where
+/// writers run concurrently (the outbox, the notifier).
+pub async fn scrittura(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

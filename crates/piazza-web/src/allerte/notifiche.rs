@@ -27,7 +27,6 @@ use piazza_db::entities::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use super::bollettino::Livello;
@@ -189,7 +188,7 @@ pub async fn rileva(
     t: &Territorio,
     ora: DateTime<Utc>,
 ) -> AppResult<Vec<i64>> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let mut nuove = Vec::new();
     let adesso: BTreeMap<(i64, String), i32> = store::stato_al(&txn, ora)
         .await?
