@@ -30,6 +30,10 @@ use piazza_web::allerte::{fonti, notifiche, store};
 use piazza_web::{AppConfig, AppState, refdata};
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 
+/// The allocator of the `piazza` binary, so that the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The zones of the storm: the Serchio, the coast and the Arno valley.
 const ZONE: [&str; 6] = ["A1", "A2", "A3", "A4", "A5", "A6"];
 

@@ -514,7 +514,38 @@ impl Compositore for Testi {
         let url = format!("{}/comuni/{}#allerte", self.base(), v.comune_codice);
         let telegram = d.canale == canale::TELEGRAM;
         let disiscrivi = (!telegram).then(|| self.link_disiscrivi(d.id));
+        let argomento = Some(format!("c{}", v.comune_codice));
+        let urgente = v.dopo >= 2;
+        // Each channel gets only the form it sends (a million push messages need no e-mail).
+        if d.canale == canale::PUSH {
+            let push = serde_json::json!({
+                "titolo": oggetto,
+                "testo": frase,
+                "url": url,
+                "tag": argomento,
+                "disiscrivi": disiscrivi,
+            })
+            .to_string();
+            return Contenuto {
+                oggetto,
+                push,
+                disiscrivi,
+                urgente,
+                argomento,
+                ..Default::default()
+            };
+        }
         let breve = format!("{frase} Dettagli: {url}");
+        if d.canale != canale::EMAIL {
+            return Contenuto {
+                oggetto,
+                breve,
+                disiscrivi,
+                urgente,
+                argomento,
+                ..Default::default()
+            };
+        }
         let testo = format!(
             "{frase}\n\n{}\n\nSegui le indicazioni della protezione civile e del tuo comune. \
              La pagina del comune, sempre aggiornata: {url}\n\n--\nRicevi questo messaggio \
@@ -524,22 +555,14 @@ impl Compositore for Testi {
             self.link_gestione(d.id),
             self.link_disiscrivi(d.id)
         );
-        let push = serde_json::json!({
-            "titolo": oggetto,
-            "testo": frase,
-            "url": url,
-            "tag": format!("c{}", v.comune_codice),
-            "disiscrivi": disiscrivi,
-        })
-        .to_string();
         Contenuto {
             oggetto,
             testo,
             breve,
-            push,
+            push: String::new(),
             disiscrivi,
-            urgente: v.dopo >= 2,
-            argomento: Some(format!("c{}", v.comune_codice)),
+            urgente,
+            argomento,
         }
     }
 
