@@ -9,9 +9,21 @@ port="${PIAZZA_E2E_PORT:-8090}"
 data="$(mktemp -d)"
 log="$data/server.log"
 
-env -u DATABASE_URL "$bin" --data-dir "$data" demo --bind "127.0.0.1:$port" >"$log" 2>&1 &
+# The SMTP server of the e-mail spec: aiosmtpd on loopback, writing a Maildir.
+py=""
+for c in "${PIAZZA_PYTHON:-}" /usr/bin/python3 python3; do
+  if [ -n "$c" ] && "$c" -c 'import aiosmtpd' 2>/dev/null; then py="$c"; break; fi
+done
+[ -n "$py" ] || { echo "serve Python 3 con aiosmtpd (Debian: python3-aiosmtpd)"; exit 1; }
+smtp_port="${PIAZZA_E2E_SMTP_PORT:-8025}"
+maildir="$data/maildir"
+"$py" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$data/smtp.log" 2>&1 &
+smtp=$!
+
+env -u DATABASE_URL PIAZZA_SMTP_URL="smtp://127.0.0.1:$smtp_port" PIAZZA_PUBLIC_URL="http://127.0.0.1:$port" \
+  "$bin" --data-dir "$data" demo --bind "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
+trap 'kill $server $smtp 2>/dev/null || true; wait $server $smtp 2>/dev/null || true; rm -rf "$data"' EXIT
 
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
@@ -21,4 +33,4 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "piazza demo did not become ready"; cat "$log"; exit 1; }
 
 cd "$here"
-PIAZZA_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/
+PIAZZA_MAILDIR="$maildir" PIAZZA_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 ${PIAZZA_E2E_SPECS:-tests/}
