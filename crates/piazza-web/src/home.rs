@@ -24,6 +24,8 @@ struct HomePage {
     popolazione: String,
     n_zone: usize,
     n_province: usize,
+    /// Active subscriptions to Cittadino Informato (counts only).
+    iscritti: String,
     schede: Vec<Scheda>,
 }
 
@@ -60,6 +62,13 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
                 ("Rischio legislatura", "/progetti/rischio"),
             ],
         ),
+        "allerte" => (
+            "Cittadino Informato: lo stato delle allerte di ogni comune, i feed aperti e le iscrizioni dei cittadini.",
+            &[
+                ("Stato delle allerte", "/allerte"),
+                ("Ricevi le allerte", "/allerte/iscriviti"),
+            ],
+        ),
         "amministrazione" => (
             "Registro delle modifiche e utenti.",
             &[("Registro", "/admin/audit"), ("Utenti", "/admin/utenti")],
@@ -77,6 +86,11 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         popolazione: fmt::int(pop),
         n_zone: t.zone.len(),
         n_province: t.province.len(),
+        iscritti: fmt::int(
+            crate::allerte::iscrizioni_routes::adesione(&ctx)
+                .await?
+                .iscrizioni,
+        ),
         schede: MODULI
             .iter()
             .filter(|m| ctx.can_read(m.chiave))

@@ -592,6 +592,7 @@ struct InviiPage {
     schede: Vec<Scheda>,
     avanzamenti: Vec<Avanzamento>,
     adesione: std::sync::Arc<Adesione>,
+    totali: Vec<(&'static str, i64)>,
     canali_attivi: Vec<&'static str>,
     telegram: Vec<(i64, String, String)>,
     comuni: Vec<(String, String)>,
@@ -628,11 +629,17 @@ async fn invii_page(ctx: &Ctx, esito: Option<String>) -> AppResult<InviiPage> {
         .into_iter()
         .filter_map(|c| Some((c.id, t.comune_by_id(c.comune_id)?.nome.clone(), c.chat_id)))
         .collect();
+    let a = adesione(ctx).await?;
     Ok(InviiPage {
         chrome: ctx.chrome("Invii ai cittadini", &[CRUMB, ("Invii", "/allerte/invii")]),
         schede: schede(ctx, "/allerte/invii"),
         avanzamenti: avanzamenti(ctx, 20).await?,
-        adesione: adesione(ctx).await?,
+        adesione: a.clone(),
+        totali: a
+            .totali
+            .iter()
+            .map(|(c, n)| (canale::nome(c), *n))
+            .collect(),
         canali_attivi: canali_attivi(ctx),
         telegram,
         comuni: t

@@ -1159,6 +1159,20 @@ pub struct SezioneComune {
     pub avvisi: Vec<AvvisoRiga>,
     pub storia: std::sync::Arc<Vec<DocumentoRiga>>,
     pub codice: String,
+    /// Subscriptions following the comune (counts only) and by channel.
+    pub iscritti: String,
+    pub iscritti_canali: String,
+}
+
+/// "12 (notifiche push 8, e-mail 4)": the subscribers of a comune by channel.
+fn per_canale(m: Option<&std::collections::BTreeMap<String, i64>>) -> String {
+    m.map(|m| {
+        m.iter()
+            .map(|(c, n)| format!("{} {}", piazza_alerts::canale::nome(c), fmt::int(*n)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default()
 }
 
 pub async fn sezione_comune(ctx: &Ctx, comune_id: i64, codice: &str) -> AppResult<SezioneComune> {
@@ -1181,7 +1195,10 @@ pub async fn sezione_comune(ctx: &Ctx, comune_id: i64, codice: &str) -> AppResul
             )
         })
         .await?;
+    let adesione = super::iscrizioni_routes::adesione(ctx).await?;
     Ok(SezioneComune {
+        iscritti: fmt::int(adesione.comune(comune_id)),
+        iscritti_canali: per_canale(adesione.per_comune.get(&comune_id)),
         livello: l.nome(),
         rischi: RISCHI
             .iter()
@@ -1503,13 +1520,27 @@ pub struct AdesioneRiga {
     pub da_aggiornare: bool,
     pub editori: String,
     pub modificabile: bool,
+    pub iscritti: String,
+    pub iscritti_canali: String,
 }
+
+/// The classes of the subscribers' map layer: label, colour, minimum.
+const FASCE_ISCRITTI: [(&str, &str, i64); 5] = [
+    ("nessun iscritto", "#f0f0f0", 0),
+    ("1–9 iscritti", "#c6dbef", 1),
+    ("10–49", "#6baed6", 10),
+    ("50–199", "#2171b5", 50),
+    ("200 e più", "#08306b", 200),
+];
 
 #[derive(Template)]
 #[template(path = "allerte/adesioni.html")]
 struct AdesioniPage {
     chrome: Chrome,
     schede: Vec<Scheda>,
+    iscritti_totale: String,
+    iscritti_canali: Vec<(&'static str, String)>,
+    crescita: Vec<(String, String, String)>,
     righe: Vec<AdesioneRiga>,
     aderenti: usize,
     da_aggiornare: usize,
@@ -1538,7 +1569,18 @@ async fn adesioni_page(
     let oggi = crate::anagrafica::store::today();
     let anni = ctx.state.config.anni_aggiornamento_piano;
     let piano = strato == "piano";
-    let classi: Vec<Classe> = if piano {
+    let iscritti_strato = strato == "iscritti";
+    let iscritti = super::iscrizioni_routes::adesione(ctx).await?;
+    let crescita = super::iscrizioni::crescita(&ctx.state.db).await?;
+    let classi: Vec<Classe> = if iscritti_strato {
+        FASCE_ISCRITTI
+            .iter()
+            .map(|(etichetta, colore, _)| Classe {
+                etichetta: (*etichetta).into(),
+                colore,
+            })
+            .collect()
+    } else if piano {
         vec![
             Classe {
                 etichetta: "piano aggiornato".into(),
@@ -1570,7 +1612,13 @@ async fn adesioni_page(
         let aderisce = p.and_then(|p| p.adesione).is_some();
         aderenti += aderisce as usize;
         vecchi += vecchio as usize;
-        let classe = if piano {
+        let n_iscritti = iscritti.comune(c.id);
+        let classe = if iscritti_strato {
+            FASCE_ISCRITTI
+                .iter()
+                .rposition(|(_, _, min)| n_iscritti >= *min)
+                .unwrap_or(0)
+        } else if piano {
             vecchio as usize
         } else {
             (!aderisce) as usize
@@ -1590,10 +1638,14 @@ async fn adesioni_page(
             da_aggiornare: vecchio,
             editori: editori.get(&c.id).map(|v| v.join(", ")).unwrap_or_default(),
             modificabile: ctx.can_edit(ALLERTE, Some(c.id)),
+            iscritti: fmt::int(n_iscritti),
+            iscritti_canali: per_canale(iscritti.per_comune.get(&c.id)),
         });
     }
     let layer = Layer {
-        titolo: if piano {
+        titolo: if iscritti_strato {
+            "Iscritti a Cittadino Informato".into()
+        } else if piano {
             "Piani di protezione civile".into()
         } else {
             "Adesione al servizio".into()
@@ -1612,7 +1664,28 @@ async fn adesioni_page(
         aderenti,
         da_aggiornare: vecchi,
         anni,
-        strato: if piano {
+        iscritti_totale: fmt::int(iscritti.iscrizioni),
+        iscritti_canali: iscritti
+            .totali
+            .iter()
+            .map(|(c, n)| (piazza_alerts::canale::nome(c), fmt::int(*n)))
+            .collect(),
+        crescita: {
+            let mut cumulato = 0;
+            crescita
+                .into_iter()
+                .map(|(mese, n)| {
+                    cumulato += n;
+                    let nome = chrono::NaiveDate::parse_from_str(&format!("{mese}-01"), "%Y-%m-%d")
+                        .map(|d| d.format("%m/%Y").to_string())
+                        .unwrap_or(mese);
+                    (nome, fmt::int(n), fmt::int(cumulato))
+                })
+                .collect()
+        },
+        strato: if iscritti_strato {
+            "iscritti".into()
+        } else if piano {
             "piano".into()
         } else {
             "adesione".into()

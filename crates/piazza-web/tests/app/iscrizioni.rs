@@ -684,6 +684,32 @@ async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrato
         StatusCode::SEE_OTHER
     );
 
+    // Adoption figures: counts only, on the comune page, the adoption page (column, map
+    // layer, growth) and the home page.
+    let r = app.get(Role::Anon, "/comuni/050026").await;
+    assert!(
+        r.text()
+            .contains("seguono il comune: <strong>30</strong> (notifiche push 30)"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("/push/b1"), "no address ever shown");
+    let r = app
+        .get(Role::Viewer, "/allerte/adesioni?strato=iscritti")
+        .await;
+    assert!(r.text().contains("Iscritti a Cittadino Informato"));
+    assert!(r.text().contains("10–49"));
+    assert!(
+        r.text()
+            .contains(&format!("{}", Utc::now().format("%m/%Y")))
+    );
+    let r = app.get(Role::Anon, "/").await;
+    assert!(
+        r.text().contains("id=\"iscritti-home\">30<"),
+        "{}",
+        r.text()
+    );
+
     // /metrics: the token, or an administrator; nobody else.
     assert_eq!(
         app.get(Role::Editor, "/metrics").await.status,
