@@ -9,7 +9,7 @@ use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{protezione_civile_comune as pcc, utente, utente_ruolo};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 
 use crate::error::AppResult;
@@ -121,7 +121,7 @@ pub async fn salva(
     comune_id: i64,
     a: &Adesione,
 ) -> AppResult<pcc::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let dopo = salva_in(&txn, actor, comune_id, a).await?;
     txn.commit().await?;
     Ok(dopo)

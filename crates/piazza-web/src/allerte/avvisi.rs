@@ -7,7 +7,7 @@ use piazza_db::audit::{self, Actor};
 use piazza_db::entities::avviso_comunale;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::model::parse_ora;
@@ -139,7 +139,7 @@ pub async fn crea(
     actor: &Actor,
     n: &NuovoAvviso,
 ) -> AppResult<avviso_comunale::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let a = avviso_comunale::ActiveModel {
         comune_id: Set(n.comune_id),
         tipo: Set(n.tipo.clone()),
@@ -186,7 +186,7 @@ pub async fn ritira(
     if a.ritirato_at.is_some() {
         return Err(AppError::Conflict("L'avviso è già stato ritirato.".into()));
     }
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let prima = a.clone();
     let mut am = a.into_active_model();
     am.ritirato_at = Set(Some(Utc::now()));

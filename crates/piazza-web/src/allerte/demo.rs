@@ -7,7 +7,6 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::audit::Actor;
-use sea_orm::TransactionTrait;
 
 use super::bollettino::{self, Livello};
 use super::registro::{Avviso, Tipo, Voce};
@@ -277,7 +276,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     // Adoption and plans: two comuni in three adopted (from 2019 to 2023), plans approved
     // between 2010 and 2022, updated for half of them.
     let mut aderenti = 0;
-    let txn = c.db.begin().await?;
+    let txn = piazza_db::scrittura(c.db).await?;
     for (k, cm) in t.comuni.iter().enumerate() {
         let h = (k * 7919 + 13) % 100;
         let data =
@@ -310,7 +309,7 @@ async fn iscritti(c: &DemoCtx<'_>, t: &crate::territorio::Territorio) -> AppResu
     use piazza_db::entities::{consenso, iscrizione, iscrizione_comune};
     use sea_orm::{EntityTrait, Set};
 
-    let txn = c.db.begin().await?;
+    let txn = piazza_db::scrittura(c.db).await?;
     let consenso_id = consenso::Entity::insert(consenso::ActiveModel {
         sha256: Set(super::store::sha256(super::iscrizioni::CONSENSO)),
         testo: Set(super::iscrizioni::CONSENSO.into()),

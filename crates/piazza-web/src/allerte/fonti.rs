@@ -6,7 +6,7 @@ use piazza_db::audit::{self, Actor};
 use piazza_db::entities::{allerta, fonte_allerta};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use super::bollettino;
@@ -66,7 +66,7 @@ pub async fn importa_bollettino(
     giorni: Vec<Documento>,
 ) -> AppResult<Vec<(Documento, Esito)>> {
     let fonte = fonte_dpc(db).await?;
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let mut out = Vec::new();
     for mut d in giorni {
         let stesso_giorno = allerta::Entity::find()
@@ -204,7 +204,7 @@ pub async fn aggiungi(
     actor: &Actor,
     n: &NuovaFonte,
 ) -> AppResult<fonte_allerta::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     if fonte_allerta::Entity::find()
         .filter(fonte_allerta::Column::Codice.eq(&n.codice))
         .one(&txn)
@@ -244,7 +244,7 @@ pub async fn aggiungi(
 }
 
 pub async fn attiva(db: &DatabaseConnection, actor: &Actor, id: i64, on: bool) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let f = fonte_allerta::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -282,7 +282,7 @@ pub async fn nuovo_token(
             .map(|_| ALFABETO[rng.random_range(0..ALFABETO.len())] as char)
             .collect()
     };
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let f = fonte_allerta::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -375,7 +375,7 @@ pub async fn aggiungi_mappatura(
             "Destinazione «{destinazione}» non riconosciuta: usa «regione», «zona:<codice>» o «comune:<codice ISTAT>»."
         )));
     }
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     if geocodice_allerta::Entity::find()
         .filter(geocodice_allerta::Column::ValueName.eq(value_name))
         .filter(geocodice_allerta::Column::Valore.eq(valore))
@@ -412,7 +412,7 @@ pub async fn aggiungi_mappatura(
 
 pub async fn elimina_mappatura(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<()> {
     use piazza_db::entities::geocodice_allerta;
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let g = geocodice_allerta::Entity::find_by_id(id)
         .one(&txn)
         .await?

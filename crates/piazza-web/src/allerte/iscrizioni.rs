@@ -20,7 +20,7 @@ use piazza_db::entities::{consenso, invio, iscrizione, iscrizione_comune};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::bollettino::Livello;
@@ -392,7 +392,7 @@ pub async fn iscrivi(
     ora: DateTime<Utc>,
     ore_conferma: i64,
 ) -> AppResult<Vec<i64>> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let consenso = consenso_id(&txn, CONSENSO).await?;
     let mut ids = Vec::new();
     for (c, indirizzo) in [
@@ -511,7 +511,7 @@ pub async fn iscrivi_push(
     p: &Preferenze,
     ora: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let consenso = consenso_id(&txn, CONSENSO).await?;
     let id = match per_indirizzo(&txn, canale::PUSH, &j.endpoint).await? {
         Some(r) => {
@@ -599,7 +599,7 @@ pub async fn conferma(db: &DatabaseConnection, id: i64, ora: DateTime<Utc>) -> A
 
 /// Changes what a subscriber receives.
 pub async fn aggiorna(db: &DatabaseConnection, id: i64, p: &Preferenze) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let i = iscrizione::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -616,7 +616,7 @@ pub async fn aggiorna(db: &DatabaseConnection, id: i64, p: &Preferenze) -> AppRe
 
 /// Deletes a subscription and every trace of it: its comuni and its messages (queued or sent).
 pub async fn elimina(db: &DatabaseConnection, id: i64) -> AppResult<bool> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let Some(i) = iscrizione::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(false);
     };

@@ -16,7 +16,7 @@ use piazza_db::entities::{allerta, allerta_superata, allerta_voce, fonte_allerta
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::bollettino::Livello;
@@ -271,7 +271,7 @@ pub async fn ingerisci(
     actor: &Actor,
     doc: &Documento,
 ) -> AppResult<(Esito, Option<i64>)> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let out = ingerisci_in(&txn, t, fonte, actor, doc).await?;
     txn.commit().await?;
     Ok(out)
@@ -563,7 +563,7 @@ pub async fn componi(
     doc: &Documento,
     scrivi: impl FnOnce(&allerta::Model, &[allerta_voce::Model]) -> String,
 ) -> AppResult<allerta::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let a = &doc.avviso;
     let mut am = modello(fonte, doc, stato::IN_ATTESA, None);
     am.composta_da = Set(actor.utente_id);
@@ -602,7 +602,7 @@ pub async fn decidi(
     id: i64,
     decisione: Decisione,
 ) -> AppResult<allerta::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let a = per_id(&txn, id).await?;
     if a.stato != stato::IN_ATTESA {
         return Err(AppError::Conflict(format!(
@@ -656,7 +656,7 @@ pub async fn termina_ora(
     actor: &Actor,
     id: i64,
 ) -> AppResult<allerta::Model> {
-    let txn = db.begin().await?;
+    let txn = piazza_db::scrittura(db).await?;
     let a = per_id(&txn, id).await?;
     if a.stato != stato::IN_VIGORE {
         return Err(AppError::Conflict(format!(

@@ -1,10 +1,7 @@
-//! Real peers on loopback for the delivery tests: an SMTP server (Python's aiosmtpd writing a
-//! Maildir), a push service that checks the VAPID token and decrypts every payload with the
+//! Real peers on loopback for the delivery tests: an SMTP server, a push service that checks the VAPID token and decrypts every payload with the
 //! subscription's private key, and HTTP peers playing the Telegram Bot API and an SMS gateway.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,44 +16,64 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use p256::{PublicKey, SecretKey};
 use piazza_push::{b64, da_b64, decifra_con};
 
-/// A Python with aiosmtpd (Debian: `python3-aiosmtpd`).
-fn python() -> String {
-    let mut candidati = vec!["/usr/bin/python3".to_owned(), "python3".to_owned()];
-    if let Ok(p) = std::env::var("PIAZZA_PYTHON") {
-        candidati.insert(0, p);
-    }
-    candidati
-        .into_iter()
-        .find(|p| {
-            Command::new(p)
-                .args(["-c", "import aiosmtpd"])
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .expect("serve Python 3 con aiosmtpd (Debian: apt install python3-aiosmtpd)")
-}
-
-fn porta_libera() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// An SMTP server on loopback that keeps every message in a Maildir.
+/// An SMTP server on loopback written for the tests (so that `cargo test` needs nothing
+/// installed): it speaks the protocol lettre speaks (EHLO, MAIL, RCPT, DATA with dot-stuffing,
+/// RSET, NOOP, QUIT) and keeps every message. The browser spec and the benchmark talk to an
+/// independent implementation, Python's aiosmtpd.
 pub struct Smtp {
-    figlio: Child,
-    pub dir: PathBuf,
     pub porta: u16,
+    ricevuti: Arc<Mutex<Vec<String>>>,
 }
 
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.figlio.kill();
-        let _ = self.figlio.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+async fn sessione(s: tokio::net::TcpStream, ricevuti: Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let (r, mut w) = s.into_split();
+    let mut r = BufReader::new(r);
+    if w.write_all(b"220 localhost ESMTP prova\r\n").await.is_err() {
+        return;
+    }
+    let mut riga = String::new();
+    loop {
+        riga.clear();
+        if r.read_line(&mut riga).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let cmd = riga.trim_end().to_ascii_uppercase();
+        let risposta: &[u8] = if cmd.starts_with("EHLO") {
+            b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if cmd.starts_with("HELO")
+            || cmd.starts_with("MAIL FROM")
+            || cmd.starts_with("RCPT TO")
+            || cmd.starts_with("RSET")
+            || cmd.starts_with("NOOP")
+        {
+            b"250 OK\r\n"
+        } else if cmd == "DATA" {
+            if w.write_all(b"354 avanti\r\n").await.is_err() {
+                return;
+            }
+            let mut testo = String::new();
+            loop {
+                riga.clear();
+                if r.read_line(&mut riga).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                if riga == ".\r\n" || riga == ".\n" {
+                    break;
+                }
+                testo.push_str(riga.strip_prefix('.').unwrap_or(&riga));
+            }
+            ricevuti.lock().unwrap().push(testo);
+            b"250 OK messaggio ricevuto\r\n"
+        } else if cmd == "QUIT" {
+            let _ = w.write_all(b"221 arrivederci\r\n").await;
+            return;
+        } else {
+            b"502 comando non riconosciuto\r\n"
+        };
+        if w.write_all(risposta).await.is_err() {
+            return;
+        }
     }
 }
 
@@ -136,36 +153,16 @@ fn leggi(testo: &str) -> Posta {
 
 impl Smtp {
     pub async fn avvia() -> Self {
-        let porta = porta_libera();
-        let dir = std::env::temp_dir().join(format!("piazza-smtp-{}-{porta}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut figlio = Command::new(python())
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{porta}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-                dir.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("aiosmtpd avviato");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", porta))
-                .await
-                .is_ok()
-            {
-                return Self { figlio, dir, porta };
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let porta = l.local_addr().unwrap().port();
+        let ricevuti: Arc<Mutex<Vec<String>>> = Arc::default();
+        let r = ricevuti.clone();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                tokio::spawn(sessione(s, r.clone()));
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = figlio.kill();
-        let _ = figlio.wait();
-        panic!("il server SMTP di prova non risponde");
+        });
+        Self { porta, ricevuti }
     }
 
     pub fn url(&self) -> String {
@@ -174,20 +171,15 @@ impl Smtp {
 
     /// Every message received so far, oldest first.
     pub fn messaggi(&self) -> Vec<Posta> {
-        let Ok(d) = std::fs::read_dir(self.dir.join("new")) else {
-            return Vec::new();
-        };
-        let mut file: Vec<(std::time::SystemTime, PathBuf)> = d
-            .flatten()
-            .map(|e| (e.metadata().unwrap().modified().unwrap(), e.path()))
-            .collect();
-        file.sort();
-        file.iter()
-            .map(|(_, p)| leggi(&std::fs::read_to_string(p).unwrap()))
+        self.ricevuti
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| leggi(t))
             .collect()
     }
 
-    /// Waits until at least `n` messages arrived (the server writes them asynchronously).
+    /// Waits until at least `n` messages arrived.
     pub async fn attendi(&self, n: usize) -> Vec<Posta> {
         for _ in 0..200 {
             let m = self.messaggi();
