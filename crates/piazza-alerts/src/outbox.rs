@@ -62,7 +62,8 @@ const CONDIZIONE: &str = "((v.dopo >= i.soglia AND v.dopo <> v.prima) \
      OR (i.fine_allerta = $6 AND v.prima >= i.soglia AND v.dopo < i.soglia))";
 
 /// Fans one block of subscriptions (ids in `(distribuita_fino, distribuita_fino + blocco]`)
-/// out into the outbox, in one transaction with the progress mark; the Telegram channels go
+/// out into the outbox (per subscriber: its comuni, each probed against the notification's
+/// changes by index — the cost follows the subscribers, not the size of the alert), in one transaction with the progress mark; the Telegram channels go
 /// with the first block. Returns the rows queued, or `None` when the notification is fully
 /// distributed (which this call then records).
 pub async fn distribuisci_blocco(
@@ -126,9 +127,9 @@ pub async fn distribuisci_blocco(
          prossimo_at, scade_at, created_at) \
          SELECT $1, i.canale, i.id, $2, 0, $3, $4, $3 FROM iscrizioni i \
          WHERE i.id > $7 AND i.id <= $8 AND i.stato = $5{tester} \
-         AND EXISTS (SELECT 1 FROM iscrizioni_comuni ic \
-         JOIN notifiche_voci v ON v.comune_id = ic.comune_id AND v.notifica_id = $1 \
-         WHERE ic.iscrizione_id = i.id AND (i.rischi & v.rischio_bit) <> 0 AND {CONDIZIONE}) \
+         AND EXISTS (SELECT 1 FROM iscrizioni_comuni ic WHERE ic.iscrizione_id = i.id \
+         AND EXISTS (SELECT 1 FROM notifiche_voci v WHERE v.notifica_id = $1 \
+         AND v.comune_id = ic.comune_id AND (i.rischi & v.rischio_bit) <> 0 AND {CONDIZIONE})) \
          ON CONFLICT DO NOTHING"
     );
     accodati += txn

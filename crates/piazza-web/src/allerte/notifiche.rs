@@ -338,8 +338,11 @@ pub async fn distribuisci(
         totale += n;
         if n > 0 {
             sveglia.notify_waiters();
+            // SQLite has one writer: leave the workers a moment to claim what is queued,
+            // instead of taking the lock back at once for the next block.
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
-        blocco = (blocco * 2).min(50_000);
+        blocco = (blocco * 2).min(20_000);
     }
     sveglia.notify_waiters();
     Ok(totale)
