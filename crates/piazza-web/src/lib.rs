@@ -160,7 +160,7 @@ fn too_many(_: tower_governor::GovernorError) -> axum::http::Response<axum::body
     (
         StatusCode::TOO_MANY_REQUESTS,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Troppi tentativi di accesso. Attendi qualche secondo e riprova.",
+        "Troppi tentativi da questo indirizzo. Attendi qualche secondo e riprova.",
     )
         .into_response()
 }

@@ -735,3 +735,32 @@ async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrato
     let r = app.get(Role::Admin, "/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn subscribing_is_rate_limited_per_client_address() {
+    let app = TestApp::with_config(AppConfig {
+        login_burst: 2,
+        login_intervallo_secondi: 60,
+        ..AppConfig::default()
+    })
+    .await;
+    let corpo = "comune=Lucca&rischi=vento&soglia=giallo&email=x%40example.org&consenso=1";
+    for _ in 0..2 {
+        let r = app.post_form(Role::Anon, "/allerte/iscriviti", corpo).await;
+        assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let r = app.post_form(Role::Anon, "/allerte/iscriviti", corpo).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().contains("Attendi"));
+    // The push endpoint shares the budget; reading the page does not spend it.
+    assert_eq!(
+        app.post_form(Role::Anon, "/allerte/iscriviti/push", "x=1")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        app.get(Role::Anon, "/allerte/iscriviti").await.status,
+        StatusCode::OK
+    );
+}
