@@ -9,7 +9,7 @@
     const n = campi.querySelectorAll('input[name="comune"]').length + 1;
     if (n > 10) return;
     const div = document.createElement('div');
-    div.className = 'form-group mb-2';
+    div.className = 'form-group mt-4 mb-3';
     div.innerHTML = '<label for="comune-' + n + '" class="active">Comune ' + n + '</label>' +
       '<input type="search" list="elenco-comuni" autocomplete="off" class="form-control" id="comune-' + n +
       '" name="comune" placeholder="Scrivi il nome del comune">';
