@@ -60,7 +60,24 @@ impl<K: Eq + Hash + Clone, V> Cache<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
-        let g = generazione.current();
+        self.carica(key, generazione.current(), load).await
+    }
+
+    /// Like [`Cache::get_or_load`], bounded by the TTL alone: for figures that may lag behind
+    /// the writes (counts).
+    pub async fn get_or_load_ttl<E, F, Fut>(&self, key: K, load: F) -> Result<Arc<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        self.carica(key, 0, load).await
+    }
+
+    async fn carica<E, F, Fut>(&self, key: K, g: u64, load: F) -> Result<Arc<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
         if let Some(e) = self.entries.lock().expect("cache").get(&key)
             && e.generazione == g
             && e.at.elapsed() < self.ttl

@@ -321,15 +321,9 @@ pub async fn per_token(
         return Ok(None);
     };
     let segreto = token.splitn(3, '_').nth(2).unwrap_or_default();
-    // Constant-time comparison of the hashes.
     let atteso = f.token_hash.clone().unwrap_or_default();
-    let dato = store::sha256(segreto);
-    let uguali = atteso.len() == dato.len()
-        && atteso
-            .bytes()
-            .zip(dato.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    let uguali =
+        piazza_alerts::chiavi::uguali(atteso.as_bytes(), store::sha256(segreto).as_bytes());
     Ok(uguali.then_some(f))
 }
 

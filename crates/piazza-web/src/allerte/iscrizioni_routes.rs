@@ -652,14 +652,14 @@ async fn invii_page(ctx: &Ctx, esito: Option<String>) -> AppResult<InviiPage> {
     })
 }
 
-/// Subscriptions by comune and channel, cached for a minute.
+/// Subscriptions by comune and channel, cached for a minute whatever the writes: the public
+/// comune page shows them, and in a storm every subscription is a write — counts may lag, the
+/// aggregate over all subscriptions must not run once per subscriber.
 pub async fn adesione(ctx: &Ctx) -> AppResult<std::sync::Arc<Adesione>> {
     let db = ctx.state.db.clone();
     ctx.state
         .adesione_iscritti
-        .get_or_load((), &ctx.state.generazione, || async move {
-            Adesione::carica(&db).await
-        })
+        .get_or_load_ttl((), || async move { Adesione::carica(&db).await })
         .await
 }
 
@@ -676,17 +676,20 @@ pub async fn invii_stato(ctx: Ctx) -> AppResult<Response> {
     })
 }
 
+/// A field of a posted form, trimmed (empty when absent).
+fn campo(coppie: &[(String, String)], nome: &str) -> String {
+    coppie
+        .iter()
+        .find(|(n, _)| n == nome)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
 /// Marks an address's subscriptions as testers (they receive exercises), or unmarks them.
 pub async fn tester(ctx: Ctx, body: Bytes) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
-    let get = |k: &str| {
-        coppie
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| campo(&coppie, k);
     let indirizzo = get("indirizzo");
     let attiva = get("azione") != "togli";
     let n = iscrizioni::imposta_tester(&ctx.state.db, &indirizzo, attiva).await?;
@@ -709,13 +712,7 @@ pub async fn tester(ctx: Ctx, body: Bytes) -> AppResult<Response> {
 pub async fn telegram_salva(ctx: Ctx, body: Bytes) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
-    let get = |k: &str| {
-        coppie
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| campo(&coppie, k);
     let t = ctx.state.territorio.get();
     let chat = get("chat_id");
     let esito = match t.comune(&get("comune")) {
@@ -766,10 +763,7 @@ pub async fn metrics(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|v| {
-                v.len() == t.len()
-                    && v.bytes().zip(t.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0
-            })
+            .is_some_and(|v| piazza_alerts::chiavi::uguali(v.as_bytes(), t.as_bytes()))
     });
     if !token_ok {
         ctx.require_admin()?;
