@@ -20,10 +20,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use piazza_db::entities::{
-    canale_telegram, iscrizione, iscrizione_comune, notifica, notifica_voce,
-};
+use chrono::Utc;
+use piazza_db::entities::{iscrizione, notifica, notifica_voce};
 use piazza_push::Sottoscrizione;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::{Notify, Semaphore};
@@ -102,19 +100,7 @@ impl Config {
     }
 }
 
-/// Who a message goes to. For Telegram, `indirizzo` is the chat and `comuni` its comune.
-#[derive(Debug, Clone)]
-pub struct Destinatario {
-    pub id: i64,
-    pub canale: String,
-    pub indirizzo: String,
-    pub p256dh: Option<String>,
-    pub auth: Option<String>,
-    pub soglia: i32,
-    pub rischi: i32,
-    pub fine_allerta: bool,
-    pub comuni: Vec<i64>,
-}
+pub use crate::outbox::Destinatario;
 
 /// A notification with its changes.
 #[derive(Debug, Clone)]
@@ -182,8 +168,10 @@ pub struct Motore {
     db: DatabaseConnection,
     cfg: Config,
     compositore: Arc<dyn Compositore>,
+    /// Telegram and the SMS gateway.
     client: reqwest::Client,
     mittente: push::Mittente,
+    connessioni: push::Connessioni,
     posta: Option<(Posta, Arc<Semaphore>)>,
     telegram: Option<(ConfigTelegram, Ritmo)>,
     chat: Mutex<HashMap<String, Instant>>,
@@ -210,7 +198,6 @@ impl Motore {
     ) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(cfg.timeout)
-            .pool_max_idle_per_host(cfg.push_per_origine.max(16))
             .build()
             .map_err(|e| format!("client HTTP: {e}"))?;
         let posta = match &cfg.email {
@@ -222,6 +209,7 @@ impl Motore {
         };
         Ok(Self {
             mittente: push::Mittente::new(vapid, &cfg.contatto_vapid),
+            connessioni: push::Connessioni::new(cfg.timeout, cfg.push_per_origine.max(1)),
             telegram: cfg
                 .telegram
                 .clone()
@@ -337,69 +325,6 @@ impl Motore {
         }
     }
 
-    async fn destinatari(
-        &self,
-        canale: &str,
-        ids: &[i64],
-    ) -> Result<HashMap<i64, Arc<Destinatario>>, DbErr> {
-        let mut out = HashMap::new();
-        for parte in ids.chunks(500) {
-            if canale == canale::TELEGRAM {
-                for t in canale_telegram::Entity::find()
-                    .filter(canale_telegram::Column::Id.is_in(parte.iter().copied()))
-                    .all(&self.db)
-                    .await?
-                {
-                    out.insert(
-                        t.id,
-                        Arc::new(Destinatario {
-                            id: t.id,
-                            canale: canale::TELEGRAM.into(),
-                            indirizzo: t.chat_id,
-                            p256dh: None,
-                            auth: None,
-                            soglia: 1,
-                            rischi: i32::MAX,
-                            fine_allerta: true,
-                            comuni: vec![t.comune_id],
-                        }),
-                    );
-                }
-                continue;
-            }
-            let iscrizioni = iscrizione::Entity::find()
-                .filter(iscrizione::Column::Id.is_in(parte.iter().copied()))
-                .all(&self.db)
-                .await?;
-            let mut comuni: HashMap<i64, Vec<i64>> = HashMap::new();
-            for c in iscrizione_comune::Entity::find()
-                .filter(iscrizione_comune::Column::IscrizioneId.is_in(parte.iter().copied()))
-                .order_by_asc(iscrizione_comune::Column::Id)
-                .all(&self.db)
-                .await?
-            {
-                comuni.entry(c.iscrizione_id).or_default().push(c.comune_id);
-            }
-            for i in iscrizioni {
-                out.insert(
-                    i.id,
-                    Arc::new(Destinatario {
-                        id: i.id,
-                        comuni: comuni.remove(&i.id).unwrap_or_default(),
-                        canale: i.canale,
-                        indirizzo: i.indirizzo,
-                        p256dh: i.p256dh,
-                        auth: i.auth,
-                        soglia: i.soglia,
-                        rischi: i.rischi,
-                        fine_allerta: i.fine_allerta,
-                    }),
-                );
-            }
-        }
-        Ok(out)
-    }
-
     async fn notifica(&self, id: i64) -> Result<Option<Arc<Notifica>>, DbErr> {
         if let Some(n) = self.notifiche.lock().expect("notifiche").get(&id) {
             return Ok(Some(n.clone()));
@@ -453,18 +378,16 @@ impl Motore {
         canale: &'static str,
         lotto: &[Prenotato],
     ) -> Result<Vec<(i64, Registrazione)>, DbErr> {
-        let ids: Vec<i64> = lotto.iter().map(|p| p.destinatario_id).collect();
-        let destinatari = self.destinatari(canale, &ids).await?;
         let ora = Utc::now();
         let mut esiti = Vec::with_capacity(lotto.len());
-        let mut compiti = tokio::task::JoinSet::new();
+        let mut lavori = Vec::with_capacity(lotto.len());
         for p in lotto {
             if p.scade_at <= ora {
                 self.metriche.conta(canale, 3);
                 esiti.push((p.id, Registrazione::Scaduto));
                 continue;
             }
-            let Some(d) = destinatari.get(&p.destinatario_id).cloned() else {
+            let Some(d) = p.destinatario.clone() else {
                 esiti.push((
                     p.id,
                     Registrazione::Annullato("destinatario non più iscritto".into()),
@@ -496,15 +419,28 @@ impl Motore {
                     self.compositore.allerta(&n, &voci, &d)
                 }
             };
-            let p = p.clone();
-            let me = self.clone();
-            compiti.spawn(async move {
-                let esito = me.invia_uno(canale, &d, &contenuto, p.scade_at).await;
-                (p, d, esito)
-            });
+            lavori.push((p.clone(), d, contenuto));
         }
-        while let Some(r) = compiti.join_next().await {
-            let Ok((p, d, esito)) = r else { continue };
+        let risultati = if canale == canale::PUSH {
+            self.invia_push_lotto(lavori).await
+        } else {
+            let mut compiti = tokio::task::JoinSet::new();
+            for (p, d, contenuto) in lavori {
+                let me = self.clone();
+                compiti.spawn(async move {
+                    let esito = me.invia_uno(canale, &d, &contenuto).await;
+                    (p, d, esito)
+                });
+            }
+            let mut r = Vec::new();
+            while let Some(x) = compiti.join_next().await {
+                if let Ok(x) = x {
+                    r.push(x);
+                }
+            }
+            r
+        };
+        for (p, d, esito) in risultati {
             let reg = self.registrazione(canale, &p, &d, esito).await;
             esiti.push((p.id, reg));
         }
@@ -558,15 +494,8 @@ impl Motore {
         }
     }
 
-    async fn invia_uno(
-        &self,
-        canale: &str,
-        d: &Destinatario,
-        c: &Contenuto,
-        scade: DateTime<Utc>,
-    ) -> Esito {
+    async fn invia_uno(&self, canale: &str, d: &Destinatario, c: &Contenuto) -> Esito {
         match canale {
-            canale::PUSH => self.invia_push(d, c, scade).await,
             canale::EMAIL => {
                 let Some((posta, sem)) = &self.posta else {
                     return Esito::Riprova {
@@ -625,55 +554,140 @@ impl Motore {
         }
     }
 
-    async fn invia_push(&self, d: &Destinatario, c: &Contenuto, scade: DateTime<Utc>) -> Esito {
-        let (Some(k), Some(a)) = (&d.p256dh, &d.auth) else {
-            return Esito::Rifiutato("sottoscrizione push senza chiavi".into());
-        };
-        let s = match Sottoscrizione::da_json(&d.indirizzo, k, a) {
-            Ok(s) => s,
-            Err(e) => return Esito::Rifiutato(e.to_string()),
-        };
-        let Some(origine) = piazza_push::origine(&d.indirizzo) else {
-            return Esito::Rifiutato(format!("indirizzo push non valido: {}", d.indirizzo));
-        };
-        let _tutti = self.push_tutti.acquire().await;
-        let (sem, pausa) = {
-            let mut m = self.push_origini.lock().expect("origini");
-            let e = m.entry(origine.clone()).or_insert_with(|| {
-                (
-                    Arc::new(Semaphore::new(self.cfg.push_per_origine.max(1))),
-                    Instant::now(),
-                )
-            });
-            (e.0.clone(), e.1)
-        };
-        let ora = Instant::now();
-        if pausa > ora {
-            return Esito::Riprova {
-                dopo: Some(pausa - ora),
-                motivo: "servizio push in pausa (429)".into(),
+    /// Sends a block of web-push messages: per push service, up to `push_per_origine`
+    /// workers (within `push_concorrenza` overall), each on one kept-open connection, taking
+    /// the next message until none is left.
+    async fn invia_push_lotto(self: &Arc<Self>, lavori: Vec<Lavoro>) -> Vec<Risultato> {
+        let mut fatti = Vec::new();
+        let mut code: HashMap<String, Vec<(Lavoro, Sottoscrizione)>> = HashMap::new();
+        for (p, d, c) in lavori {
+            let s = match (&d.p256dh, &d.auth) {
+                (Some(k), Some(a)) => {
+                    Sottoscrizione::da_json(&d.indirizzo, k, a).map_err(|e| e.to_string())
+                }
+                _ => Err("sottoscrizione push senza chiavi".into()),
             };
+            let origine = piazza_push::origine(&d.indirizzo)
+                .ok_or_else(|| format!("indirizzo push non valido: {}", d.indirizzo));
+            match (s, origine) {
+                (Ok(s), Ok(o)) => code.entry(o).or_default().push(((p, d, c), s)),
+                (Err(e), _) | (_, Err(e)) => fatti.push((p, d, Esito::Rifiutato(e))),
+            }
         }
-        let _origine = sem.acquire().await;
-        let ttl = (scade - Utc::now()).num_seconds().max(0) as u64;
-        let e = push::invia(
-            &self.client,
-            &self.mittente,
-            &s,
-            &push::Messaggio {
-                corpo: c.push.as_bytes(),
-                ttl,
-                urgente: c.urgente,
-                argomento: c.argomento.as_deref(),
-            },
-            Utc::now().timestamp().max(0) as u64,
-        )
-        .await;
-        if let Esito::Riprova { dopo: Some(d), .. } = &e
-            && let Some(v) = self.push_origini.lock().expect("origini").get_mut(&origine)
-        {
-            v.1 = v.1.max(Instant::now() + *d);
+        let mut operai = tokio::task::JoinSet::new();
+        for (origine, coda) in code {
+            let n = coda.len().min(self.cfg.push_per_origine.max(1));
+            let coda = Arc::new(Mutex::new(std::collections::VecDeque::from(coda)));
+            for _ in 0..n {
+                operai.spawn(self.clone().operaio_push(origine.clone(), coda.clone()));
+            }
         }
-        e
+        while let Some(r) = operai.join_next().await {
+            if let Ok(r) = r {
+                fatti.extend(r);
+            }
+        }
+        fatti
+    }
+
+    /// One worker of [`Motore::invia_push_lotto`] for one push service.
+    async fn operaio_push(
+        self: Arc<Self>,
+        origine: String,
+        coda: Arc<Mutex<std::collections::VecDeque<(Lavoro, Sottoscrizione)>>>,
+    ) -> Vec<Risultato> {
+        let mut fatti = Vec::new();
+        let Ok(_tutti) = self.push_tutti.clone().acquire_owned().await else {
+            return fatti;
+        };
+        let sem = {
+            let mut m = self.push_origini.lock().expect("origini");
+            m.entry(origine.clone())
+                .or_insert_with(|| {
+                    (
+                        Arc::new(Semaphore::new(self.cfg.push_per_origine.max(1))),
+                        Instant::now(),
+                    )
+                })
+                .0
+                .clone()
+        };
+        let Ok(_origine) = sem.acquire_owned().await else {
+            return fatti;
+        };
+        let mut conn: Option<push::Connessione> = None;
+        loop {
+            let Some(((p, d, c), s)) = coda.lock().expect("coda").pop_front() else {
+                break;
+            };
+            let pausa = self
+                .push_origini
+                .lock()
+                .expect("origini")
+                .get(&origine)
+                .map(|v| v.1);
+            let ora = Instant::now();
+            if let Some(pausa) = pausa.filter(|t| *t > ora) {
+                fatti.push((
+                    p,
+                    d,
+                    Esito::Riprova {
+                        dopo: Some(pausa - ora),
+                        motivo: "servizio push in pausa".into(),
+                    },
+                ));
+                continue;
+            }
+            if !conn.as_ref().is_some_and(push::Connessione::aperta) {
+                match self.connessioni.prendi(&origine, &s.endpoint).await {
+                    Ok(c) => conn = Some(c),
+                    Err(motivo) => {
+                        // Unreachable: the others wait instead of trying one by one.
+                        self.pausa_push(&origine, PAUSA_IRRAGGIUNGIBILE);
+                        fatti.push((p, d, Esito::Riprova { dopo: None, motivo }));
+                        continue;
+                    }
+                }
+            }
+            let Some(k) = conn.as_mut() else { continue };
+            let ttl = (p.scade_at - Utc::now()).num_seconds().max(0) as u64;
+            let e = push::invia(
+                k,
+                self.cfg.timeout,
+                &self.mittente,
+                &s,
+                &push::Messaggio {
+                    corpo: c.push.as_bytes(),
+                    ttl,
+                    urgente: c.urgente,
+                    argomento: c.argomento.as_deref(),
+                },
+                Utc::now().timestamp().max(0) as u64,
+            )
+            .await;
+            if let Esito::Riprova { dopo: Some(t), .. } = &e {
+                self.pausa_push(&origine, *t);
+            }
+            fatti.push((p, d, e));
+        }
+        if let Some(c) = conn {
+            self.connessioni.restituisci(c);
+        }
+        fatti
+    }
+
+    /// No request to `origine` for `durata` (its `Retry-After`, or it is unreachable).
+    fn pausa_push(&self, origine: &str, durata: Duration) {
+        if let Some(v) = self.push_origini.lock().expect("origini").get_mut(origine) {
+            v.1 = v.1.max(Instant::now() + durata);
+        }
     }
 }
+
+/// A message to send: the claimed row, its recipient, what it says.
+type Lavoro = (Prenotato, Arc<Destinatario>, Contenuto);
+/// A message and the channel's answer.
+type Risultato = (Prenotato, Arc<Destinatario>, Esito);
+
+/// How long a push service that cannot be reached is left alone.
+const PAUSA_IRRAGGIUNGIBILE: Duration = Duration::from_secs(10);

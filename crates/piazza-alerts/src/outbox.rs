@@ -185,7 +185,21 @@ pub async fn accoda_conferma(
     Ok(())
 }
 
-/// A claimed row.
+/// Who a message goes to. For Telegram, `indirizzo` is the chat and `comuni` its comune.
+#[derive(Debug, Clone)]
+pub struct Destinatario {
+    pub id: i64,
+    pub canale: String,
+    pub indirizzo: String,
+    pub p256dh: Option<String>,
+    pub auth: Option<String>,
+    pub soglia: i32,
+    pub rischi: i32,
+    pub fine_allerta: bool,
+    pub comuni: Vec<i64>,
+}
+
+/// A claimed row, with its recipient (`None` if they are gone meanwhile).
 #[derive(Debug, Clone)]
 pub struct Prenotato {
     pub id: i64,
@@ -193,23 +207,48 @@ pub struct Prenotato {
     pub destinatario_id: i64,
     pub tentativi: i32,
     pub scade_at: DateTime<Utc>,
+    pub destinatario: Option<std::sync::Arc<Destinatario>>,
 }
 
-/// Claims up to `limite` due rows of a channel (oldest first), marking them `in_corso`.
+/// Claims up to `limite` due rows of a channel (oldest first), marking them `in_corso`, and
+/// reads their recipients in the same statement (one pass over the rows: a claim is thousands
+/// of them).
 pub async fn prenota(
     db: &DatabaseConnection,
     canale: &str,
     limite: usize,
     ora: DateTime<Utc>,
 ) -> Result<Vec<Prenotato>, DbErr> {
-    let blocca = match db.get_database_backend() {
-        DatabaseBackend::Postgres => " FOR UPDATE SKIP LOCKED",
-        _ => "",
+    let pg = db.get_database_backend() == DatabaseBackend::Postgres;
+    let blocca = if pg { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let destinatario = if canale == canale::TELEGRAM {
+        "(SELECT t.chat_id FROM canali_telegram t WHERE t.id = invii.destinatario_id) AS d_indirizzo, \
+         (SELECT t.comune_id FROM canali_telegram t WHERE t.id = invii.destinatario_id) AS d_comune"
+            .to_owned()
+    } else {
+        let comuni = if pg {
+            "string_agg(CAST(c.comune_id AS TEXT), ',')"
+        } else {
+            "group_concat(c.comune_id)"
+        };
+        let campo = |c: &str| {
+            format!("(SELECT s.{c} FROM iscrizioni s WHERE s.id = invii.destinatario_id) AS d_{c}")
+        };
+        format!(
+            "{}, {}, {}, {}, {}, {}, (SELECT {comuni} FROM iscrizioni_comuni c \
+             WHERE c.iscrizione_id = invii.destinatario_id) AS d_comuni",
+            campo("indirizzo"),
+            campo("p256dh"),
+            campo("auth"),
+            campo("soglia"),
+            campo("rischi"),
+            campo("fine_allerta")
+        )
     };
     let sql = format!(
         "UPDATE invii SET stato = $1 WHERE id IN (SELECT id FROM invii WHERE stato = $2 \
          AND canale = $3 AND prossimo_at <= $4 ORDER BY prossimo_at, id LIMIT $5{blocca}) \
-         RETURNING id, notifica_id, destinatario_id, tentativi, scade_at"
+         RETURNING id, notifica_id, destinatario_id, tentativi, scade_at, {destinatario}"
     );
     let righe = db
         .query_all_raw(stmt(
@@ -227,12 +266,45 @@ pub async fn prenota(
     let mut out = righe
         .iter()
         .map(|r| {
+            let destinatario_id: i64 = r.try_get("", "destinatario_id")?;
+            let indirizzo: Option<String> = r.try_get("", "d_indirizzo")?;
+            let destinatario = match indirizzo {
+                None => None,
+                Some(indirizzo) if canale == canale::TELEGRAM => Some(Destinatario {
+                    id: destinatario_id,
+                    canale: canale.to_owned(),
+                    indirizzo,
+                    p256dh: None,
+                    auth: None,
+                    soglia: 1,
+                    rischi: i32::MAX,
+                    fine_allerta: true,
+                    comuni: vec![r.try_get("", "d_comune")?],
+                }),
+                Some(indirizzo) => Some(Destinatario {
+                    id: destinatario_id,
+                    canale: canale.to_owned(),
+                    indirizzo,
+                    p256dh: r.try_get("", "d_p256dh")?,
+                    auth: r.try_get("", "d_auth")?,
+                    soglia: r.try_get("", "d_soglia")?,
+                    rischi: r.try_get("", "d_rischi")?,
+                    fine_allerta: r.try_get("", "d_fine_allerta")?,
+                    comuni: r
+                        .try_get::<Option<String>>("", "d_comuni")?
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter_map(|c| c.parse().ok())
+                        .collect(),
+                }),
+            };
             Ok(Prenotato {
                 id: r.try_get("", "id")?,
                 notifica_id: r.try_get("", "notifica_id")?,
-                destinatario_id: r.try_get("", "destinatario_id")?,
+                destinatario_id,
                 tentativi: r.try_get("", "tentativi")?,
                 scade_at: r.try_get("", "scade_at")?,
+                destinatario: destinatario.map(std::sync::Arc::new),
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;

@@ -16,7 +16,7 @@ use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::{PublicKey, SecretKey};
 use piazza_alerts::Esito;
-use piazza_alerts::push::{Messaggio, Mittente, invia};
+use piazza_alerts::push::{Connessioni, Messaggio, Mittente};
 use piazza_push::{Sottoscrizione, Vapid, b64, da_b64, decifra_con};
 
 /// The subscriber's key pair (a browser's), as raw bytes.
@@ -121,10 +121,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
     // Answers are popped from the end: 201, then 410, 429, 500.
     let (base, st) = avvia(&b, vec![500, 429, 410, 201]).await;
     let s = sottoscrizione(&b, format!("{base}/push/abc"));
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let client = Connessioni::new(Duration::from_secs(5), 4);
     let mittente = Mittente::new(Vapid::genera(), "mailto:protezionecivile@ancitoscana.it");
     let corpo = br#"{"titolo":"Allerta rossa","comune":"Lucca"}"#;
     let m = Messaggio {
@@ -138,7 +135,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
         .unwrap()
         .as_secs();
     assert_eq!(
-        invia(&client, &mittente, &s, &m, ora).await,
+        client.invia(&mittente, &s, &m, ora).await,
         Esito::Consegnato
     );
     {
@@ -152,25 +149,25 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
         assert_eq!(h["content-encoding"], "aes128gcm");
     }
     assert_eq!(
-        invia(&client, &mittente, &s, &m, ora).await,
+        client.invia(&mittente, &s, &m, ora).await,
         Esito::Scaduta,
         "410"
     );
     assert_eq!(
-        invia(&client, &mittente, &s, &m, ora).await,
+        client.invia(&mittente, &s, &m, ora).await,
         Esito::Riprova {
             dopo: Some(Duration::from_secs(7)),
             motivo: "troppe richieste (429)".into()
         }
     );
     assert!(matches!(
-        invia(&client, &mittente, &s, &m, ora).await,
+        client.invia(&mittente, &s, &m, ora).await,
         Esito::Riprova { dopo: None, .. }
     ));
     // Nobody listening: retry later, not a failure for good.
     let morto = sottoscrizione(&b, "http://127.0.0.1:9/push/x".into());
     assert!(matches!(
-        invia(&client, &mittente, &morto, &m, ora).await,
+        client.invia(&mittente, &morto, &m, ora).await,
         Esito::Riprova { .. }
     ));
     // Only the first request was delivered.
