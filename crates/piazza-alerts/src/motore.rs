@@ -652,8 +652,8 @@ impl Motore {
             let Some(k) = conn.as_mut() else { continue };
             let ttl = (p.scade_at - Utc::now()).num_seconds().max(0) as u64;
             let e = push::invia(
+                &self.connessioni,
                 k,
-                self.cfg.timeout,
                 &self.mittente,
                 &s,
                 &push::Messaggio {

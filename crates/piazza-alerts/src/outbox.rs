@@ -245,22 +245,19 @@ pub async fn prenota(
             campo("fine_allerta")
         )
     };
+    // The states are written in the statement, not bound: see [`in_coda`].
     let sql = format!(
-        "UPDATE invii SET stato = $1 WHERE id IN (SELECT id FROM invii WHERE stato = $2 \
-         AND canale = $3 AND prossimo_at <= $4 ORDER BY prossimo_at, id LIMIT $5{blocca}) \
-         RETURNING id, notifica_id, destinatario_id, tentativi, scade_at, {destinatario}"
+        "UPDATE invii SET stato = '{}' WHERE id IN (SELECT id FROM invii WHERE stato = '{}' \
+         AND canale = $1 AND prossimo_at <= $2 ORDER BY prossimo_at, id LIMIT $3{blocca}) \
+         RETURNING id, notifica_id, destinatario_id, tentativi, scade_at, {destinatario}",
+        stato::IN_CORSO,
+        stato::IN_CODA
     );
     let righe = db
         .query_all_raw(stmt(
             db,
             &sql,
-            vec![
-                stato::IN_CORSO.into(),
-                stato::IN_CODA.into(),
-                canale.into(),
-                al_ms(ora).into(),
-                (limite as i64).into(),
-            ],
+            vec![canale.into(), al_ms(ora).into(), (limite as i64).into()],
         ))
         .await?;
     let mut out = righe
@@ -389,6 +386,12 @@ pub async fn riprendi(db: &DatabaseConnection) -> Result<u64, DbErr> {
         .rows_affected)
 }
 
+/// `stato = 'in_coda'` written as a literal: the queue's partial index is then usable (a bound
+/// parameter would hide that from the planner).
+fn in_coda() -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust(format!("stato = '{}'", stato::IN_CODA))
+}
+
 /// When the next queued row of a channel is due.
 pub async fn prossimo(
     db: &DatabaseConnection,
@@ -397,7 +400,7 @@ pub async fn prossimo(
     let t: Option<Option<DateTime<Utc>>> = invio::Entity::find()
         .select_only()
         .column_as(invio::Column::ProssimoAt.min(), "t")
-        .filter(invio::Column::Stato.eq(stato::IN_CODA))
+        .filter(in_coda())
         .filter(invio::Column::Canale.eq(canale))
         .into_tuple()
         .one(db)
@@ -410,7 +413,7 @@ pub async fn prossimo(
 pub async fn scadi(db: &DatabaseConnection, ora: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(invio::Entity::update_many()
         .col_expr(invio::Column::Stato, Expr::value(stato::SCADUTO))
-        .filter(invio::Column::Stato.eq(stato::IN_CODA))
+        .filter(in_coda())
         .filter(invio::Column::ScadeAt.lte(al_ms(ora)))
         .exec(db)
         .await?

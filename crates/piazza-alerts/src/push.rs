@@ -167,8 +167,11 @@ impl Connessioni {
                 .get_mut(origine)
                 .and_then(Vec::pop);
             match c {
-                Some(c) if c.aperta() => return Ok(c),
-                Some(_) => continue,
+                Some(mut c) => {
+                    if c.viva() {
+                        return Ok(c);
+                    }
+                }
                 None => break,
             }
         }
@@ -236,7 +239,7 @@ impl Connessioni {
             Ok(c) => c,
             Err(motivo) => return Esito::Riprova { dopo: None, motivo },
         };
-        let e = invia(&mut c, self.timeout, mittente, s, m, ora).await;
+        let e = invia(self, &mut c, mittente, s, m, ora).await;
         self.restituisci(c);
         e
     }
@@ -253,17 +256,41 @@ impl Connessione {
         &self.origine
     }
 
+    /// Whether it is still open, noticing a close by the peer while it sat idle.
+    fn viva(&mut self) -> bool {
+        if let Some(g) = self.guida.as_mut() {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            if g.as_mut().poll(&mut cx).is_ready() {
+                self.guida = None;
+            }
+        }
+        self.aperta()
+    }
+
     /// One request and its answer (status, `Retry-After`), driving the connection meanwhile.
     async fn scambia(
         &mut self,
         req: Request<Full<Bytes>>,
-    ) -> Result<(StatusCode, Option<Duration>), String> {
+    ) -> Result<(StatusCode, Option<Duration>), Fallimento> {
         let Connessione { invio, guida, .. } = self;
         let Some(g) = guida.as_mut() else {
-            return Err("connessione chiusa".into());
+            return Err(Fallimento::NonInviata(req));
+        };
+        // Until the connection is ready nothing has been sent: if it ended meanwhile (a peer
+        // closing an idle connection), the request can go on another one.
+        let pronta = tokio::select! {
+            biased;
+            r = invio.ready() => r.is_ok(),
+            _ = g => false,
+        };
+        if !pronta {
+            *guida = None;
+            return Err(Fallimento::NonInviata(req));
+        }
+        let Some(g) = guida.as_mut() else {
+            return Err(Fallimento::NonInviata(req));
         };
         let scambio = async {
-            invio.ready().await?;
             let r = invio.send_request(req).await?;
             let stato = r.status();
             let dopo = r
@@ -289,15 +316,23 @@ impl Connessione {
                 scambio.await
             }
         };
-        r.map_err(|e| format!("richiesta non riuscita: {e}"))
+        r.map_err(|e| Fallimento::Errore(format!("richiesta non riuscita: {e}")))
     }
 }
 
-/// Sends one message on `c`, a connection to the subscription's push service. `ora` is the
-/// current Unix time. On a failure of the connection itself, `c` is left closed.
+/// Why an exchange did not complete.
+enum Fallimento {
+    /// Nothing was sent: the request is given back.
+    NonInviata(Request<Full<Bytes>>),
+    Errore(String),
+}
+
+/// Sends one message on `c`, a connection of `pool` to the subscription's push service (if it
+/// turns out closed before anything is sent, on a new one). `ora` is the current Unix time. On
+/// a failure of the connection itself, `c` is left closed.
 pub async fn invia(
+    pool: &Connessioni,
     c: &mut Connessione,
-    timeout: Duration,
     mittente: &Mittente,
     s: &Sottoscrizione,
     m: &Messaggio<'_>,
@@ -312,9 +347,9 @@ pub async fn invia(
     };
     let mut req = Request::new(Full::new(Bytes::from(corpo)));
     *req.method_mut() = Method::POST;
-    *req.uri_mut() = a.percorso;
+    *req.uri_mut() = a.percorso.clone();
     let h = req.headers_mut();
-    h.insert(HOST, a.autorita);
+    h.insert(HOST, a.autorita.clone());
     h.insert(AUTHORIZATION, mittente.intestazione(&c.origine, ora));
     h.insert(CONTENT_ENCODING, HeaderValue::from_static("aes128gcm"));
     h.insert(
@@ -329,11 +364,30 @@ pub async fn invia(
     if let Some(t) = m.argomento.and_then(|t| HeaderValue::from_str(t).ok()) {
         h.insert("topic", t);
     }
-    let (stato, dopo) = match tokio::time::timeout(timeout, c.scambia(req)).await {
+    let scambio = async {
+        match c.scambia(req).await {
+            Err(Fallimento::NonInviata(req)) => {
+                *c = pool
+                    .apri(&c.origine.clone(), &a)
+                    .await
+                    .map_err(Fallimento::Errore)?;
+                c.scambia(req).await
+            }
+            r => r,
+        }
+    };
+    let (stato, dopo) = match tokio::time::timeout(pool.timeout, scambio).await {
         Ok(Ok(r)) => r,
-        Ok(Err(motivo)) => {
+        Ok(Err(Fallimento::Errore(motivo))) => {
             c.guida = None;
             return Esito::Riprova { dopo: None, motivo };
+        }
+        Ok(Err(Fallimento::NonInviata(_))) => {
+            c.guida = None;
+            return Esito::Riprova {
+                dopo: None,
+                motivo: "connessione chiusa dal servizio push".into(),
+            };
         }
         Err(_) => {
             c.guida = None;

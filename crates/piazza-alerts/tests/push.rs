@@ -199,3 +199,70 @@ fn the_vapid_token_of_an_origin_is_signed_once_and_renewed_before_it_expires() {
         serde_json::from_slice(&da_b64(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap();
     assert_eq!(dati["exp"], ora + 11 * 3600 + 1 + 12 * 3600);
 }
+
+/// A push service that answers one request per connection and then closes it, as a server
+/// closing idle connections does: the sender must notice and open a new one, losing nothing.
+#[tokio::test]
+async fn a_connection_the_push_service_closed_is_replaced_without_losing_the_message() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let connessioni = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let richieste = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    {
+        let (connessioni, richieste) = (connessioni.clone(), richieste.clone());
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = l.accept().await.unwrap();
+                connessioni.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let richieste = richieste.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    loop {
+                        let mut h = [httparse::EMPTY_HEADER; 32];
+                        let mut r = httparse::Request::new(&mut h);
+                        if let Ok(httparse::Status::Complete(n)) = r.parse(&buf) {
+                            let lunghezza: usize = r
+                                .headers
+                                .iter()
+                                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                                .map(|h| std::str::from_utf8(h.value).unwrap().parse().unwrap())
+                                .unwrap_or(0);
+                            if buf.len() >= n + lunghezza {
+                                break;
+                            }
+                        }
+                        if s.read_buf(&mut buf).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                    }
+                    richieste.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    s.write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n")
+                        .await
+                        .unwrap();
+                    // Closed without saying so in advance.
+                });
+            }
+        });
+    }
+    let b = browser();
+    let s = sottoscrizione(&b, format!("http://{addr}/push/abc"));
+    let pool = Connessioni::new(Duration::from_secs(5), 4);
+    let mittente = Mittente::new(Vapid::genera(), "mailto:pc@example.org");
+    let m = Messaggio {
+        corpo: b"{}",
+        ttl: 60,
+        urgente: false,
+        argomento: None,
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            pool.invia(&mittente, &s, &m, 1_800_000_000).await,
+            Esito::Consegnato
+        );
+        // The peer's close reaches us before the next message.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(richieste.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(connessioni.load(std::sync::atomic::Ordering::SeqCst), 3);
+}

@@ -9,6 +9,7 @@ mod m0003_piano_avanzamento;
 mod m0004_progetti;
 mod m0005_allerte;
 mod m0006_iscrizioni;
+mod m0007_coda_invii;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_progetti::Migration),
             Box::new(m0005_allerte::Migration),
             Box::new(m0006_iscrizioni::Migration),
+            Box::new(m0007_coda_invii::Migration),
         ]
     }
 }

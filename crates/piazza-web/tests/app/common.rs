@@ -55,6 +55,57 @@ fn password_hash() -> String {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Whether the test process that made a database (its name starts with the pid) has ended.
+fn di_processo_finito(nome: &str, prefisso: &str) -> bool {
+    nome.strip_prefix(prefisso)
+        .and_then(|r| r.split('_').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| {
+            pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        })
+}
+
+/// The databases of earlier test runs are removed by the next one (a run cannot remove its
+/// own: the tests end without a hook), so that they do not pile up.
+async fn pulisci_precedenti(admin: Option<&DatabaseConnection>) {
+    static FATTO: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    FATTO
+        .get_or_init(|| async {
+            if let Some(admin) = admin {
+                let nomi: Vec<String> = admin
+                    .query_all_raw(Statement::from_string(
+                        admin.get_database_backend(),
+                        "SELECT datname FROM pg_database WHERE datname LIKE 'piazza_test_%'",
+                    ))
+                    .await
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|r| r.try_get("", "datname").ok())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for n in nomi
+                    .iter()
+                    .filter(|n| di_processo_finito(n, "piazza_test_"))
+                {
+                    let _ = admin
+                        .execute_raw(Statement::from_string(
+                            admin.get_database_backend(),
+                            format!("DROP DATABASE IF EXISTS {n}"),
+                        ))
+                        .await;
+                }
+            } else if let Ok(voci) = std::fs::read_dir(std::env::temp_dir().join("piazza-tests")) {
+                for v in voci.flatten() {
+                    if di_processo_finito(&v.file_name().to_string_lossy(), "t") {
+                        let _ = std::fs::remove_file(v.path());
+                    }
+                }
+            }
+        })
+        .await;
+}
+
 /// A fresh, migrated database: a temporary SQLite file, or a new PostgreSQL database.
 pub async fn fresh_db() -> DatabaseConnection {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -64,6 +115,7 @@ pub async fn fresh_db() -> DatabaseConnection {
             let admin = piazza_db::connect(&url)
                 .await
                 .expect("connect to TEST_DATABASE_URL");
+            pulisci_precedenti(Some(&admin)).await;
             let name = format!("piazza_test_{tag}");
             admin
                 .execute_raw(Statement::from_string(
@@ -83,6 +135,7 @@ pub async fn fresh_db() -> DatabaseConnection {
             db
         }
         _ => {
+            pulisci_precedenti(None).await;
             let dir = std::env::temp_dir().join("piazza-tests");
             std::fs::create_dir_all(&dir).unwrap();
             let path = dir.join(format!("t{tag}.db"));
