@@ -274,7 +274,7 @@ impl Connessione {
     ) -> Result<(StatusCode, Option<Duration>), Fallimento> {
         let Connessione { invio, guida, .. } = self;
         let Some(g) = guida.as_mut() else {
-            return Err(Fallimento::NonInviata(req));
+            return Err(Fallimento::NonInviata(Box::new(req)));
         };
         // Until the connection is ready nothing has been sent: if it ended meanwhile (a peer
         // closing an idle connection), the request can go on another one.
@@ -285,10 +285,10 @@ impl Connessione {
         };
         if !pronta {
             *guida = None;
-            return Err(Fallimento::NonInviata(req));
+            return Err(Fallimento::NonInviata(Box::new(req)));
         }
         let Some(g) = guida.as_mut() else {
-            return Err(Fallimento::NonInviata(req));
+            return Err(Fallimento::NonInviata(Box::new(req)));
         };
         let scambio = async {
             let r = invio.send_request(req).await?;
@@ -323,7 +323,7 @@ impl Connessione {
 /// Why an exchange did not complete.
 enum Fallimento {
     /// Nothing was sent: the request is given back.
-    NonInviata(Request<Full<Bytes>>),
+    NonInviata(Box<Request<Full<Bytes>>>),
     Errore(String),
 }
 
@@ -371,7 +371,7 @@ pub async fn invia(
                     .apri(&c.origine.clone(), &a)
                     .await
                     .map_err(Fallimento::Errore)?;
-                c.scambia(req).await
+                c.scambia(*req).await
             }
             r => r,
         }
