@@ -577,7 +577,7 @@ impl Motore {
         let mut operai = tokio::task::JoinSet::new();
         for (origine, coda) in code {
             let n = coda.len().min(self.cfg.push_per_origine.max(1));
-            let coda = Arc::new(Mutex::new(std::collections::VecDeque::from(coda)));
+            let coda: Coda = Arc::new(Mutex::new(coda.into()));
             for _ in 0..n {
                 operai.spawn(self.clone().operaio_push(origine.clone(), coda.clone()));
             }
@@ -591,11 +591,7 @@ impl Motore {
     }
 
     /// One worker of [`Motore::invia_push_lotto`] for one push service.
-    async fn operaio_push(
-        self: Arc<Self>,
-        origine: String,
-        coda: Arc<Mutex<std::collections::VecDeque<(Lavoro, Sottoscrizione)>>>,
-    ) -> Vec<Risultato> {
+    async fn operaio_push(self: Arc<Self>, origine: String, coda: Coda) -> Vec<Risultato> {
         let mut fatti = Vec::new();
         let Ok(_tutti) = self.push_tutti.clone().acquire_owned().await else {
             return fatti;
@@ -686,6 +682,8 @@ impl Motore {
 
 /// A message to send: the claimed row, its recipient, what it says.
 type Lavoro = (Prenotato, Arc<Destinatario>, Contenuto);
+/// The web-push messages of a block for one push service, shared by its workers.
+type Coda = Arc<Mutex<std::collections::VecDeque<(Lavoro, Sottoscrizione)>>>;
 /// A message and the channel's answer.
 type Risultato = (Prenotato, Arc<Destinatario>, Esito);
 

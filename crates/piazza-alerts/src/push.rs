@@ -251,11 +251,6 @@ impl Connessione {
         self.guida.is_some() && !self.invio.is_closed()
     }
 
-    /// The push service it is connected to.
-    pub fn origine(&self) -> &str {
-        &self.origine
-    }
-
     /// Whether it is still open, noticing a close by the peer while it sat idle.
     fn viva(&mut self) -> bool {
         if let Some(g) = self.guida.as_mut() {
@@ -293,12 +288,7 @@ impl Connessione {
         let scambio = async {
             let r = invio.send_request(req).await?;
             let stato = r.status();
-            let dopo = r
-                .headers()
-                .get("Retry-After")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+            let dopo = crate::ritmo::retry_after(r.headers());
             r.into_body().collect().await?;
             Ok::<_, hyper::Error>((stato, dopo))
         };

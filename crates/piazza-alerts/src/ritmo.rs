@@ -59,6 +59,15 @@ pub fn ritardo(tentativi: u32, richiesto: Option<Duration>) -> Duration {
     passo.mul_f64(jitter).max(richiesto.unwrap_or_default())
 }
 
+/// The wait a peer asked for in `Retry-After` (seconds; the HTTP-date form is not used by the
+/// services we talk to and is ignored).
+pub fn retry_after(h: &hyper::HeaderMap) -> Option<Duration> {
+    h.get(hyper::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

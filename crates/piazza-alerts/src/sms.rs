@@ -2,8 +2,6 @@
 //! `{testo}` (JSON-escaped when the content type is JSON, percent-encoded otherwise), an
 //! optional `Authorization` header; the per-second limit is the engine's (`motore`).
 
-use std::time::Duration;
-
 use crate::Esito;
 
 #[derive(Clone)]
@@ -62,12 +60,7 @@ pub async fn invia(client: &reqwest::Client, gw: &Gateway, numero: &str, testo: 
             };
         }
     };
-    let dopo = r
-        .headers()
-        .get("Retry-After")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let dopo = crate::ritmo::retry_after(r.headers());
     match r.status().as_u16() {
         200..=299 => Esito::Consegnato,
         c @ (429 | 500..=599) => Esito::Riprova {
