@@ -17,6 +17,7 @@
 
 pub mod chiavi;
 pub mod email;
+pub mod h1;
 pub mod motore;
 pub mod outbox;
 pub mod push;

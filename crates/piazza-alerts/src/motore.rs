@@ -612,64 +612,90 @@ impl Motore {
             return fatti;
         };
         let mut conn: Option<push::Connessione> = None;
+        let mut pronti = Vec::with_capacity(CIFRATI_DI_FILA);
         loop {
-            let Some(((p, d, c), s)) = coda.lock().expect("coda").pop_front() else {
-                break;
+            // A few messages encrypted in a row (the curve's tables stay in the cache), then
+            // sent one after the other.
+            let presi: Vec<_> = {
+                let mut q = coda.lock().expect("coda");
+                let n = q.len().min(CIFRATI_DI_FILA);
+                q.drain(..n).collect()
             };
-            let pausa = self
-                .push_origini
-                .lock()
-                .expect("origini")
-                .get(&origine)
-                .map(|v| v.1);
-            let ora = Instant::now();
-            if let Some(pausa) = pausa.filter(|t| *t > ora) {
-                fatti.push((
-                    p,
-                    d,
-                    Esito::Riprova {
-                        dopo: Some(pausa - ora),
-                        motivo: "servizio push in pausa".into(),
-                    },
-                ));
-                continue;
+            if presi.is_empty() {
+                break;
             }
-            if !conn.as_ref().is_some_and(push::Connessione::aperta) {
-                match self.connessioni.prendi(&origine, &s.endpoint).await {
-                    Ok(c) => conn = Some(c),
-                    Err(motivo) => {
-                        // Unreachable: the others wait instead of trying one by one.
-                        self.pausa_push(&origine, PAUSA_IRRAGGIUNGIBILE);
-                        fatti.push((p, d, Esito::Riprova { dopo: None, motivo }));
-                        continue;
-                    }
+            let ora = Utc::now();
+            for ((p, d, c), s) in presi {
+                if let Some(dopo) = self.in_pausa(&origine) {
+                    fatti.push((
+                        p,
+                        d,
+                        Esito::Riprova {
+                            dopo: Some(dopo),
+                            motivo: "servizio push in pausa".into(),
+                        },
+                    ));
+                    continue;
                 }
-            }
-            let Some(k) = conn.as_mut() else { continue };
-            let ttl = (p.scade_at - Utc::now()).num_seconds().max(0) as u64;
-            let e = push::invia(
-                &self.connessioni,
-                k,
-                &self.mittente,
-                &s,
-                &push::Messaggio {
+                let m = push::Messaggio {
                     corpo: c.push.as_bytes(),
-                    ttl,
+                    ttl: (p.scade_at - ora).num_seconds().max(0) as u64,
                     urgente: c.urgente,
                     argomento: c.argomento.as_deref(),
-                },
-                Utc::now().timestamp().max(0) as u64,
-            )
-            .await;
-            if let Esito::Riprova { dopo: Some(t), .. } = &e {
-                self.pausa_push(&origine, *t);
+                };
+                match push::prepara(
+                    &self.mittente,
+                    &origine,
+                    &s,
+                    &m,
+                    ora.timestamp().max(0) as u64,
+                ) {
+                    Ok(pronto) => pronti.push((p, d, pronto)),
+                    Err(e) => fatti.push((p, d, e)),
+                }
             }
-            fatti.push((p, d, e));
+            for (p, d, pronto) in pronti.drain(..) {
+                if let Some(dopo) = self.in_pausa(&origine) {
+                    fatti.push((
+                        p,
+                        d,
+                        Esito::Riprova {
+                            dopo: Some(dopo),
+                            motivo: "servizio push in pausa".into(),
+                        },
+                    ));
+                    continue;
+                }
+                if !conn.as_ref().is_some_and(push::Connessione::aperta) {
+                    match self.connessioni.prendi(&origine).await {
+                        Ok(c) => conn = Some(c),
+                        Err(motivo) => {
+                            // Unreachable: the others wait instead of trying one by one.
+                            self.pausa_push(&origine, PAUSA_IRRAGGIUNGIBILE);
+                            fatti.push((p, d, Esito::Riprova { dopo: None, motivo }));
+                            continue;
+                        }
+                    }
+                }
+                let Some(k) = conn.as_mut() else { continue };
+                let e = push::spedisci(&self.connessioni, k, pronto).await;
+                if let Esito::Riprova { dopo: Some(t), .. } = &e {
+                    self.pausa_push(&origine, *t);
+                }
+                fatti.push((p, d, e));
+            }
         }
         if let Some(c) = conn {
             self.connessioni.restituisci(c);
         }
         fatti
+    }
+
+    /// How long `origine` is still paused, if it is.
+    fn in_pausa(&self, origine: &str) -> Option<Duration> {
+        let fino = self.push_origini.lock().expect("origini").get(origine)?.1;
+        fino.checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
     }
 
     /// No request to `origine` for `durata` (its `Retry-After`, or it is unreachable).
@@ -686,6 +712,9 @@ type Lavoro = (Prenotato, Arc<Destinatario>, Contenuto);
 type Coda = Arc<Mutex<std::collections::VecDeque<(Lavoro, Sottoscrizione)>>>;
 /// A message and the channel's answer.
 type Risultato = (Prenotato, Arc<Destinatario>, Esito);
+
+/// Messages a push worker encrypts in a row before sending them.
+const CIFRATI_DI_FILA: usize = 16;
 
 /// How long a push service that cannot be reached is left alone.
 const PAUSA_IRRAGGIUNGIBILE: Duration = Duration::from_secs(10);

@@ -7,23 +7,19 @@
 //!
 //! Requests go over HTTP/1.1 connections kept open per push service ([`Connessioni`]; TLS
 //! for `https`): a worker takes one, sends message after message on it and gives it back.
-//! The connection is driven inside the worker's own task while a request is in flight, so a
-//! message costs no hand-over between tasks — at a million messages an alert, the HTTP
-//! machinery around each request is a large part of the cost beside the encryption.
+//! Each request is built as one buffer ([`prepara`], which also encrypts) and written with
+//! one call by [`crate::h1`] — at a million messages an alert, the HTTP machinery around each
+//! request is a large part of the cost beside the encryption.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HOST, HeaderValue};
-use hyper::{Method, Request, StatusCode, Uri};
 use piazza_push::{Sottoscrizione, Vapid, cifra, origine};
 
 use crate::Esito;
+use crate::h1;
 
 /// What the message is.
 #[derive(Debug, Clone)]
@@ -43,7 +39,7 @@ pub struct Messaggio<'a> {
 pub struct Mittente {
     vapid: Vapid,
     contatto: String,
-    gettoni: Mutex<HashMap<String, (HeaderValue, u64)>>,
+    gettoni: Mutex<HashMap<String, (Arc<str>, u64)>>,
 }
 
 /// How long a token is valid, and how long before its expiry a new one is signed.
@@ -62,14 +58,10 @@ impl Mittente {
     /// The `Authorization` header for `origine` at Unix time `ora`: the cached one while it has
     /// more than an hour left, else a new one valid for 12 hours.
     pub fn autorizzazione(&self, origine: &str, ora: u64) -> String {
-        self.intestazione(origine, ora)
-            .to_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.intestazione(origine, ora).to_string()
     }
 
-    /// The same as a header value (cloning it shares the bytes).
-    fn intestazione(&self, origine: &str, ora: u64) -> HeaderValue {
+    fn intestazione(&self, origine: &str, ora: u64) -> Arc<str> {
         let mut g = self.gettoni.lock().expect("vapid tokens");
         if let Some((h, scade)) = g.get(origine)
             && *scade > ora + MARGINE
@@ -77,8 +69,10 @@ impl Mittente {
             return h.clone();
         }
         let scade = ora + VALIDITA;
-        let h = HeaderValue::from_str(&self.vapid.autorizzazione(origine, scade, &self.contatto))
-            .expect("base64url and ASCII");
+        let h: Arc<str> = self
+            .vapid
+            .autorizzazione(origine, scade, &self.contatto)
+            .into();
         g.insert(origine.to_owned(), (h.clone(), scade));
         h
     }
@@ -96,41 +90,31 @@ pub struct Connessioni {
 /// One HTTP/1.1 connection to a push service.
 pub struct Connessione {
     origine: String,
-    invio: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
-    /// The connection's I/O, polled by whoever is sending on it; `None` once it has ended.
-    guida: Option<Pin<Box<dyn Future<Output = hyper::Result<()>> + Send>>>,
+    h1: h1::Connessione,
 }
 
-/// Where an endpoint is: its origin, host (for `Host` and TLS), port and path.
-struct Indirizzo {
+/// Where a push service is: host (for TLS) and port, from its origin.
+struct Servizio {
     https: bool,
     host: String,
     porta: u16,
-    autorita: HeaderValue,
-    percorso: Uri,
 }
 
-fn indirizzo(endpoint: &str) -> Option<Indirizzo> {
-    let u: Uri = endpoint.parse().ok()?;
-    let https = match u.scheme_str()? {
+fn servizio(origine: &str) -> Option<Servizio> {
+    let u = reqwest::Url::parse(origine).ok()?;
+    let https = match u.scheme() {
         "https" => true,
         "http" => false,
         _ => return None,
     };
-    let a = u.authority()?;
-    Some(Indirizzo {
+    Some(Servizio {
         https,
-        host: a
-            .host()
+        host: u
+            .host_str()?
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_owned(),
-        porta: a.port_u16().unwrap_or(if https { 443 } else { 80 }),
-        autorita: HeaderValue::from_str(a.as_str()).ok()?,
-        percorso: u.path_and_query().map_or_else(
-            || Uri::from_static("/"),
-            |p| p.as_str().parse().unwrap_or_default(),
-        ),
+        porta: u.port_or_known_default()?,
     })
 }
 
@@ -157,8 +141,8 @@ impl Connessioni {
         }
     }
 
-    /// An open connection to `origine` (an idle one, or a new one to `endpoint`'s host).
-    pub async fn prendi(&self, origine: &str, endpoint: &str) -> Result<Connessione, String> {
+    /// An open connection to `origine` (an idle one, or a new one).
+    pub async fn prendi(&self, origine: &str) -> Result<Connessione, String> {
         loop {
             let c = self
                 .inattive
@@ -168,46 +152,35 @@ impl Connessioni {
                 .and_then(Vec::pop);
             match c {
                 Some(mut c) => {
-                    if c.viva() {
+                    if c.h1.viva() {
                         return Ok(c);
                     }
                 }
                 None => break,
             }
         }
-        let a =
-            indirizzo(endpoint).ok_or_else(|| format!("indirizzo push non valido: {endpoint}"))?;
-        tokio::time::timeout(self.timeout, self.apri(origine, &a))
+        tokio::time::timeout(self.timeout, self.apri(origine))
             .await
             .map_err(|_| "connessione al servizio push: tempo scaduto".to_owned())?
     }
 
-    async fn apri(&self, origine: &str, a: &Indirizzo) -> Result<Connessione, String> {
+    async fn apri(&self, origine: &str) -> Result<Connessione, String> {
         let errore = |e: &dyn std::fmt::Display| format!("connessione al servizio push: {e}");
+        let a = servizio(origine).ok_or_else(|| format!("indirizzo push non valido: {origine}"))?;
         let tcp = tokio::net::TcpStream::connect((a.host.as_str(), a.porta))
             .await
             .map_err(|e| errore(&e))?;
         let _ = tcp.set_nodelay(true);
-        let (invio, guida): (_, Pin<Box<dyn Future<Output = hyper::Result<()>> + Send>>) = if a
-            .https
-        {
+        let io: Box<dyn h1::Flusso> = if a.https {
             let nome = tokio_rustls::rustls::pki_types::ServerName::try_from(a.host.clone())
                 .map_err(|e| errore(&e))?;
-            let tls = self.tls.connect(nome, tcp).await.map_err(|e| errore(&e))?;
-            let (i, g) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
-                .await
-                .map_err(|e| errore(&e))?;
-            (i, Box::pin(g))
+            Box::new(self.tls.connect(nome, tcp).await.map_err(|e| errore(&e))?)
         } else {
-            let (i, g) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
-                .await
-                .map_err(|e| errore(&e))?;
-            (i, Box::pin(g))
+            Box::new(tcp)
         };
         Ok(Connessione {
             origine: origine.to_owned(),
-            invio,
-            guida: Some(guida),
+            h1: h1::Connessione::new(io),
         })
     }
 
@@ -235,11 +208,15 @@ impl Connessioni {
         let Some(o) = origine(&s.endpoint) else {
             return Esito::Rifiutato(format!("indirizzo push non valido: {}", s.endpoint));
         };
-        let mut c = match self.prendi(&o, &s.endpoint).await {
+        let p = match prepara(mittente, &o, s, m, ora) {
+            Ok(p) => p,
+            Err(e) => return e,
+        };
+        let mut c = match self.prendi(&o).await {
             Ok(c) => c,
             Err(motivo) => return Esito::Riprova { dopo: None, motivo },
         };
-        let e = invia(self, &mut c, mittente, s, m, ora).await;
+        let e = spedisci(self, &mut c, p).await;
         self.restituisci(c);
         e
     }
@@ -248,73 +225,68 @@ impl Connessioni {
 impl Connessione {
     /// Whether another request can go on it.
     pub fn aperta(&self) -> bool {
-        self.guida.is_some() && !self.invio.is_closed()
-    }
-
-    /// Whether it is still open, noticing a close by the peer while it sat idle.
-    fn viva(&mut self) -> bool {
-        if let Some(g) = self.guida.as_mut() {
-            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-            if g.as_mut().poll(&mut cx).is_ready() {
-                self.guida = None;
-            }
-        }
-        self.aperta()
-    }
-
-    /// One request and its answer (status, `Retry-After`), driving the connection meanwhile.
-    async fn scambia(
-        &mut self,
-        req: Request<Full<Bytes>>,
-    ) -> Result<(StatusCode, Option<Duration>), Fallimento> {
-        let Connessione { invio, guida, .. } = self;
-        let Some(g) = guida.as_mut() else {
-            return Err(Fallimento::NonInviata(Box::new(req)));
-        };
-        // Until the connection is ready nothing has been sent: if it ended meanwhile (a peer
-        // closing an idle connection), the request can go on another one.
-        let pronta = tokio::select! {
-            biased;
-            r = invio.ready() => r.is_ok(),
-            _ = g => false,
-        };
-        if !pronta {
-            *guida = None;
-            return Err(Fallimento::NonInviata(Box::new(req)));
-        }
-        let Some(g) = guida.as_mut() else {
-            return Err(Fallimento::NonInviata(Box::new(req)));
-        };
-        let scambio = async {
-            let r = invio.send_request(req).await?;
-            let stato = r.status();
-            let dopo = crate::ritmo::retry_after(r.headers());
-            r.into_body().collect().await?;
-            Ok::<_, hyper::Error>((stato, dopo))
-        };
-        tokio::pin!(scambio);
-        let r = tokio::select! {
-            biased;
-            r = &mut scambio => r,
-            fine = g => {
-                // The connection ended (closed by the peer after answering, or broken): the
-                // answer, if it came, is already in hand.
-                *guida = None;
-                if let Err(e) = fine {
-                    tracing::debug!(error = %e, "push connection ended");
-                }
-                scambio.await
-            }
-        };
-        r.map_err(|e| Fallimento::Errore(format!("richiesta non riuscita: {e}")))
+        self.h1.aperta()
     }
 }
 
-/// Why an exchange did not complete.
-enum Fallimento {
-    /// Nothing was sent: the request is given back.
-    NonInviata(Box<Request<Full<Bytes>>>),
-    Errore(String),
+/// A message encrypted and ready to go: its whole request.
+pub struct Pronto(Vec<u8>);
+
+/// Encrypts `m` for `s` and builds its request, VAPID for `origine` (the endpoint's origin, as
+/// [`piazza_push::origine`] gives it) at Unix time `ora`. Kept apart from sending so that a
+/// worker can encrypt a few messages in a row (the curve's tables stay in the cache) and then
+/// send them.
+pub fn prepara(
+    mittente: &Mittente,
+    origine: &str,
+    s: &Sottoscrizione,
+    m: &Messaggio<'_>,
+    ora: u64,
+) -> Result<Pronto, Esito> {
+    let non_valido = || Esito::Rifiutato(format!("indirizzo push non valido: {}", s.endpoint));
+    // The origin is the endpoint's own prefix: the rest is the path (and query).
+    let resto = s.endpoint.strip_prefix(origine).ok_or_else(non_valido)?;
+    let percorso = resto.split('#').next().unwrap_or_default();
+    let (barra, percorso) = match percorso.as_bytes().first() {
+        None => ("/", ""),
+        Some(b'/') => ("", percorso),
+        Some(b'?') => ("/", percorso), // `https://host?q` asks for `/?q`
+        Some(_) => return Err(non_valido()),
+    };
+    let host = origine.split_once("://").map_or("", |(_, h)| h);
+    if !(percorso.bytes().all(visibile) && host.bytes().all(visibile)) {
+        return Err(non_valido());
+    }
+    let argomento = m
+        .argomento
+        .filter(|t| !t.is_empty() && t.len() <= 32)
+        .filter(|t| {
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    let corpo = cifra(s, m.corpo).map_err(|e| Esito::Rifiutato(e.to_string()))?;
+    let vapid = mittente.intestazione(origine, ora);
+    let mut r = Vec::with_capacity(320 + vapid.len() + percorso.len() + corpo.len());
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        r,
+        "POST {barra}{percorso} HTTP/1.1\r\nhost: {host}\r\nauthorization: {vapid}\r\n\
+         content-encoding: aes128gcm\r\ncontent-type: application/octet-stream\r\n\
+         ttl: {}\r\nurgency: {}\r\n",
+        m.ttl,
+        if m.urgente { "high" } else { "normal" }
+    );
+    if let Some(t) = argomento {
+        let _ = write!(r, "topic: {t}\r\n");
+    }
+    let _ = write!(r, "content-length: {}\r\n\r\n", corpo.len());
+    r.extend_from_slice(&corpo);
+    Ok(Pronto(r))
+}
+
+/// A byte that may stand in a request line or header value as is.
+fn visibile(b: u8) -> bool {
+    b.is_ascii_graphic()
 }
 
 /// Sends one message on `c`, a connection of `pool` to the subscription's push service (if it
@@ -328,76 +300,52 @@ pub async fn invia(
     m: &Messaggio<'_>,
     ora: u64,
 ) -> Esito {
-    let Some(a) = indirizzo(&s.endpoint) else {
-        return Esito::Rifiutato(format!("indirizzo push non valido: {}", s.endpoint));
-    };
-    let corpo = match cifra(s, m.corpo) {
-        Ok(c) => c,
-        Err(e) => return Esito::Rifiutato(e.to_string()),
-    };
-    let mut req = Request::new(Full::new(Bytes::from(corpo)));
-    *req.method_mut() = Method::POST;
-    *req.uri_mut() = a.percorso.clone();
-    let h = req.headers_mut();
-    h.insert(HOST, a.autorita.clone());
-    h.insert(AUTHORIZATION, mittente.intestazione(&c.origine, ora));
-    h.insert(CONTENT_ENCODING, HeaderValue::from_static("aes128gcm"));
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    h.insert("ttl", HeaderValue::from(m.ttl));
-    h.insert(
-        "urgency",
-        HeaderValue::from_static(if m.urgente { "high" } else { "normal" }),
-    );
-    if let Some(t) = m.argomento.and_then(|t| HeaderValue::from_str(t).ok()) {
-        h.insert("topic", t);
+    match prepara(mittente, &c.origine, s, m, ora) {
+        Ok(p) => spedisci(pool, c, p).await,
+        Err(e) => e,
     }
+}
+
+/// Sends a prepared message on `c` (see [`invia`]).
+pub async fn spedisci(pool: &Connessioni, c: &mut Connessione, p: Pronto) -> Esito {
     let scambio = async {
-        match c.scambia(req).await {
-            Err(Fallimento::NonInviata(req)) => {
-                *c = pool
-                    .apri(&c.origine.clone(), &a)
-                    .await
-                    .map_err(Fallimento::Errore)?;
-                c.scambia(*req).await
+        match c.h1.scambia(&p.0).await {
+            Err(h1::Errore::NonInviata(_)) => {
+                // Closed before it took a byte: the request goes on a new connection.
+                *c = pool.apri(&c.origine.clone()).await?;
+                c.h1.scambia(&p.0).await.map_err(|e| e.to_string())
             }
-            r => r,
+            r => r.map_err(|e| e.to_string()),
         }
     };
-    let (stato, dopo) = match tokio::time::timeout(pool.timeout, scambio).await {
+    let r = match tokio::time::timeout(pool.timeout, scambio).await {
         Ok(Ok(r)) => r,
-        Ok(Err(Fallimento::Errore(motivo))) => {
-            c.guida = None;
-            return Esito::Riprova { dopo: None, motivo };
-        }
-        Ok(Err(Fallimento::NonInviata(_))) => {
-            c.guida = None;
+        Ok(Err(motivo)) => {
+            c.h1.chiudi();
             return Esito::Riprova {
                 dopo: None,
-                motivo: "connessione chiusa dal servizio push".into(),
+                motivo: format!("richiesta non riuscita: {motivo}"),
             };
         }
         Err(_) => {
-            c.guida = None;
+            c.h1.chiudi();
             return Esito::Riprova {
                 dopo: None,
                 motivo: "tempo scaduto".into(),
             };
         }
     };
-    match stato {
-        s if s.is_success() => Esito::Consegnato,
-        StatusCode::NOT_FOUND | StatusCode::GONE => Esito::Scaduta,
-        StatusCode::TOO_MANY_REQUESTS => Esito::Riprova {
-            dopo,
+    match r.stato {
+        200..=299 => Esito::Consegnato,
+        404 | 410 => Esito::Scaduta,
+        429 => Esito::Riprova {
+            dopo: r.retry_after,
             motivo: "troppe richieste (429)".into(),
         },
-        s if s.is_server_error() => Esito::Riprova {
-            dopo,
-            motivo: format!("errore del servizio push ({})", s.as_u16()),
+        500..=599 => Esito::Riprova {
+            dopo: r.retry_after,
+            motivo: format!("errore del servizio push ({})", r.stato),
         },
-        s => Esito::Rifiutato(format!("rifiutato dal servizio push ({})", s.as_u16())),
+        s => Esito::Rifiutato(format!("rifiutato dal servizio push ({s})")),
     }
 }

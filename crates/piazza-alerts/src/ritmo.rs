@@ -61,11 +61,15 @@ pub fn ritardo(tentativi: u32, richiesto: Option<Duration>) -> Duration {
 
 /// The wait a peer asked for in `Retry-After` (seconds; the HTTP-date form is not used by the
 /// services we talk to and is ignored).
-pub fn retry_after(h: &hyper::HeaderMap) -> Option<Duration> {
-    h.get(hyper::header::RETRY_AFTER)
+pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    h.get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+        .and_then(secondi_retry_after)
+}
+
+/// The value of a `Retry-After` header, in seconds (see [`retry_after`]).
+pub fn secondi_retry_after(v: &str) -> Option<Duration> {
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 #[cfg(test)]

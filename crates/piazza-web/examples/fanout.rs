@@ -141,6 +141,28 @@ async fn servizio_push(l: tokio::net::TcpListener, p: Arc<Pari>) {
     }
 }
 
+/// CPU seconds used by this process so far (user and system, from `/proc/self/stat`; 0 where
+/// there is none).
+fn cpu() -> f64 {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // After the command name (in parentheses): state is field 3, utime 14 and stime 15.
+    let campi: Vec<&str> = s
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let tick = |i: usize| {
+        campi
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn picco_rss() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -433,6 +455,7 @@ async fn corri(n: usize, m: usize, core: usize) {
     motore.avvia().await.unwrap();
 
     // Push: ingest → notifier → fan-out → engine → push service.
+    let cpu0 = cpu();
     let inizio = Instant::now();
     allerta(&state, "idraulico", codici.clone()).await;
     let s = state.clone();
@@ -449,6 +472,7 @@ async fn corri(n: usize, m: usize, core: usize) {
     let primo = *pari.primo.get().unwrap() - inizio;
     let ultimo = pari.ultimo.lock().unwrap().unwrap() - inizio;
     let velocita = n as f64 / ultimo.as_secs_f64();
+    let cpu_push = cpu() - cpu0;
     // Let the last outcomes be recorded (the counters must agree).
     for _ in 0..200 {
         if motore
@@ -462,6 +486,7 @@ async fn corri(n: usize, m: usize, core: usize) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let bound = limite(n.min(100_000));
+
     println!(
         "  push: primo recapito {:.0} ms dopo l'ingresso dell'allerta (obiettivo < 1000 ms)",
         primo.as_secs_f64() * 1000.0
@@ -476,6 +501,11 @@ async fn corri(n: usize, m: usize, core: usize) {
     println!(
         "  rapporto: {:.1}% del limite (obiettivo >= 70%)",
         velocita / bound * 100.0
+    );
+    println!(
+        "  CPU del processo durante l'invio: {cpu_push:.1} s su {core} core × {:.1} s ({:.0}%)",
+        ultimo.as_secs_f64(),
+        cpu_push / (core as f64 * ultimo.as_secs_f64()) * 100.0
     );
     println!(
         "  campione decifrato dal servizio push: {} corretti, {} errati",

@@ -99,10 +99,7 @@ impl AppState {
 
     /// The message writer of the delivery engine, with this deployment's links.
     pub fn testi(&self) -> allerte::notifiche::Testi {
-        allerte::notifiche::Testi {
-            url_pubblico: self.config.public_url.clone(),
-            chiavi: self.chiavi.clone(),
-        }
+        allerte::notifiche::Testi::new(self.config.public_url.clone(), self.chiavi.clone())
     }
 
     /// The delivery engine of this deployment (not started).

@@ -405,6 +405,8 @@ pub fn avvia(state: AppState) {
 pub struct Testi {
     pub url_pubblico: String,
     pub chiavi: Arc<Chiavi>,
+    /// See [`Testi::parti`].
+    parti: std::sync::Mutex<std::collections::HashMap<(i64, i64, usize), Arc<Parti>>>,
 }
 
 fn livello_maiuscolo(l: i32) -> &'static str {
@@ -417,6 +419,14 @@ fn livello_maiuscolo(l: i32) -> &'static str {
 }
 
 impl Testi {
+    pub fn new(url_pubblico: String, chiavi: Arc<Chiavi>) -> Self {
+        Self {
+            url_pubblico,
+            chiavi,
+            parti: Default::default(),
+        }
+    }
+
     fn base(&self) -> &str {
         self.url_pubblico.trim_end_matches('/')
     }
@@ -446,10 +456,30 @@ impl Testi {
     }
 }
 
-impl Compositore for Testi {
-    fn allerta(&self, n: &Notifica, voci: &[&notifica_voce::Model], d: &Destinatario) -> Contenuto {
-        // The most severe change first (the engine keeps the changes by level, highest first).
-        let v = voci[0];
+/// What an alert message says to everyone who gets it for the same change: all but the
+/// recipient's own links. A storm sends one to a million subscribers from a few hundred
+/// of these.
+struct Parti {
+    oggetto: String,
+    frase: String,
+    url: String,
+    argomento: String,
+    urgente: bool,
+    /// The push payload up to the unsubscribe link: `{"titolo":…,"tag":…`.
+    push: String,
+}
+
+/// Message parts kept per (notification, change, other comuni): notifications never change.
+const PARTI_IN_MEMORIA: usize = 4096;
+
+impl Testi {
+    /// The texts of notification `n` for a recipient whose most severe change is `v`, with
+    /// `altri` more comuni of theirs concerned.
+    fn parti(&self, n: &Notifica, v: &notifica_voce::Model, altri: usize) -> Arc<Parti> {
+        let chiave = (n.modello.id, v.id, altri);
+        if let Some(p) = self.parti.lock().expect("parti").get(&chiave) {
+            return p.clone();
+        }
         let fino = v
             .fino_a
             .map(|f| {
@@ -460,11 +490,6 @@ impl Compositore for Testi {
                 }
             })
             .unwrap_or_default();
-        let altri = {
-            let mut c: Vec<&str> = voci.iter().map(|v| v.comune_nome.as_str()).collect();
-            c.dedup();
-            c.len().saturating_sub(1)
-        };
         let altri_txt = match altri {
             0 => String::new(),
             1 => " e in un altro comune che segui".into(),
@@ -515,48 +540,82 @@ impl Compositore for Testi {
             )
         };
         let url = format!("{}/comuni/{}#allerte", self.base(), v.comune_codice);
+        let argomento = format!("c{}", v.comune_codice);
+        let mut push = serde_json::json!({
+            "titolo": oggetto,
+            "testo": frase,
+            "url": url,
+            "tag": argomento,
+        })
+        .to_string();
+        push.pop(); // the closing brace: the unsubscribe link goes after
+        let p = Arc::new(Parti {
+            oggetto,
+            frase,
+            url,
+            argomento,
+            urgente: v.dopo >= 2,
+            push,
+        });
+        let mut m = self.parti.lock().expect("parti");
+        if m.len() >= PARTI_IN_MEMORIA {
+            m.clear();
+        }
+        m.insert(chiave, p.clone());
+        p
+    }
+}
+
+impl Compositore for Testi {
+    fn allerta(&self, n: &Notifica, voci: &[&notifica_voce::Model], d: &Destinatario) -> Contenuto {
+        // The most severe change first (the engine keeps the changes by level, highest first).
+        let altri = {
+            let mut c: Vec<&str> = voci.iter().map(|v| v.comune_nome.as_str()).collect();
+            c.dedup();
+            c.len().saturating_sub(1)
+        };
+        let p = self.parti(n, voci[0], altri);
         let telegram = d.canale == canale::TELEGRAM;
         let disiscrivi = (!telegram).then(|| self.link_disiscrivi(d.id));
-        let argomento = Some(format!("c{}", v.comune_codice));
-        let urgente = v.dopo >= 2;
+        let argomento = Some(p.argomento.clone());
+        let oggetto = p.oggetto.clone();
         // Each channel gets only the form it sends (a million push messages need no e-mail).
         if d.canale == canale::PUSH {
-            let push = serde_json::json!({
-                "titolo": oggetto,
-                "testo": frase,
-                "url": url,
-                "tag": argomento,
-                "disiscrivi": disiscrivi,
-            })
-            .to_string();
+            let mut push = String::with_capacity(p.push.len() + 120);
+            push.push_str(&p.push);
+            push.push_str(",\"disiscrivi\":");
+            push.push_str(&serde_json::to_string(&disiscrivi).unwrap_or_else(|_| "null".into()));
+            push.push('}');
             return Contenuto {
                 oggetto,
                 push,
                 disiscrivi,
-                urgente,
+                urgente: p.urgente,
                 argomento,
                 ..Default::default()
             };
         }
-        let breve = format!("{frase} Dettagli: {url}");
+        let breve = format!("{} Dettagli: {}", p.frase, p.url);
         if d.canale != canale::EMAIL {
             return Contenuto {
                 oggetto,
                 breve,
                 disiscrivi,
-                urgente,
+                urgente: p.urgente,
                 argomento,
                 ..Default::default()
             };
         }
         let testo = format!(
-            "{frase}\n\n{}\n\nSegui le indicazioni della protezione civile e del tuo comune. \
-             La pagina del comune, sempre aggiornata: {url}\n\n--\nRicevi questo messaggio \
+            "{}\n\n{}\n\nSegui le indicazioni della protezione civile e del tuo comune. \
+             La pagina del comune, sempre aggiornata: {}\n\n--\nRicevi questo messaggio \
              perché ti sei iscritto a Cittadino Informato.\nGestisci o cancella la tua \
              iscrizione: {}\nDisiscriviti con un clic: {}\n",
+            p.frase,
             n.modello.titolo,
+            p.url,
             self.link_gestione(d.id),
-            self.link_disiscrivi(d.id)
+            disiscrivi.as_deref().unwrap_or_default()
         );
         Contenuto {
             oggetto,
@@ -564,7 +623,7 @@ impl Compositore for Testi {
             breve,
             push: String::new(),
             disiscrivi,
-            urgente,
+            urgente: p.urgente,
             argomento,
         }
     }
