@@ -231,69 +231,74 @@ pub async fn prenota(
         } else {
             "group_concat(c.comune_id)"
         };
-        let campo = |c: &str| {
-            format!("(SELECT s.{c} FROM iscrizioni s WHERE s.id = invii.destinatario_id) AS d_{c}")
-        };
+        // The subscription's fields in one lookup (see [`Iscritto::leggi`]), not one
+        // subquery each: a claim reads thousands.
         format!(
-            "{}, {}, {}, {}, {}, {}, (SELECT {comuni} FROM iscrizioni_comuni c \
-             WHERE c.iscrizione_id = invii.destinatario_id) AS d_comuni",
-            campo("indirizzo"),
-            campo("p256dh"),
-            campo("auth"),
-            campo("soglia"),
-            campo("rischi"),
-            campo("fine_allerta")
+            "(SELECT CAST(s.soglia AS TEXT) || ',' || CAST(s.rischi AS TEXT) || ',' || \
+             CAST(s.fine_allerta AS TEXT) || ',' || COALESCE(s.p256dh, '') || ',' || \
+             COALESCE(s.auth, '') || ',' || s.indirizzo \
+             FROM iscrizioni s WHERE s.id = invii.destinatario_id) AS d_iscrizione, \
+             (SELECT {comuni} FROM iscrizioni_comuni c \
+             WHERE c.iscrizione_id = invii.destinatario_id) AS d_comuni"
         )
     };
-    // The states are written in the statement, not bound: see [`in_coda`].
+    // The states are written in the statement, not bound: see [`in_coda`]. So is the limit:
+    // SQLite compiles a bound `LIMIT` anew at every execution (a bound value could change the
+    // plan), and a claim with its subqueries is not cheap to compile.
     let sql = format!(
         "UPDATE invii SET stato = '{}' WHERE id IN (SELECT id FROM invii WHERE stato = '{}' \
-         AND canale = $1 AND prossimo_at <= $2 ORDER BY prossimo_at, id LIMIT $3{blocca}) \
+         AND canale = $1 AND prossimo_at <= $2 ORDER BY prossimo_at, id LIMIT {limite}{blocca}) \
          RETURNING id, notifica_id, destinatario_id, tentativi, scade_at, {destinatario}",
         stato::IN_CORSO,
         stato::IN_CODA
     );
     let righe = db
-        .query_all_raw(stmt(
-            db,
-            &sql,
-            vec![canale.into(), al_ms(ora).into(), (limite as i64).into()],
-        ))
+        .query_all_raw(stmt(db, &sql, vec![canale.into(), al_ms(ora).into()]))
         .await?;
     let mut out = righe
         .iter()
         .map(|r| {
             let destinatario_id: i64 = r.try_get("", "destinatario_id")?;
-            let indirizzo: Option<String> = r.try_get("", "d_indirizzo")?;
-            let destinatario = match indirizzo {
-                None => None,
-                Some(indirizzo) if canale == canale::TELEGRAM => Some(Destinatario {
-                    id: destinatario_id,
-                    canale: canale.to_owned(),
-                    indirizzo,
-                    p256dh: None,
-                    auth: None,
-                    soglia: 1,
-                    rischi: i32::MAX,
-                    fine_allerta: true,
-                    comuni: vec![r.try_get("", "d_comune")?],
-                }),
-                Some(indirizzo) => Some(Destinatario {
-                    id: destinatario_id,
-                    canale: canale.to_owned(),
-                    indirizzo,
-                    p256dh: r.try_get("", "d_p256dh")?,
-                    auth: r.try_get("", "d_auth")?,
-                    soglia: r.try_get("", "d_soglia")?,
-                    rischi: r.try_get("", "d_rischi")?,
-                    fine_allerta: r.try_get("", "d_fine_allerta")?,
-                    comuni: r
-                        .try_get::<Option<String>>("", "d_comuni")?
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter_map(|c| c.parse().ok())
-                        .collect(),
-                }),
+            let destinatario = if canale == canale::TELEGRAM {
+                match r.try_get::<Option<String>>("", "d_indirizzo")? {
+                    None => None,
+                    Some(indirizzo) => Some(Destinatario {
+                        id: destinatario_id,
+                        canale: canale.to_owned(),
+                        indirizzo,
+                        p256dh: None,
+                        auth: None,
+                        soglia: 1,
+                        rischi: i32::MAX,
+                        fine_allerta: true,
+                        comuni: vec![r.try_get("", "d_comune")?],
+                    }),
+                }
+            } else {
+                match r.try_get::<Option<String>>("", "d_iscrizione")? {
+                    None => None,
+                    Some(campi) => {
+                        let i = Iscritto::leggi(&campi).ok_or_else(|| {
+                            DbErr::Custom(format!("iscrizione {destinatario_id} illeggibile"))
+                        })?;
+                        Some(Destinatario {
+                            id: destinatario_id,
+                            canale: canale.to_owned(),
+                            indirizzo: i.indirizzo.to_owned(),
+                            p256dh: i.p256dh.map(str::to_owned),
+                            auth: i.auth.map(str::to_owned),
+                            soglia: i.soglia,
+                            rischi: i.rischi,
+                            fine_allerta: i.fine_allerta,
+                            comuni: r
+                                .try_get::<Option<String>>("", "d_comuni")?
+                                .unwrap_or_default()
+                                .split(',')
+                                .filter_map(|c| c.parse().ok())
+                                .collect(),
+                        })
+                    }
+                }
             };
             Ok(Prenotato {
                 id: r.try_get("", "id")?,
@@ -307,6 +312,38 @@ pub async fn prenota(
         .collect::<Result<Vec<_>, DbErr>>()?;
     out.sort_by_key(|p| p.id);
     Ok(out)
+}
+
+/// A subscription's fields as the claim reads them: `soglia,rischi,fine_allerta,p256dh,auth,
+/// indirizzo` (keys in base64url, empty when absent; the address last, as it may hold commas;
+/// `fine_allerta` is `1`/`0` in SQLite, `true`/`false` in PostgreSQL).
+struct Iscritto<'a> {
+    soglia: i32,
+    rischi: i32,
+    fine_allerta: bool,
+    p256dh: Option<&'a str>,
+    auth: Option<&'a str>,
+    indirizzo: &'a str,
+}
+
+impl<'a> Iscritto<'a> {
+    fn leggi(campi: &'a str) -> Option<Self> {
+        let mut c = campi.splitn(6, ',');
+        let mut campo = || c.next();
+        let facoltativo = |v: &'a str| (!v.is_empty()).then_some(v);
+        Some(Self {
+            soglia: campo()?.parse().ok()?,
+            rischi: campo()?.parse().ok()?,
+            fine_allerta: match campo()? {
+                "1" | "true" => true,
+                "0" | "false" => false,
+                _ => return None,
+            },
+            p256dh: facoltativo(campo()?),
+            auth: facoltativo(campo()?),
+            indirizzo: campo()?,
+        })
+    }
 }
 
 /// What became of a claimed row.
@@ -483,4 +520,24 @@ pub async fn conteggi(
             n,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claimed_subscription_is_read_back_from_its_fields() {
+        let i = Iscritto::leggi("2,10,1,BKey,aut,https://push.example/a,b?c=1").unwrap();
+        assert_eq!((i.soglia, i.rischi, i.fine_allerta), (2, 10, true));
+        assert_eq!((i.p256dh, i.auth), (Some("BKey"), Some("aut")));
+        assert_eq!(i.indirizzo, "https://push.example/a,b?c=1");
+        // E-mail on PostgreSQL: no keys, booleans spelled out.
+        let i = Iscritto::leggi("1,255,false,,,nome@example.org").unwrap();
+        assert_eq!((i.fine_allerta, i.p256dh, i.auth), (false, None, None));
+        assert_eq!(i.indirizzo, "nome@example.org");
+        for rotta in ["", "1,2", "x,2,1,,,a", "1,2,forse,,,a"] {
+            assert!(Iscritto::leggi(rotta).is_none(), "{rotta}");
+        }
+    }
 }

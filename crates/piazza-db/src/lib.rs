@@ -48,6 +48,31 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// A connection of its own on `db`'s database, for a writer that works in long runs (the
+/// alert fan-out and the delivery engine): with SQLite, a pool of one connection. A write made
+/// on another connection empties a connection's page cache at its next transaction, so a
+/// writer that took whichever connection of the shared pool was free read its pages from the
+/// file again at every block; on its own connection they stay warm. SQLite has one writer at
+/// a time anyway. With PostgreSQL (or an in-memory SQLite database), `db` itself.
+pub async fn connessione_propria(db: &DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(db.clone());
+    }
+    let opzioni = db.get_sqlite_connection_pool().connect_options();
+    if opzioni.get_filename() == std::path::Path::new(":memory:") {
+        return Ok(db.clone());
+    }
+    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        // Its users queue for it: a claim can wait for a block of the fan-out.
+        .acquire_timeout(Duration::from_secs(60))
+        .connect_with((*opzioni).clone())
+        .await
+        .map_err(|e| DbErr::Custom(format!("connessione al database: {e}")))?;
+    Ok(sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}
+
 /// Runs every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await

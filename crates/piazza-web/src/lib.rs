@@ -69,6 +69,9 @@ pub struct AppState {
     pub chiavi: Arc<piazza_alerts::chiavi::Chiavi>,
     /// Notified when messages are queued: wakes the delivery engine's workers.
     pub sveglia_invii: Arc<tokio::sync::Notify>,
+    /// The outbox's writer (the fan-out and the delivery engine): see
+    /// [`piazza_db::connessione_propria`].
+    pub db_invii: DatabaseConnection,
     /// The delivery engine, when this process runs it (`piazza serve`), for `/metrics`.
     pub motore_attivo: Arc<std::sync::OnceLock<Arc<piazza_alerts::motore::Motore>>>,
     /// Active subscriptions by comune and channel, for the public pages.
@@ -91,6 +94,7 @@ impl AppState {
             storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             chiavi: Arc::new(piazza_alerts::chiavi::Chiavi::carica(&db).await?),
             sveglia_invii: Arc::default(),
+            db_invii: piazza_db::connessione_propria(&db).await?,
             motore_attivo: Arc::default(),
             adesione_iscritti: Arc::new(cache::Cache::new(std::time::Duration::from_secs(60))),
             db,
@@ -105,7 +109,7 @@ impl AppState {
     /// The delivery engine of this deployment (not started).
     pub fn motore(&self) -> Result<piazza_alerts::motore::Motore, String> {
         piazza_alerts::motore::Motore::new(
-            self.db.clone(),
+            self.db_invii.clone(),
             self.config.motore(),
             piazza_push::Vapid::da_pkcs8(self.chiavi.vapid.pkcs8())
                 .ok_or("chiave VAPID non leggibile")?,

@@ -353,7 +353,7 @@ pub async fn passo(state: &AppState) -> AppResult<()> {
     let t = state.territorio.get();
     rileva(&state.db, &t, Utc::now()).await?;
     for id in da_distribuire(&state.db).await? {
-        distribuisci(&state.db, id, &state.sveglia_invii).await?;
+        distribuisci(&state.db_invii, id, &state.sveglia_invii).await?;
     }
     Ok(())
 }
