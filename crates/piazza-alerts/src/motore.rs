@@ -5,7 +5,9 @@
 //!   recorded: that bounds what a crash can send twice.
 //! - Web push: `push_concorrenza` requests at once overall and `push_per_origine` to one push
 //!   service; a 429 pauses that service for its `Retry-After`; a 404/410 removes the
-//!   subscription. Encryption runs on every core (one task per message).
+//!   subscription. Each worker keeps one connection and encrypts a few messages in a row
+//!   before sending them (encryption is most of the cost; tokio spreads the workers over the
+//!   cores).
 //! - E-mail: as many messages at once as the SMTP pool has connections.
 //! - Telegram: 30 messages per second overall, one message every 3 seconds to one channel
 //!   (Telegram allows 20 per minute); a 429 pauses the bot for `retry_after`.
