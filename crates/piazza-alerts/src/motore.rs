@@ -628,15 +628,8 @@ impl Motore {
             }
             let ora = Utc::now();
             for ((p, d, c), s) in presi {
-                if let Some(dopo) = self.in_pausa(&origine) {
-                    fatti.push((
-                        p,
-                        d,
-                        Esito::Riprova {
-                            dopo: Some(dopo),
-                            motivo: "servizio push in pausa".into(),
-                        },
-                    ));
+                if let Some(e) = self.in_pausa(&origine) {
+                    fatti.push((p, d, e));
                     continue;
                 }
                 let m = push::Messaggio {
@@ -657,15 +650,8 @@ impl Motore {
                 }
             }
             for (p, d, pronto) in pronti.drain(..) {
-                if let Some(dopo) = self.in_pausa(&origine) {
-                    fatti.push((
-                        p,
-                        d,
-                        Esito::Riprova {
-                            dopo: Some(dopo),
-                            motivo: "servizio push in pausa".into(),
-                        },
-                    ));
+                if let Some(e) = self.in_pausa(&origine) {
+                    fatti.push((p, d, e));
                     continue;
                 }
                 if !conn.as_ref().is_some_and(push::Connessione::aperta) {
@@ -693,11 +679,16 @@ impl Motore {
         fatti
     }
 
-    /// How long `origine` is still paused, if it is.
-    fn in_pausa(&self, origine: &str) -> Option<Duration> {
+    /// While `origine` is paused: what a message to it gets (retry when the pause ends).
+    fn in_pausa(&self, origine: &str) -> Option<Esito> {
         let fino = self.push_origini.lock().expect("origini").get(origine)?.1;
-        fino.checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
+        let dopo = fino
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())?;
+        Some(Esito::Riprova {
+            dopo: Some(dopo),
+            motivo: "servizio push in pausa".into(),
+        })
     }
 
     /// No request to `origine` for `durata` (its `Retry-After`, or it is unreachable).
