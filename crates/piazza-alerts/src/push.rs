@@ -289,24 +289,9 @@ fn visibile(b: u8) -> bool {
     b.is_ascii_graphic()
 }
 
-/// Sends one message on `c`, a connection of `pool` to the subscription's push service (if it
-/// turns out closed before anything is sent, on a new one). `ora` is the current Unix time. On
-/// a failure of the connection itself, `c` is left closed.
-pub async fn invia(
-    pool: &Connessioni,
-    c: &mut Connessione,
-    mittente: &Mittente,
-    s: &Sottoscrizione,
-    m: &Messaggio<'_>,
-    ora: u64,
-) -> Esito {
-    match prepara(mittente, &c.origine, s, m, ora) {
-        Ok(p) => spedisci(pool, c, p).await,
-        Err(e) => e,
-    }
-}
-
-/// Sends a prepared message on `c` (see [`invia`]).
+/// Sends a message [`prepara`]d for `c`'s push service on `c`, a connection of `pool` (if it
+/// turns out closed before anything is sent, on a new one). On a failure of the connection
+/// itself, `c` is left closed.
 pub async fn spedisci(pool: &Connessioni, c: &mut Connessione, p: Pronto) -> Esito {
     let scambio = async {
         match c.h1.scambia(&p.0).await {
