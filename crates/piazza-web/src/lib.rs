@@ -8,6 +8,7 @@ pub mod anagrafica;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod cliente;
 pub mod collegamenti;
 pub mod config;
 pub mod csrf;
@@ -22,24 +23,25 @@ pub mod moduli;
 pub mod pdf;
 pub mod piano;
 pub mod progetti;
+pub mod protezioni;
 pub mod refdata;
+pub mod server;
 pub mod territorio;
 pub mod text;
 pub mod view;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit};
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -76,6 +78,8 @@ pub struct AppState {
     pub motore_attivo: Arc<std::sync::OnceLock<Arc<piazza_alerts::motore::Motore>>>,
     /// Active subscriptions by comune and channel, for the public pages.
     pub adesione_iscritti: Arc<cache::Cache<(), allerte::iscrizioni::Adesione>>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub proxy: cliente::ProxyFidati,
 }
 
 impl AppState {
@@ -83,7 +87,9 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: AppConfig) -> error::AppResult<Self> {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
+        let proxy = cliente::ProxyFidati::parse(&config.proxy_fidati).map_err(error::AppError::Internal)?;
         Ok(Self {
+            proxy,
             config: Arc::new(config),
             territorio,
             generazione: Arc::default(),
@@ -128,18 +134,14 @@ impl AppState {
     }
 }
 
-/// The client address for rate limiting: the TCP peer, or loopback when served in process.
+/// The client address for rate limiting: see [`cliente`].
 #[derive(Clone)]
 struct PeerIp;
 
 impl KeyExtractor for PeerIp {
     type Key = IpAddr;
     fn extract<T>(&self, req: &Request<T>) -> Result<Self::Key, tower_governor::GovernorError> {
-        Ok(req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)))
+        Ok(cliente::di(req))
     }
 }
 
@@ -157,18 +159,34 @@ async fn bump_on_write(
     resp
 }
 
-fn too_many(_: tower_governor::GovernorError) -> axum::http::Response<axum::body::Body> {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Troppi tentativi da questo indirizzo. Attendi qualche secondo e riprova.",
-    )
-        .into_response()
+fn too_many(e: tower_governor::GovernorError) -> axum::http::Response<axum::body::Body> {
+    let attesa_secondi = match e {
+        tower_governor::GovernorError::TooManyRequests { wait_time, .. } => wait_time,
+        _ => 1,
+    };
+    error::AppError::TroppeRichieste {
+        attesa_secondi,
+        messaggio: format!(
+            "Troppi tentativi da questo indirizzo. Attendi {} e riprova.",
+            if attesa_secondi <= 1 {
+                "un secondo".to_owned()
+            } else {
+                format!("{attesa_secondi} secondi")
+            }
+        ),
+    }
+    .into_response()
 }
+
+/// Bodies of ordinary forms and JSON: uploads and the CAP API set their own limits.
+pub const MAX_CORPO: usize = 512 * 1024;
 
 /// The whole application. Every route is listed here (the permission-matrix test reads this file).
 pub fn router(state: AppState) -> Router {
     let cfg = &state.config;
+    let protezioni = protezioni::Protezioni::new(cfg.secure_cookies());
+    let proxy = state.proxy.clone();
+    let timeout = std::time::Duration::from_secs(cfg.timeout_richiesta_secondi.max(1));
     let governor = GovernorConfigBuilder::default()
         .key_extractor(PeerIp)
         .per_second(cfg.login_intervallo_secondi.max(1))
@@ -441,7 +459,10 @@ pub fn router(state: AppState) -> Router {
         .route("/allerte/{id}/annulla", post(all::annulla))
         .route("/comuni/{codice}/allerte.atom", get(all::comune_cap_atom))
         .route("/comuni/{codice}/avvisi.atom", get(all::comune_avvisi_atom))
-        .route("/api/allerte/cap", post(all::api_cap))
+        .route(
+            "/api/allerte/cap",
+            post(all::api_cap).layer(DefaultBodyLimit::max(all::MAX_CAP)),
+        )
         // Amministrazione
         .route("/admin/audit", get(adm::audit))
         .route("/admin/utenti", get(adm::utenti))
@@ -450,20 +471,18 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             bump_on_write,
         ))
+        .layer(DefaultBodyLimit::max(MAX_CORPO))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(sessions)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(proxy, cliente::annota))
+        .layer(axum::middleware::from_fn_with_state(
+            protezioni,
+            protezioni::applica,
+        ))
         .with_state(state)
 }

@@ -283,12 +283,23 @@ pub fn see_other(to: &str) -> Response {
     axum::response::Redirect::to(to).into_response()
 }
 
-/// Every field of a multipart form (uploads), by name; a broken upload is a 400 in Italian.
+/// Every field of a multipart form (uploads), by name. A broken upload is a 400 in Italian, one
+/// over the route's body limit (`limite`, the route's `DefaultBodyLimit`) a 413 that says the limit.
 pub async fn campi_multipart(
-    mut multipart: axum::extract::Multipart,
+    crate::extract::Multipart(mut multipart): crate::extract::Multipart,
+    limite: usize,
 ) -> AppResult<std::collections::HashMap<String, Vec<u8>>> {
     let rotto = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Caricamento non riuscito: {e}"))
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TroppoGrande {
+                limite: Some(limite),
+            }
+        } else {
+            AppError::BadRequest(
+                "Il caricamento si è interrotto o non è leggibile: riprova a inviare il file."
+                    .into(),
+            )
+        }
     };
     let mut campi = std::collections::HashMap::new();
     while let Some(field) = multipart.next_field().await.map_err(rotto)? {

@@ -257,6 +257,7 @@ async fn serve(
     started: Instant,
     banner: Vec<String>,
 ) -> Result<(), String> {
+    let config = app.clone();
     let state = AppState::new(db.clone(), app)
         .await
         .map_err(|e| e.to_string())?;
@@ -295,13 +296,10 @@ async fn serve(
     for line in banner {
         println!("{line}");
     }
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())
+    let limiti = piazza_web::server::Limiti::da(&config);
+    piazza_web::server::servi(listener, router, limiti, shutdown())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown() {

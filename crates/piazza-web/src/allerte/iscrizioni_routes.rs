@@ -10,7 +10,6 @@ use std::fmt::Write as _;
 
 use askama::Template;
 use axum::Json;
-use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -152,7 +151,7 @@ fn messaggio(
 
 /// Subscribes by e-mail and/or SMS; the answer is the same whether the address was new,
 /// waiting or already active.
-pub async fn iscriviti(ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub async fn iscriviti(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
     ctx.require_read(ALLERTE)?;
     let mut f = IscrizioneForm::da_coppie(form_pairs(&body));
     let t = ctx.state.territorio.get();
@@ -208,7 +207,7 @@ pub async fn iscriviti(ctx: Ctx, body: Bytes) -> AppResult<Response> {
 
 /// A browser's push subscription (JSON from our page's script). 201 with the manage link, or
 /// 422 with the problems in Italian.
-pub async fn iscriviti_push(ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub async fn iscriviti_push(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
     ctx.require_read(ALLERTE)?;
     let j: PushJson = match serde_json::from_slice(&body) {
         Ok(j) => j,
@@ -404,7 +403,7 @@ pub async fn iscrizione(
 pub async fn iscrizione_aggiorna(
     ctx: Ctx,
     Path(gettone): Path<String>,
-    body: Bytes,
+    crate::extract::Corpo(body): crate::extract::Corpo,
 ) -> AppResult<Response> {
     let id = verifica(&ctx, Scopo::Gestione, &gettone)?;
     let f = IscrizioneForm::da_coppie(form_pairs(&body));
@@ -686,7 +685,7 @@ fn campo(coppie: &[(String, String)], nome: &str) -> String {
 }
 
 /// Marks an address's subscriptions as testers (they receive exercises), or unmarks them.
-pub async fn tester(ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub async fn tester(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
     let get = |k: &str| campo(&coppie, k);
@@ -709,7 +708,7 @@ pub async fn tester(ctx: Ctx, body: Bytes) -> AppResult<Response> {
 }
 
 /// Adds (or changes) the Telegram channel of a comune.
-pub async fn telegram_salva(ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub async fn telegram_salva(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
     let get = |k: &str| campo(&coppie, k);

@@ -37,6 +37,9 @@ use crate::view::{
 const CRUMB: (&str, &str) = ("Allerte", "/allerte");
 
 /// Level colours of the map and the badges (the usual civil-protection scale).
+/// The largest CAP document the API accepts (a CAP document with polygons is tens of KB).
+pub const MAX_CAP: usize = 1024 * 1024;
+
 pub const COLORI: [&str; 4] = ["#8fd18b", "#ffd92f", "#f28e2b", "#d62728"];
 
 pub fn colore(l: Livello) -> &'static str {
@@ -929,7 +932,7 @@ pub async fn componi_form(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// Composes an alert: it waits for a second person's approval before it is public.
-pub async fn componi(ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub async fn componi(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
     ctx.require_edit_some(ALLERTE)?;
     let f = ComponiForm::da_coppie(form_pairs(&body));
     let t = ctx.state.territorio.get();
@@ -1121,7 +1124,7 @@ pub async fn avvisi(ctx: Ctx) -> AppResult<Response> {
 /// Publishes a notice for a comune this user edits.
 pub async fn avviso_crea(
     ctx: Ctx,
-    axum::Form(f): axum::Form<super::avvisi::AvvisoForm>,
+    crate::extract::Form(f): crate::extract::Form<super::avvisi::AvvisoForm>,
 ) -> AppResult<Response> {
     ctx.require_edit_some(ALLERTE)?;
     let t = ctx.state.territorio.get();
@@ -1300,7 +1303,7 @@ pub struct MappaturaForm {
 /// Maps a geocode of another system to comuni here (administrators).
 pub async fn mappatura_aggiungi(
     ctx: Ctx,
-    axum::Form(f): axum::Form<MappaturaForm>,
+    crate::extract::Form(f): crate::extract::Form<MappaturaForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
     let t = ctx.state.territorio.get();
@@ -1389,7 +1392,7 @@ fn valida_fonte(f: &FonteForm) -> Result<fonti::NuovaFonte, FormErrors> {
 }
 
 /// Adds a source (administrators).
-pub async fn fonte_aggiungi(ctx: Ctx, axum::Form(f): axum::Form<FonteForm>) -> AppResult<Response> {
+pub async fn fonte_aggiungi(ctx: Ctx, crate::extract::Form(f): crate::extract::Form<FonteForm>) -> AppResult<Response> {
     ctx.require_admin()?;
     match valida_fonte(&f) {
         Ok(n) => match fonti::aggiungi(&ctx.state.db, &ctx.actor(), &n).await {
@@ -1415,7 +1418,7 @@ pub struct AttivaForm {
 pub async fn fonte_attiva(
     ctx: Ctx,
     Path(id): Path<i64>,
-    axum::Form(f): axum::Form<AttivaForm>,
+    crate::extract::Form(f): crate::extract::Form<AttivaForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
     fonti::attiva(&ctx.state.db, &ctx.actor(), id, f.attiva == "1").await?;
@@ -1446,7 +1449,7 @@ fn api_risposta(status: StatusCode, v: serde_json::Value) -> Response {
 pub async fn api_cap(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    crate::extract::Corpo(body): crate::extract::Corpo,
 ) -> Response {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -1705,7 +1708,7 @@ pub async fn adesioni(ctx: Ctx, Query(q): Query<StratoQuery>) -> AppResult<Respo
 pub async fn adesione_salva(
     ctx: Ctx,
     Path(codice): Path<String>,
-    axum::Form(f): axum::Form<super::adesioni::AdesioneForm>,
+    crate::extract::Form(f): crate::extract::Form<super::adesioni::AdesioneForm>,
 ) -> AppResult<Response> {
     ctx.require_login()?;
     let t = ctx.state.territorio.get();

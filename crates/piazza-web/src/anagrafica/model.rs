@@ -26,6 +26,7 @@ pub fn categoria_nome(k: &str) -> &'static str {
 /// Types of organisation.
 pub const TIPI_ORGANIZZAZIONE: &[(&str, &str)] = &[
     ("comune", "Comune"),
+    ("ufficio_comunale", "Ufficio o organismo del comune"),
     ("regione", "Regione"),
     ("unione_comuni", "Unione di comuni"),
     ("partner", "Partner"),
@@ -35,6 +36,21 @@ pub const TIPI_ORGANIZZAZIONE: &[(&str, &str)] = &[
     ("sindacato", "Sindacato"),
     ("altro", "Altro"),
 ];
+
+/// The types of organisation that belong to a comune: the comune itself, its offices and
+/// bodies. A referente sees and edits these (of their comuni) and nothing else: an organisation
+/// that merely has its seat in the comune (the Region, a professional order) is not theirs.
+pub const TIPI_DEL_COMUNE: &[&str] = &["comune", "ufficio_comunale"];
+
+/// The comune an organisation belongs to for permissions: its comune when it is of a type of
+/// [`TIPI_DEL_COMUNE`], none otherwise (then only editors of Anagrafica may change it).
+pub fn comune_proprio(tipo: &str, comune_id: Option<i64>) -> Option<i64> {
+    if TIPI_DEL_COMUNE.contains(&tipo) {
+        comune_id
+    } else {
+        None
+    }
+}
 
 pub fn tipo_nome(k: &str) -> &'static str {
     TIPI_ORGANIZZAZIONE

@@ -1,6 +1,6 @@
 use askama::Template;
-use axum::Form;
-use axum::extract::Multipart;
+use crate::extract::Form;
+use crate::extract::Multipart;
 use axum::response::Response;
 use piazza_db::entities::{organizzazione, persona};
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::dait;
 use super::model::{
     AmministratoreView, CATEGORIE, Carica, OrganizzazioneForm, PersonaForm, StatoMandato,
-    TIPI_ORGANIZZAZIONE, categoria_nome, tipo_nome,
+    TIPI_ORGANIZZAZIONE, categoria_nome, comune_proprio, tipo_nome,
 };
 use super::store::{
     self, FiltroAmministratori, FiltroOrganizzazioni, FiltroPersone, ImportSummary, today,
@@ -24,6 +24,20 @@ use crate::view::{Chrome, Ctx, FormErrors, form_pairs, render, render_invalid, s
 
 const CRUMB: (&str, &str) = ("Anagrafica", "/persone");
 
+/// What of the register this user may see (see [`store::Ambito`]).
+fn ambito(ctx: &Ctx) -> store::Ambito {
+    match &ctx.user {
+        Some(u) if !u.has_grant(ANAGRAFICA) => store::Ambito::Comuni(u.comuni_referente().collect()),
+        _ => store::Ambito::Tutto,
+    }
+}
+
+/// The permission check of an organisation: editors of Anagrafica, or a referente for the
+/// organisations that belong to their comune ([`comune_proprio`]).
+fn puo_modificare_org(ctx: &Ctx, tipo: &str, comune_id: Option<i64>) -> bool {
+    ctx.can_edit(ANAGRAFICA, comune_proprio(tipo, comune_id))
+}
+
 // ---------- people ----------
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,8 +51,9 @@ pub struct PersoneQuery {
 }
 
 impl PersoneQuery {
-    fn filtro(&self) -> FiltroPersone {
+    fn filtro(&self, ambito: store::Ambito) -> FiltroPersone {
         FiltroPersone {
+            ambito,
             q: self.q.clone(),
             categoria: CATEGORIE
                 .iter()
@@ -93,7 +108,7 @@ struct PersonePage<'a> {
 
 pub async fn persone(ctx: Ctx, Query(q): Query<PersoneQuery>) -> AppResult<Response> {
     ctx.require_read(ANAGRAFICA)?;
-    let f = q.filtro();
+    let f = q.filtro(ambito(&ctx));
     let totale = store::conta_persone(&ctx.state.db, &f).await?;
     let pager = Pager::new(
         "/persone",
@@ -117,7 +132,7 @@ pub async fn persone(ctx: Ctx, Query(q): Query<PersoneQuery>) -> AppResult<Respo
 
 async fn persone_table(ctx: &Ctx, q: &PersoneQuery) -> AppResult<Table> {
     ctx.require_read(ANAGRAFICA)?;
-    let rows = store::persone(&ctx.state.db, &q.filtro(), 0, 1_000_000).await?;
+    let rows = store::persone(&ctx.state.db, &q.filtro(ambito(ctx)), 0, 1_000_000).await?;
     let mut t = Table::new(&[
         "Cognome",
         "Nome",
@@ -171,6 +186,9 @@ struct PersonaPage {
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     ctx.require_read(ANAGRAFICA)?;
     let p = store::persona(&ctx.state.db, &id).await?;
+    if !ambito(&ctx).vede_persona(&ctx.state.db, &p).await? {
+        return Err(AppError::NotFound);
+    }
     let org = match p.organizzazione_id {
         Some(oid) => store::organizzazione_by_id(&ctx.state.db, oid)
             .await?
@@ -390,8 +408,9 @@ pub struct OrgQuery {
 }
 
 impl OrgQuery {
-    fn filtro(&self) -> FiltroOrganizzazioni {
+    fn filtro(&self, ambito: store::Ambito) -> FiltroOrganizzazioni {
         FiltroOrganizzazioni {
+            ambito,
             q: self.q.clone(),
             tipo: TIPI_ORGANIZZAZIONE
                 .iter()
@@ -441,7 +460,7 @@ struct OrgPage<'a> {
 
 pub async fn organizzazioni(ctx: Ctx, Query(q): Query<OrgQuery>) -> AppResult<Response> {
     ctx.require_read(ANAGRAFICA)?;
-    let f = q.filtro();
+    let f = q.filtro(ambito(&ctx));
     let totale = store::conta_organizzazioni(&ctx.state.db, &f).await?;
     let pager = Pager::new(
         "/organizzazioni",
@@ -469,7 +488,7 @@ pub async fn organizzazioni(ctx: Ctx, Query(q): Query<OrgQuery>) -> AppResult<Re
 
 async fn org_table(ctx: &Ctx, q: &OrgQuery) -> AppResult<Table> {
     ctx.require_read(ANAGRAFICA)?;
-    let rows = store::organizzazioni(&ctx.state.db, &q.filtro(), 0, 1_000_000).await?;
+    let rows = store::organizzazioni(&ctx.state.db, &q.filtro(ambito(ctx)), 0, 1_000_000).await?;
     let t = ctx.state.territorio.get();
     let mut table = Table::new(&[
         "Nome",
@@ -532,6 +551,9 @@ struct OrganizzazionePage {
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     ctx.require_read(ANAGRAFICA)?;
     let o = store::organizzazione(&ctx.state.db, &id).await?;
+    if !ambito(&ctx).vede_organizzazione(&o) {
+        return Err(AppError::NotFound);
+    }
     let t = ctx.state.territorio.get();
     let persone = store::persone_della_organizzazione(&ctx.state.db, o.id)
         .await?
@@ -564,7 +586,7 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
         )
         .await?,
         persone,
-        puo_modificare: ctx.can_edit(ANAGRAFICA, o.comune_id),
+        puo_modificare: puo_modificare_org(&ctx, &o.tipo, o.comune_id),
         o,
     })
 }
@@ -576,7 +598,7 @@ struct OrgFormPage {
     azione: String,
     f: OrganizzazioneForm,
     errors: FormErrors,
-    tipi: &'static [(&'static str, &'static str)],
+    tipi: Vec<(&'static str, &'static str)>,
     comuni: Vec<(String, String)>,
 }
 
@@ -602,7 +624,16 @@ fn org_form_page(
         azione,
         f,
         errors,
-        tipi: TIPI_ORGANIZZAZIONE,
+        // A referente may only create or keep organisations of their comune.
+        tipi: if ctx.can_edit(ANAGRAFICA, None) {
+            TIPI_ORGANIZZAZIONE.to_vec()
+        } else {
+            TIPI_ORGANIZZAZIONE
+                .iter()
+                .filter(|(k, _)| super::model::TIPI_DEL_COMUNE.contains(k))
+                .copied()
+                .collect()
+        },
         comuni: t
             .comuni
             .iter()
@@ -645,7 +676,9 @@ pub async fn organizzazione_crea(
     ctx.require_edit_some(ANAGRAFICA)?;
     match org_validate(&ctx, &f) {
         Ok((v, comune_id)) => {
-            ctx.require_edit(ANAGRAFICA, comune_id)?;
+            if !puo_modificare_org(&ctx, &v.tipo, comune_id) {
+                return Err(AppError::Forbidden);
+            }
             let o = store::crea_organizzazione(&ctx.state.db, &ctx.actor(), &v, comune_id).await?;
             Ok(see_other(&format!("/organizzazioni/{}", o.public_id)))
         }
@@ -661,7 +694,10 @@ pub async fn organizzazione_crea(
 
 pub async fn organizzazione_modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let o = store::organizzazione(&ctx.state.db, &id).await?;
-    ctx.require_edit(ANAGRAFICA, o.comune_id)?;
+    ctx.require_login()?;
+    if !puo_modificare_org(&ctx, &o.tipo, o.comune_id) {
+        return Err(AppError::Forbidden);
+    }
     let t = ctx.state.territorio.get();
     let f = OrganizzazioneForm {
         nome: o.nome.clone(),
@@ -695,10 +731,15 @@ pub async fn organizzazione_aggiorna(
     Form(f): Form<OrganizzazioneForm>,
 ) -> AppResult<Response> {
     let o = store::organizzazione(&ctx.state.db, &id).await?;
-    ctx.require_edit(ANAGRAFICA, o.comune_id)?;
+    ctx.require_login()?;
+    if !puo_modificare_org(&ctx, &o.tipo, o.comune_id) {
+        return Err(AppError::Forbidden);
+    }
     match org_validate(&ctx, &f) {
         Ok((v, comune_id)) => {
-            ctx.require_edit(ANAGRAFICA, comune_id)?;
+            if !puo_modificare_org(&ctx, &v.tipo, comune_id) {
+                return Err(AppError::Forbidden);
+            }
             store::aggiorna_organizzazione(&ctx.state.db, &ctx.actor(), o, &v, comune_id).await?;
             Ok(see_other(&format!("/organizzazioni/{id}")))
         }
@@ -714,7 +755,10 @@ pub async fn organizzazione_aggiorna(
 
 pub async fn organizzazione_elimina(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let o = store::organizzazione(&ctx.state.db, &id).await?;
-    ctx.require_edit(ANAGRAFICA, o.comune_id)?;
+    ctx.require_login()?;
+    if !puo_modificare_org(&ctx, &o.tipo, o.comune_id) {
+        return Err(AppError::Forbidden);
+    }
     if o.tipo == "comune" && !ctx.user.as_ref().is_some_and(|u| u.is_admin()) {
         return Err(AppError::Conflict(
             "L'organizzazione di un comune fa parte del territorio e non si elimina.".into(),
@@ -1004,7 +1048,7 @@ pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
-    let bytes = crate::view::campi_multipart(multipart)
+    let bytes = crate::view::campi_multipart(multipart, MAX_UPLOAD)
         .await?
         .remove("file");
     let chrome = ctx.chrome(

@@ -426,16 +426,94 @@ pub async fn importa_dait(
     Ok(s)
 }
 
+// ---------- what a user may see ----------
+
+/// The part of the register a user may see: all of it (administrators, editors and readers
+/// of Anagrafica), or — a referente — what is linked to their comuni: the comuni's own
+/// organisations (types of [`super::model::TIPI_DEL_COMUNE`]) and the people who are
+/// administrators of those comuni or belong to those organisations. No other comune's
+/// personal data reaches a referente, in lists, pages or exports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Ambito {
+    #[default]
+    Tutto,
+    Comuni(Vec<i64>),
+}
+
+impl Ambito {
+    /// The organisations of the comuni (none for [`Ambito::Tutto`]: no restriction).
+    fn organizzazioni(ids: &[i64]) -> sea_orm::sea_query::SelectStatement {
+        sea_orm::sea_query::Query::select()
+            .column(organizzazione::Column::Id)
+            .from(organizzazione::Entity)
+            .and_where(organizzazione::Column::ComuneId.is_in(ids.iter().copied()))
+            .and_where(
+                organizzazione::Column::Tipo
+                    .is_in(super::model::TIPI_DEL_COMUNE.iter().copied()),
+            )
+            .to_owned()
+    }
+
+    fn persone_cond(&self) -> Option<Condition> {
+        let Ambito::Comuni(ids) = self else {
+            return None;
+        };
+        let amministratori = sea_orm::sea_query::Query::select()
+            .column(amministratore::Column::PersonaId)
+            .from(amministratore::Entity)
+            .and_where(amministratore::Column::ComuneId.is_in(ids.iter().copied()))
+            .to_owned();
+        Some(
+            Condition::any()
+                .add(persona::Column::Id.in_subquery(amministratori))
+                .add(persona::Column::OrganizzazioneId.in_subquery(Self::organizzazioni(ids))),
+        )
+    }
+
+    fn organizzazioni_cond(&self) -> Option<Condition> {
+        let Ambito::Comuni(ids) = self else {
+            return None;
+        };
+        Some(Condition::all().add(organizzazione::Column::Id.in_subquery(Self::organizzazioni(ids))))
+    }
+
+    /// Whether an organisation is within reach.
+    pub fn vede_organizzazione(&self, o: &organizzazione::Model) -> bool {
+        match self {
+            Ambito::Tutto => true,
+            Ambito::Comuni(ids) => super::model::comune_proprio(&o.tipo, o.comune_id)
+                .is_some_and(|c| ids.contains(&c)),
+        }
+    }
+
+    /// Whether a person is within reach (one query for a referente).
+    pub async fn vede_persona(&self, db: &DatabaseConnection, p: &persona::Model) -> AppResult<bool> {
+        let Some(cond) = self.persone_cond() else {
+            return Ok(true);
+        };
+        Ok(persona::Entity::find()
+            .filter(persona::Column::Id.eq(p.id))
+            .filter(cond)
+            .count(db)
+            .await?
+            > 0)
+    }
+}
+
 // ---------- people ----------
 
 #[derive(Debug, Default, Clone)]
 pub struct FiltroPersone {
     pub q: String,
     pub categoria: Option<String>,
+    pub ambito: Ambito,
 }
 
 fn persone_query(f: &FiltroPersone) -> sea_orm::Select<persona::Entity> {
     let mut query = persona::Entity::find();
+    if let Some(c) = f.ambito.persone_cond() {
+        query = query.filter(c);
+    }
     let q = normalize(&f.q);
     if !q.is_empty() {
         let mut cond = Condition::any().add(persona::Column::NomeNorm.contains(&q));
@@ -583,10 +661,14 @@ pub async fn elimina_persona(
 pub struct FiltroOrganizzazioni {
     pub q: String,
     pub tipo: Option<String>,
+    pub ambito: Ambito,
 }
 
 fn org_query(f: &FiltroOrganizzazioni) -> sea_orm::Select<organizzazione::Entity> {
     let mut query = organizzazione::Entity::find();
+    if let Some(c) = f.ambito.organizzazioni_cond() {
+        query = query.filter(c);
+    }
     let q = normalize(&f.q);
     if !q.is_empty() {
         query = query.filter(organizzazione::Column::NomeNorm.contains(&q));
@@ -656,6 +738,8 @@ pub async fn persone_della_organizzazione(
     db: &DatabaseConnection,
     id: i64,
 ) -> AppResult<Vec<persona::Model>> {
+    // A referente reaches an organisation only when it is their comune's: its people are then
+    // within reach too (they belong to it), so no further filter is needed here.
     Ok(persona::Entity::find()
         .filter(persona::Column::OrganizzazioneId.eq(id))
         .order_by_asc(persona::Column::NomeNorm)

@@ -1,5 +1,5 @@
 use askama::Template;
-use axum::Form;
+use crate::extract::Form;
 use axum::response::Response;
 use serde::Deserialize;
 

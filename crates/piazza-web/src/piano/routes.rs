@@ -3,8 +3,8 @@
 //! with an editable preview, and the exports (CSV, JSON, XLSX, PDF report).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Multipart;
+use crate::extract::Form;
+use crate::extract::Multipart;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use piazza_db::entities::{evento_calendario, obiettivo, piano, stato_obiettivo};
@@ -1239,7 +1239,7 @@ fn anno_valido(s: &str) -> Result<i32, String> {
 /// Reads the uploaded document (or pasted text) and shows what was found, to correct.
 pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
-    let mut campi = crate::view::campi_multipart(multipart).await?;
+    let mut campi = crate::view::campi_multipart(multipart, MAX_DOCUMENTO + 64 * 1024).await?;
     let testo_di =
         |v: Option<Vec<u8>>| String::from_utf8_lossy(&v.unwrap_or_default()).into_owned();
     let anno = testo_di(campi.remove("anno"));

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Multipart;
+use crate::extract::Form;
+use crate::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
@@ -2300,7 +2300,7 @@ pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
 
 pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
-    let bytes = crate::view::campi_multipart(multipart)
+    let bytes = crate::view::campi_multipart(multipart, MAX_UPLOAD)
         .await?
         .remove("file");
     let errore = |errori: Vec<String>| ImportaPage {

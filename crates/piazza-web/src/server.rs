@@ -1,0 +1,97 @@
+//! The HTTP server: HTTP/1.1 connections accepted within a limit, each with a deadline for its
+//! request headers (which is also the longest a kept-open connection may stay idle), and a
+//! shutdown that stops accepting at once, lets requests in progress finish, and waits for
+//! them no longer than its own deadline — an idle or stalled client never keeps the process
+//! alive. `axum::serve` offers none of these limits. The request deadline itself is a layer of
+//! the router (`timeout_richiesta_secondi`).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+/// The server's limits (from the configuration).
+#[derive(Clone, Copy, Debug)]
+pub struct Limiti {
+    /// To send a request's headers; also the idle time of a kept-open connection.
+    pub intestazioni: Duration,
+    /// Connections at once; the next waits in the kernel's queue.
+    pub connessioni: usize,
+    /// How long a shutdown waits for the requests in progress.
+    pub chiusura: Duration,
+}
+
+impl Limiti {
+    pub fn da(c: &crate::AppConfig) -> Self {
+        Self {
+            intestazioni: Duration::from_secs(c.timeout_intestazioni_secondi.max(1)),
+            connessioni: c.max_connessioni.max(1),
+            chiusura: Duration::from_secs(c.attesa_chiusura_secondi),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `segnale` completes, then shuts down as described above.
+pub async fn servi(
+    listener: TcpListener,
+    app: Router,
+    limiti: Limiti,
+    segnale: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let posti = Arc::new(Semaphore::new(limiti.connessioni));
+    let chiusura = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limiti.intestazioni)
+        .keep_alive(true);
+    tokio::pin!(segnale);
+    loop {
+        let posto = tokio::select! {
+            p = posti.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            () = &mut segnale => break,
+        };
+        let (tcp, peer): (_, std::net::SocketAddr) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut segnale => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let svc = app
+            .clone()
+            .map_request(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            });
+        let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(svc));
+        let conn = chiusura.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+            drop(posto);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = chiusura.shutdown() => {}
+        () = tokio::time::sleep(limiti.chiusura) => {
+            tracing::warn!("shutdown: requests still in progress after {:?}, closing anyway", limiti.chiusura);
+        }
+    }
+    Ok(())
+}
