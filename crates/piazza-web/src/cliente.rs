@@ -32,7 +32,9 @@ impl ProxyFidati {
                 .parse::<IpNet>()
                 .or_else(|_| v.parse::<IpAddr>().map(IpNet::from))
                 .map_err(|_| {
-                    format!("proxy_fidati: «{v}» non è un indirizzo IP né una rete (es. 10.0.0.0/8)")
+                    format!(
+                        "proxy_fidati: «{v}» non è un indirizzo IP né una rete (es. 10.0.0.0/8)"
+                    )
                 })?;
             reti.push(rete);
         }
@@ -131,9 +133,15 @@ mod tests {
         let p = ProxyFidati::parse(&["10.0.0.0/8".into(), "::1".into()]).unwrap();
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         // Not through a trusted proxy: the header is the client's own word, ignored.
-        assert_eq!(p.cliente(ip("203.0.113.9"), &h(&["1.2.3.4"])), ip("203.0.113.9"));
+        assert_eq!(
+            p.cliente(ip("203.0.113.9"), &h(&["1.2.3.4"])),
+            ip("203.0.113.9")
+        );
         // Through the proxy: the address it saw.
-        assert_eq!(p.cliente(ip("10.1.2.3"), &h(&["198.51.100.7"])), ip("198.51.100.7"));
+        assert_eq!(
+            p.cliente(ip("10.1.2.3"), &h(&["198.51.100.7"])),
+            ip("198.51.100.7")
+        );
         // A client that forges the header gets its own address prepended by the proxy: the
         // rightmost untrusted entry is the real one.
         assert_eq!(
@@ -142,7 +150,10 @@ mod tests {
         );
         // Two proxies in a row, over two header lines, with a port and a mapped address.
         assert_eq!(
-            p.cliente(ip("::ffff:10.1.2.3"), &h(&["198.51.100.7:4711", "10.9.9.9"])),
+            p.cliente(
+                ip("::ffff:10.1.2.3"),
+                &h(&["198.51.100.7:4711", "10.9.9.9"])
+            ),
             ip("198.51.100.7")
         );
         // Garbage stops the walk at the last good hop.

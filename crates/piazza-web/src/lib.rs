@@ -87,7 +87,8 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: AppConfig) -> error::AppResult<Self> {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
-        let proxy = cliente::ProxyFidati::parse(&config.proxy_fidati).map_err(error::AppError::Internal)?;
+        let proxy =
+            cliente::ProxyFidati::parse(&config.proxy_fidati).map_err(error::AppError::Internal)?;
         Ok(Self {
             proxy,
             config: Arc::new(config),

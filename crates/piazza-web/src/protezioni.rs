@@ -19,8 +19,7 @@ font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; for
 base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /// `Permissions-Policy`: no powerful feature is used by any page.
-pub const PERMESSI: &str =
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
+pub const PERMESSI: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
 interest-cohort=(), browsing-topics=()";
 
 /// The headers every response gets, computed once from the configuration.
@@ -84,7 +83,9 @@ pub async fn applica(State(p): State<Protezioni>, req: Request, next: Next) -> R
             h.insert(k.clone(), v.clone());
         }
     }
-    if resp.status() == StatusCode::TOO_MANY_REQUESTS && !resp.headers().contains_key(header::RETRY_AFTER) {
+    if resp.status() == StatusCode::TOO_MANY_REQUESTS
+        && !resp.headers().contains_key(header::RETRY_AFTER)
+    {
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }
@@ -94,17 +95,19 @@ pub async fn applica(State(p): State<Protezioni>, req: Request, next: Next) -> R
 /// An error response as users of Piazza get it: ours pass (with their message turned into the
 /// API's JSON shape under `/api/`), the framework's own plain-text answers are replaced.
 fn in_italiano(resp: Response, api: bool) -> Response {
-    let json = resp
+    let tipo = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if json {
-        return resp;
-    }
+        .unwrap_or_default()
+        .to_owned();
     let status = resp.status();
     let nostro = resp.extensions().get::<MessaggioErrore>().cloned();
-    if nostro.is_some() && !api {
+    // Already JSON; or a page of ours (an error page, a form shown again with its errors)
+    // outside the API: as it is. Only the framework's plain-text answers are replaced.
+    if tipo.starts_with("application/json")
+        || (!api && (nostro.is_some() || !tipo.is_empty() && !tipo.starts_with("text/plain")))
+    {
         return resp;
     }
     let conserva = conservate(resp.headers());
@@ -128,7 +131,12 @@ fn in_italiano(resp: Response, api: bool) -> Response {
 /// The headers of a framework error that must survive its replacement.
 fn conservate(h: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::new();
-    for k in [header::ALLOW, header::RETRY_AFTER, header::SET_COOKIE, header::WWW_AUTHENTICATE] {
+    for k in [
+        header::ALLOW,
+        header::RETRY_AFTER,
+        header::SET_COOKIE,
+        header::WWW_AUTHENTICATE,
+    ] {
         for v in h.get_all(&k) {
             out.append(k.clone(), v.clone());
         }
@@ -143,7 +151,10 @@ pub fn messaggio_per(s: StatusCode) -> (&'static str, &'static str) {
             "Richiesta non valida",
             "La richiesta non è valida: controlla l'indirizzo o i dati inviati e riprova.",
         ),
-        StatusCode::UNAUTHORIZED => ("Accesso richiesto", "Per questa operazione serve l'accesso."),
+        StatusCode::UNAUTHORIZED => (
+            "Accesso richiesto",
+            "Per questa operazione serve l'accesso.",
+        ),
         StatusCode::FORBIDDEN => (
             "Accesso negato",
             "Non hai i permessi per questa operazione.",

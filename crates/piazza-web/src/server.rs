@@ -71,12 +71,12 @@ pub async fn servi(
             () = &mut segnale => break,
         };
         let _ = tcp.set_nodelay(true);
-        let svc = app
-            .clone()
-            .map_request(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+        let svc = app.clone().map_request(
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
-            });
+            },
+        );
         let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(svc));
         let conn = chiusura.watch(conn);
         tokio::spawn(async move {

@@ -151,7 +151,10 @@ fn messaggio(
 
 /// Subscribes by e-mail and/or SMS; the answer is the same whether the address was new,
 /// waiting or already active.
-pub async fn iscriviti(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
+pub async fn iscriviti(
+    ctx: Ctx,
+    crate::extract::Corpo(body): crate::extract::Corpo,
+) -> AppResult<Response> {
     ctx.require_read(ALLERTE)?;
     let mut f = IscrizioneForm::da_coppie(form_pairs(&body));
     let t = ctx.state.territorio.get();
@@ -207,7 +210,10 @@ pub async fn iscriviti(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Co
 
 /// A browser's push subscription (JSON from our page's script). 201 with the manage link, or
 /// 422 with the problems in Italian.
-pub async fn iscriviti_push(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
+pub async fn iscriviti_push(
+    ctx: Ctx,
+    crate::extract::Corpo(body): crate::extract::Corpo,
+) -> AppResult<Response> {
     ctx.require_read(ALLERTE)?;
     let j: PushJson = match serde_json::from_slice(&body) {
         Ok(j) => j,
@@ -685,7 +691,10 @@ fn campo(coppie: &[(String, String)], nome: &str) -> String {
 }
 
 /// Marks an address's subscriptions as testers (they receive exercises), or unmarks them.
-pub async fn tester(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
+pub async fn tester(
+    ctx: Ctx,
+    crate::extract::Corpo(body): crate::extract::Corpo,
+) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
     let get = |k: &str| campo(&coppie, k);
@@ -708,7 +717,10 @@ pub async fn tester(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo
 }
 
 /// Adds (or changes) the Telegram channel of a comune.
-pub async fn telegram_salva(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
+pub async fn telegram_salva(
+    ctx: Ctx,
+    crate::extract::Corpo(body): crate::extract::Corpo,
+) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
     let get = |k: &str| campo(&coppie, k);

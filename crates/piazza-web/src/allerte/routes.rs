@@ -932,7 +932,10 @@ pub async fn componi_form(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// Composes an alert: it waits for a second person's approval before it is public.
-pub async fn componi(ctx: Ctx, crate::extract::Corpo(body): crate::extract::Corpo) -> AppResult<Response> {
+pub async fn componi(
+    ctx: Ctx,
+    crate::extract::Corpo(body): crate::extract::Corpo,
+) -> AppResult<Response> {
     ctx.require_edit_some(ALLERTE)?;
     let f = ComponiForm::da_coppie(form_pairs(&body));
     let t = ctx.state.territorio.get();
@@ -1392,7 +1395,10 @@ fn valida_fonte(f: &FonteForm) -> Result<fonti::NuovaFonte, FormErrors> {
 }
 
 /// Adds a source (administrators).
-pub async fn fonte_aggiungi(ctx: Ctx, crate::extract::Form(f): crate::extract::Form<FonteForm>) -> AppResult<Response> {
+pub async fn fonte_aggiungi(
+    ctx: Ctx,
+    crate::extract::Form(f): crate::extract::Form<FonteForm>,
+) -> AppResult<Response> {
     ctx.require_admin()?;
     match valida_fonte(&f) {
         Ok(n) => match fonti::aggiungi(&ctx.state.db, &ctx.actor(), &n).await {

@@ -1,6 +1,6 @@
-use askama::Template;
 use crate::extract::Form;
 use crate::extract::Multipart;
+use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::{organizzazione, persona};
 use serde::Deserialize;
@@ -27,7 +27,9 @@ const CRUMB: (&str, &str) = ("Anagrafica", "/persone");
 /// What of the register this user may see (see [`store::Ambito`]).
 fn ambito(ctx: &Ctx) -> store::Ambito {
     match &ctx.user {
-        Some(u) if !u.has_grant(ANAGRAFICA) => store::Ambito::Comuni(u.comuni_referente().collect()),
+        Some(u) if !u.has_grant(ANAGRAFICA) => {
+            store::Ambito::Comuni(u.comuni_referente().collect())
+        }
         _ => store::Ambito::Tutto,
     }
 }

@@ -448,8 +448,7 @@ impl Ambito {
             .from(organizzazione::Entity)
             .and_where(organizzazione::Column::ComuneId.is_in(ids.iter().copied()))
             .and_where(
-                organizzazione::Column::Tipo
-                    .is_in(super::model::TIPI_DEL_COMUNE.iter().copied()),
+                organizzazione::Column::Tipo.is_in(super::model::TIPI_DEL_COMUNE.iter().copied()),
             )
             .to_owned()
     }
@@ -474,20 +473,27 @@ impl Ambito {
         let Ambito::Comuni(ids) = self else {
             return None;
         };
-        Some(Condition::all().add(organizzazione::Column::Id.in_subquery(Self::organizzazioni(ids))))
+        Some(
+            Condition::all().add(organizzazione::Column::Id.in_subquery(Self::organizzazioni(ids))),
+        )
     }
 
     /// Whether an organisation is within reach.
     pub fn vede_organizzazione(&self, o: &organizzazione::Model) -> bool {
         match self {
             Ambito::Tutto => true,
-            Ambito::Comuni(ids) => super::model::comune_proprio(&o.tipo, o.comune_id)
-                .is_some_and(|c| ids.contains(&c)),
+            Ambito::Comuni(ids) => {
+                super::model::comune_proprio(&o.tipo, o.comune_id).is_some_and(|c| ids.contains(&c))
+            }
         }
     }
 
     /// Whether a person is within reach (one query for a referente).
-    pub async fn vede_persona(&self, db: &DatabaseConnection, p: &persona::Model) -> AppResult<bool> {
+    pub async fn vede_persona(
+        &self,
+        db: &DatabaseConnection,
+        p: &persona::Model,
+    ) -> AppResult<bool> {
         let Some(cond) = self.persone_cond() else {
             return Ok(true);
         };

@@ -1,5 +1,5 @@
-use askama::Template;
 use crate::extract::Form;
+use askama::Template;
 use axum::response::Response;
 use serde::Deserialize;
 

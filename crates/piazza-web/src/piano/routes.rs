@@ -2,9 +2,9 @@
 //! updates and links, the staff dashboard, the political calendar, the import of a plan document
 //! with an editable preview, and the exports (CSV, JSON, XLSX, PDF report).
 
-use askama::Template;
 use crate::extract::Form;
 use crate::extract::Multipart;
+use askama::Template;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use piazza_db::entities::{evento_calendario, obiettivo, piano, stato_obiettivo};

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
 use crate::extract::Form;
 use crate::extract::Multipart;
+use askama::Template;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};

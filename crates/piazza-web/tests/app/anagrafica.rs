@@ -254,12 +254,21 @@ async fn organisations_validate_tax_codes_and_referenti_edit_only_their_comuni()
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let pisa_org = r.location();
 
-    // The referente of Firenze creates an organisation in Firenze, not in Pisa.
+    // The referente of Firenze creates the comune's own offices in Firenze, not in Pisa, and
+    // no third-party organisation (an association is not the comune's to register).
     let r = app
         .post_form(
             Role::Referente,
             "/organizzazioni/nuova",
             "nome=Pro+Loco+Firenze&tipo=associazione&comune=048017",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/organizzazioni/nuova",
+            "nome=Ufficio+tributi+Firenze&tipo=ufficio_comunale&comune=048017",
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -268,7 +277,7 @@ async fn organisations_validate_tax_codes_and_referenti_edit_only_their_comuni()
         .post_form(
             Role::Referente,
             "/organizzazioni/nuova",
-            "nome=Pro+Loco+Pisa&tipo=associazione&comune=050026",
+            "nome=Ufficio+tributi+Pisa&tipo=ufficio_comunale&comune=050026",
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -284,7 +293,7 @@ async fn organisations_validate_tax_codes_and_referenti_edit_only_their_comuni()
         .post_form(
             Role::Referente,
             &format!("{fi_org}/modifica"),
-            "nome=Pro+Loco+di+Firenze&tipo=associazione&comune=048017",
+            "nome=Ufficio+tributi+del+Comune&tipo=ufficio_comunale&comune=048017",
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -293,7 +302,7 @@ async fn organisations_validate_tax_codes_and_referenti_edit_only_their_comuni()
         .post_form(
             Role::Referente,
             &format!("{fi_org}/modifica"),
-            "nome=Pro+Loco&tipo=associazione&comune=050026",
+            "nome=Ufficio+tributi&tipo=ufficio_comunale&comune=050026",
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -301,7 +310,7 @@ async fn organisations_validate_tax_codes_and_referenti_edit_only_their_comuni()
         app.get(Role::Viewer, &fi_org)
             .await
             .text()
-            .contains("Pro Loco di Firenze")
+            .contains("Ufficio tributi del Comune")
     );
 }
 

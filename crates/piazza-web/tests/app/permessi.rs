@@ -116,7 +116,7 @@ const MATRIX: &[Row] = &[
         "POST",
         "/organizzazioni/nuova",
         EDIT_OWN_COMUNE,
-        Body::Form("nome=Ente&tipo=associazione&comune=048017"),
+        Body::Form("nome=Ente&tipo=ufficio_comunale&comune=048017"),
     ),
     ("GET", "/organizzazioni/{id}", READ_ANAGRAFICA, Body::None),
     (
@@ -129,7 +129,7 @@ const MATRIX: &[Row] = &[
         "POST",
         "/organizzazioni/{id}/modifica",
         EDIT_OWN_COMUNE,
-        Body::Form("nome=Ente+di+Firenze&tipo=associazione&comune=048017"),
+        Body::Form("nome=Ente+di+Firenze&tipo=ufficio_comunale&comune=048017"),
     ),
     (
         "POST",
@@ -536,7 +536,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
         .post_form(
             Role::Admin,
             "/organizzazioni/nuova",
-            "nome=Ente+Firenze&tipo=associazione&comune=048017",
+            "nome=Ente+Firenze&tipo=ufficio_comunale&comune=048017",
         )
         .await;
     let org_fi = r.location();
