@@ -20,6 +20,10 @@ pub struct AppConfig {
     /// Login attempts allowed in a burst per client address, then one every `login_intervallo_secondi`.
     pub login_burst: u32,
     pub login_intervallo_secondi: u64,
+    /// Login attempts allowed in a burst per account (e-mail), then one every
+    /// `login_account_intervallo_secondi`, from whatever address.
+    pub login_account_burst: u32,
+    pub login_account_intervallo_secondi: u64,
     /// Idle time after which a session expires, in minutes.
     pub durata_sessione_minuti: i64,
     /// Piano: objectives without an update for this many days show on the staff dashboard.
@@ -90,6 +94,8 @@ impl Default for AppConfig {
             public_url: "http://127.0.0.1:8080".into(),
             login_burst: 20,
             login_intervallo_secondi: 3,
+            login_account_burst: 10,
+            login_account_intervallo_secondi: 30,
             durata_sessione_minuti: 8 * 60,
             giorni_senza_aggiornamento: 60,
             tolleranza_indicatori_punti: 15.0,

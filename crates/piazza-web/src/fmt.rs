@@ -82,6 +82,15 @@ pub fn euro_intero(cents: i64) -> String {
     format!("{} €", int(e))
 }
 
+/// A wait in words: `un secondo`, `30 secondi`.
+pub fn attesa(secondi: u64) -> String {
+    if secondi <= 1 {
+        "un secondo".to_owned()
+    } else {
+        format!("{secondi} secondi")
+    }
+}
+
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }

@@ -80,6 +80,8 @@ pub struct AppState {
     pub adesione_iscritti: Arc<cache::Cache<(), allerte::iscrizioni::Adesione>>,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub proxy: cliente::ProxyFidati,
+    /// Login attempts per account.
+    pub tentativi_accesso: Arc<auth::limite::TentativiAccesso>,
 }
 
 impl AppState {
@@ -91,6 +93,10 @@ impl AppState {
             cliente::ProxyFidati::parse(&config.proxy_fidati).map_err(error::AppError::Internal)?;
         Ok(Self {
             proxy,
+            tentativi_accesso: Arc::new(auth::limite::TentativiAccesso::new(
+                config.login_account_burst,
+                std::time::Duration::from_secs(config.login_account_intervallo_secondi),
+            )),
             config: Arc::new(config),
             territorio,
             generazione: Arc::default(),
@@ -169,11 +175,7 @@ fn too_many(e: tower_governor::GovernorError) -> axum::http::Response<axum::body
         attesa_secondi,
         messaggio: format!(
             "Troppi tentativi da questo indirizzo. Attendi {} e riprova.",
-            if attesa_secondi <= 1 {
-                "un secondo".to_owned()
-            } else {
-                format!("{attesa_secondi} secondi")
-            }
+            fmt::attesa(attesa_secondi)
         ),
     }
     .into_response()
@@ -235,6 +237,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/account/password",
             get(au::password_form).post(au::password_change),
+        )
+        .route("/account/sessioni", get(au::sessioni))
+        .route(
+            "/account/sessioni/termina-altre",
+            post(au::sessioni_termina_altre),
+        )
+        .route(
+            "/account/sessioni/{impronta}/termina",
+            post(au::sessione_termina),
         )
         // Territorio
         .route("/comuni", get(ter::comuni))

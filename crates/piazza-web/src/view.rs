@@ -16,7 +16,7 @@ use crate::auth::{Principal, store};
 use crate::error::{AppError, AppResult};
 use crate::moduli::{self, MODULI};
 
-pub const SESSION_USER_KEY: &str = "uid";
+pub const SESSION_USER_KEY: &str = piazza_db::session_store::CHIAVE_UTENTE;
 
 pub struct Ctx {
     pub user: Option<Principal>,

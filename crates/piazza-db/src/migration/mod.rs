@@ -10,6 +10,7 @@ mod m0004_progetti;
 mod m0005_allerte;
 mod m0006_iscrizioni;
 mod m0007_coda_invii;
+mod m0008_sessioni;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_allerte::Migration),
             Box::new(m0006_iscrizioni::Migration),
             Box::new(m0007_coda_invii::Migration),
+            Box::new(m0008_sessioni::Migration),
         ]
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! - `model`: the roles and the `Principal` with its permission checks (the one place that decides).
 //! - `store`: users and grants in the database, password hashing.
-//! - `routes`: login, logout, password change.
+//! - `limite`: login attempts per account.
+//! - `routes`: login, logout, password change, the user's sessions.
 
+pub mod limite;
 pub mod model;
 pub mod routes;
 pub mod store;

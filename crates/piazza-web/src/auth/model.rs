@@ -200,3 +200,43 @@ mod tests {
         );
     }
 }
+
+/// A short description of a browser for "your sessions": `Firefox su Linux · 192.0.2.1`.
+pub fn descrivi_agente(user_agent: &str, indirizzo: &str) -> String {
+    let ua = user_agent;
+    // The order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    let sistema = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    let mut d = match (browser, sistema) {
+        (Some(b), Some(s)) => format!("{b} su {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => format!("Browser su {s}"),
+        (None, None) => "Browser sconosciuto".to_owned(),
+    };
+    if !indirizzo.is_empty() {
+        d.push_str(" · ");
+        d.push_str(indirizzo);
+    }
+    d
+}

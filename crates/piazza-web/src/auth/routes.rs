@@ -46,8 +46,27 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
+pub async fn login(
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    cliente: Option<axum::Extension<crate::cliente::IndirizzoCliente>>,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
+    if let Err(attesa_secondi) = ctx
+        .state
+        .tentativi_accesso
+        .prova(&f.email, std::time::Instant::now())
+    {
+        tracing::warn!(email = %f.email, "login attempts per account exceeded");
+        return Err(AppError::TroppeRichieste {
+            attesa_secondi,
+            messaggio: format!(
+                "Troppi tentativi di accesso per questo account. Attendi {} e riprova.",
+                crate::fmt::attesa(attesa_secondi)
+            ),
+        });
+    }
     let user = store::find_by_email(&ctx.state.db, &f.email).await?;
     // Verify against a real hash even for unknown users, so that timing does not reveal them.
     let hash = user
@@ -63,6 +82,18 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             ctx.session
                 .insert(SESSION_USER_KEY, u.id)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let agente = headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let indirizzo = cliente.map(|c| c.0.0.to_string()).unwrap_or_default();
+            ctx.session
+                .insert(
+                    piazza_db::session_store::CHIAVE_AGENTE,
+                    super::model::descrivi_agente(agente, &indirizzo),
+                )
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             store::touch_login(&ctx.state.db, u.id).await?;
@@ -97,6 +128,8 @@ struct PasswordPage {
     chrome: Chrome,
     errors: FormErrors,
     fatto: bool,
+    /// The other sessions the change ended.
+    chiuse: u64,
 }
 
 pub async fn password_form(ctx: Ctx) -> AppResult<Response> {
@@ -108,6 +141,7 @@ pub async fn password_form(ctx: Ctx) -> AppResult<Response> {
         ),
         errors: FormErrors::default(),
         fatto: false,
+        chiuse: 0,
     })
 }
 
@@ -142,12 +176,17 @@ pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
             chrome,
             errors,
             fatto: false,
+            chiuse: 0,
         });
     }
     let hash = store::hash_password(f.nuova).await?;
     use sea_orm::TransactionTrait;
+    let attuale = ctx
+        .session
+        .id()
+        .map(|id| piazza_db::session_store::impronta(&id));
     let txn = ctx.state.db.begin().await?;
-    store::set_password(&txn, user.id, hash).await?;
+    let chiuse = store::set_password(&txn, user.id, hash, attuale.as_deref()).await?;
     piazza_db::audit::record(
         &txn,
         &ctx.actor(),
@@ -163,5 +202,103 @@ pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
         chrome,
         errors,
         fatto: true,
+        chiuse,
     })
+}
+
+/// One open session of the user, as the sessions page shows it.
+pub struct SessioneRiga {
+    pub impronta: String,
+    pub agente: String,
+    pub creata: String,
+    pub vista: String,
+    pub questa: bool,
+}
+
+#[derive(Template)]
+#[template(path = "auth/sessioni.html")]
+struct SessioniPage {
+    chrome: Chrome,
+    sessioni: Vec<SessioneRiga>,
+    chiuse: Option<u64>,
+}
+
+#[derive(Deserialize)]
+pub struct SessioniQuery {
+    chiuse: Option<u64>,
+}
+
+/// The user's open sessions, to see where they are signed in and end the others.
+pub async fn sessioni(ctx: Ctx, Query(q): Query<SessioniQuery>) -> AppResult<Response> {
+    let user = ctx.require_login()?;
+    let attuale = ctx
+        .session
+        .id()
+        .map(|id| piazza_db::session_store::impronta(&id));
+    let sessioni = piazza_db::session_store::di_utente(&ctx.state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|s| SessioneRiga {
+            questa: attuale.as_deref() == Some(s.id.as_str()),
+            impronta: s.id,
+            agente: s.agente.unwrap_or_else(|| "Browser sconosciuto".into()),
+            creata: s.creata.map(crate::fmt::ora_italiana).unwrap_or_default(),
+            vista: s.vista.map(crate::fmt::ora_italiana).unwrap_or_default(),
+        })
+        .collect();
+    render(&SessioniPage {
+        chrome: ctx.chrome(
+            "Le mie sessioni",
+            &[("Le mie sessioni", "/account/sessioni")],
+        ),
+        sessioni,
+        chiuse: q.chiuse,
+    })
+}
+
+/// Ends one of the user's sessions (another user's session is not found: 404).
+pub async fn sessione_termina(
+    ctx: Ctx,
+    axum::extract::Path(impronta): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    let user = ctx.require_login()?;
+    let txn = piazza_db::scrittura(&ctx.state.db).await?;
+    if !piazza_db::session_store::termina(&txn, user.id, &impronta).await? {
+        return Err(AppError::NotFound);
+    }
+    piazza_db::audit::record(
+        &txn,
+        &ctx.actor(),
+        "termina_sessione",
+        "utente",
+        &user.id.to_string(),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(see_other("/account/sessioni?chiuse=1"))
+}
+
+/// Ends all the user's sessions but this one.
+pub async fn sessioni_termina_altre(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.require_login()?;
+    let attuale = ctx
+        .session
+        .id()
+        .map(|id| piazza_db::session_store::impronta(&id));
+    let txn = piazza_db::scrittura(&ctx.state.db).await?;
+    let n = piazza_db::session_store::termina_di_utente(&txn, user.id, attuale.as_deref()).await?;
+    piazza_db::audit::record(
+        &txn,
+        &ctx.actor(),
+        "termina_altre_sessioni",
+        "utente",
+        &user.id.to_string(),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(see_other(&format!("/account/sessioni?chiuse={n}")))
 }

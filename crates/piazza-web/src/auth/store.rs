@@ -140,7 +140,10 @@ pub async fn upsert_user(
             am.password_hash = Set(password_hash);
             am.nome = Set(nome.to_owned());
             am.attivo = Set(true);
-            am.update(&txn).await?.id
+            let id = am.update(&txn).await?.id;
+            // A reset password or new grants: the sessions opened before end.
+            piazza_db::session_store::termina_di_utente(&txn, id, None).await?;
+            id
         }
         None => {
             utente::ActiveModel {
@@ -189,7 +192,15 @@ pub async fn upsert_user(
     Ok(id)
 }
 
-pub async fn set_password<C: ConnectionTrait>(conn: &C, id: i64, hash: String) -> AppResult<()> {
+/// Sets a user's password and ends their other sessions (all of them but `sessione_attuale`,
+/// the [`piazza_db::session_store::impronta`] of the session that made the change); returns
+/// how many were ended.
+pub async fn set_password<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    hash: String,
+    sessione_attuale: Option<&str>,
+) -> AppResult<u64> {
     utente::ActiveModel {
         id: Set(id),
         password_hash: Set(hash),
@@ -197,7 +208,7 @@ pub async fn set_password<C: ConnectionTrait>(conn: &C, id: i64, hash: String) -
     }
     .update(conn)
     .await?;
-    Ok(())
+    Ok(piazza_db::session_store::termina_di_utente(conn, id, sessione_attuale).await?)
 }
 
 pub async fn touch_login(db: &DatabaseConnection, id: i64) -> AppResult<()> {

@@ -12,4 +12,5 @@ mod pari;
 mod permessi;
 mod piano;
 mod progetti;
+mod sessioni;
 mod territorio;
