@@ -1,8 +1,7 @@
 //! Static assets embedded in the binary: vendored Bootstrap Italia and htmx, and our own CSS.
 //! Vendored files live in versioned folders and are cached for a year.
 
-use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_embed::Embed;
 
@@ -13,7 +12,8 @@ struct Static;
 pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia-2.18.3";
 pub const HTMX: &str = "htmx-2.0.11";
 
-pub async fn serve(Path(path): Path<String>) -> Response {
+/// A path that is not UTF-8 (`/static/%c0%ae`) or names no file gets the Italian 404 page.
+pub async fn serve(crate::extract::Path(path): crate::extract::Path<String>) -> Response {
     match Static::get(&path) {
         Some(file) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
@@ -31,6 +31,6 @@ pub async fn serve(Path(path): Path<String>) -> Response {
             )
                 .into_response()
         }
-        None => (StatusCode::NOT_FOUND, "non trovato").into_response(),
+        None => crate::error::AppError::NotFound.into_response(),
     }
 }

@@ -38,6 +38,7 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        verifica_query(parts.uri.query().unwrap_or(""))?;
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Query(v))
@@ -48,6 +49,51 @@ where
                 )
             })
     }
+}
+
+/// The longest query string read (a filter form's fields fit many times over).
+pub const MAX_QUERY: usize = 4096;
+/// The longest search text (`q`): longer patterns cost the database more than they find.
+pub const MAX_RICERCA: usize = 200;
+/// The longest value of one form field: a long description fits, a 1 MB "name" does not.
+/// Forms check their short fields (names, titles) more tightly, next to the field.
+pub const MAX_CAMPO: usize = 20_000;
+
+/// Refuses a query string over [`MAX_QUERY`] or a search text over [`MAX_RICERCA`].
+fn verifica_query(q: &str) -> Result<(), AppError> {
+    if q.len() > MAX_QUERY {
+        return Err(AppError::BadRequest(
+            "L'indirizzo è troppo lungo: accorcia i filtri e riprova.".into(),
+        ));
+    }
+    for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+        if k == "q" && v.chars().count() > MAX_RICERCA {
+            return Err(AppError::BadRequest(format!(
+                "Il testo da cercare è troppo lungo: al massimo {MAX_RICERCA} caratteri."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a URL-encoded form with a field over [`MAX_CAMPO`] characters, naming it.
+pub fn verifica_campi(corpo: &[u8]) -> Result<(), AppError> {
+    for (k, v) in form_urlencoded::parse(corpo) {
+        if v.chars().count() > MAX_CAMPO {
+            return Err(AppError::BadRequest(format!(
+                "Il campo «{}» è troppo lungo: al massimo {} caratteri.",
+                k.chars().take(40).collect::<String>(),
+                crate::fmt::int(MAX_CAMPO as i64)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn e_modulo(h: &axum::http::HeaderMap) -> bool {
+    h.get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// The Italian error for a rejection of axum's body extractors, by its status: a body over the
@@ -77,6 +123,20 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
+        let req = if req.method() == axum::http::Method::GET {
+            req
+        } else {
+            let (parts, body) = req.into_parts();
+            let Corpo(b) = Corpo::from_request(
+                axum::extract::Request::from_parts(parts.clone(), body),
+                state,
+            )
+            .await?;
+            if e_modulo(&parts.headers) {
+                verifica_campi(&b)?;
+            }
+            axum::extract::Request::from_parts(parts, axum::body::Body::from(b))
+        };
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| Form(v))
@@ -114,10 +174,14 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        axum::body::Bytes::from_request(req, state)
+        let modulo = e_modulo(req.headers());
+        let b = axum::body::Bytes::from_request(req, state)
             .await
-            .map(Corpo)
-            .map_err(|r| rifiuto_corpo(r.into_response().status()))
+            .map_err(|r| rifiuto_corpo(r.into_response().status()))?;
+        if modulo {
+            verifica_campi(&b)?;
+        }
+        Ok(Corpo(b))
     }
 }
 

@@ -243,6 +243,15 @@ impl FormErrors {
         }
         d
     }
+    /// A text field of at most `max` characters; a longer one is recorded as an error of `field`.
+    pub fn lunghezza(&mut self, field: &'static str, value: &str, max: usize) {
+        if value.trim().chars().count() > max {
+            self.add(
+                field,
+                format!("Il testo è troppo lungo: al massimo {max} caratteri."),
+            );
+        }
+    }
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }

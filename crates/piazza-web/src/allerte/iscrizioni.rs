@@ -503,27 +503,43 @@ pub fn valida_push(j: &PushJson, t: &Territorio, loopback: bool) -> Result<Prefe
     if e.is_empty() { Ok(p) } else { Err(e) }
 }
 
-/// Subscribes a browser (active at once: the browser's permission is the opt-in). The same
-/// endpoint again takes the new preferences. Returns the subscription id.
+/// What a push subscription request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EsitoPush {
+    /// A new subscription (its id).
+    Nuova(i64),
+    /// The same browser again (the endpoint and its secret `auth` match): new preferences.
+    Aggiornata(i64),
+    /// The endpoint is subscribed with another secret: nothing changed, nothing to show.
+    /// Only the browser holds the secret; whoever knows an endpoint cannot take it over.
+    GiaIscritta,
+}
+
+/// Subscribes a browser, or updates the preferences of the same browser (the endpoint and
+/// its `auth` secret both match, compared in constant time).
 pub async fn iscrivi_push(
     db: &DatabaseConnection,
     j: &PushJson,
     p: &Preferenze,
     ora: DateTime<Utc>,
-) -> AppResult<i64> {
+) -> AppResult<EsitoPush> {
     let txn = piazza_db::scrittura(db).await?;
     let consenso = consenso_id(&txn, CONSENSO).await?;
-    let id = match per_indirizzo(&txn, canale::PUSH, &j.endpoint).await? {
+    let esito = match per_indirizzo(&txn, canale::PUSH, &j.endpoint).await? {
         Some(r) => {
+            let stesso = r.auth.as_deref().is_some_and(|a| {
+                piazza_alerts::chiavi::uguali(a.as_bytes(), j.keys.auth.as_bytes())
+            }) && r.p256dh.as_deref() == Some(j.keys.p256dh.as_str());
+            if !stesso {
+                return Ok(EsitoPush::GiaIscritta);
+            }
             let mut a = r.into_active_model();
-            a.p256dh = Set(Some(j.keys.p256dh.clone()));
-            a.auth = Set(Some(j.keys.auth.clone()));
             a.soglia = Set(p.soglia);
             a.rischi = Set(p.rischi);
             a.fine_allerta = Set(p.fine_allerta);
             a.consenso_id = Set(consenso);
             a.consenso_at = Set(ora);
-            a.update(&txn).await?.id
+            EsitoPush::Aggiornata(a.update(&txn).await?.id)
         }
         None => {
             let mut a = nuova_riga(
@@ -536,12 +552,16 @@ pub async fn iscrivi_push(
             );
             a.p256dh = Set(Some(j.keys.p256dh.clone()));
             a.auth = Set(Some(j.keys.auth.clone()));
-            a.insert(&txn).await?.id
+            EsitoPush::Nuova(a.insert(&txn).await?.id)
         }
+    };
+    let id = match esito {
+        EsitoPush::Nuova(id) | EsitoPush::Aggiornata(id) => id,
+        EsitoPush::GiaIscritta => unreachable!("returned above"),
     };
     scrivi_comuni(&txn, id, &p.comuni).await?;
     txn.commit().await?;
-    Ok(id)
+    Ok(esito)
 }
 
 /// A subscription with its comuni and consent text.

@@ -217,10 +217,10 @@ pub async fn iscriviti_push(
     ctx.require_read(ALLERTE)?;
     let j: PushJson = match serde_json::from_slice(&body) {
         Ok(j) => j,
-        Err(e) => {
+        Err(_) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errori": { "richiesta": format!("Richiesta non leggibile: {e}") } })),
+                Json(serde_json::json!({ "errori": { "richiesta": "Richiesta non leggibile: serve la sottoscrizione push del browser (endpoint e chiavi) con le preferenze." } })),
             )
                 .into_response());
         }
@@ -236,7 +236,16 @@ pub async fn iscriviti_push(
                 .into_response());
         }
     };
-    let id = iscrizioni::iscrivi_push(&ctx.state.db, &j, &p, Utc::now()).await?;
+    let id = match iscrizioni::iscrivi_push(&ctx.state.db, &j, &p, Utc::now()).await? {
+        iscrizioni::EsitoPush::Nuova(id) | iscrizioni::EsitoPush::Aggiornata(id) => id,
+        iscrizioni::EsitoPush::GiaIscritta => {
+            return Ok((
+                StatusCode::CONFLICT,
+                Json(serde_json::json!({ "errori": { "endpoint": "Questo browser risulta già iscritto: per cambiare le preferenze usa il collegamento di gestione che hai ricevuto, oppure annulla l'iscrizione dal browser e iscriviti di nuovo." } })),
+            )
+                .into_response());
+        }
+    };
     let gestione = format!(
         "/allerte/iscrizione/{}",
         ctx.state.chiavi.gettone(Scopo::Gestione, id)

@@ -316,6 +316,13 @@ pub fn valid_partita_iva(p: &str) -> bool {
     (10 - s % 10) % 10 == d[10]
 }
 
+/// The longest name, surname, e-mail or title of a person (characters).
+pub const MAX_NOME: usize = 200;
+/// The longest name of an organisation (official names of bodies can be long).
+pub const MAX_NOME_ORGANIZZAZIONE: usize = 300;
+/// The longest free note.
+pub const MAX_NOTE: usize = 5_000;
+
 impl PersonaForm {
     pub fn validate(&self, today: NaiveDate) -> Result<PersonaValida, FormErrors> {
         let mut e = FormErrors::default();
@@ -327,6 +334,12 @@ impl PersonaForm {
         if cognome.is_empty() {
             e.add("cognome", "Il cognome è obbligatorio.");
         }
+        e.lunghezza("nome", &nome, MAX_NOME);
+        e.lunghezza("cognome", &cognome, MAX_NOME);
+        e.lunghezza("email", &self.email, MAX_NOME);
+        e.lunghezza("luogo_nascita", &self.luogo_nascita, MAX_NOME);
+        e.lunghezza("qualifica", &self.qualifica, MAX_NOME);
+        e.lunghezza("note", &self.note, MAX_NOTE);
         let email = non_empty(&self.email).map(|s| s.to_lowercase());
         if let Some(m) = &email
             && !valid_email(m)
@@ -454,6 +467,9 @@ impl OrganizzazioneForm {
         if nome.is_empty() {
             e.add("nome", "Il nome è obbligatorio.");
         }
+        e.lunghezza("nome", &nome, MAX_NOME_ORGANIZZAZIONE);
+        e.lunghezza("email", &self.email, MAX_NOME);
+        e.lunghezza("pec", &self.pec, MAX_NOME);
         if !TIPI_ORGANIZZAZIONE.iter().any(|(k, _)| *k == self.tipo) {
             e.add("tipo", "Scegliere il tipo di organizzazione.");
         }

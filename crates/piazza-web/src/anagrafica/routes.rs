@@ -292,9 +292,7 @@ pub struct PersonaBody(pub PersonaForm);
 impl<S: Send + Sync> axum::extract::FromRequest<S> for PersonaBody {
     type Rejection = AppError;
     async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::Bytes::from_request(req, s)
-            .await
-            .map_err(|_| AppError::BadRequest("Modulo non leggibile.".into()))?;
+        let crate::extract::Corpo(body) = crate::extract::Corpo::from_request(req, s).await?;
         let mut f = PersonaForm::default();
         for (k, v) in form_pairs(&body) {
             match k.as_str() {

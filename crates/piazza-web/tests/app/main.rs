@@ -8,6 +8,7 @@ mod allerte;
 mod anagrafica;
 mod auth;
 mod iscrizioni;
+mod ostile;
 mod pari;
 mod permessi;
 mod piano;

@@ -1,0 +1,210 @@
+//! Hostile input: what an attacker tries against a running Piazza, and what must hold after.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use piazza_web::AppConfig;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::common::{Role, TestApp};
+use crate::pari::Push;
+
+fn json_post(uri: &str, corpo: &serde_json::Value) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(corpo.to_string()))
+        .unwrap()
+}
+
+fn iscrizione(endpoint: &str, p256dh: &str, auth: &str, comune: &str) -> serde_json::Value {
+    serde_json::json!({
+        "endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth},
+        "comuni": [comune], "rischi": ["idraulico"], "soglia": "giallo", "consenso": true
+    })
+}
+
+/// (p256dh, auth, comune ids) of the push subscription at `endpoint`.
+async fn riga_push(app: &TestApp, endpoint: &str) -> (String, String, Vec<i64>) {
+    let b = app.db.get_database_backend();
+    let r = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            b,
+            match b {
+                sea_orm::DbBackend::Postgres => {
+                    "SELECT id, p256dh, auth FROM iscrizioni WHERE indirizzo = $1"
+                }
+                _ => "SELECT id, p256dh, auth FROM iscrizioni WHERE indirizzo = ?",
+            },
+            [endpoint.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let id: i64 = r.try_get("", "id").unwrap();
+    let comuni = app
+        .db
+        .query_all_raw(Statement::from_string(
+            b,
+            format!(
+                "SELECT comune_id FROM iscrizioni_comuni WHERE iscrizione_id = {id} ORDER BY comune_id"
+            ),
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<i64>("", "comune_id").unwrap())
+        .collect();
+    (
+        r.try_get("", "p256dh").unwrap(),
+        r.try_get("", "auth").unwrap(),
+        comuni,
+    )
+}
+
+#[tokio::test]
+async fn re_posting_a_known_push_endpoint_reveals_and_changes_nothing_without_its_secret() {
+    let push = Push::avvia().await;
+    let app = TestApp::with_config(AppConfig {
+        push_loopback: true,
+        ..AppConfig::default()
+    })
+    .await;
+    let (endpoint, p256dh, auth) = push.browser("vittima");
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(&endpoint, &p256dh, &auth, "Lucca"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let prima = riga_push(&app, &endpoint).await;
+
+    // The attacker knows the endpoint, not the browser's secret: its own keys, another comune.
+    let (_, p256dh_x, auth_x) = push.browser("attaccante");
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(&endpoint, &p256dh_x, &auth_x, "Pisa"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(!r.text().contains("gestione\""), "{}", r.text());
+    assert!(!r.text().contains("/allerte/iscrizione/"));
+    assert!(r.text().contains("già iscritto"));
+    assert_eq!(riga_push(&app, &endpoint).await, prima, "nothing changed");
+    // The same secret with other keys is not the same browser either.
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(&endpoint, &p256dh_x, &auth, "Pisa"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(riga_push(&app, &endpoint).await, prima);
+
+    // The browser itself (same endpoint and keys) changes its preferences.
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(&endpoint, &p256dh, &auth, "Pisa"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert!(r.text().contains("/allerte/iscrizione/"));
+    let dopo = riga_push(&app, &endpoint).await;
+    assert_eq!((&dopo.0, &dopo.1), (&prima.0, &prima.1));
+    assert_ne!(dopo.2, prima.2, "the comuni are the new ones");
+    assert_eq!(app.count("iscrizioni").await, 1);
+}
+
+#[tokio::test]
+async fn over_long_searches_and_fields_get_italian_answers_and_save_nothing() {
+    let app = TestApp::new().await;
+    let organizzazioni = app.count("organizzazioni").await;
+    // A 50,000-character filter: SQLite's LIKE refused it with a 500.
+    let lunga = "a".repeat(50_000);
+    for path in ["/persone", "/organizzazioni", "/progetti", "/comuni"] {
+        let r = app.get(Role::Editor, &format!("{path}?q={lunga}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(r.text().contains("troppo lungo"), "{path}: {}", r.text());
+        assert!(r.text().contains("<html lang=\"it\">"));
+    }
+    let r = app
+        .get(Role::Editor, &format!("/persone?q={}", "a".repeat(201)))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("al massimo 200 caratteri"));
+    let r = app
+        .get(Role::Editor, &format!("/persone?q={}", "a".repeat(200)))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    // A 1 MB name: over the body limit of forms, said so.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/persone/nuova",
+            &format!("nome={}&cognome=Rossi", "x".repeat(1_000_000)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.text().contains("troppo grand"), "{}", r.text());
+    // A 100,000-character name: refused by the form reader, naming the field.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/persone/nuova",
+            &format!("nome={}&cognome=Rossi", "x".repeat(100_000)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.text().contains("Il campo «nome» è troppo lungo"),
+        "{}",
+        r.text()
+    );
+    // A 300-character name: the form says so next to the field.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/persone/nuova",
+            &format!("nome={}&cognome=Rossi", "x".repeat(300)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("id=\"nome-errore\""), "{}", r.text());
+    assert!(r.text().contains("al massimo 200 caratteri"));
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/organizzazioni/nuova",
+            &format!("nome={}&tipo=fornitore", "y".repeat(301)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("persone").await, 0);
+    assert_eq!(app.count("organizzazioni").await, organizzazioni);
+}
+
+#[tokio::test]
+async fn a_path_that_is_not_utf8_gets_the_italian_not_found_page() {
+    let app = TestApp::new().await;
+    for path in [
+        "/static/%c0%ae",
+        "/static/../Cargo.toml",
+        "/static/nessuno.css",
+    ] {
+        let r = app.get(Role::Anon, path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            r.text().contains("Pagina non trovata"),
+            "{path}: {}",
+            r.text()
+        );
+        assert!(r.headers.contains_key("content-security-policy"));
+    }
+}
