@@ -15,6 +15,6 @@ mod validate;
 mod write;
 
 pub use model::*;
-pub use parse::{ParseError, Parsed, parse};
+pub use parse::{MAX_ELEMENTI, MAX_PUNTI_DOCUMENTO, MAX_PUNTI_POLIGONO, ParseError, Parsed, parse};
 pub use validate::{Violation, validate, validate_xml};
 pub use write::to_xml;

@@ -11,6 +11,14 @@ use crate::validate::Violation;
 /// Documents larger than this are refused (a feed never sends one).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 const MAX_DEPTH: usize = 32;
+/// The most points one polygon may have: real warning polygons have tens to a few thousand;
+/// more is refused (the polygon is ignored, with a warning), since matching a polygon to the
+/// comuni's boundaries costs time in proportion to its points.
+pub const MAX_PUNTI_POLIGONO: usize = 10_000;
+/// The most polygon points of one document, all areas together.
+pub const MAX_PUNTI_DOCUMENTO: usize = 50_000;
+/// The most XML elements of one document (a CAP alert has tens to hundreds).
+pub const MAX_ELEMENTI: usize = 100_000;
 
 /// Why a document could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +64,18 @@ fn dom(xml: &str) -> Result<Node, ParseError> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Node> = Vec::new();
     let err = |e: &dyn fmt::Display| ParseError::Xml(e.to_string());
+    let mut elementi = 0usize;
     loop {
-        match reader.read_event().map_err(|e| err(&e))? {
+        let ev = reader.read_event().map_err(|e| err(&e))?;
+        if matches!(ev, Event::Start(_) | Event::Empty(_)) {
+            elementi += 1;
+            if elementi > MAX_ELEMENTI {
+                return Err(ParseError::Xml(format!(
+                    "il documento ha più di {MAX_ELEMENTI} elementi"
+                )));
+            }
+        }
+        match ev {
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(ParseError::Xml("annidamento troppo profondo".into()));
@@ -150,6 +168,8 @@ fn dom(xml: &str) -> Result<Node, ParseError> {
 
 struct Lettore {
     warnings: Vec<Violation>,
+    /// Polygon points read so far (see [`MAX_PUNTI_DOCUMENTO`]).
+    punti: usize,
 }
 
 impl Lettore {
@@ -317,6 +337,22 @@ impl Lettore {
                 "areaDesc" => a.area_desc = c.text.trim().to_owned(),
                 "polygon" => {
                     let k = a.polygons.len();
+                    let n = c.text.split_whitespace().count();
+                    if n > MAX_PUNTI_POLIGONO {
+                        self.warn(
+                            &format!("{path}/polygon[{k}]"),
+                            format!("poligono di {n} punti, oltre il limite di {MAX_PUNTI_POLIGONO}: ignorato"),
+                        );
+                        continue;
+                    }
+                    if self.punti + n > MAX_PUNTI_DOCUMENTO {
+                        self.warn(
+                            &format!("{path}/polygon[{k}]"),
+                            format!("i poligoni del documento superano {MAX_PUNTI_DOCUMENTO} punti in tutto: poligono ignorato"),
+                        );
+                        continue;
+                    }
+                    self.punti += n;
                     match parse_polygon(&c.text) {
                         Some(p) => a.polygons.push(p),
                         None => self.warn(&format!("{path}/polygon[{k}]"), "poligono non leggibile (attese coppie lat,lon separate da spazi): ignorato"),
@@ -383,6 +419,7 @@ pub fn parse(xml: &str) -> Result<Parsed, ParseError> {
     }
     let mut l = Lettore {
         warnings: Vec::new(),
+        punti: 0,
     };
     match root.namespace.as_deref() {
         Some(NAMESPACE) => {}

@@ -375,3 +375,62 @@ fn mutated_documents_never_panic() {
         }
     }
 }
+
+/// A polygon of `n` points around Pisa, as CAP writes them.
+fn poligono(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            format!("{:.5},{:.5}", 43.7 + 0.1 * a.sin(), 10.4 + 0.1 * a.cos())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn con_poligoni(poligoni: &[String]) -> String {
+    let aree: String = poligoni
+        .iter()
+        .map(|p| format!("<area><areaDesc>Zona</areaDesc><polygon>{p}</polygon></area>"))
+        .collect();
+    format!(
+        r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier><sender>a@b.it</sender><sent>2026-01-01T00:00:00+01:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>Vento</event><urgency>Expected</urgency><severity>Moderate</severity><certainty>Likely</certainty>{aree}</info></alert>"#
+    )
+}
+
+#[test]
+fn polygons_over_the_point_limits_are_ignored_with_a_warning() {
+    // 80,000 points in one polygon: read, but the polygon is left out and said so.
+    let p = piazza_cap::parse(&con_poligoni(&[poligono(80_000)])).unwrap();
+    assert!(p.alert.infos[0].areas[0].polygons.is_empty());
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.message.contains("poligono di 80000 punti")),
+        "{:?}",
+        p.warnings
+    );
+    // Under the limit it is kept.
+    let p = piazza_cap::parse(&con_poligoni(&[poligono(9_000)])).unwrap();
+    assert_eq!(p.alert.infos[0].areas[0].polygons[0].0.len(), 9_000);
+    // Many polygons together: those beyond the document's total are left out.
+    let molti: Vec<String> = (0..8).map(|_| poligono(9_000)).collect();
+    let p = piazza_cap::parse(&con_poligoni(&molti)).unwrap();
+    let tenuti: usize = p.alert.infos[0]
+        .areas
+        .iter()
+        .map(|a| a.polygons.iter().map(|p| p.0.len()).sum::<usize>())
+        .sum();
+    assert!(
+        tenuti <= piazza_cap::MAX_PUNTI_DOCUMENTO && tenuti >= 45_000,
+        "{tenuti}"
+    );
+    assert!(p.warnings.iter().any(|w| w.message.contains("in tutto")));
+}
+
+#[test]
+fn a_document_of_too_many_elements_is_refused() {
+    let aree = "<area><areaDesc>x</areaDesc></area>".repeat(piazza_cap::MAX_ELEMENTI / 2 + 1);
+    let xml = con_poligoni(&[]).replace("</info>", &format!("{aree}</info>"));
+    let e = piazza_cap::parse(&xml).unwrap_err();
+    assert!(e.to_string().contains("elementi"), "{e}");
+}

@@ -108,17 +108,42 @@ fn poligono_tocca(poly: &Polygon, c: &Confine) -> bool {
     if pmax.0 < c.min.0 || pmin.0 > c.max.0 || pmax.1 < c.min.1 || pmin.1 > c.max.1 {
         return false;
     }
-    if pts.iter().any(|p| c.contiene(*p)) {
+    // Only what lies in the other's bounding box can be inside it or cross it: a polygon of
+    // thousands of points near one comune is not compared edge by edge with all of them.
+    let in_box = |p: &(f64, f64), mn: (f64, f64), mx: (f64, f64)| {
+        p.0 >= mn.0 && p.0 <= mx.0 && p.1 >= mn.1 && p.1 <= mx.1
+    };
+    if pts
+        .iter()
+        .filter(|p| in_box(p, c.min, c.max))
+        .any(|p| c.contiene(*p))
+    {
         return true;
     }
-    if c.anelli.iter().flatten().any(|p| dentro(pts, *p)) {
+    if c.anelli
+        .iter()
+        .flatten()
+        .filter(|p| in_box(p, pmin, pmax))
+        .any(|p| dentro(pts, *p))
+    {
         return true;
     }
-    lati(pts).any(|(a, b)| {
-        c.anelli
-            .iter()
-            .any(|anello| lati(anello).any(|(q1, q2)| si_incrociano(a, b, q1, q2)))
-    })
+    let lato_in = |(a, b): &((f64, f64), (f64, f64)), mn: (f64, f64), mx: (f64, f64)| {
+        a.0.max(b.0) >= mn.0 && a.0.min(b.0) <= mx.0 && a.1.max(b.1) >= mn.1 && a.1.min(b.1) <= mx.1
+    };
+    let lati_confine: Vec<_> = c
+        .anelli
+        .iter()
+        .flat_map(|anello| lati(anello))
+        .filter(|l| lato_in(l, pmin, pmax))
+        .collect();
+    lati(pts)
+        .filter(|l| lato_in(l, c.min, c.max))
+        .any(|(a, b)| {
+            lati_confine
+                .iter()
+                .any(|(q1, q2)| si_incrociano(a, b, *q1, *q2))
+        })
 }
 
 /// Kilometres per degree of latitude and of longitude at `lat`.

@@ -170,22 +170,31 @@ pub fn leggi_file_bollettino(
 }
 
 /// A CAP document received from `fonte` (API or feed): parsed leniently, then applied.
+///
+/// Reading and placing the document (its polygons on the comuni's boundaries) is CPU work:
+/// it runs on the blocking pool, not on the async workers that serve requests and deliver.
 pub async fn ricevi_cap(
     db: &DatabaseConnection,
-    t: &Territorio,
+    t: &std::sync::Arc<Territorio>,
     fonte: &fonte_allerta::Model,
     actor: &Actor,
     xml: &str,
 ) -> AppResult<(Esito, Option<i64>)> {
-    let parsed = piazza_cap::parse(xml)
-        .map_err(|e| AppError::BadRequest(format!("Documento CAP non leggibile: {e}")))?;
-    let a = &parsed.alert;
-    if a.identifier.trim().is_empty() || a.sender.trim().is_empty() || a.sent.is_none() {
-        return Err(AppError::BadRequest(
-            "Documento CAP non valido: mancano identifier, sender o sent.".into(),
-        ));
-    }
-    let doc = da_cap::documento(a, xml, t, &mappature(db, t).await?);
+    let mappe = mappature(db, t).await?;
+    let (terr, testo) = (t.clone(), xml.to_owned());
+    let doc = tokio::task::spawn_blocking(move || {
+        let parsed = piazza_cap::parse(&testo)
+            .map_err(|e| AppError::BadRequest(format!("Documento CAP non leggibile: {e}")))?;
+        let a = &parsed.alert;
+        if a.identifier.trim().is_empty() || a.sender.trim().is_empty() || a.sent.is_none() {
+            return Err(AppError::BadRequest(
+                "Documento CAP non valido: mancano identifier, sender o sent.".into(),
+            ));
+        }
+        Ok(da_cap::documento(a, &testo, &terr, &mappe))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("lettura del documento CAP interrotta: {e}")))??;
     store::ingerisci(db, t, fonte, actor, &doc).await
 }
 

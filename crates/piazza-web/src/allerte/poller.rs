@@ -171,7 +171,7 @@ fn risolvi(base: &str, href: &str) -> String {
 /// the source returns.
 pub async fn interroga(
     db: &DatabaseConnection,
-    t: &Territorio,
+    t: &std::sync::Arc<Territorio>,
     client: &reqwest::Client,
     fonte: &fonte_allerta::Model,
 ) -> AppResult<Result<Resoconto, String>> {
@@ -185,7 +185,7 @@ type Validatori = (Option<String>, Option<String>);
 
 async fn leggi(
     db: &DatabaseConnection,
-    t: &Territorio,
+    t: &std::sync::Arc<Territorio>,
     client: &reqwest::Client,
     fonte: &fonte_allerta::Model,
 ) -> Result<(Resoconto, Validatori), String> {

@@ -103,9 +103,29 @@ pub fn title_case(s: &str) -> String {
 
 /// Reads a DAIT file against the territory; every bad row is reported, nothing is returned
 /// unless all rows are good.
+/// The most lines a register file may have (the national register is about 130,000).
+pub const MAX_RIGHE: usize = 1_000_000;
+/// The longest line (a real one is a few hundred characters).
+pub const MAX_RIGA: usize = 8 * 1024;
+/// Errors listed at most; beyond, their number.
+const MAX_ERRORI: usize = 200;
+
 pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
     let text = decode(bytes);
     let lines: Vec<&str> = text.split('\n').collect();
+    if lines.len() > MAX_RIGHE {
+        return Err(FileErrors(vec![format!(
+            "il file ha più di {} righe: non è un elenco di amministratori",
+            crate::fmt::int(MAX_RIGHE as i64)
+        )]));
+    }
+    if let Some(i) = lines.iter().position(|l| l.len() > MAX_RIGA) {
+        return Err(FileErrors(vec![format!(
+            "la riga {} è lunga più di {} caratteri: non è un elenco di amministratori",
+            i + 1,
+            crate::fmt::int(MAX_RIGA as i64)
+        )]));
+    }
     let Some(header_idx) = lines.iter().take(10).position(|l| {
         let l = l.to_lowercase();
         l.contains("cognome") && l.contains("nome") && l.contains("carica")
@@ -262,6 +282,14 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
         }
         Ok(parsed)
     } else {
+        if errors.len() > MAX_ERRORI {
+            let altri = errors.len() - MAX_ERRORI;
+            errors.truncate(MAX_ERRORI);
+            errors.push(format!(
+                "… e altri {} errori",
+                crate::fmt::int(altri as i64)
+            ));
+        }
         Err(FileErrors(errors))
     }
 }

@@ -1067,7 +1067,11 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
         });
     };
     let t = ctx.state.territorio.get();
-    match dait::parse(&bytes, &t) {
+    // Tens of MB of CSV: read on the blocking pool, not on the workers serving requests.
+    let letto = tokio::task::spawn_blocking(move || dait::parse(&bytes, &t))
+        .await
+        .map_err(|e| AppError::Internal(format!("lettura del registro interrotta: {e}")))?;
+    match letto {
         Err(e) => render_invalid(&ImportPage {
             chrome,
             errori: e.0,
