@@ -428,3 +428,44 @@ pub fn data_file(name: &str) -> Vec<u8> {
     )
     .expect("data file")
 }
+
+/// Whether `h` has the security headers of every response (HSTS too when `https`): the
+/// name of the first missing or wrong one otherwise.
+pub fn protezioni(h: &HeaderMap, https: bool) -> Result<(), String> {
+    let v = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let csp = v("content-security-policy");
+    for d in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        if !csp.contains(d) {
+            return Err(format!("Content-Security-Policy without {d}: «{csp}»"));
+        }
+    }
+    if csp.contains("unsafe-inline") || csp.contains("unsafe-eval") {
+        return Err(format!(
+            "Content-Security-Policy allows inline code: «{csp}»"
+        ));
+    }
+    for (n, atteso) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        if v(n) != atteso {
+            return Err(format!("{n}: «{}»", v(n)));
+        }
+    }
+    if !v("permissions-policy").contains("camera=()") {
+        return Err("no Permissions-Policy".into());
+    }
+    match (https, v("strict-transport-security")) {
+        (true, s) if !s.contains("max-age=31536000") => Err(format!("HSTS: «{s}»")),
+        (false, s) if !s.is_empty() => Err(format!("HSTS over plain http: «{s}»")),
+        _ => Ok(()),
+    }
+}

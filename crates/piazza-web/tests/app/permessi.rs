@@ -65,6 +65,19 @@ const MATRIX: &[Row] = &[
         Body::Form("email=x%40y.it&password=sbagliata"),
     ),
     ("GET", "/account/password", LOGGED, Body::None),
+    ("GET", "/account/sessioni", LOGGED, Body::None),
+    (
+        "POST",
+        "/account/sessioni/termina-altre",
+        LOGGED,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/account/sessioni/{impronta}/termina",
+        LOGGED,
+        Body::None,
+    ),
     (
         "POST",
         "/account/password",
@@ -791,6 +804,7 @@ async fn permission_matrix_holds_for_every_route_and_role() {
                 &format!("/piano/indicatori/{indicator}"),
             )
             .replace("{cid}", &link.to_string())
+            .replace("{impronta}", "0123456789abcdef")
             .replace("{area}", &area.to_string())
             .replace("/piano/stati/{codice}", "/piano/stati/in_corso")
             .replace(
@@ -806,6 +820,10 @@ async fn permission_matrix_holds_for_every_route_and_role() {
                     app.post_file(*role, &path, "file", "vuoto.csv", b"").await
                 }
             };
+            // Every answer, pages and refusals alike, carries the browser's protections.
+            if let Err(m) = crate::common::protezioni(&r.headers, false) {
+                failures.push(format!("{method} {path} as {role:?} ({}): {m}", r.status));
+            }
             let got = classify(&r);
             if got != expected[i] {
                 failures.push(format!(
