@@ -7,7 +7,8 @@
 //!   service; a 429 pauses that service for its `Retry-After`; a 404/410 removes the
 //!   subscription. Each worker keeps one connection and encrypts a few messages in a row
 //!   before sending them (encryption is most of the cost; tokio spreads the workers over the
-//!   cores).
+//!   cores). Connections go only where `rete_push` allows (see [`push`]): a subscription
+//!   whose endpoint it refuses is removed too, without anything being sent to it.
 //! - E-mail: as many messages at once as the SMTP pool has connections.
 //! - Telegram: 30 messages per second overall, one message every 3 seconds to one channel
 //!   (Telegram allows 20 per minute); a 429 pauses the bot for `retry_after`.
@@ -51,6 +52,9 @@ pub struct Config {
     pub tentativi_max: i32,
     /// Timeout of one HTTP request to a push service, Telegram or the SMS gateway.
     pub timeout: Duration,
+    /// Where web-push connections may go: [`piazza_net::Regole::push`] (public addresses,
+    /// `https`); tests and benchmarks with a push service on loopback allow it and `http`.
+    pub rete_push: piazza_net::Regole,
     pub email: Option<ConfigEmail>,
     pub telegram: Option<ConfigTelegram>,
     pub sms: Option<ConfigSms>,
@@ -87,6 +91,7 @@ impl Default for Config {
             lotti_in_volo: 2,
             tentativi_max: 8,
             timeout: Duration::from_secs(20),
+            rete_push: piazza_net::Regole::push(),
             email: None,
             telegram: None,
             sms: None,
@@ -211,7 +216,11 @@ impl Motore {
         };
         Ok(Self {
             mittente: push::Mittente::new(vapid, &cfg.contatto_vapid),
-            connessioni: push::Connessioni::new(cfg.timeout, cfg.push_per_origine.max(1)),
+            connessioni: push::Connessioni::new(
+                cfg.timeout,
+                cfg.push_per_origine.max(1),
+                cfg.rete_push.clone(),
+            ),
             telegram: cfg
                 .telegram
                 .clone()
@@ -489,6 +498,18 @@ impl Motore {
                 }
                 Registrazione::Fallito("sottoscrizione non più valida (404/410): rimossa".into())
             }
+            Esito::Vietato(m) => {
+                self.metriche.conta(canale, 4);
+                tracing::warn!(
+                    iscrizione = d.id,
+                    motivo = %m,
+                    "subscription refused by the outbound rules: removed"
+                );
+                if let Err(e) = iscrizione::Entity::delete_by_id(d.id).exec(&self.db).await {
+                    tracing::warn!(error = %e, "refused subscription not removed");
+                }
+                Registrazione::Fallito(format!("{m}: sottoscrizione rimossa"))
+            }
             Esito::Rifiutato(m) => {
                 self.metriche.conta(canale, 2);
                 Registrazione::Fallito(m)
@@ -614,6 +635,8 @@ impl Motore {
             return fatti;
         };
         let mut conn: Option<push::Connessione> = None;
+        // The push service refused by the rules: every message to it gets the same.
+        let mut rifiutato: Option<Esito> = None;
         let mut pronti = Vec::with_capacity(CIFRATI_DI_FILA);
         loop {
             // A few messages encrypted in a row (the curve's tables stay in the cache), then
@@ -654,13 +677,22 @@ impl Motore {
                     fatti.push((p, d, e));
                     continue;
                 }
+                if let Some(e) = &rifiutato {
+                    fatti.push((p, d, e.clone()));
+                    continue;
+                }
                 if !conn.as_ref().is_some_and(push::Connessione::aperta) {
                     match self.connessioni.prendi(&origine).await {
                         Ok(c) => conn = Some(c),
-                        Err(motivo) => {
+                        Err(e @ Esito::Riprova { .. }) => {
                             // Unreachable: the others wait instead of trying one by one.
                             self.pausa_push(&origine, PAUSA_IRRAGGIUNGIBILE);
-                            fatti.push((p, d, Esito::Riprova { dopo: None, motivo }));
+                            fatti.push((p, d, e));
+                            continue;
+                        }
+                        Err(e) => {
+                            rifiutato = Some(e.clone());
+                            fatti.push((p, d, e));
                             continue;
                         }
                     }
@@ -669,6 +701,10 @@ impl Motore {
                 let e = push::spedisci(&self.connessioni, k, pronto).await;
                 if let Esito::Riprova { dopo: Some(t), .. } = &e {
                     self.pausa_push(&origine, *t);
+                }
+                if matches!(e, Esito::Vietato(_)) {
+                    // Refused when a closed connection was replaced.
+                    rifiutato = Some(e.clone());
                 }
                 fatti.push((p, d, e));
             }

@@ -23,7 +23,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 pub use classe::{Classe, classifica};
-pub use client::{ClientSicuro, Resolutore, client_sicuro, politica_redirect, rifiuto_in};
+pub use client::{
+    ClientSicuro, REDIRECT_MAX, Resolutore, client_sicuro, politica_redirect, rifiuto_in,
+};
 
 /// What the server may connect to.
 #[derive(Debug, Clone, PartialEq, Eq)]
