@@ -59,4 +59,9 @@ pub enum Esito {
     Scaduta,
     /// Refused for good (a bad address, a request the peer will never accept).
     Rifiutato(String),
+    /// The recipient's address is one the server may not connect to (the outbound rules of
+    /// `piazza_net`: an address of this machine or the internal network, a local name, a
+    /// scheme or port not allowed): it can never be delivered to, like a gone subscription —
+    /// remove it. Nothing was sent anywhere.
+    Vietato(String),
 }

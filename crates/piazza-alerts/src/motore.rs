@@ -7,7 +7,8 @@
 //!   service; a 429 pauses that service for its `Retry-After`; a 404/410 removes the
 //!   subscription. Each worker keeps one connection and encrypts a few messages in a row
 //!   before sending them (encryption is most of the cost; tokio spreads the workers over the
-//!   cores).
+//!   cores). Connections go only where `rete_push` allows (see [`push`]): a subscription
+//!   whose endpoint it refuses is removed too, without anything being sent to it.
 //! - E-mail: as many messages at once as the SMTP pool has connections.
 //! - Telegram: 30 messages per second overall, one message every 3 seconds to one channel
 //!   (Telegram allows 20 per minute); a 429 pauses the bot for `retry_after`.
@@ -24,7 +25,6 @@ use std::time::Duration;
 
 use chrono::Utc;
 use piazza_db::entities::{iscrizione, notifica, notifica_voce};
-use piazza_push::Sottoscrizione;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
@@ -35,6 +35,8 @@ use crate::ritmo::{Ritmo, ritardo};
 use crate::sms::Gateway;
 use crate::telegram::Bot;
 use crate::{Esito, canale, push};
+
+mod operai_push;
 
 /// The engine's settings.
 #[derive(Clone)]
@@ -51,6 +53,9 @@ pub struct Config {
     pub tentativi_max: i32,
     /// Timeout of one HTTP request to a push service, Telegram or the SMS gateway.
     pub timeout: Duration,
+    /// Where web-push connections may go: [`piazza_net::Regole::push`] (public addresses,
+    /// `https`); tests and benchmarks with a push service on loopback allow it and `http`.
+    pub rete_push: piazza_net::Regole,
     pub email: Option<ConfigEmail>,
     pub telegram: Option<ConfigTelegram>,
     pub sms: Option<ConfigSms>,
@@ -87,6 +92,7 @@ impl Default for Config {
             lotti_in_volo: 2,
             tentativi_max: 8,
             timeout: Duration::from_secs(20),
+            rete_push: piazza_net::Regole::push(),
             email: None,
             telegram: None,
             sms: None,
@@ -211,7 +217,11 @@ impl Motore {
         };
         Ok(Self {
             mittente: push::Mittente::new(vapid, &cfg.contatto_vapid),
-            connessioni: push::Connessioni::new(cfg.timeout, cfg.push_per_origine.max(1)),
+            connessioni: push::Connessioni::new(
+                cfg.timeout,
+                cfg.push_per_origine.max(1),
+                cfg.rete_push.clone(),
+            ),
             telegram: cfg
                 .telegram
                 .clone()
@@ -489,6 +499,18 @@ impl Motore {
                 }
                 Registrazione::Fallito("sottoscrizione non più valida (404/410): rimossa".into())
             }
+            Esito::Vietato(m) => {
+                self.metriche.conta(canale, 4);
+                tracing::warn!(
+                    iscrizione = d.id,
+                    motivo = %m,
+                    "subscription refused by the outbound rules: removed"
+                );
+                if let Err(e) = iscrizione::Entity::delete_by_id(d.id).exec(&self.db).await {
+                    tracing::warn!(error = %e, "refused subscription not removed");
+                }
+                Registrazione::Fallito(format!("{m}: sottoscrizione rimossa"))
+            }
             Esito::Rifiutato(m) => {
                 self.metriche.conta(canale, 2);
                 Registrazione::Fallito(m)
@@ -555,159 +577,4 @@ impl Motore {
             altro => Esito::Rifiutato(format!("canale sconosciuto: {altro}")),
         }
     }
-
-    /// Sends a block of web-push messages: per push service, up to `push_per_origine`
-    /// workers (within `push_concorrenza` overall), each on one kept-open connection, taking
-    /// the next message until none is left.
-    async fn invia_push_lotto(self: &Arc<Self>, lavori: Vec<Lavoro>) -> Vec<Risultato> {
-        let mut fatti = Vec::new();
-        let mut code: HashMap<String, Vec<(Lavoro, Sottoscrizione)>> = HashMap::new();
-        for (p, d, c) in lavori {
-            let s = match (&d.p256dh, &d.auth) {
-                (Some(k), Some(a)) => {
-                    Sottoscrizione::da_json(&d.indirizzo, k, a).map_err(|e| e.to_string())
-                }
-                _ => Err("sottoscrizione push senza chiavi".into()),
-            };
-            let origine = piazza_push::origine(&d.indirizzo)
-                .ok_or_else(|| format!("indirizzo push non valido: {}", d.indirizzo));
-            match (s, origine) {
-                (Ok(s), Ok(o)) => code.entry(o).or_default().push(((p, d, c), s)),
-                (Err(e), _) | (_, Err(e)) => fatti.push((p, d, Esito::Rifiutato(e))),
-            }
-        }
-        let mut operai = tokio::task::JoinSet::new();
-        for (origine, coda) in code {
-            let n = coda.len().min(self.cfg.push_per_origine.max(1));
-            let coda: Coda = Arc::new(Mutex::new(coda.into()));
-            for _ in 0..n {
-                operai.spawn(self.clone().operaio_push(origine.clone(), coda.clone()));
-            }
-        }
-        while let Some(r) = operai.join_next().await {
-            if let Ok(r) = r {
-                fatti.extend(r);
-            }
-        }
-        fatti
-    }
-
-    /// One worker of [`Motore::invia_push_lotto`] for one push service.
-    async fn operaio_push(self: Arc<Self>, origine: String, coda: Coda) -> Vec<Risultato> {
-        let mut fatti = Vec::new();
-        let Ok(_tutti) = self.push_tutti.clone().acquire_owned().await else {
-            return fatti;
-        };
-        let sem = {
-            let mut m = self.push_origini.lock().expect("origini");
-            m.entry(origine.clone())
-                .or_insert_with(|| {
-                    (
-                        Arc::new(Semaphore::new(self.cfg.push_per_origine.max(1))),
-                        Instant::now(),
-                    )
-                })
-                .0
-                .clone()
-        };
-        let Ok(_origine) = sem.acquire_owned().await else {
-            return fatti;
-        };
-        let mut conn: Option<push::Connessione> = None;
-        let mut pronti = Vec::with_capacity(CIFRATI_DI_FILA);
-        loop {
-            // A few messages encrypted in a row (the curve's tables stay in the cache), then
-            // sent one after the other.
-            let presi: Vec<_> = {
-                let mut q = coda.lock().expect("coda");
-                let n = q.len().min(CIFRATI_DI_FILA);
-                q.drain(..n).collect()
-            };
-            if presi.is_empty() {
-                break;
-            }
-            let ora = Utc::now();
-            for ((p, d, c), s) in presi {
-                if let Some(e) = self.in_pausa(&origine) {
-                    fatti.push((p, d, e));
-                    continue;
-                }
-                let m = push::Messaggio {
-                    corpo: c.push.as_bytes(),
-                    ttl: (p.scade_at - ora).num_seconds().max(0) as u64,
-                    urgente: c.urgente,
-                    argomento: c.argomento.as_deref(),
-                };
-                match push::prepara(
-                    &self.mittente,
-                    &origine,
-                    &s,
-                    &m,
-                    ora.timestamp().max(0) as u64,
-                ) {
-                    Ok(pronto) => pronti.push((p, d, pronto)),
-                    Err(e) => fatti.push((p, d, e)),
-                }
-            }
-            for (p, d, pronto) in pronti.drain(..) {
-                if let Some(e) = self.in_pausa(&origine) {
-                    fatti.push((p, d, e));
-                    continue;
-                }
-                if !conn.as_ref().is_some_and(push::Connessione::aperta) {
-                    match self.connessioni.prendi(&origine).await {
-                        Ok(c) => conn = Some(c),
-                        Err(motivo) => {
-                            // Unreachable: the others wait instead of trying one by one.
-                            self.pausa_push(&origine, PAUSA_IRRAGGIUNGIBILE);
-                            fatti.push((p, d, Esito::Riprova { dopo: None, motivo }));
-                            continue;
-                        }
-                    }
-                }
-                let Some(k) = conn.as_mut() else { continue };
-                let e = push::spedisci(&self.connessioni, k, pronto).await;
-                if let Esito::Riprova { dopo: Some(t), .. } = &e {
-                    self.pausa_push(&origine, *t);
-                }
-                fatti.push((p, d, e));
-            }
-        }
-        if let Some(c) = conn {
-            self.connessioni.restituisci(c);
-        }
-        fatti
-    }
-
-    /// While `origine` is paused: what a message to it gets (retry when the pause ends).
-    fn in_pausa(&self, origine: &str) -> Option<Esito> {
-        let fino = self.push_origini.lock().expect("origini").get(origine)?.1;
-        let dopo = fino
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())?;
-        Some(Esito::Riprova {
-            dopo: Some(dopo),
-            motivo: "servizio push in pausa".into(),
-        })
-    }
-
-    /// No request to `origine` for `durata` (its `Retry-After`, or it is unreachable).
-    fn pausa_push(&self, origine: &str, durata: Duration) {
-        if let Some(v) = self.push_origini.lock().expect("origini").get_mut(origine) {
-            v.1 = v.1.max(Instant::now() + durata);
-        }
-    }
 }
-
-/// A message to send: the claimed row, its recipient, what it says.
-type Lavoro = (Prenotato, Arc<Destinatario>, Contenuto);
-/// The web-push messages of a block for one push service, shared by its workers.
-type Coda = Arc<Mutex<std::collections::VecDeque<(Lavoro, Sottoscrizione)>>>;
-/// A message and the channel's answer.
-type Risultato = (Prenotato, Arc<Destinatario>, Esito);
-
-/// Messages a push worker encrypts in a row before sending them.
-const CIFRATI_DI_FILA: usize = 16;
-
-/// How long a push service that cannot be reached is left alone.
-const PAUSA_IRRAGGIUNGIBILE: Duration = Duration::from_secs(10);

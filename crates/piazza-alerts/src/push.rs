@@ -10,12 +10,20 @@
 //! Each request is built as one buffer ([`prepara`], which also encrypts) and written with
 //! one call by [`crate::h1`] — at a million messages an alert, the HTTP machinery around each
 //! request is a large part of the cost beside the encryption.
+//!
+//! A connection is opened only where the outbound rules ([`piazza_net::Regole`]) allow: the
+//! push service's origin is checked, its name resolved, and the connection goes to one of the
+//! allowed addresses it resolved to — never to the name again, which a rebinding DNS could
+//! answer differently (TLS still names the host). A subscription whose endpoint the rules
+//! refuse gets [`Esito::Vietato`]; one whose name resolves only to refused addresses,
+//! [`Esito::Rifiutato`] (the subscription stays); one whose name does not resolve, a retry.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use piazza_net::{Regole, Rifiuto};
 use piazza_push::{Sottoscrizione, Vapid, cifra, origine};
 
 use crate::Esito;
@@ -82,6 +90,8 @@ impl Mittente {
 pub struct Connessioni {
     tls: tokio_rustls::TlsConnector,
     timeout: Duration,
+    /// Where connections may go.
+    regole: Regole,
     /// Idle connections per origin, at most `max_inattive` each.
     inattive: Mutex<HashMap<String, Vec<Connessione>>>,
     max_inattive: usize,
@@ -93,35 +103,41 @@ pub struct Connessione {
     h1: h1::Connessione,
 }
 
-/// Where a push service is: host (for TLS) and port, from its origin.
+/// Where a push service is: host (for TLS) and the addresses it may be reached at.
 struct Servizio {
     https: bool,
     host: String,
-    porta: u16,
+    indirizzi: Vec<std::net::SocketAddr>,
 }
 
-fn servizio(origine: &str) -> Option<Servizio> {
-    let u = reqwest::Url::parse(origine).ok()?;
-    let https = match u.scheme() {
-        "https" => true,
-        "http" => false,
-        _ => return None,
-    };
-    Some(Servizio {
-        https,
-        host: u
-            .host_str()?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
-        porta: u.port_or_known_default()?,
-    })
+/// What a message gets when its push service's origin is refused by the rules.
+///
+/// - The endpoint itself is refused (a loopback, private or link-local address written in it,
+///   a name such as `localhost` or `*.internal`, a scheme or port the rules do not allow):
+///   [`Esito::Vietato`], it can never be delivered.
+/// - Its name resolves only to addresses the rules refuse: [`Esito::Rifiutato`], this message
+///   fails for good but the subscription stays — the same answer for every subscriber of a
+///   push service whose name our DNS resolves wrongly (a filtering resolver answering
+///   `0.0.0.0`) must not remove them all.
+/// - The name does not resolve (yet): [`Esito::Riprova`].
+fn esito_del_rifiuto(origine: &str, r: Rifiuto, dal_dns: bool) -> Esito {
+    if !r.permanente() {
+        Esito::Riprova {
+            dopo: None,
+            motivo: format!("servizio push {origine}: {r}"),
+        }
+    } else if dal_dns {
+        Esito::Rifiutato(format!("servizio push {origine} non ammesso: {r}"))
+    } else {
+        Esito::Vietato(format!("indirizzo push non ammesso ({origine}): {r}"))
+    }
 }
 
 impl Connessioni {
     /// `timeout` bounds connecting and each request; at most `max_inattive` idle connections
-    /// are kept per push service.
-    pub fn new(timeout: Duration, max_inattive: usize) -> Self {
+    /// are kept per push service; connections go only where `regole` allow
+    /// ([`Regole::push`] in production).
+    pub fn new(timeout: Duration, max_inattive: usize, regole: Regole) -> Self {
         let radici = tokio_rustls::rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
@@ -136,13 +152,16 @@ impl Connessioni {
         Self {
             tls: tokio_rustls::TlsConnector::from(Arc::new(cfg)),
             timeout,
+            regole,
             inattive: Mutex::default(),
             max_inattive: max_inattive.max(1),
         }
     }
 
-    /// An open connection to `origine` (an idle one, or a new one).
-    pub async fn prendi(&self, origine: &str) -> Result<Connessione, String> {
+    /// An open connection to `origine` (an idle one, or a new one). Failing, what the message
+    /// that needed it gets: [`Esito::Riprova`] if the push service cannot be reached now,
+    /// [`Esito::Vietato`] or [`Esito::Rifiutato`] if the rules refuse it.
+    pub async fn prendi(&self, origine: &str) -> Result<Connessione, Esito> {
         loop {
             let c = self
                 .inattive
@@ -161,13 +180,42 @@ impl Connessioni {
         }
         tokio::time::timeout(self.timeout, self.apri(origine))
             .await
-            .map_err(|_| "connessione al servizio push: tempo scaduto".to_owned())?
+            .map_err(|_| Esito::Riprova {
+                dopo: None,
+                motivo: "connessione al servizio push: tempo scaduto".into(),
+            })?
     }
 
-    async fn apri(&self, origine: &str) -> Result<Connessione, String> {
-        let errore = |e: &dyn std::fmt::Display| format!("connessione al servizio push: {e}");
-        let a = servizio(origine).ok_or_else(|| format!("indirizzo push non valido: {origine}"))?;
-        let tcp = tokio::net::TcpStream::connect((a.host.as_str(), a.porta))
+    /// Checks `origine` against the rules and resolves it to the addresses they allow.
+    async fn servizio(&self, origine: &str) -> Result<Servizio, Esito> {
+        let u = piazza_net::verifica_url(origine, &self.regole)
+            .map_err(|r| esito_del_rifiuto(origine, r, false))?;
+        let non_valido = || Esito::Rifiutato(format!("indirizzo push non valido: {origine}"));
+        let host = u
+            .host_str()
+            .ok_or_else(non_valido)?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let porta = u.port_or_known_default().ok_or_else(non_valido)?;
+        let indirizzi = piazza_net::risolvi(&host, porta, &self.regole)
+            .await
+            .map_err(|r| esito_del_rifiuto(origine, r, true))?;
+        Ok(Servizio {
+            https: u.scheme() == "https",
+            host,
+            indirizzi,
+        })
+    }
+
+    async fn apri(&self, origine: &str) -> Result<Connessione, Esito> {
+        let errore = |e: &dyn std::fmt::Display| Esito::Riprova {
+            dopo: None,
+            motivo: format!("connessione al servizio push: {e}"),
+        };
+        let a = self.servizio(origine).await?;
+        // The addresses resolved and allowed, one after the other: not the name again.
+        let tcp = tokio::net::TcpStream::connect(a.indirizzi.as_slice())
             .await
             .map_err(|e| errore(&e))?;
         let _ = tcp.set_nodelay(true);
@@ -214,7 +262,7 @@ impl Connessioni {
         };
         let mut c = match self.prendi(&o).await {
             Ok(c) => c,
-            Err(motivo) => return Esito::Riprova { dopo: None, motivo },
+            Err(e) => return e,
         };
         let e = spedisci(self, &mut c, p).await;
         self.restituisci(c);
@@ -293,24 +341,25 @@ fn visibile(b: u8) -> bool {
 /// turns out closed before anything is sent, on a new one). On a failure of the connection
 /// itself, `c` is left closed.
 pub async fn spedisci(pool: &Connessioni, c: &mut Connessione, p: Pronto) -> Esito {
+    let fallita = |e: h1::Errore| Esito::Riprova {
+        dopo: None,
+        motivo: format!("richiesta non riuscita: {e}"),
+    };
     let scambio = async {
         match c.h1.scambia(&p.0).await {
             Err(h1::Errore::NonInviata(_)) => {
                 // Closed before it took a byte: the request goes on a new connection.
                 *c = pool.apri(&c.origine.clone()).await?;
-                c.h1.scambia(&p.0).await.map_err(|e| e.to_string())
+                c.h1.scambia(&p.0).await.map_err(fallita)
             }
-            r => r.map_err(|e| e.to_string()),
+            r => r.map_err(fallita),
         }
     };
     let r = match tokio::time::timeout(pool.timeout, scambio).await {
         Ok(Ok(r)) => r,
-        Ok(Err(motivo)) => {
+        Ok(Err(e)) => {
             c.h1.chiudi();
-            return Esito::Riprova {
-                dopo: None,
-                motivo: format!("richiesta non riuscita: {motivo}"),
-            };
+            return e;
         }
         Err(_) => {
             c.h1.chiudi();
@@ -332,5 +381,35 @@ pub async fn spedisci(pool: &Connessioni, c: &mut Connessione, p: Pronto) -> Esi
             motivo: format!("errore del servizio push ({})", r.stato),
         },
         s => Esito::Rifiutato(format!("rifiutato dal servizio push ({s})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_becomes_the_outcome_its_cause_calls_for() {
+        let o = "https://push.esempio.it";
+        let ip = "10.0.0.1".parse().unwrap();
+        // Written in the endpoint: never deliverable.
+        assert!(matches!(
+            esito_del_rifiuto(o, Rifiuto::ReteInterna(ip), false),
+            Esito::Vietato(_)
+        ));
+        assert!(matches!(
+            esito_del_rifiuto(o, Rifiuto::NomeInterno("localhost".into()), false),
+            Esito::Vietato(_)
+        ));
+        // From our DNS: this message fails, the subscription stays.
+        assert!(matches!(
+            esito_del_rifiuto(o, Rifiuto::ReteInterna(ip), true),
+            Esito::Rifiutato(_)
+        ));
+        // Not resolved (yet): later.
+        assert!(matches!(
+            esito_del_rifiuto(o, Rifiuto::NonRisolto("push.esempio.it".into()), true),
+            Esito::Riprova { dopo: None, .. }
+        ));
     }
 }

@@ -1,7 +1,9 @@
 //! The web-push sender against a push service written for the test, on loopback: it checks the
 //! VAPID token (audience, expiry, signature with the key in the header) and decrypts every
 //! payload with the subscription's private key, as a browser would; then answers 201, 410,
-//! 429 with Retry-After or 500 as asked.
+//! 429 with Retry-After or 500 as asked. Those tests allow loopback and `http` in the
+//! outbound rules; the last ones keep the production rules and check that nothing on loopback
+//! is connected to.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,6 +19,7 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use p256::{PublicKey, SecretKey};
 use piazza_alerts::Esito;
 use piazza_alerts::push::{Connessioni, Messaggio, Mittente};
+use piazza_net::Regole;
 use piazza_push::{Sottoscrizione, Vapid, b64, da_b64, decifra_con};
 
 /// The subscriber's key pair (a browser's), as raw bytes.
@@ -102,6 +105,14 @@ async fn avvia(b: &Browser, risposte: Vec<u16>) -> (String, Stato) {
     (format!("http://{addr}"), st)
 }
 
+/// The push services of these tests: on loopback, plain `http`.
+fn in_locale() -> Regole {
+    Regole {
+        consenti_http: true,
+        ..Regole::push().loopback()
+    }
+}
+
 fn browser() -> Browser {
     let privata = SecretKey::from_slice(&[0x2a; 32]).unwrap();
     Browser {
@@ -121,7 +132,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
     // Answers are popped from the end: 201, then 410, 429, 500.
     let (base, st) = avvia(&b, vec![500, 429, 410, 201]).await;
     let s = sottoscrizione(&b, format!("{base}/push/abc"));
-    let client = Connessioni::new(Duration::from_secs(5), 4);
+    let client = Connessioni::new(Duration::from_secs(5), 4, in_locale());
     let mittente = Mittente::new(Vapid::genera(), "mailto:protezionecivile@ancitoscana.it");
     let corpo = br#"{"titolo":"Allerta rossa","comune":"Lucca"}"#;
     let m = Messaggio {
@@ -247,7 +258,7 @@ async fn a_connection_the_push_service_closed_is_replaced_without_losing_the_mes
     }
     let b = browser();
     let s = sottoscrizione(&b, format!("http://{addr}/push/abc"));
-    let pool = Connessioni::new(Duration::from_secs(5), 4);
+    let pool = Connessioni::new(Duration::from_secs(5), 4, in_locale());
     let mittente = Mittente::new(Vapid::genera(), "mailto:pc@example.org");
     let m = Messaggio {
         corpo: b"{}",
@@ -265,4 +276,196 @@ async fn a_connection_the_push_service_closed_is_replaced_without_losing_the_mes
     }
     assert_eq!(richieste.load(std::sync::atomic::Ordering::SeqCst), 3);
     assert_eq!(connessioni.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+/// A listener on loopback that counts the connections it accepts and closes them at once.
+async fn ascoltatore() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let porta = l.local_addr().unwrap().port();
+    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c = n.clone();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = l.accept().await {
+            c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(s);
+        }
+    });
+    (porta, n)
+}
+
+fn connessioni_accettate(n: &std::sync::atomic::AtomicUsize) -> usize {
+    n.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn the_production_rules_refuse_push_endpoints_on_this_machine_at_send_time() {
+    let (porta, accettate) = ascoltatore().await;
+    let b = browser();
+    let mittente = Mittente::new(Vapid::genera(), "mailto:pc@example.org");
+    let m = Messaggio {
+        corpo: b"{}",
+        ttl: 60,
+        urgente: false,
+        argomento: None,
+    };
+    let pool = Connessioni::new(Duration::from_secs(5), 4, Regole::push());
+    for endpoint in [
+        format!("https://127.0.0.1:{porta}/push/a"),
+        format!("https://localhost:{porta}/push/b"),
+        format!("https://[::ffff:127.0.0.1]:{porta}/push/c"),
+        // Plain http is refused whatever the address.
+        format!("http://127.0.0.1:{porta}/push/d"),
+    ] {
+        let s = sottoscrizione(&b, endpoint.clone());
+        match pool.invia(&mittente, &s, &m, 1_800_000_000).await {
+            Esito::Vietato(motivo) => assert!(motivo.contains("non ammesso"), "{motivo}"),
+            altro => panic!("{endpoint}: {altro:?}"),
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(connessioni_accettate(&accettate), 0);
+    // The listener does count: with loopback allowed the same endpoint is connected to (and
+    // the TLS handshake fails, the listener closing at once: retry later).
+    let pool = Connessioni::new(Duration::from_secs(5), 4, Regole::push().loopback());
+    let s = sottoscrizione(&b, format!("https://127.0.0.1:{porta}/push/a"));
+    assert!(matches!(
+        pool.invia(&mittente, &s, &m, 1_800_000_000).await,
+        Esito::Riprova { .. }
+    ));
+    assert_eq!(connessioni_accettate(&accettate), 1);
+}
+
+struct Vuoto;
+
+impl piazza_alerts::motore::Compositore for Vuoto {
+    fn allerta(
+        &self,
+        _: &piazza_alerts::motore::Notifica,
+        _: &[&piazza_db::entities::notifica_voce::Model],
+        _: &piazza_alerts::motore::Destinatario,
+    ) -> piazza_alerts::motore::Contenuto {
+        self.conferma_vuota()
+    }
+
+    fn conferma(
+        &self,
+        _: &piazza_alerts::motore::Destinatario,
+    ) -> piazza_alerts::motore::Contenuto {
+        self.conferma_vuota()
+    }
+}
+
+impl Vuoto {
+    fn conferma_vuota(&self) -> piazza_alerts::motore::Contenuto {
+        piazza_alerts::motore::Contenuto {
+            push: "{}".into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The engine with its default settings: subscriptions whose endpoint is on this machine are
+/// removed, their messages recorded as failed, and nothing connects to the listener.
+#[tokio::test]
+async fn the_engine_removes_subscriptions_the_rules_refuse_without_connecting() {
+    use piazza_alerts::motore::{Config, Motore};
+    use piazza_alerts::outbox;
+    use piazza_db::entities::{consenso, invio, iscrizione};
+    use sea_orm::{EntityTrait, Set};
+
+    let (porta, accettate) = ascoltatore().await;
+    let file = std::env::temp_dir().join(format!(
+        "piazza-alerts-rete-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let db = piazza_db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .unwrap();
+    piazza_db::migrate(&db).await.unwrap();
+    let ora = chrono::Utc::now();
+    let consenso = consenso::Entity::insert(consenso::ActiveModel {
+        sha256: Set("prova".into()),
+        testo: Set("prova".into()),
+        created_at: Set(ora),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    let b = browser();
+    let chiave = b64(&b.privata.public_key().to_sec1_bytes());
+    for endpoint in [
+        format!("https://127.0.0.1:{porta}/push/a"),
+        format!("https://localhost:{porta}/push/b"),
+    ] {
+        let i = iscrizione::Entity::insert(iscrizione::ActiveModel {
+            canale: Set("push".into()),
+            indirizzo: Set(endpoint),
+            p256dh: Set(Some(chiave.clone())),
+            auth: Set(Some(b64(&b.auth))),
+            soglia: Set(1),
+            rischi: Set(511),
+            fine_allerta: Set(true),
+            tester: Set(false),
+            stato: Set(outbox::iscrizione_stato::ATTIVA.into()),
+            consenso_id: Set(consenso),
+            consenso_at: Set(ora),
+            confermata_at: Set(Some(ora)),
+            created_at: Set(ora),
+            ..Default::default()
+        })
+        .exec_with_returning(&db)
+        .await
+        .unwrap();
+        outbox::accoda_conferma(&db, &i, ora, ora + chrono::Duration::hours(1))
+            .await
+            .unwrap();
+    }
+    let motore = Arc::new(
+        Motore::new(
+            db.clone(),
+            Config::default(),
+            Vapid::genera(),
+            Arc::new(Vuoto),
+            Arc::new(tokio::sync::Notify::new()),
+        )
+        .unwrap(),
+    );
+    assert_eq!(motore.svuota().await.unwrap(), 2);
+    assert_eq!(connessioni_accettate(&accettate), 0);
+    assert!(
+        iscrizione::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let invii = invio::Entity::find().all(&db).await.unwrap();
+    assert_eq!(invii.len(), 2);
+    for i in &invii {
+        assert_eq!(i.stato, outbox::stato::FALLITO);
+        let errore = i.errore.as_deref().unwrap_or_default();
+        assert!(
+            errore.contains("non ammesso") && errore.contains("rimossa"),
+            "{errore}"
+        );
+    }
+    let rimossi = motore
+        .metriche
+        .valori()
+        .into_iter()
+        .find(|(c, e, _)| *c == "push" && *e == "rimossi")
+        .unwrap()
+        .2;
+    assert_eq!(rimossi, 2);
+    drop(motore);
+    db.close().await.unwrap();
+    for suffisso in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffisso}", file.display()));
+    }
 }
