@@ -42,8 +42,15 @@ pub struct AppConfig {
     /// Web push: requests at once, overall and to one push service.
     pub push_concorrenza: usize,
     pub push_per_origine: usize,
-    /// Accept push endpoints on `http://127.0.0.1` (tests and benchmarks only).
+    /// Accept push endpoints on this machine (`http://127.0.0.1`, `localhost`: tests and
+    /// benchmarks only).
     pub push_loopback: bool,
+    /// The push services subscriptions may point to (host suffixes): the browsers' own by
+    /// default. Empty: any host with a public address.
+    pub push_servizi_ammessi: Vec<String>,
+    /// Let the feed poller fetch from this machine (tests, a local mirror); public addresses
+    /// only otherwise.
+    pub fonti_loopback: bool,
     /// Outbox rows claimed at a time by a worker, and blocks in flight per channel (their
     /// product bounds what a crash can send twice).
     pub invio_blocco: usize,
@@ -107,6 +114,11 @@ impl Default for AppConfig {
             push_concorrenza: 256,
             push_per_origine: 256,
             push_loopback: false,
+            push_servizi_ammessi: piazza_net::SERVIZI_PUSH_NOTI
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            fonti_loopback: false,
             invio_blocco: 1000,
             invio_lotti_in_volo: 2,
             smtp_url: None,
@@ -137,11 +149,37 @@ impl AppConfig {
         self.public_url.starts_with("https://")
     }
 
+    /// Where push subscriptions may point: `https` to a public address of an allowed push
+    /// service (with `push_loopback`, also plain http on this machine).
+    pub fn regole_push(&self) -> piazza_net::Regole {
+        let mut r = piazza_net::Regole::push();
+        if !self.push_servizi_ammessi.is_empty() {
+            r.host_consentiti = Some(self.push_servizi_ammessi.clone());
+        }
+        if self.push_loopback {
+            r = piazza_net::Regole {
+                consenti_http: true,
+                ..r.loopback()
+            };
+            if let Some(h) = &mut r.host_consentiti {
+                h.extend(["127.0.0.1", "localhost", "::1"].map(String::from));
+            }
+        }
+        r
+    }
+
+    /// Where the feed poller may fetch from.
+    pub fn regole_fonti(&self) -> piazza_net::Regole {
+        let r = piazza_net::Regole::fonti();
+        if self.fonti_loopback { r.loopback() } else { r }
+    }
+
     /// The delivery engine's settings.
     pub fn motore(&self) -> piazza_alerts::motore::Config {
         use piazza_alerts::motore::{Config, ConfigEmail, ConfigSms, ConfigTelegram};
         Config {
             contatto_vapid: self.vapid_contatto.clone(),
+            rete_push: self.regole_push(),
             push_concorrenza: self.push_concorrenza,
             push_per_origine: self.push_per_origine,
             blocco: self.invio_blocco.max(1),

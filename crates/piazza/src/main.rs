@@ -191,7 +191,14 @@ struct Settings {
 fn load_settings(path: &std::path::Path) -> Result<Settings, String> {
     let cfg = config::Config::builder()
         .add_source(config::File::from(path.to_path_buf()).required(false))
-        .add_source(config::Environment::with_prefix("PIAZZA").try_parsing(true))
+        .add_source(
+            config::Environment::with_prefix("PIAZZA")
+                .try_parsing(true)
+                // Lists in the environment are comma-separated.
+                .list_separator(",")
+                .with_list_parse_key("proxy_fidati")
+                .with_list_parse_key("push_servizi_ammessi"),
+        )
         .build()
         .map_err(|e| format!("configurazione non valida: {e}"))?;
     let mut s: Settings = cfg

@@ -510,6 +510,8 @@ fn killed_in_the_middle_of_a_fan_out_it_resumes_and_loses_nobody() {
             .env_remove("DATABASE_URL")
             .env("PIAZZA_LOG", "warn")
             .env("PIAZZA_PUSH_CONCORRENZA", "8")
+            // The push service of this test listens on loopback.
+            .env("PIAZZA_PUSH_LOOPBACK", "true")
             .env("PIAZZA_INVIO_BLOCCO", BLOCCO.to_string())
             .env("PIAZZA_INVIO_LOTTI_IN_VOLO", LOTTI.to_string())
             .stdout(Stdio::piped())

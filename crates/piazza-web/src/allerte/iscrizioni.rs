@@ -470,10 +470,15 @@ pub struct PushKeys {
     pub auth: String,
 }
 
-/// Validates a push subscription: an `https` endpoint (plain `http` on loopback only when
-/// `loopback` is allowed: tests and benchmarks — otherwise anybody could make the server post
-/// to its own machine), keys that encrypt, preferences, consent.
-pub fn valida_push(j: &PushJson, t: &Territorio, loopback: bool) -> Result<Preferenze, FormErrors> {
+/// Validates a push subscription: an endpoint the server may post to under `rete` (`https`
+/// to a public address of an allowed push service: otherwise anybody could make the server
+/// post inside its network; the delivery engine checks again when it connects), keys that
+/// encrypt, preferences, consent.
+pub fn valida_push(
+    j: &PushJson,
+    t: &Territorio,
+    rete: &piazza_net::Regole,
+) -> Result<Preferenze, FormErrors> {
     let mut e = FormErrors::default();
     let f = IscrizioneForm {
         comuni: j.comuni.clone(),
@@ -483,12 +488,15 @@ pub fn valida_push(j: &PushJson, t: &Territorio, loopback: bool) -> Result<Prefe
         ..Default::default()
     };
     let p = valida_preferenze(&f, t, &mut e);
-    let https = j.endpoint.starts_with("https://") && j.endpoint.len() <= 1024;
-    let loopback = loopback && j.endpoint.starts_with("http://127.0.0.1:");
-    if !(https || loopback) || piazza_push::origine(&j.endpoint).is_none() {
+    if j.endpoint.len() > 1024 || piazza_push::origine(&j.endpoint).is_none() {
         e.add(
             "endpoint",
             "Indirizzo della sottoscrizione push non valido.",
+        );
+    } else if let Err(r) = piazza_net::verifica_url(&j.endpoint, rete) {
+        e.add(
+            "endpoint",
+            format!("Indirizzo della sottoscrizione push non ammesso: {r}"),
         );
     }
     if piazza_push::Sottoscrizione::da_json(&j.endpoint, &j.keys.p256dh, &j.keys.auth).is_err() {

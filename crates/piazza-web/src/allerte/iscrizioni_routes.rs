@@ -226,7 +226,7 @@ pub async fn iscriviti_push(
         }
     };
     let t = ctx.state.territorio.get();
-    let p = match iscrizioni::valida_push(&j, &t, ctx.state.config.push_loopback) {
+    let p = match iscrizioni::valida_push(&j, &t, &ctx.state.config.regole_push()) {
         Ok(p) => p,
         Err(e) => {
             return Ok((

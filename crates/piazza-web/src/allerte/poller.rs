@@ -44,19 +44,22 @@ pub struct Resoconto {
     pub scartati: Vec<String>,
 }
 
-/// The HTTP client of the pollers.
-pub fn client(timeout: Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .user_agent(concat!(
-            "Piazza/",
-            env!("CARGO_PKG_VERSION"),
-            " (Cittadino Informato)"
-        ))
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .build()
-        .expect("an HTTP client")
+/// The HTTP client of the pollers: it connects only where `regole` allow (public addresses;
+/// loopback too with `fonti_loopback`), checking names when they resolve and every redirect.
+pub fn client(timeout: Duration, regole: piazza_net::Regole) -> piazza_net::ClientSicuro {
+    piazza_net::ClientSicuro::new(
+        reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!(
+                "Piazza/",
+                env!("CARGO_PKG_VERSION"),
+                " (Cittadino Informato)"
+            )),
+        regole,
+        3,
+    )
+    .expect("an HTTP client")
 }
 
 /// A response body, capped at [`MAX_CORPO`].
@@ -79,7 +82,9 @@ async fn corpo(mut r: reqwest::Response) -> Result<String, String> {
 }
 
 fn errore_http(e: reqwest::Error) -> String {
-    if e.is_timeout() {
+    if let Some(r) = piazza_net::rifiuto_in(&e) {
+        format!("indirizzo non ammesso: {r}")
+    } else if e.is_timeout() {
         "tempo scaduto: la fonte non ha risposto in tempo".into()
     } else if e.is_connect() {
         "connessione non riuscita".into()
@@ -88,8 +93,13 @@ fn errore_http(e: reqwest::Error) -> String {
     }
 }
 
-async fn scarica(client: &reqwest::Client, url: &str) -> Result<String, String> {
-    let r = client.get(url).send().await.map_err(errore_http)?;
+async fn scarica(client: &piazza_net::ClientSicuro, url: &str) -> Result<String, String> {
+    let r = client
+        .get(url)
+        .map_err(|r| format!("{url}: indirizzo non ammesso: {r}"))?
+        .send()
+        .await
+        .map_err(errore_http)?;
     if !r.status().is_success() {
         return Err(format!("{url}: risposta HTTP {}", r.status().as_u16()));
     }
@@ -172,7 +182,7 @@ fn risolvi(base: &str, href: &str) -> String {
 pub async fn interroga(
     db: &DatabaseConnection,
     t: &std::sync::Arc<Territorio>,
-    client: &reqwest::Client,
+    client: &piazza_net::ClientSicuro,
     fonte: &fonte_allerta::Model,
 ) -> AppResult<Result<Resoconto, String>> {
     let esito = leggi(db, t, client, fonte).await;
@@ -186,11 +196,13 @@ type Validatori = (Option<String>, Option<String>);
 async fn leggi(
     db: &DatabaseConnection,
     t: &std::sync::Arc<Territorio>,
-    client: &reqwest::Client,
+    client: &piazza_net::ClientSicuro,
     fonte: &fonte_allerta::Model,
 ) -> Result<(Resoconto, Validatori), String> {
     let url = fonte.url.as_deref().ok_or("la fonte non ha un indirizzo")?;
-    let mut req = client.get(url);
+    let mut req = client
+        .get(url)
+        .map_err(|r| format!("indirizzo non ammesso: {r}"))?;
     if let Some(e) = &fonte.etag {
         req = req.header(IF_NONE_MATCH, e);
     }
@@ -379,7 +391,7 @@ pub async fn da_interrogare(
 /// own task; after new documents the public snapshot is renewed.
 pub fn avvia(state: crate::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = client(Duration::from_secs(20));
+        let client = client(Duration::from_secs(20), state.config.regole_fonti());
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -1342,7 +1342,8 @@ pub async fn fonti_elenco(ctx: Ctx) -> AppResult<Response> {
     render(&fonti_page(&ctx, FonteForm::default(), FormErrors::default(), None).await?)
 }
 
-fn valida_fonte(f: &FonteForm) -> Result<fonti::NuovaFonte, FormErrors> {
+/// `rete`: where the poller may fetch from (the URL is checked here as it will be at each poll).
+fn valida_fonte(f: &FonteForm, rete: &piazza_net::Regole) -> Result<fonti::NuovaFonte, FormErrors> {
     let mut e = FormErrors::default();
     let codice = f.codice.trim().to_lowercase();
     if codice.is_empty()
@@ -1366,6 +1367,10 @@ fn valida_fonte(f: &FonteForm) -> Result<fonti::NuovaFonte, FormErrors> {
             "url",
             "Una fonte da interrogare ha bisogno di un indirizzo http:// o https://.",
         );
+    } else if !url.is_empty()
+        && let Err(r) = piazza_net::verifica_url(url, rete)
+    {
+        e.add("url", format!("Indirizzo non ammesso: {r}"));
     }
     let intervallo = if f.intervallo.trim().is_empty() {
         Some(300)
@@ -1400,7 +1405,7 @@ pub async fn fonte_aggiungi(
     crate::extract::Form(f): crate::extract::Form<FonteForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
-    match valida_fonte(&f) {
+    match valida_fonte(&f, &ctx.state.config.regole_fonti()) {
         Ok(n) => match fonti::aggiungi(&ctx.state.db, &ctx.actor(), &n).await {
             Ok(_) => Ok(see_other("/allerte/fonti")),
             Err(AppError::Conflict(m)) => {

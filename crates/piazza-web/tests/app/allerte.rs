@@ -1193,7 +1193,12 @@ async fn polling_a_feed_is_conditional_and_failures_never_touch_the_state() {
     use std::sync::atomic::Ordering;
 
     use piazza_web::allerte::{poller, store};
-    let app = TestApp::new().await;
+    // The peer serving the feed listens on loopback.
+    let app = TestApp::with_config(piazza_web::AppConfig {
+        fonti_loopback: true,
+        ..Default::default()
+    })
+    .await;
     let terr = app.state.territorio.get();
     let s = std::sync::Arc::new(peer::Stato::default());
     let base = peer::avvia(s.clone()).await;
@@ -1238,7 +1243,10 @@ async fn polling_a_feed_is_conditional_and_failures_never_touch_the_state() {
         1,
         "due at once"
     );
-    let client = poller::client(std::time::Duration::from_secs(1));
+    let client = poller::client(
+        std::time::Duration::from_secs(1),
+        piazza_net::Regole::fonti().loopback(),
+    );
     let firenze = || async {
         livello_al(
             &store::stato_al(&app.db, chrono::Utc::now()).await.unwrap(),
@@ -1333,7 +1341,12 @@ async fn polling_a_feed_is_conditional_and_failures_never_touch_the_state() {
 #[tokio::test]
 async fn polling_the_national_bulletin_applies_today_and_tomorrow() {
     use piazza_web::allerte::{poller, store};
-    let app = TestApp::new().await;
+    // The peer serving the feed listens on loopback.
+    let app = TestApp::with_config(piazza_web::AppConfig {
+        fonti_loopback: true,
+        ..Default::default()
+    })
+    .await;
     let terr = app.state.territorio.get();
     let s = std::sync::Arc::new(peer::Stato::default());
     let base = peer::avvia(s.clone()).await;
@@ -1369,7 +1382,10 @@ async fn polling_the_national_bulletin_applies_today_and_tomorrow() {
         .await
         .unwrap()
         .unwrap();
-    let client = poller::client(std::time::Duration::from_secs(2));
+    let client = poller::client(
+        std::time::Duration::from_secs(2),
+        piazza_net::Regole::fonti().loopback(),
+    );
     let r = poller::interroga(&app.db, &terr, &client, &fonte)
         .await
         .unwrap()

@@ -665,7 +665,7 @@ async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrato
             "comuni": ["Pisa"], "rischi": ["mareggiate"], "soglia": "giallo", "consenso": true
         }))
         .unwrap();
-        let p = iscrizioni::valida_push(&j, &t, true).unwrap();
+        let p = iscrizioni::valida_push(&j, &t, &app.state.config.regole_push()).unwrap();
         iscrizioni::iscrivi_push(&app.db, &j, &p, Utc::now())
             .await
             .unwrap();

@@ -330,3 +330,136 @@ async fn errors_carry_the_protections_too_and_hsts_over_https() {
     assert!(r.headers.contains_key(header::RETRY_AFTER));
     assert!(r.text().contains("Troppi tentativi"));
 }
+
+#[tokio::test]
+async fn push_endpoints_inside_the_network_or_outside_the_known_services_are_refused() {
+    let push = Push::avvia().await;
+    // The default configuration: https, public addresses, the browsers' push services.
+    let app = TestApp::new().await;
+    let (_, p256dh, auth) = push.browser("x");
+    for (endpoint, motivo) in [
+        ("https://169.254.169.254/latest/meta-data/", "rete interna"),
+        ("https://127.0.0.1:8443/push/x", "rete interna"),
+        ("https://[::1]/push/x", "rete interna"),
+        ("https://[::ffff:10.0.0.1]/push/x", "rete interna"),
+        ("https://10.1.2.3/push/x", "rete interna"),
+        ("https://192.168.1.1/push/x", "rete interna"),
+        ("https://[fd00::1]/push/x", "rete interna"),
+        ("https://localhost/push/x", "non"),
+        ("https://metadata.google.internal/x", "non"),
+        ("http://fcm.googleapis.com/fcm/send/x", "https"),
+        ("https://evil.example/push/x", "non è tra quelli ammessi"),
+        (
+            "https://user:pw@fcm.googleapis.com/fcm/send/x",
+            "credenziali",
+        ),
+    ] {
+        let r = app
+            .send(json_post(
+                "/allerte/iscriviti/push",
+                &iscrizione(endpoint, &p256dh, &auth, "Lucca"),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}");
+        assert!(
+            r.text().to_lowercase().contains(motivo),
+            "{endpoint}: {}",
+            r.text()
+        );
+    }
+    assert_eq!(app.count("iscrizioni").await, 0);
+    // A real push service's endpoint is accepted (nothing is contacted to accept it).
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(
+                "https://fcm.googleapis.com/fcm/send/abc:def",
+                &p256dh,
+                &auth,
+                "Lucca",
+            ),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(app.count("iscrizioni").await, 1);
+}
+
+/// A loopback listener that counts the connections it accepts (and answers nothing useful).
+async fn contatore() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let porta = l.local_addr().unwrap().port();
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let n2 = n.clone();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = l.accept().await {
+            n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(s);
+        }
+    });
+    (porta, n)
+}
+
+#[tokio::test]
+async fn feed_urls_inside_the_network_are_refused_when_saved_and_when_polled() {
+    use piazza_web::allerte::poller;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (porta, connessioni) = contatore().await;
+    let app = TestApp::new().await;
+    for url in [
+        format!("http://127.0.0.1:{porta}/feed.atom"),
+        format!("http://localhost:{porta}/feed.atom"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://10.0.0.1/feed".to_owned(),
+        format!("http://[::1]:{porta}/feed"),
+        "http://0x7f.1/feed".to_owned(),
+        "file:///etc/passwd".to_owned(),
+    ] {
+        let r = app
+            .post_form(
+                Role::Admin,
+                "/allerte/fonti",
+                &format!(
+                    "codice=x&nome=Feed&tipo=cap_feed&url={}&intervallo=60",
+                    piazza_web::error::urlencode(&url)
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(r.text().contains("id=\"url-errore\""), "{url}");
+    }
+    let fonti = app.count("fonti_allerta").await;
+
+    // A source saved where loopback is allowed (a local mirror), polled by a poller that does
+    // not allow it: refused before any connection, the name resolved and judged.
+    let locale = TestApp::with_config(AppConfig {
+        fonti_loopback: true,
+        ..AppConfig::default()
+    })
+    .await;
+    let r = locale
+        .post_form(
+            Role::Admin,
+            "/allerte/fonti",
+            &format!("codice=specchio&nome=Specchio&tipo=cap_feed&url=http%3A%2F%2Flocalhost%3A{porta}%2Ffeed.atom&intervallo=60"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let fonte = piazza_db::entities::fonte_allerta::Entity::find()
+        .filter(piazza_db::entities::fonte_allerta::Column::Codice.eq("specchio"))
+        .one(&locale.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let client = poller::client(
+        std::time::Duration::from_secs(2),
+        piazza_net::Regole::fonti(),
+    );
+    let terr = locale.state.territorio.get();
+    let e = poller::interroga(&locale.db, &terr, &client, &fonte)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(e.contains("non ammesso"), "{e}");
+    assert_eq!(connessioni.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(app.count("fonti_allerta").await, fonti);
+}
