@@ -19,8 +19,13 @@ export async function launch() {
   });
 }
 
-export async function newPage(browser) {
-  const context = await browser.newContext({ acceptDownloads: true, locale: 'it-IT', viewport: { width: 1280, height: 900 } });
+/**
+ * A page in a fresh context. axe-core is injected as an inline script, which Piazza's
+ * Content-Security-Policy forbids: those contexts bypass the CSP (`{ bypassCSP: true }`); the
+ * CSP spec (csp.test.mjs) runs with the policy on and listens for its violations.
+ */
+export async function newPage(browser, { bypassCSP = true } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'it-IT', viewport: { width: 1280, height: 900 }, bypassCSP });
   return context.newPage();
 }
 

@@ -14,8 +14,14 @@ use crate::error::{MessaggioErrore, pagina};
 
 /// The Content-Security-Policy of every page: scripts, styles, fonts and images from Piazza
 /// only, no inline script, handler or style, no plugins, no framing, forms posted to Piazza only.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; \
+/// Two exceptions, both of the vendored Bootstrap Italia 2.18.3: the fonts its stylesheet embeds
+/// as `data:` URLs, and the two `<style>` elements its bundle inserts (an empty one, then its
+/// fixed rules), allowed by their SHA-256 and nothing else (the browser spec `e2e/tests/csp`
+/// reports any other).
+pub const CSP: &str = "default-src 'none'; script-src 'self'; \
+style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' \
+'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='; img-src 'self' data:; \
+font-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; \
 base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /// `Permissions-Policy`: no powerful feature is used by any page.

@@ -20,7 +20,7 @@ use crate::common::{Role, TestApp};
 use crate::pari::{Http, Push, Smtp};
 
 /// An alert from the operators' source, public at once (or an exercise, never public).
-async fn allerta(
+pub(crate) async fn allerta(
     app: &TestApp,
     rischio: &str,
     livello: Livello,
@@ -50,12 +50,12 @@ async fn allerta(
         .unwrap()
 }
 
-fn motore(app: &TestApp) -> Arc<Motore> {
+pub(crate) fn motore(app: &TestApp) -> Arc<Motore> {
     Arc::new(app.state.motore().unwrap())
 }
 
 /// The notifier's pass, then everything due sent.
-async fn invia(app: &TestApp, m: &Arc<Motore>) -> usize {
+pub(crate) async fn invia(app: &TestApp, m: &Arc<Motore>) -> usize {
     notifiche::passo(&app.state).await.unwrap();
     m.svuota().await.unwrap()
 }

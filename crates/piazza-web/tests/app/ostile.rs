@@ -463,3 +463,184 @@ async fn feed_urls_inside_the_network_are_refused_when_saved_and_when_polled() {
     assert_eq!(connessioni.load(std::sync::atomic::Ordering::SeqCst), 0);
     assert_eq!(app.count("fonti_allerta").await, fonti);
 }
+
+/// The real server on loopback with short limits: `(address, shutdown trigger, server task)`.
+async fn server_reale(
+    app: &TestApp,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let limiti = piazza_web::server::Limiti {
+        intestazioni: std::time::Duration::from_secs(1),
+        connessioni: 64,
+        chiusura: std::time::Duration::from_secs(1),
+    };
+    let router = app.router.clone();
+    let h = tokio::spawn(piazza_web::server::servi(l, router, limiti, async move {
+        let _ = rx.await;
+    }));
+    (addr, tx, h)
+}
+
+#[tokio::test]
+async fn an_incomplete_request_is_cut_off_and_never_holds_the_shutdown() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::new().await;
+    let (addr, stop, server) = server_reale(&app).await;
+    // Headers that never end: the server closes the connection after its header deadline.
+    let mut lenta = tokio::net::TcpStream::connect(addr).await.unwrap();
+    lenta
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Lenta: 1\r\n")
+        .await
+        .unwrap();
+    let inizio = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let letto = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        lenta.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(letto.is_ok(), "the stalled connection is still open after 10 s");
+    assert!(inizio.elapsed() < std::time::Duration::from_secs(5));
+    // Meanwhile the server answers others.
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut risposta = String::new();
+    c.read_to_string(&mut risposta).await.unwrap();
+    assert!(risposta.starts_with("HTTP/1.1 200"), "{risposta}");
+
+    // A client that connected and sends nothing, another mid-headers: the shutdown does not
+    // wait for them beyond its deadline.
+    let _muta = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut a_meta = tokio::net::TcpStream::connect(addr).await.unwrap();
+    a_meta.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let inizio = std::time::Instant::now();
+    stop.send(()).unwrap();
+    let fine = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
+    assert!(fine.is_ok(), "the server was still running 10 s after the signal");
+    assert!(inizio.elapsed() < std::time::Duration::from_secs(4), "{:?}", inizio.elapsed());
+    // No new connection is accepted after it.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// An XLSX of one sheet whose XML is `foglio` (the parts Excel needs, nothing else).
+fn xlsx(foglio: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (nome, testo) in [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Progetti" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+    ] {
+        z.start_file(nome, o).unwrap();
+        z.write_all(testo.as_bytes()).unwrap();
+    }
+    z.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+    z.write_all(foglio).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+fn foglio(righe: &str) -> Vec<u8> {
+    format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{righe}</sheetData></worksheet>"#).into_bytes()
+}
+
+#[tokio::test]
+async fn hostile_spreadsheets_are_refused_and_the_alert_service_keeps_delivering() {
+    use crate::iscrizioni::{allerta, invia, motore};
+    use piazza_web::allerte::bollettino::Livello;
+    let push = Push::avvia().await;
+    let app = TestApp::with_config(AppConfig {
+        push_loopback: true,
+        ..AppConfig::default()
+    })
+    .await;
+    let (endpoint, p256dh, auth) = push.browser("cittadino");
+    let r = app
+        .send(json_post(
+            "/allerte/iscriviti/push",
+            &iscrizione(&endpoint, &p256dh, &auth, "Lucca"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let progetti = app.count("progetti").await;
+
+    // 1. A1 and XFD1048576: a dense range of 17 billion cells (the old reader aborted the process).
+    let angoli = xlsx(&foglio(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Codice</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+    ));
+    assert!(angoli.len() < 2_000, "{} bytes", angoli.len());
+    // 2. 300 MB of whitespace inside the sheet, a few hundred KB zipped.
+    let mut spazi = foglio("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>");
+    let dove = spazi.len() - "</sheetData></worksheet>".len();
+    spazi.splice(dove..dove, std::iter::repeat_n(b' ', 300 * 1024 * 1024));
+    let bomba = xlsx(&spazi);
+    drop(spazi);
+    assert!(bomba.len() < 2 * 1024 * 1024, "{} bytes", bomba.len());
+    // 3. Three million cells in a few hundred KB.
+    let celle: String = (1..=3000)
+        .map(|r| format!("<row r=\"{r}\">{}</row>", "<c><v>7</v></c>".repeat(1000)))
+        .collect();
+    let molte = xlsx(&foglio(&celle));
+    drop(celle);
+    // 4. Nested far deeper than any sheet.
+    let profondo = xlsx(&foglio(&"<x>".repeat(100_000)));
+
+    for (nome, file, messaggio) in [
+        ("angoli.xlsx", angoli, "colonn"),
+        ("spazi.xlsx", bomba, ""),
+        ("celle.xlsx", molte, "celle"),
+        ("profondo.xlsx", profondo, ""),
+        ("casuale.xlsx", (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect(), ""),
+        ("troncato.xlsx", xlsx(&foglio(""))[..300].to_vec(), ""),
+    ] {
+        let r = app
+            .post_file(Role::Editor, "/progetti/importa", "file", nome, &file)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{nome}: {}", r.text());
+        let t = r.text();
+        assert!(t.contains("<html lang=\"it\">"), "{nome}");
+        assert!(t.to_lowercase().contains(messaggio), "{nome}: {t}");
+        assert!(!t.contains("Error") && !t.contains("failed"), "{nome}: {t}");
+    }
+    // A multipart body cut short.
+    let cookie = app.login(Role::Editor).await.unwrap();
+    let r = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/progetti/importa")
+                .header(header::HOST, "localhost")
+                .header(header::ORIGIN, "http://localhost")
+                .header(header::COOKIE, cookie)
+                .header(
+                    header::CONTENT_TYPE,
+                    "multipart/form-data; boundary=----confine",
+                )
+                .body(Body::from(
+                    "------confine\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nCodice;Acr",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(r.text().contains("<html lang=\"it\">"));
+    assert_eq!(app.count("progetti").await, progetti, "nothing half-saved");
+
+    // The server still answers, and an alert still reaches the citizen.
+    assert_eq!(app.get(Role::Anon, "/healthz").await.status, StatusCode::OK);
+    let m = motore(&app);
+    allerta(&app, "idraulico", Livello::Arancione, &["046017"], false).await;
+    assert_eq!(invia(&app, &m).await, 1);
+    assert_eq!(push.per("cittadino").len(), 1);
+}
