@@ -13,7 +13,7 @@ use crate::{Cella, Errore, Foglio};
 /// form feed and a DOS end-of-file mark, no C1 controls (bytes Windows-1252 leaves undefined).
 fn testuale(s: &str) -> bool {
     s.chars()
-        .all(|c| !(c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1a')))
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1a'))
 }
 
 /// The bytes as text, if they are text.
@@ -101,6 +101,38 @@ pub(crate) fn delimitatore(testo: &str) -> u8 {
     DELIMITATORI[i]
 }
 
+/// Line numbers of record starts. The csv reader's own line count goes wrong with `\r\n`
+/// around blank lines, and the byte offset it gives is where it began reading, blank lines
+/// included; so lines are counted here, incrementally, from those offsets.
+struct Righe<'t> {
+    testo: &'t [u8],
+    fin_qui: usize,
+    riga: u64,
+}
+
+impl Righe<'_> {
+    /// The line of the record whose reading began at `byte`.
+    fn riga(&mut self, byte: u64) -> u64 {
+        let mut inizio = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.testo.len());
+        // A record never starts with a line end: those are skipped blank lines.
+        while inizio < self.testo.len() && matches!(self.testo[inizio], b'\r' | b'\n') {
+            inizio += 1;
+        }
+        if inizio > self.fin_qui {
+            let tratto = &self.testo[self.fin_qui..inizio];
+            let a_capo = memchr::memchr_iter(b'\n', tratto).count();
+            let ritorni_soli = memchr::memchr_iter(b'\r', tratto)
+                .filter(|&i| tratto.get(i + 1) != Some(&b'\n'))
+                .count();
+            self.riga += (a_capo + ritorni_soli) as u64;
+            self.fin_qui = inizio;
+        }
+        self.riga
+    }
+}
+
 pub(crate) fn leggi(testo: &str, controllo: &Controllo) -> Result<Foglio, Errore> {
     let limiti = controllo.limiti;
     let mut costruttore = Costruttore::new(controllo);
@@ -110,6 +142,11 @@ pub(crate) fn leggi(testo: &str, controllo: &Controllo) -> Result<Foglio, Errore
         .delimiter(delimitatore(testo))
         .from_reader(testo.as_bytes());
     let mut record = ::csv::StringRecord::new();
+    let mut righe = Righe {
+        testo: testo.as_bytes(),
+        fin_qui: 0,
+        riga: 1,
+    };
     loop {
         controllo.passo()?;
         match lettore.read_record(&mut record) {
@@ -121,7 +158,7 @@ pub(crate) fn leggi(testo: &str, controllo: &Controllo) -> Result<Foglio, Errore
                 ));
             }
         }
-        let riga = record.position().map_or(0, |p| p.line());
+        let riga = righe.riga(record.position().map_or(0, |p| p.byte()));
         for (colonna, campo) in record.iter().enumerate() {
             if campo.len() > limiti.max_byte_cella {
                 return Err(Errore::TestoTroppoLungo {

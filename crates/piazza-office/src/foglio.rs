@@ -38,14 +38,14 @@ impl<'c> Costruttore<'c> {
         if riga == 0 {
             return Err(Errore::Danneggiato("una riga ha il numero 0".to_owned()));
         }
-        if riga > u64::from(l.max_righe) {
-            return Err(Errore::TroppeRighe {
-                limite: l.max_righe,
-            });
-        }
         if colonna >= u64::from(l.max_colonne) {
             return Err(Errore::TroppeColonne {
                 limite: l.max_colonne,
+            });
+        }
+        if riga > u64::from(l.max_righe) {
+            return Err(Errore::TroppeRighe {
+                limite: l.max_righe,
             });
         }
         Ok(())

@@ -108,6 +108,74 @@ impl CellaOds {
     }
 }
 
+/// A cell's text as ODF defines it: runs of white space in the XML collapse to one space and
+/// are dropped at the start and end of a paragraph; `text:s`, `text:tab` and
+/// `text:line-break` are kept as written; paragraphs are joined with `\n`.
+#[derive(Default)]
+struct TestoOds {
+    testo: String,
+    paragrafi: usize,
+    /// The last character came from collapsed white space.
+    spazio: bool,
+    inizio: bool,
+}
+
+impl TestoOds {
+    fn azzera(&mut self) {
+        self.testo.clear();
+        self.paragrafi = 0;
+        self.spazio = false;
+    }
+
+    fn paragrafo(&mut self, max: usize) -> Result<(), Errore> {
+        if self.paragrafi > 0 {
+            aggiungi(&mut self.testo, "\n", max)?;
+        }
+        self.paragrafi += 1;
+        self.inizio = true;
+        self.spazio = false;
+        Ok(())
+    }
+
+    fn fine_paragrafo(&mut self) {
+        if self.spazio {
+            self.testo.pop();
+            self.spazio = false;
+        }
+    }
+
+    fn xml(&mut self, s: &str, max: usize) -> Result<(), Errore> {
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\r' | '\n') {
+                if !self.inizio && !self.spazio {
+                    aggiungi(&mut self.testo, " ", max)?;
+                    self.spazio = true;
+                }
+            } else {
+                self.letterale_carattere(c, max)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn letterale_carattere(&mut self, c: char, max: usize) -> Result<(), Errore> {
+        aggiungi_carattere(&mut self.testo, c, max)?;
+        self.spazio = false;
+        self.inizio = false;
+        Ok(())
+    }
+
+    fn spazi(&mut self, n: u64, max: usize) -> Result<(), Errore> {
+        if (self.testo.len() as u64).saturating_add(n) > max as u64 {
+            return Err(Errore::TestoTroppoLungo { limite: max });
+        }
+        self.testo.extend(std::iter::repeat_n(' ', n as usize));
+        self.spazio = false;
+        self.inizio = false;
+        Ok(())
+    }
+}
+
 /// Elements inside a cell whose text is not the cell's (comments, drawings).
 fn da_ignorare(nome: &str) -> bool {
     nome == "office:annotation" || nome.starts_with("draw:")
@@ -137,8 +205,7 @@ fn leggi_contenuto<R: Read>(
     let mut celle: Vec<Cella> = Vec::new();
     let mut colonna: u64 = 0;
     let mut cella: Option<CellaOds> = None;
-    let mut testo = String::new();
-    let mut paragrafi = 0usize;
+    let mut testo = TestoOds::default();
     let mut paragrafo: Option<usize> = None;
     let mut ignora: Option<usize> = None;
 
@@ -149,13 +216,13 @@ fn leggi_contenuto<R: Read>(
             Ev::Vuoto(e) => (e, true),
             Ev::Testo(t) => {
                 if paragrafo.is_some() && ignora.is_none() {
-                    aggiungi(&mut testo, &t, max_cella)?;
+                    testo.xml(&t, max_cella)?;
                 }
                 continue;
             }
             Ev::Carattere(c) => {
                 if paragrafo.is_some() && ignora.is_none() {
-                    aggiungi_carattere(&mut testo, c, max_cella)?;
+                    testo.letterale_carattere(c, max_cella)?;
                 }
                 continue;
             }
@@ -164,11 +231,12 @@ fn leggi_contenuto<R: Read>(
                     ignora = None;
                 } else if paragrafo == Some(livello) {
                     paragrafo = None;
+                    testo.fine_paragrafo();
                 } else if cella.as_ref().is_some_and(|c| c.livello == livello) {
                     let c = cella.take().expect("checked just above");
                     metti_cella(
                         c,
-                        std::mem::take(&mut testo),
+                        std::mem::take(&mut testo.testo),
                         &mut celle,
                         &mut colonna,
                         max_colonne,
@@ -214,16 +282,9 @@ fn leggi_contenuto<R: Read>(
                 continue;
             }
             match n {
-                _ if da_ignorare(n) => {
-                    if !vuoto {
-                        ignora = Some(livello);
-                    }
-                }
+                _ if da_ignorare(n) && !vuoto => ignora = Some(livello),
                 "text:p" | "text:h" => {
-                    if paragrafi > 0 {
-                        aggiungi(&mut testo, "\n", max_cella)?;
-                    }
-                    paragrafi += 1;
+                    testo.paragrafo(max_cella)?;
                     if !vuoto {
                         paragrafo = Some(livello);
                     }
@@ -236,13 +297,12 @@ fn leggi_contenuto<R: Read>(
                             spazi = numero(&valore(&a)?).unwrap_or(1).max(1);
                         }
                     }
-                    if (testo.len() as u64).saturating_add(spazi) > max_cella as u64 {
-                        return Err(Errore::TestoTroppoLungo { limite: max_cella });
-                    }
-                    testo.extend(std::iter::repeat_n(' ', spazi as usize));
+                    testo.spazi(spazi, max_cella)?;
                 }
-                "text:tab" if paragrafo.is_some() => aggiungi(&mut testo, "\t", max_cella)?,
-                "text:line-break" if paragrafo.is_some() => aggiungi(&mut testo, "\n", max_cella)?,
+                "text:tab" if paragrafo.is_some() => testo.letterale_carattere('\t', max_cella)?,
+                "text:line-break" if paragrafo.is_some() => {
+                    testo.letterale_carattere('\n', max_cella)?
+                }
                 _ => {}
             }
             continue;
@@ -266,8 +326,7 @@ fn leggi_contenuto<R: Read>(
             }
             "table:table-cell" | "table:covered-table-cell" if riga.is_some() => {
                 let c = CellaOds::da(&e, livello, max_cella)?;
-                testo.clear();
-                paragrafi = 0;
+                testo.azzera();
                 paragrafo = None;
                 if vuoto {
                     metti_cella(c, String::new(), &mut celle, &mut colonna, max_colonne)?;

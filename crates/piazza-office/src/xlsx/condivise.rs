@@ -83,11 +83,8 @@ pub(crate) fn leggi<R: Read>(
                 "t" if in_voce.is_some() && in_fonetica.is_none() => in_testo = Some(livello),
                 _ => {}
             },
-            Ev::Vuoto(e) => {
-                if nome_locale(&e) == "si" && in_voce.is_none() {
-                    voce.clear();
-                    aggiungi_voce(&mut c, &voce, limiti.max_stringhe_condivise, max_byte)?;
-                }
+            Ev::Vuoto(e) if nome_locale(&e) == "si" && in_voce.is_none() => {
+                aggiungi_voce(&mut c, "", limiti.max_stringhe_condivise, max_byte)?;
             }
             Ev::Testo(t) if in_testo.is_some() => aggiungi(&mut voce, &t, limiti.max_byte_cella)?,
             Ev::Carattere(ch) if in_testo.is_some() => {
