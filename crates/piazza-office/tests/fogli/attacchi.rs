@@ -122,6 +122,13 @@ fn bomba_di_spazi_oltre_il_limite_di_decompressione() {
         messaggio(r),
         "Il contenuto del file, una volta decompresso, supera il limite di 200 MB."
     );
+    // With room for it, the same file is read to its end (no cells: nothing kept).
+    let largo = Limiti {
+        max_byte_decompressi: 256 * MB as u64,
+        ..Limiti::default()
+    };
+    let f = attacco_con("210 MiB di spazi, limite 256 MiB", &bytes, &largo, 8 * MB).unwrap();
+    assert!(f.righe.is_empty());
 }
 
 #[test]

@@ -221,3 +221,24 @@ fn cartella_senza_fogli() {
     let e = leggi_foglio(&bytes, &Limiti::default()).unwrap_err();
     assert_eq!(e.to_string(), "Il file non contiene alcun foglio.");
 }
+
+#[test]
+fn righe_fuori_ordine_e_ripetute_si_ricompongono() {
+    let foglio = costruisci::foglio(concat!(
+        r#"<row r="3"><c r="B3"><v>3</v></c></row>"#,
+        r#"<row r="1"><c r="A1"><v>1</v></c></row>"#,
+        r#"<row r="3"><c r="A3"><v>30</v></c><c r="D3"><v>33</v></c></row>"#,
+    ));
+    let f = leggi_foglio(&costruisci::xlsx(&foglio, None, None), &Limiti::default()).unwrap();
+    let numeri: Vec<u32> = f.righe.iter().map(|r| r.numero).collect();
+    assert_eq!(numeri, [1, 3]);
+    assert_eq!(
+        f.righe[1].celle,
+        [
+            Cella::Numero(30.0),
+            Cella::Numero(3.0),
+            Cella::Vuota,
+            Cella::Numero(33.0)
+        ]
+    );
+}
