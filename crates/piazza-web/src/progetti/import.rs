@@ -4,9 +4,7 @@
 //! Italian; the store applies the whole file in one transaction or nothing.
 
 use std::collections::HashSet;
-use std::io::Cursor;
 
-use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use piazza_db::entities::programma;
 
@@ -75,16 +73,39 @@ pub struct Foglio {
     pub righe: Vec<(usize, Vec<Valore>)>,
 }
 
-/// Reads an uploaded file: XLSX when it is a ZIP, CSV otherwise.
-pub fn leggi(bytes: &[u8]) -> Result<Foglio, String> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        leggi_xlsx(bytes)
-    } else {
-        leggi_csv(bytes)
+/// The bounds of a read: the upload's size, and `piazza-office`'s defaults for the rest
+/// (decompressed bytes, rows, columns, cells, text, nesting, time).
+fn limiti() -> piazza_office::Limiti {
+    piazza_office::Limiti {
+        max_byte_file: super::routes::MAX_UPLOAD,
+        ..Default::default()
     }
 }
 
-/// Days since 30/12/1899: how spreadsheets count dates.
+/// Reads an uploaded file (XLSX, ODS or CSV: `piazza-office`, bounded against hostile files)
+/// into the header row and the data rows. It is CPU work: callers run it off the async
+/// workers (`spawn_blocking`).
+pub fn leggi(bytes: &[u8]) -> Result<Foglio, String> {
+    let f = piazza_office::leggi_foglio(bytes, &limiti()).map_err(|e| e.to_string())?;
+    let mut righe = f.righe.into_iter();
+    let intestazioni = righe
+        .next()
+        .ok_or("Il foglio è vuoto.")?
+        .celle
+        .iter()
+        .map(|c| valore(c).testo())
+        .collect();
+    let righe = righe
+        .map(|r| (r.numero as usize, r.celle.iter().map(valore).collect()))
+        .collect();
+    Ok(Foglio {
+        intestazioni,
+        righe,
+    })
+}
+
+/// Days since 30/12/1899: how spreadsheets count dates (a date column whose cells are plain
+/// numbers).
 fn da_seriale(x: f64) -> Option<NaiveDate> {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     (x.is_finite() && (1.0..2_958_466.0).contains(&x))
@@ -92,94 +113,20 @@ fn da_seriale(x: f64) -> Option<NaiveDate> {
         .flatten()
 }
 
-fn leggi_xlsx(bytes: &[u8]) -> Result<Foglio, String> {
-    let mut wb = calamine::Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| format!("Il file non è un foglio Excel leggibile ({e})."))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or("Il file Excel non contiene fogli.")?
-        .map_err(|e| format!("Il primo foglio non è leggibile ({e})."))?;
-    let mut rows = range.rows();
-    let intestazioni = rows
-        .next()
-        .ok_or("Il foglio è vuoto.")?
-        .iter()
-        .map(|c| c.to_string().trim().to_owned())
-        .collect();
-    let start = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut righe = Vec::new();
-    for (i, r) in rows.enumerate() {
-        let valori: Vec<Valore> = r
-            .iter()
-            .map(|c| match c {
-                Data::Empty => Valore::Vuoto,
-                Data::String(s) if s.trim().is_empty() => Valore::Vuoto,
-                Data::String(s) => Valore::Testo(s.clone()),
-                Data::Float(x) => Valore::Numero(*x),
-                Data::Int(n) => Valore::Numero(*n as f64),
-                Data::Bool(b) => Valore::Testo(if *b { "sì" } else { "no" }.into()),
-                Data::DateTime(d) => da_seriale(d.as_f64()).map_or(Valore::Vuoto, Valore::Data),
-                Data::DateTimeIso(s) => {
-                    NaiveDate::parse_from_str(&s[..s.len().min(10)], "%Y-%m-%d")
-                        .map_or_else(|_| Valore::Testo(s.clone()), Valore::Data)
-                }
-                other => Valore::Testo(other.to_string()),
-            })
-            .collect();
-        if valori.iter().all(|v| *v == Valore::Vuoto) {
-            continue;
-        }
-        righe.push((start + i + 2, valori));
+/// A cell as the validation reads it. Text that the export neutralised (`'=…`) is read back
+/// as written.
+fn valore(c: &piazza_office::Cella) -> Valore {
+    use piazza_office::Cella;
+    match c {
+        Cella::Vuota => Valore::Vuoto,
+        Cella::Testo(s) if s.trim().is_empty() => Valore::Vuoto,
+        Cella::Testo(s) => Valore::Testo(crate::export::togli_neutralizzazione(s).to_owned()),
+        Cella::Numero(x) => Valore::Numero(*x),
+        Cella::Data(d) => Valore::Data(*d),
+        Cella::DataOra(t) => Valore::Data(t.date()),
+        Cella::Booleano(b) => Valore::Testo(if *b { "sì" } else { "no" }.into()),
+        Cella::Errore(e) => Valore::Testo(e.clone()),
     }
-    Ok(Foglio {
-        intestazioni,
-        righe,
-    })
-}
-
-fn leggi_csv(bytes: &[u8]) -> Result<Foglio, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let testo = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    };
-    let prima = testo.lines().next().unwrap_or_default();
-    let sep = if prima.matches(';').count() >= prima.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(sep)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(testo.as_bytes());
-    let mut foglio = Foglio::default();
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| format!("Riga {}: CSV non leggibile ({e}).", i + 1))?;
-        if i == 0 {
-            foglio.intestazioni = rec.iter().map(|s| s.trim().to_owned()).collect();
-            continue;
-        }
-        let valori: Vec<Valore> = rec
-            .iter()
-            .map(|s| {
-                if s.trim().is_empty() {
-                    Valore::Vuoto
-                } else {
-                    Valore::Testo(s.to_owned())
-                }
-            })
-            .collect();
-        if valori.iter().all(|v| *v == Valore::Vuoto) {
-            continue;
-        }
-        foglio.righe.push((i + 1, valori));
-    }
-    if foglio.intestazioni.is_empty() {
-        return Err("Il file è vuoto.".into());
-    }
-    Ok(foglio)
 }
 
 /// What the rows are matched against.

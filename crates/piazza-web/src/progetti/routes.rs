@@ -2312,10 +2312,15 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return render_invalid(&errore(vec![
-            "Scegliere un file CSV o Excel (XLSX) da importare.".into(),
+            "Scegliere un file CSV, Excel (XLSX) o OpenDocument (ODS) da importare.".into(),
         ]));
     };
-    let foglio = match import::leggi(&bytes) {
+    // A spreadsheet is CPU work, and a hostile one is bounded by piazza-office's limits: read
+    // it on the blocking pool, never on the workers that serve requests and deliver alerts.
+    let letto = tokio::task::spawn_blocking(move || import::leggi(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("lettura del foglio interrotta: {e}")))?;
+    let foglio = match letto {
         Ok(f) => f,
         Err(m) => return render_invalid(&errore(vec![m])),
     };
