@@ -153,6 +153,46 @@ impl Principal {
     }
 }
 
+/// A short description of a browser for "your sessions": `Firefox su Linux · 192.0.2.1`.
+pub fn descrivi_agente(user_agent: &str, indirizzo: &str) -> String {
+    let ua = user_agent;
+    // The order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    let sistema = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    let mut d = match (browser, sistema) {
+        (Some(b), Some(s)) => format!("{b} su {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => format!("Browser su {s}"),
+        (None, None) => "Browser sconosciuto".to_owned(),
+    };
+    if !indirizzo.is_empty() {
+        d.push_str(" · ");
+        d.push_str(indirizzo);
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,44 +239,23 @@ mod tests {
             Some(Grant::Editor("anagrafica"))
         );
     }
-}
 
-/// A short description of a browser for "your sessions": `Firefox su Linux · 192.0.2.1`.
-pub fn descrivi_agente(user_agent: &str, indirizzo: &str) -> String {
-    let ua = user_agent;
-    // The order matters: Edge and Opera also say Chrome, Chrome also says Safari.
-    let browser = [
-        ("Edg/", "Edge"),
-        ("OPR/", "Opera"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Chromium/", "Chromium"),
-        ("Safari/", "Safari"),
-    ]
-    .iter()
-    .find(|(k, _)| ua.contains(k))
-    .map(|(_, n)| *n);
-    let sistema = [
-        ("Android", "Android"),
-        ("iPhone", "iOS"),
-        ("iPad", "iPadOS"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "macOS"),
-        ("CrOS", "ChromeOS"),
-        ("Linux", "Linux"),
-    ]
-    .iter()
-    .find(|(k, _)| ua.contains(k))
-    .map(|(_, n)| *n);
-    let mut d = match (browser, sistema) {
-        (Some(b), Some(s)) => format!("{b} su {s}"),
-        (Some(b), None) => b.to_owned(),
-        (None, Some(s)) => format!("Browser su {s}"),
-        (None, None) => "Browser sconosciuto".to_owned(),
-    };
-    if !indirizzo.is_empty() {
-        d.push_str(" · ");
-        d.push_str(indirizzo);
+    #[test]
+    fn browsers_described_in_a_few_words() {
+        assert_eq!(
+            descrivi_agente(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0",
+                "192.0.2.1"
+            ),
+            "Edge su Windows · 192.0.2.1"
+        );
+        assert_eq!(
+            descrivi_agente(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+                ""
+            ),
+            "Safari su iOS"
+        );
+        assert_eq!(descrivi_agente("curl/8.5", ""), "Browser sconosciuto");
     }
-    d
 }
