@@ -180,24 +180,13 @@ pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
         });
     }
     let hash = store::hash_password(f.nuova).await?;
-    use sea_orm::TransactionTrait;
     let attuale = ctx
         .session
         .id()
         .map(|id| piazza_db::session_store::impronta(&id));
-    let txn = ctx.state.db.begin().await?;
+    let txn = piazza_db::scrittura(&ctx.state.db).await?;
     let chiuse = store::set_password(&txn, user.id, hash, attuale.as_deref()).await?;
-    piazza_db::audit::record(
-        &txn,
-        &ctx.actor(),
-        "cambia_password",
-        "utente",
-        &user.id.to_string(),
-        None,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+    conferma(txn, &ctx, "cambia_password", user.id).await?;
     render(&PasswordPage {
         chrome,
         errors,
@@ -266,17 +255,7 @@ pub async fn sessione_termina(
     if !piazza_db::session_store::termina(&txn, user.id, &impronta).await? {
         return Err(AppError::NotFound);
     }
-    piazza_db::audit::record(
-        &txn,
-        &ctx.actor(),
-        "termina_sessione",
-        "utente",
-        &user.id.to_string(),
-        None,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+    conferma(txn, &ctx, "termina_sessione", user.id).await?;
     Ok(see_other("/account/sessioni?chiuse=1"))
 }
 
@@ -289,16 +268,27 @@ pub async fn sessioni_termina_altre(ctx: Ctx) -> AppResult<Response> {
         .map(|id| piazza_db::session_store::impronta(&id));
     let txn = piazza_db::scrittura(&ctx.state.db).await?;
     let n = piazza_db::session_store::termina_di_utente(&txn, user.id, attuale.as_deref()).await?;
+    conferma(txn, &ctx, "termina_altre_sessioni", user.id).await?;
+    Ok(see_other(&format!("/account/sessioni?chiuse={n}")))
+}
+
+/// Records `azione` on the user's account in the audit log and commits.
+async fn conferma(
+    txn: sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    azione: &str,
+    utente: i64,
+) -> AppResult<()> {
     piazza_db::audit::record(
         &txn,
         &ctx.actor(),
-        "termina_altre_sessioni",
+        azione,
         "utente",
-        &user.id.to_string(),
+        &utente.to_string(),
         None,
         None,
     )
     .await?;
     txn.commit().await?;
-    Ok(see_other(&format!("/account/sessioni?chiuse={n}")))
+    Ok(())
 }

@@ -215,3 +215,67 @@ async fn errors_carry_the_protections_too_and_hsts_over_https() {
     assert!(r.headers.contains_key(header::RETRY_AFTER));
     assert!(r.text().contains("Troppi tentativi"));
 }
+
+#[tokio::test]
+async fn uploads_and_the_api_are_refused_in_italian_by_size_and_shape() {
+    let app = TestApp::new().await;
+    let cookie = app.login(Role::Editor).await.unwrap();
+    let multipart = |ct: &str, corpo: Vec<u8>| {
+        Request::builder()
+            .method("POST")
+            .uri("/progetti/importa")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(corpo))
+            .unwrap()
+    };
+    // No boundary, then a boundary the body does not use.
+    for ct in ["multipart/form-data", "multipart/form-data; boundary="] {
+        let r = app.send(multipart(ct, b"x".to_vec())).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{ct}");
+        assert!(r.text().contains("<html lang=\"it\">"), "{ct}");
+        assert!(!r.text().contains("boundary"), "{ct}: {}", r.text());
+    }
+    // An upload over the route's limit says so, with the limit.
+    let mut corpo =
+        b"------b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\n\r\n"
+            .to_vec();
+    corpo.extend(std::iter::repeat_n(b'a', 11 * 1024 * 1024));
+    corpo.extend(b"\r\n------b--\r\n");
+    let r = app
+        .send(multipart("multipart/form-data; boundary=----b", corpo))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.text().contains("10 MB"), "{}", r.text());
+    assert!(!r.text().contains("Error parsing"));
+
+    // The CAP API: over its limit, a JSON error in Italian (not "Failed to buffer").
+    let r = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/allerte/cap")
+                .header(header::HOST, "localhost")
+                .header(header::CONTENT_TYPE, "application/cap+xml")
+                .header(header::AUTHORIZATION, "Bearer qualunque")
+                .body(Body::from(vec![b' '; 2 * 1024 * 1024]))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let j: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let testo = j.to_string();
+    assert!(
+        testo.contains("troppo grand") || testo.contains("supera"),
+        "{testo}"
+    );
+    assert!(!testo.contains("Failed"), "{testo}");
+}
