@@ -398,16 +398,16 @@ async fn corri(n: usize, m: usize, core: usize) {
     } else {
         None
     };
-    let config = AppConfig {
-        push_loopback: true,
-        // 32 connections keep 2 cores busy on loopback (8 to 128 measured within noise).
-        push_concorrenza: 32,
-        invio_blocco: 2000,
-        invio_lotti_in_volo: 3,
-        smtp_url: smtp.as_ref().map(|(_, p)| format!("smtp://127.0.0.1:{p}")),
-        smtp_connessioni: 16,
-        ..AppConfig::default()
-    };
+    let mut config = AppConfig::default();
+    config.allerte.push_loopback = true;
+    // 32 connections keep 2 cores busy on loopback (8 to 128 measured within noise).
+    config.allerte.push_concorrenza = 32;
+    config.allerte.invio_blocco = 2000;
+    config.allerte.invio_lotti_in_volo = 3;
+    config.smtp.url = smtp
+        .as_ref()
+        .map(|(_, p)| piazza_web::config::Segreto::new(format!("smtp://127.0.0.1:{p}")));
+    config.smtp.connessioni = 16;
     let state = AppState::new(db.clone(), config).await.unwrap();
     let t = state.territorio.get();
     let comuni: Vec<(i64, String)> = t

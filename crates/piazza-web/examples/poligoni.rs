@@ -38,7 +38,10 @@ fn anello(punti: usize) -> Area {
 }
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/comuni-toscana.geojson");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/comuni-toscana.geojson"
+    );
     let g: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the boundaries")).unwrap();
     let confini: Vec<Confine> = g["features"]
@@ -60,11 +63,7 @@ fn main() {
         for _ in 0..volte {
             n = std::hint::black_box(comuni_toccati(&area, &confini)).len();
         }
-        (
-            t0.elapsed() / volte as u32,
-            (cpu() - c0) / volte as u32,
-            n,
-        )
+        (t0.elapsed() / volte as u32, (cpu() - c0) / volte as u32, n)
     };
     let (base, base_cpu, n) = misura(5, 200);
     println!("polygon points | comuni | wall per document | CPU per document | × baseline (CPU)");

@@ -89,13 +89,13 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: AppConfig) -> error::AppResult<Self> {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
-        let proxy =
-            cliente::ProxyFidati::parse(&config.proxy_fidati).map_err(error::AppError::Internal)?;
+        let proxy = cliente::ProxyFidati::parse(&config.server.proxy_fidati)
+            .map_err(error::AppError::Internal)?;
         Ok(Self {
             proxy,
             tentativi_accesso: Arc::new(auth::limite::TentativiAccesso::new(
-                config.login_account_burst,
-                std::time::Duration::from_secs(config.login_account_intervallo_secondi),
+                config.accesso.login_account_burst,
+                std::time::Duration::from_secs(config.accesso.login_account_intervallo_secondi),
             )),
             config: Arc::new(config),
             territorio,
@@ -116,7 +116,10 @@ impl AppState {
 
     /// The message writer of the delivery engine, with this deployment's links.
     pub fn testi(&self) -> allerte::notifiche::Testi {
-        allerte::notifiche::Testi::new(self.config.public_url.clone(), self.chiavi.clone())
+        allerte::notifiche::Testi::new(
+            self.config.associazione.public_url.clone(),
+            self.chiavi.clone(),
+        )
     }
 
     /// The delivery engine of this deployment (not started).
@@ -189,11 +192,11 @@ pub fn router(state: AppState) -> Router {
     let cfg = &state.config;
     let protezioni = protezioni::Protezioni::new(cfg.secure_cookies());
     let proxy = state.proxy.clone();
-    let timeout = std::time::Duration::from_secs(cfg.timeout_richiesta_secondi.max(1));
+    let timeout = std::time::Duration::from_secs(cfg.server.timeout_richiesta_secondi.max(1));
     let governor = GovernorConfigBuilder::default()
         .key_extractor(PeerIp)
-        .per_second(cfg.login_intervallo_secondi.max(1))
-        .burst_size(cfg.login_burst.max(1))
+        .per_second(cfg.accesso.login_intervallo_secondi.max(1))
+        .burst_size(cfg.accesso.login_burst.max(1))
         .methods(vec![Method::POST])
         .finish()
         .expect("valid rate-limit configuration");
@@ -201,8 +204,8 @@ pub fn router(state: AppState) -> Router {
     // Public subscriptions: the same budget per client address, counted apart from logins.
     let governor = GovernorConfigBuilder::default()
         .key_extractor(PeerIp)
-        .per_second(cfg.login_intervallo_secondi.max(1))
-        .burst_size(cfg.login_burst.max(1))
+        .per_second(cfg.accesso.login_intervallo_secondi.max(1))
+        .burst_size(cfg.accesso.login_burst.max(1))
         .methods(vec![Method::POST])
         .finish()
         .expect("valid rate-limit configuration");
@@ -214,7 +217,7 @@ pub fn router(state: AppState) -> Router {
             .with_same_site(SameSite::Lax)
             .with_secure(cfg.secure_cookies())
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-                cfg.durata_sessione_minuti,
+                cfg.accesso.durata_sessione_minuti,
             )));
 
     use admin::routes as adm;

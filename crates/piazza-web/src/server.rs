@@ -32,9 +32,9 @@ pub struct Limiti {
 impl Limiti {
     pub fn da(c: &crate::AppConfig) -> Self {
         Self {
-            intestazioni: Duration::from_secs(c.timeout_intestazioni_secondi.max(1)),
-            connessioni: c.max_connessioni.max(1),
-            chiusura: Duration::from_secs(c.attesa_chiusura_secondi),
+            intestazioni: Duration::from_secs(c.server.timeout_intestazioni_secondi.max(1)),
+            connessioni: c.server.max_connessioni.max(1),
+            chiusura: Duration::from_secs(c.server.attesa_chiusura_secondi),
         }
     }
 }

@@ -174,7 +174,7 @@ impl Ctx {
             })
             .collect();
         Chrome {
-            app_name: self.state.config.nome_associazione.clone(),
+            app_name: self.state.config.associazione.nome_associazione.clone(),
             title: title.into(),
             user_nome: self.user.as_ref().map(|u| u.nome.clone()),
             nav,

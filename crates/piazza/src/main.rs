@@ -201,15 +201,41 @@ fn load_settings(path: &std::path::Path) -> Result<Settings, String> {
         )
         .build()
         .map_err(|e| format!("configurazione non valida: {e}"))?;
-    let mut s: Settings = cfg
-        .try_deserialize()
-        .map_err(|e| format!("configurazione non valida: {e}"))?;
+    let mut s: Settings = cfg.clone().try_deserialize().map_err(|e| {
+        chiave_sbagliata(&cfg).unwrap_or_else(|| format!("configurazione non valida: {e}"))
+    })?;
     if let Ok(url) = std::env::var("DATABASE_URL")
         && !url.is_empty()
     {
         s.database_url = Some(url);
     }
     Ok(s)
+}
+
+/// The key whose value does not fit, found by reading each key alone over the defaults (the
+/// sections of the configuration are flattened, and serde's error then names no key).
+fn chiave_sbagliata(cfg: &config::Config) -> Option<String> {
+    let mut valori: Vec<(String, config::Value)> = cfg
+        .clone()
+        .try_deserialize::<std::collections::HashMap<String, config::Value>>()
+        .ok()?
+        .into_iter()
+        .collect();
+    valori.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, v) in valori {
+        let solo = config::Config::builder()
+            .set_override(k.as_str(), v.clone())
+            .ok()?
+            .build()
+            .ok()?;
+        if let Err(e) = solo.try_deserialize::<Settings>() {
+            return Some(format!(
+                "configurazione non valida: il valore «{v}» di «{k}» non è del tipo atteso \
+                 (numero, sì/no, testo o elenco: vedi il README) — dettaglio: {e}"
+            ));
+        }
+    }
+    None
 }
 
 fn database_url(cli: &Cli, s: &Settings) -> Result<String, String> {
@@ -244,7 +270,7 @@ async fn prepare(cli: &Cli, s: &Settings) -> Result<DatabaseConnection, String> 
         let sum = refdata::load(
             &db,
             &Actor::system("piazza migrate"),
-            &s.app.codice_regione,
+            &s.app.associazione.codice_regione,
             &data,
         )
         .await
@@ -418,7 +444,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let s = refdata::load(
                 &db,
                 &Actor::system("piazza import comuni"),
-                &settings.app.codice_regione,
+                &settings.app.associazione.codice_regione,
                 &data,
             )
             .await

@@ -89,6 +89,40 @@ fn migrate_loads_the_territory_and_import_amministratori_is_idempotent() {
 }
 
 #[test]
+fn a_wrong_configuration_value_is_named_in_italian_and_keys_stay_flat() {
+    let dir = tmpdir("config");
+    let file = dir.join("piazza.toml");
+    // The keys of the file are as they always were, though the configuration has sections.
+    std::fs::write(
+        &file,
+        "login_burst = 5\nsmtp_mittente = \"Allerte <a@b.it>\"\n",
+    )
+    .unwrap();
+    let o = piazza(&dir, &["--config", file.to_str().unwrap(), "migrate"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    std::fs::write(&file, "login_burst = \"molti\"\n").unwrap();
+    let o = piazza(&dir, &["--config", file.to_str().unwrap(), "migrate"], None);
+    assert!(!o.status.success());
+    let e = out(&o);
+    assert!(
+        e.contains("configurazione non valida") && e.contains("«login_burst»"),
+        "{e}"
+    );
+    // The same from the environment.
+    let o = Command::new(env!("CARGO_BIN_EXE_piazza"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--config", "nessun-file.toml", "migrate"])
+        .env_remove("DATABASE_URL")
+        .env("PIAZZA_LOG", "warn")
+        .env("PIAZZA_PUSH_LOOPBACK", "forse")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(out(&o).contains("«push_loopback»"), "{}", out(&o));
+}
+
+#[test]
 fn user_add_reads_the_password_from_stdin_and_validates_roles() {
     let dir = tmpdir("user");
     let o = piazza(

@@ -196,7 +196,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             true,
         ),
     ] {
-        let doc = n.documento(&c.config.cap_mittente, Utc::now(), None);
+        let doc = n.documento(&c.config.allerte.cap_mittente, Utc::now(), None);
         let a = store::componi(c.db, t, &operatori, &actor_operatore, &doc, |_, _| {
             "(composta nella demo)".into()
         })

@@ -42,7 +42,7 @@ struct Canali {
 
 async fn canali(ctx: &Ctx) -> AppResult<Canali> {
     let t = ctx.state.territorio.get();
-    let telegram = if ctx.state.config.telegram_token.is_some() {
+    let telegram = if ctx.state.config.telegram.token.is_some() {
         canale_telegram::Entity::find()
             .all(&ctx.state.db)
             .await?
@@ -56,8 +56,8 @@ async fn canali(ctx: &Ctx) -> AppResult<Canali> {
         Vec::new()
     };
     Ok(Canali {
-        email: ctx.state.config.smtp_url.is_some(),
-        sms: ctx.state.config.sms_url.is_some(),
+        email: ctx.state.config.smtp.url.is_some(),
+        sms: ctx.state.config.sms.url.is_some(),
         telegram,
     })
 }
@@ -187,7 +187,13 @@ pub async fn iscriviti(
             return render_invalid(&iscriviti_page(&ctx, f, errors).await?);
         }
     };
-    iscrizioni::iscrivi(&ctx.state.db, &n, Utc::now(), ctx.state.config.ore_conferma).await?;
+    iscrizioni::iscrivi(
+        &ctx.state.db,
+        &n,
+        Utc::now(),
+        ctx.state.config.allerte.ore_conferma,
+    )
+    .await?;
     ctx.state.sveglia_invii.notify_waiters();
     let dove = match (&n.email, &n.telefono) {
         (Some(e), Some(t)) => format!("all'indirizzo {e} e al numero {t}"),
@@ -202,7 +208,7 @@ pub async fn iscriviti(
             "Abbiamo inviato un messaggio {dove} con il collegamento per confermare \
              l'iscrizione. Finché non confermi non ricevi allerte; senza conferma i dati sono \
              cancellati entro {} ore.",
-            ctx.state.config.ore_conferma
+            ctx.state.config.allerte.ore_conferma
         ),
         Some(("Torna alle allerte".into(), "/allerte".into())),
     ))
@@ -623,13 +629,13 @@ struct InviiStato {
 fn canali_attivi(ctx: &Ctx) -> Vec<&'static str> {
     let c = &ctx.state.config;
     let mut v = vec![canale::nome(canale::PUSH)];
-    if c.smtp_url.is_some() {
+    if c.smtp.url.is_some() {
         v.push(canale::nome(canale::EMAIL));
     }
-    if c.sms_url.is_some() {
+    if c.sms.url.is_some() {
         v.push(canale::nome(canale::SMS));
     }
-    if c.telegram_token.is_some() {
+    if c.telegram.token.is_some() {
         v.push(canale::nome(canale::TELEGRAM));
     }
     v
@@ -778,13 +784,20 @@ pub async fn telegram_elimina(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Respon
 /// Prometheus text format: the outbox by channel and state, subscriptions by channel, and
 /// the engine's counters since start (when this process runs it).
 pub async fn metrics(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
-    let token_ok = ctx.state.config.metrics_token.as_deref().is_some_and(|t| {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|v| piazza_alerts::chiavi::uguali(v.as_bytes(), t.as_bytes()))
-    });
+    let token_ok = ctx
+        .state
+        .config
+        .allerte
+        .metrics_token
+        .as_ref()
+        .map(crate::config::Segreto::esponi)
+        .is_some_and(|t| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|v| piazza_alerts::chiavi::uguali(v.as_bytes(), t.as_bytes()))
+        });
     if !token_ok {
         ctx.require_admin()?;
     }

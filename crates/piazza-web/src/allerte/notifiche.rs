@@ -380,8 +380,8 @@ pub fn avvia(state: AppState) {
                     outbox::scadi(&state.db, ora).await?;
                     outbox::pulisci(
                         &state.db,
-                        ora - Duration::days(cfg.giorni_conservazione_invii),
-                        ora - Duration::hours(cfg.ore_conferma),
+                        ora - Duration::days(cfg.allerte.giorni_conservazione_invii),
+                        ora - Duration::hours(cfg.allerte.ore_conferma),
                     )
                     .await
                 }

@@ -451,9 +451,13 @@ pub async fn stato_json(
     let q = quadro(&ctx, al).await?;
     let t = ctx.state.territorio.get();
     let rendi = |q: &Quadro| -> AppResult<Bytes> {
-        serde_json::to_vec(&json_stato(&t, q, &ctx.state.config.nome_regione))
-            .map(Bytes::from)
-            .map_err(|e| AppError::Internal(e.to_string()))
+        serde_json::to_vec(&json_stato(
+            &t,
+            q,
+            &ctx.state.config.associazione.nome_regione,
+        ))
+        .map(Bytes::from)
+        .map_err(|e| AppError::Internal(e.to_string()))
     };
     let b = if al.is_some() {
         rendi(&q)?
@@ -471,7 +475,12 @@ enum Feed {
 }
 
 fn voci_feed(ctx: &Ctx, q: &Quadro, feed: Feed, comune: Option<i64>) -> Vec<cap_out::Voce> {
-    let base = ctx.state.config.public_url.trim_end_matches('/');
+    let base = ctx
+        .state
+        .config
+        .associazione
+        .public_url
+        .trim_end_matches('/');
     let t = ctx.state.territorio.get();
     match feed {
         Feed::Allerte => q
@@ -541,7 +550,7 @@ async fn feed(
             format!("/comuni/{}/{file}", c.codice_istat),
         ),
         None => (
-            format!("{cosa} — {}", ctx.state.config.nome_regione),
+            format!("{cosa} — {}", ctx.state.config.associazione.nome_regione),
             match feed {
                 Feed::Allerte => "/allerte/cap.atom".to_owned(),
                 Feed::Avvisi => "/allerte/avvisi.atom".to_owned(),
@@ -552,7 +561,11 @@ async fn feed(
     let b = q.pagina(&path, |q| {
         let self_url = format!(
             "{}{path}",
-            ctx.state.config.public_url.trim_end_matches('/')
+            ctx.state
+                .config
+                .associazione
+                .public_url
+                .trim_end_matches('/')
         );
         let voci = voci_feed(&ctx, q, feed, comune.map(|c| c.id));
         Ok(Bytes::from(cap_out::atom(&titolo, &self_url, q.at, &voci)))
@@ -611,8 +624,8 @@ pub async fn cap_documento(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
             sostituite: &sostituite,
         },
         &t,
-        &ctx.state.config.cap_mittente,
-        &ctx.state.config.public_url,
+        &ctx.state.config.allerte.cap_mittente,
+        &ctx.state.config.associazione.public_url,
     );
     Ok((
         [
@@ -969,10 +982,14 @@ pub async fn componi(
         _ => None,
     };
     let fonte = fonti::fonte_operatori(&ctx.state.db).await?;
-    let doc = n.documento(&ctx.state.config.cap_mittente, Utc::now(), comune_id);
+    let doc = n.documento(
+        &ctx.state.config.allerte.cap_mittente,
+        Utc::now(),
+        comune_id,
+    );
     let (mittente, url) = (
-        ctx.state.config.cap_mittente.clone(),
-        ctx.state.config.public_url.clone(),
+        ctx.state.config.allerte.cap_mittente.clone(),
+        ctx.state.config.associazione.public_url.clone(),
     );
     let a = store::componi(&ctx.state.db, &t, &fonte, &ctx.actor(), &doc, |a, voci| {
         piazza_cap::to_xml(&cap_out::documento(
@@ -1581,7 +1598,7 @@ async fn adesioni_page(
     let dati = adesioni::tutte(&ctx.state.db).await?;
     let editori = adesioni::editori(&ctx.state.db).await?;
     let oggi = crate::anagrafica::store::today();
-    let anni = ctx.state.config.anni_aggiornamento_piano;
+    let anni = ctx.state.config.allerte.anni_aggiornamento_piano;
     let piano = strato == "piano";
     let iscritti_strato = strato == "iscritti";
     let iscritti = super::iscrizioni_routes::adesione(ctx).await?;

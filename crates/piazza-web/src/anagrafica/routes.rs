@@ -853,8 +853,8 @@ pub async fn amministratori(ctx: Ctx, Query(q): Query<AmmQuery>) -> AppResult<Re
         pager,
         export_qs: query_string(&q.params()),
         puo_importare: ctx.can_edit(ANAGRAFICA, None),
-        anni_mandato: ctx.state.config.anni_mandato,
-        mesi_preavviso: ctx.state.config.mesi_preavviso_scadenza,
+        anni_mandato: ctx.state.config.anagrafica.anni_mandato,
+        mesi_preavviso: ctx.state.config.anagrafica.mesi_preavviso_scadenza,
     })
 }
 

@@ -74,7 +74,8 @@ pub async fn amministratori(
             if !q.is_empty() && !p.nome_norm.contains(&q) && !c.nome_norm.contains(&q) {
                 return None;
             }
-            let v = AmministratoreView::new(a, p, c, today, config.mesi_preavviso_scadenza);
+            let v =
+                AmministratoreView::new(a, p, c, today, config.anagrafica.mesi_preavviso_scadenza);
             f.stato.is_none_or(|s| s == v.stato).then_some(v)
         })
         .collect();
@@ -117,7 +118,7 @@ pub async fn amministratori_del_comune(
                 p,
                 c,
                 today,
-                config.mesi_preavviso_scadenza,
+                config.anagrafica.mesi_preavviso_scadenza,
             ))
         })
         .collect();
@@ -146,7 +147,7 @@ pub async fn cariche_della_persona(
                 p,
                 c,
                 today,
-                config.mesi_preavviso_scadenza,
+                config.anagrafica.mesi_preavviso_scadenza,
             ))
         })
         .collect())
@@ -175,7 +176,7 @@ pub async fn aggiorna_amministratore(
     am.carica = Set(carica.key().to_owned());
     am.data_elezione = Set(data_elezione);
     am.data_inizio = Set(data_inizio);
-    am.fine_mandato = Set(fine_mandato(data_elezione, config.anni_mandato));
+    am.fine_mandato = Set(fine_mandato(data_elezione, config.anagrafica.anni_mandato));
     am.updated_at = Set(Utc::now());
     let after = am
         .update(&txn)
@@ -336,7 +337,7 @@ pub async fn importa_dait(
         if !visti.insert(akey.clone()) {
             continue; // the same office twice in the file: keep the first
         }
-        let fine = fine_mandato(r.data_elezione, config.anni_mandato);
+        let fine = fine_mandato(r.data_elezione, config.anagrafica.anni_mandato);
         match esistenti.get(&akey) {
             Some(a) => {
                 let same = a.descrizione_carica == r.descrizione_carica

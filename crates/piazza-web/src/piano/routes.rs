@@ -1135,8 +1135,8 @@ async fn calendario_page(
         ),
         eventi,
         tipi: store::TIPI_EVENTO,
-        mesi_prima: ctx.state.config.rischio_legislatura_mesi_prima,
-        mesi_dopo: ctx.state.config.rischio_legislatura_mesi_dopo,
+        mesi_prima: ctx.state.config.piano.rischio_legislatura_mesi_prima,
+        mesi_dopo: ctx.state.config.piano.rischio_legislatura_mesi_dopo,
         puo_modificare: ctx.can_edit(PIANO, None),
         f,
         errors,
@@ -1531,12 +1531,12 @@ pub async fn piano_pdf(
     let config = &ctx.state.config;
     let mut d = Documento::new(format!(
         "{} · {} · relazione al {}",
-        config.nome_associazione,
+        config.associazione.nome_associazione,
         v.p.titolo,
         fmt::date(al)
     ));
     d.spazio(120.0);
-    d.testo(&config.nome_associazione, 14.0, false);
+    d.testo(&config.associazione.nome_associazione, 14.0, false);
     d.spazio(10.0);
     d.titolo(&v.p.titolo);
     d.testo("Relazione sullo stato di avanzamento", 14.0, true);

@@ -1057,8 +1057,8 @@ pub async fn rischio_legislatura(
         .await?;
     Ok(RischioLegislatura::new(
         fini.into_iter().map(|e| (e.data, e.titolo)),
-        config.rischio_legislatura_mesi_prima,
-        config.rischio_legislatura_mesi_dopo,
+        config.piano.rischio_legislatura_mesi_prima,
+        config.piano.rischio_legislatura_mesi_dopo,
     ))
 }
 
@@ -1096,7 +1096,7 @@ pub const GIORNI_IN_SCADENZA: i64 = 30;
 /// risk window of a change of legislature. Completed and cancelled objectives are left out.
 pub fn cruscotto(v: &PianoVista, al: NaiveDate, config: &AppConfig) -> Cruscotto {
     use super::model::{fuori_traiettoria, progresso_atteso};
-    let n = config.giorni_senza_aggiornamento;
+    let n = config.piano.giorni_senza_aggiornamento;
     let mut c = Cruscotto {
         al,
         giorni_senza_aggiornamento: n,
@@ -1143,7 +1143,11 @@ pub fn cruscotto(v: &PianoVista, al: NaiveDate, config: &AppConfig) -> Cruscotto
         let scadenza = o.o.scadenza.unwrap_or(v.fine());
         let atteso = progresso_atteso(v.inizio(), scadenza, al);
         for i in &o.indicatori {
-            if fuori_traiettoria(i.progresso, atteso, config.tolleranza_indicatori_punti) {
+            if fuori_traiettoria(
+                i.progresso,
+                atteso,
+                config.piano.tolleranza_indicatori_punti,
+            ) {
                 c.fuori_traiettoria.push(riga(format!(
                     "{}: {} (atteso {:.0}%, raggiunto {})",
                     i.i.nome,

@@ -1592,7 +1592,11 @@ pub async fn scadenze(ctx: Ctx, Query(q): Query<ScadenzeQuery>) -> AppResult<Res
             .collect(),
         feed: format!(
             "{}/progetti/calendario.ics?token={token}",
-            ctx.state.config.public_url.trim_end_matches('/')
+            ctx.state
+                .config
+                .associazione
+                .public_url
+                .trim_end_matches('/')
         ),
     })
 }
@@ -1650,9 +1654,18 @@ pub async fn calendario_ics(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<
     let u = utente_calendario(&ctx, &q).await?;
     let vis = visibilita_di(&u).ok_or(AppError::Forbidden)?;
     let s = store::scadenze(&ctx.state.db, &vis, None, None, None).await?;
-    let base = ctx.state.config.public_url.trim_end_matches('/').to_owned();
+    let base = ctx
+        .state
+        .config
+        .associazione
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     Ok(ics(
-        &format!("Scadenze progetti — {}", ctx.state.config.nome_associazione),
+        &format!(
+            "Scadenze progetti — {}",
+            ctx.state.config.associazione.nome_associazione
+        ),
         s,
         &base,
     ))
@@ -1671,7 +1684,13 @@ pub async fn progetto_ics(
         return Err(AppError::Forbidden);
     }
     let s = store::scadenze(&ctx.state.db, &vis, Some(&p), None, None).await?;
-    let base = ctx.state.config.public_url.trim_end_matches('/').to_owned();
+    let base = ctx
+        .state
+        .config
+        .associazione
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     Ok(ics(&format!("Scadenze {}", p.acronimo), s, &base))
 }
 

@@ -1195,7 +1195,10 @@ async fn polling_a_feed_is_conditional_and_failures_never_touch_the_state() {
     use piazza_web::allerte::{poller, store};
     // The peer serving the feed listens on loopback.
     let app = TestApp::with_config(piazza_web::AppConfig {
-        fonti_loopback: true,
+        allerte: piazza_web::config::Allerte {
+            fonti_loopback: true,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await;
@@ -1343,7 +1346,10 @@ async fn polling_the_national_bulletin_applies_today_and_tomorrow() {
     use piazza_web::allerte::{poller, store};
     // The peer serving the feed listens on loopback.
     let app = TestApp::with_config(piazza_web::AppConfig {
-        fonti_loopback: true,
+        allerte: piazza_web::config::Allerte {
+            fonti_loopback: true,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await;

@@ -87,7 +87,10 @@ async fn open_redirects_are_refused() {
 #[tokio::test]
 async fn secure_cookie_over_https() {
     let app = TestApp::with_config(AppConfig {
-        public_url: "https://piazza.example.it".into(),
+        associazione: piazza_web::config::Associazione {
+            public_url: "https://piazza.example.it".into(),
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await;
@@ -105,8 +108,11 @@ async fn secure_cookie_over_https() {
 #[tokio::test]
 async fn login_is_rate_limited() {
     let app = TestApp::with_config(AppConfig {
-        login_burst: 3,
-        login_intervallo_secondi: 60,
+        accesso: piazza_web::config::Accesso {
+            login_burst: 3,
+            login_intervallo_secondi: 60,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await;

@@ -82,9 +82,15 @@ fn percorso(url: &str) -> String {
 async fn an_e_mail_subscriber_confirms_receives_the_alert_and_unsubscribes_with_one_click() {
     let smtp = Smtp::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        smtp_url: Some(smtp.url()),
-        public_url: "https://allerte.example.org".into(),
-        ..AppConfig::default()
+        smtp: piazza_web::config::Smtp {
+            url: Some(piazza_web::config::Segreto::new(smtp.url())),
+            ..Default::default()
+        },
+        associazione: piazza_web::config::Associazione {
+            public_url: "https://allerte.example.org".into(),
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let m = motore(&app);
@@ -214,8 +220,11 @@ async fn an_e_mail_subscriber_confirms_receives_the_alert_and_unsubscribes_with_
 async fn push_subscribers_receive_exactly_what_they_asked_for_decrypted_once() {
     let push = Push::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        push_loopback: true,
-        ..AppConfig::default()
+        allerte: piazza_web::config::Allerte {
+            push_loopback: true,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let m = motore(&app);
@@ -415,11 +424,17 @@ async fn telegram_channels_and_sms_go_through_their_peers_and_honour_429() {
     .await;
     let sms = Http::avvia(vec![], r#"{"esito":"ok"}"#).await;
     let app = TestApp::with_config(AppConfig {
-        telegram_api: telegram.base.clone(),
-        telegram_token: Some("123:segreto".into()),
-        sms_url: Some(format!("{}/invia", sms.base)),
-        sms_autorizzazione: Some("Bearer chiave-sms".into()),
-        ..AppConfig::default()
+        telegram: piazza_web::config::Telegram {
+            api: telegram.base.clone(),
+            token: Some(piazza_web::config::Segreto::new("123:segreto")),
+            ..Default::default()
+        },
+        sms: piazza_web::config::Sms {
+            url: Some(format!("{}/invia", sms.base)),
+            autorizzazione: Some(piazza_web::config::Segreto::new("Bearer chiave-sms")),
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let m = motore(&app);
@@ -516,8 +531,11 @@ async fn telegram_channels_and_sms_go_through_their_peers_and_honour_429() {
 async fn bad_input_is_refused_in_italian_and_nothing_is_saved() {
     let smtp = Smtp::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        smtp_url: Some(smtp.url()),
-        ..AppConfig::default()
+        smtp: piazza_web::config::Smtp {
+            url: Some(piazza_web::config::Segreto::new(smtp.url())),
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let r = app
@@ -650,9 +668,12 @@ async fn bad_input_is_refused_in_italian_and_nothing_is_saved() {
 async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrator() {
     let push = Push::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        push_loopback: true,
-        metrics_token: Some("segreto-metriche".into()),
-        ..AppConfig::default()
+        allerte: piazza_web::config::Allerte {
+            push_loopback: true,
+            metrics_token: Some(piazza_web::config::Segreto::new("segreto-metriche")),
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let m = motore(&app);
@@ -739,9 +760,12 @@ async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrato
 #[tokio::test]
 async fn subscribing_is_rate_limited_per_client_address() {
     let app = TestApp::with_config(AppConfig {
-        login_burst: 2,
-        login_intervallo_secondi: 60,
-        ..AppConfig::default()
+        accesso: piazza_web::config::Accesso {
+            login_burst: 2,
+            login_intervallo_secondi: 60,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let corpo = "comune=Lucca&rischi=vento&soglia=giallo&email=x%40example.org&consenso=1";

@@ -50,8 +50,11 @@ async fn hostile_spreadsheets_are_refused_and_the_alert_service_keeps_delivering
     use piazza_web::allerte::bollettino::Livello;
     let push = Push::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        push_loopback: true,
-        ..AppConfig::default()
+        allerte: piazza_web::config::Allerte {
+            push_loopback: true,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let (endpoint, p256dh, auth) = push.browser("cittadino");

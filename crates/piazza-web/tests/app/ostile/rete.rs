@@ -51,8 +51,11 @@ async fn riga_push(app: &TestApp, endpoint: &str) -> (String, String, Vec<i64>) 
 async fn re_posting_a_known_push_endpoint_reveals_and_changes_nothing_without_its_secret() {
     let push = Push::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        push_loopback: true,
-        ..AppConfig::default()
+        allerte: piazza_web::config::Allerte {
+            push_loopback: true,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let (endpoint, p256dh, auth) = push.browser("vittima");
@@ -204,8 +207,11 @@ async fn feed_urls_inside_the_network_are_refused_when_saved_and_when_polled() {
     // A source saved where loopback is allowed (a local mirror), polled by a poller that does
     // not allow it: refused before any connection, the name resolved and judged.
     let locale = TestApp::with_config(AppConfig {
-        fonti_loopback: true,
-        ..AppConfig::default()
+        allerte: piazza_web::config::Allerte {
+            fonti_loopback: true,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let r = locale

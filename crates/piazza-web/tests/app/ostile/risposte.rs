@@ -97,10 +97,16 @@ async fn a_path_that_is_not_utf8_gets_the_italian_not_found_page() {
 #[tokio::test]
 async fn errors_carry_the_protections_too_and_hsts_over_https() {
     let app = TestApp::with_config(AppConfig {
-        public_url: "https://piazza.example.it".into(),
-        login_burst: 4,
-        login_intervallo_secondi: 60,
-        ..AppConfig::default()
+        associazione: piazza_web::config::Associazione {
+            public_url: "https://piazza.example.it".into(),
+            ..Default::default()
+        },
+        accesso: piazza_web::config::Accesso {
+            login_burst: 4,
+            login_intervallo_secondi: 60,
+            ..Default::default()
+        },
+        ..Default::default()
     })
     .await;
     let req = |method: &str, uri: &str, ct: Option<&str>, corpo: Vec<u8>| {
