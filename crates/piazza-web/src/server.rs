@@ -1,8 +1,7 @@
 //! The HTTP server: HTTP/1.1 connections accepted within a limit, each with a deadline for its
 //! request headers (which is also the longest a kept-open connection may stay idle), and a
 //! shutdown that stops accepting at once, lets requests in progress finish, and waits for
-//! them no longer than its own deadline — an idle or stalled client never keeps the process
-//! alive. `axum::serve` offers none of these limits. The request deadline itself is a layer of
+//! them no longer than its own deadline — an idle or stalled client is not waited for at all. `axum::serve` offers none of these limits. The request deadline itself is a layer of
 //! the router (`timeout_richiesta_secondi`).
 
 use std::future::Future;
@@ -47,6 +46,7 @@ pub async fn servi(
     segnale: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let posti = Arc::new(Semaphore::new(limiti.connessioni));
+    let in_corso = InCorso::default();
     let chiusura = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -71,12 +71,23 @@ pub async fn servi(
             () = &mut segnale => break,
         };
         let _ = tcp.set_nodelay(true);
-        let svc = app.clone().map_request(
-            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            },
-        );
+        let in_corso = in_corso.clone();
+        let svc = app
+            .clone()
+            .map_request(
+                move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req
+                },
+            )
+            .map_future(move |risposta| {
+                let conto = InCorso::conta(&in_corso);
+                async move {
+                    let r = risposta.await;
+                    drop(conto);
+                    r
+                }
+            });
         let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(svc));
         let conn = chiusura.watch(conn);
         tokio::spawn(async move {
@@ -87,11 +98,50 @@ pub async fn servi(
         });
     }
     drop(listener);
+    // Connections that are idle, or stalled before sending a whole request, hold nothing: the
+    // shutdown waits for the requests in progress only (and for those, no longer than its
+    // deadline), then drops whatever connection is left.
     tokio::select! {
         () = chiusura.shutdown() => {}
+        () = in_corso.finiti() => {
+            tracing::info!("shutdown: no request in progress, closing idle or stalled connections");
+        }
         () = tokio::time::sleep(limiti.chiusura) => {
             tracing::warn!("shutdown: requests still in progress after {:?}, closing anyway", limiti.chiusura);
         }
     }
     Ok(())
+}
+
+/// The requests being handled (from their headers to their response), for the shutdown.
+#[derive(Clone, Default)]
+struct InCorso(Arc<(std::sync::atomic::AtomicUsize, tokio::sync::Notify)>);
+
+/// One request in progress: counted until dropped.
+struct Conto(InCorso);
+
+impl InCorso {
+    fn conta(&self) -> Conto {
+        self.0.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Conto(self.clone())
+    }
+
+    /// Completes when no request is in progress.
+    async fn finiti(&self) {
+        loop {
+            let avviso = self.0.1.notified();
+            if self.0.0.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return;
+            }
+            avviso.await;
+        }
+    }
+}
+
+impl Drop for Conto {
+    fn drop(&mut self) {
+        if self.0.0.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            self.0.0.1.notify_waiters();
+        }
+    }
 }

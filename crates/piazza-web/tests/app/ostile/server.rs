@@ -5,6 +5,7 @@ use crate::common::TestApp;
 /// The real server on loopback with short limits: `(address, shutdown trigger, server task)`.
 async fn server_reale(
     app: &TestApp,
+    intestazioni: std::time::Duration,
 ) -> (
     std::net::SocketAddr,
     tokio::sync::oneshot::Sender<()>,
@@ -14,9 +15,9 @@ async fn server_reale(
     let addr = l.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let limiti = piazza_web::server::Limiti {
-        intestazioni: std::time::Duration::from_secs(1),
+        intestazioni,
         connessioni: 64,
-        chiusura: std::time::Duration::from_secs(1),
+        chiusura: std::time::Duration::from_secs(20),
     };
     let router = app.router.clone();
     let h = tokio::spawn(piazza_web::server::servi(l, router, limiti, async move {
@@ -29,7 +30,7 @@ async fn server_reale(
 async fn an_incomplete_request_is_cut_off_and_never_holds_the_shutdown() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = TestApp::new().await;
-    let (addr, stop, server) = server_reale(&app).await;
+    let (addr, stop, server) = server_reale(&app, std::time::Duration::from_secs(1)).await;
     // Headers that never end: the server closes the connection after its header deadline.
     let mut lenta = tokio::net::TcpStream::connect(addr).await.unwrap();
     lenta
@@ -57,14 +58,43 @@ async fn an_incomplete_request_is_cut_off_and_never_holds_the_shutdown() {
     c.read_to_string(&mut risposta).await.unwrap();
     assert!(risposta.starts_with("HTTP/1.1 200"), "{risposta}");
 
-    // A client that connected and sends nothing, another mid-headers: the shutdown does not
-    // wait for them beyond its deadline.
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+
+    // The shutdown, with a header deadline longer than the shutdown's own: idle and stalled
+    // clients are not waited for, whatever their deadlines.
+    let (addr, stop, server) = server_reale(&app, std::time::Duration::from_secs(60)).await;
+    // A request in progress: its body arrives slowly, after the signal.
+    let mut in_corso = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let corpo = "email=a%40b.it&password=sbagliata";
+    in_corso
+        .write_all(
+            format!(
+                "POST /login HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{}",
+                corpo.len(),
+                &corpo[..5]
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // A client that connected and sends nothing, another mid-headers.
     let _muta = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut a_meta = tokio::net::TcpStream::connect(addr).await.unwrap();
     a_meta.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let inizio = std::time::Instant::now();
     stop.send(()).unwrap();
+    // The request in progress finishes and is answered...
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    in_corso.write_all(&corpo.as_bytes()[5..]).await.unwrap();
+    let mut risposta = String::new();
+    in_corso.read_to_string(&mut risposta).await.unwrap();
+    assert!(risposta.starts_with("HTTP/1.1 422"), "{risposta}");
+    // ...and then the server stops without waiting for the idle and the stalled client (the
+    // deadline is 20 s).
     let fine = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
     assert!(
         fine.is_ok(),
