@@ -55,6 +55,16 @@ impl TentativiAccesso {
     }
 }
 
+impl TentativiAccesso {
+    /// A successful sign-in: the account's budget is whole again (the limit is for guessing).
+    pub fn riuscito(&self, account: &str) {
+        self.voci
+            .lock()
+            .expect("tentativi")
+            .remove(&account.trim().to_lowercase());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,7 @@ pub async fn login(
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             store::touch_login(&ctx.state.db, u.id).await?;
+            ctx.state.tentativi_accesso.riuscito(&f.email);
             Ok(see_other(&next))
         }
         _ => {
