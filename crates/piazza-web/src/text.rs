@@ -1,4 +1,13 @@
-//! Text normalisation for accent- and case-insensitive search and sort (Forlì, Cantù).
+//! Text normalisation for accent- and case-insensitive search and sort (Forlì, Cantù), and the
+//! escaping of text written into HTML, SVG and XML by hand (templates escape on their own).
+
+/// Text escaped for HTML, SVG and XML content and attribute values.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
 
 /// Lower-case, accents removed, apostrophes and punctuation folded to spaces, spaces collapsed.
 pub fn normalize(s: &str) -> String {

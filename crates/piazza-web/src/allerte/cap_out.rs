@@ -16,7 +16,7 @@ use super::bollettino::Livello;
 use super::da_cap::RISCHI;
 use crate::fmt;
 use crate::territorio::Territorio;
-use crate::territorio::map::esc;
+use crate::text::esc;
 
 /// An alert as published: the record, its levels, and the alerts it superseded.
 pub struct Pubblicata<'a> {

@@ -1597,7 +1597,7 @@ async fn adesioni_page(
     let t = ctx.state.territorio.get();
     let dati = adesioni::tutte(&ctx.state.db).await?;
     let editori = adesioni::editori(&ctx.state.db).await?;
-    let oggi = crate::anagrafica::store::today();
+    let oggi = crate::fmt::oggi();
     let anni = ctx.state.config.allerte.anni_aggiornamento_piano;
     let piano = strato == "piano";
     let iscritti_strato = strato == "iscritti";
@@ -1742,7 +1742,7 @@ pub async fn adesione_salva(
     let t = ctx.state.territorio.get();
     let c = t.comune(&codice).ok_or(AppError::NotFound)?;
     ctx.require_edit(ALLERTE, Some(c.id))?;
-    match super::adesioni::valida(&f, crate::anagrafica::store::today()) {
+    match super::adesioni::valida(&f, crate::fmt::oggi()) {
         Ok(a) => {
             super::adesioni::salva(&ctx.state.db, &ctx.actor(), c.id, &a).await?;
             Ok(see_other(&format!(

@@ -18,9 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::territorio::{ComuneInfo, Territorio};
 use crate::text::{match_key, normalize};
 
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
+pub use crate::fmt::oggi as today;
 
 // ---------- administrators ----------
 

@@ -40,7 +40,7 @@ async fn vista(ctx: &Ctx, anno: i32) -> AppResult<PianoVista> {
         .ok_or(AppError::NotFound)
 }
 
-use crate::anagrafica::store::today;
+use crate::fmt::oggi as today;
 
 /// The objectives linked to a record of another module, as this user may see them (public ones
 /// for everyone, all for staff): the other side of a link, for the record's page.

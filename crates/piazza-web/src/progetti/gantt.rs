@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::territorio::map::esc;
+use crate::text::esc;
 
 #[derive(Debug, Clone)]
 pub struct Marcatore {

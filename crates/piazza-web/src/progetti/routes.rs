@@ -19,12 +19,13 @@ use super::ical;
 use super::import;
 use super::model::{self, Catalogo, DatiProgetto, ProgettoForm};
 use super::store::{self, Contesto, Filtro, NuovaParte, Visibilita};
-use crate::anagrafica::store::{Personale, today};
+use crate::anagrafica::store::Personale;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, XLSX_MIME, attachment, csv_response};
 use crate::extract::{Path, Query};
 use crate::fmt;
+use crate::fmt::oggi as today;
 use crate::list::Pager;
 use crate::moduli::{PIANO, PROGETTI};
 use crate::text::non_empty;
@@ -1902,7 +1903,7 @@ fn grafico_anni(anni: &[i32], totali: &[i64]) -> String {
             x + w / 2.0,
             (h + 6.0 - bh).max(9.0),
             migliaia(*t),
-            crate::territorio::map::esc(&fmt::euro(*t))
+            crate::text::esc(&fmt::euro(*t))
         );
     }
     s.push_str("</svg>");

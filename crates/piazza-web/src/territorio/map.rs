@@ -7,6 +7,8 @@ use std::fmt::Write;
 
 use piazza_db::entities::confine;
 
+use crate::text::esc;
+
 /// Width of the SVG coordinate space; the height follows the region's shape.
 const WIDTH: f64 = 1000.0;
 /// Douglas–Peucker tolerance, in SVG units (about 1 px on a 1000 px wide map).
@@ -325,14 +327,6 @@ pub const CATEGORICAL: [&str; 12] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
 ];
-
-/// Escapes text for SVG/XML attributes and content (the charts of other modules use it too).
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Draws the whole region (or the comuni in `only`, zoomed to them) as SVG.
 /// `names` gives the display name of each comune for links and tooltips.
