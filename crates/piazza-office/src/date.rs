@@ -9,10 +9,13 @@ pub(crate) fn formato_predefinito_data(id: u32) -> bool {
     matches!(id, 14..=22 | 45..=47)
 }
 
-/// Whether a custom format code shows a date or time: a `d`, `m`, `y`, `h` or `s` outside
-/// quoted text, `[...]` sections (colours, locales, conditions), escaped characters and the
-/// `_x`/`*x` padding. Only the first section (before `;`) is looked at.
-pub(crate) fn codice_formato_data(codice: &str) -> bool {
+/// What a custom format code shows, if it is a date or time format: a `d`, `m`, `y`, `h` or
+/// `s` outside quoted text, `[...]` sections (colours, locales, conditions), escaped characters
+/// and the `_x`/`*x` padding, or elapsed time (`[h]`, `[mm]`, `[ss]`); a time when there is an
+/// `h`, an `s` or elapsed time (`m` alone is a month). Only the first section (before `;`) is
+/// looked at.
+fn parti_formato(codice: &str) -> Option<TipoData> {
+    let (mut data, mut ora) = (false, false);
     let mut caratteri = codice.chars();
     while let Some(c) = caratteri.next() {
         match c {
@@ -35,56 +38,28 @@ pub(crate) fn codice_formato_data(codice: &str) -> bool {
                     }
                 }
                 if !dentro.is_empty() && dentro.chars().all(|c| matches!(c, 'h' | 'm' | 's')) {
-                    return true;
+                    ora = true;
                 }
             }
             '\\' | '_' | '*' => {
                 caratteri.next();
             }
-            ';' => return false,
-            c if matches!(c.to_ascii_lowercase(), 'd' | 'm' | 'y' | 'h' | 's') => return true,
+            ';' => break,
+            c if matches!(c.to_ascii_lowercase(), 'h' | 's') => ora = true,
+            c if matches!(c.to_ascii_lowercase(), 'd' | 'm' | 'y') => data = true,
             _ => {}
         }
     }
-    false
+    match (data, ora) {
+        (_, true) => Some(TipoData::Ora),
+        (true, false) => Some(TipoData::Data),
+        (false, false) => None,
+    }
 }
 
-/// Whether a format code shows a time of day (an `h` or `s` outside quotes and brackets, or
-/// elapsed time).
-fn ha_ora(codice: &str) -> bool {
-    let mut caratteri = codice.chars();
-    while let Some(c) = caratteri.next() {
-        match c {
-            '"' => {
-                for c in caratteri.by_ref() {
-                    if c == '"' {
-                        break;
-                    }
-                }
-            }
-            '[' => {
-                let mut tempo = true;
-                let mut vuoto = true;
-                for c in caratteri.by_ref() {
-                    if c == ']' {
-                        break;
-                    }
-                    vuoto = false;
-                    tempo &= matches!(c.to_ascii_lowercase(), 'h' | 'm' | 's');
-                }
-                if tempo && !vuoto {
-                    return true;
-                }
-            }
-            '\\' | '_' | '*' => {
-                caratteri.next();
-            }
-            ';' => return false,
-            c if matches!(c.to_ascii_lowercase(), 'h' | 's') => return true,
-            _ => {}
-        }
-    }
-    false
+/// Whether a custom format code shows a date or time (see [`parti_formato`]).
+pub(crate) fn codice_formato_data(codice: &str) -> bool {
+    parti_formato(codice).is_some()
 }
 
 /// What a date format shows: a date only, or (also) a time.
@@ -103,11 +78,7 @@ pub(crate) fn tipo_predefinito(id: u32) -> TipoData {
 }
 
 pub(crate) fn tipo_codice(codice: &str) -> TipoData {
-    if ha_ora(codice) {
-        TipoData::Ora
-    } else {
-        TipoData::Data
-    }
+    parti_formato(codice).unwrap_or(TipoData::Data)
 }
 
 /// The serial number of a date-formatted cell as a date, or `None` when out of range (the cell
