@@ -469,3 +469,10 @@ pub fn protezioni(h: &HeaderMap, https: bool) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+/// The configuration of tests whose push service listens on loopback.
+pub fn con_push_loopback() -> AppConfig {
+    let mut c = AppConfig::default();
+    c.allerte.push_loopback = true;
+    c
+}

@@ -219,14 +219,7 @@ async fn an_e_mail_subscriber_confirms_receives_the_alert_and_unsubscribes_with_
 #[tokio::test]
 async fn push_subscribers_receive_exactly_what_they_asked_for_decrypted_once() {
     let push = Push::avvia().await;
-    let app = TestApp::with_config(AppConfig {
-        allerte: piazza_web::config::Allerte {
-            push_loopback: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::with_config(crate::common::con_push_loopback()).await;
     let m = motore(&app);
     notifiche::passo(&app.state).await.unwrap();
     let iscrivi = |id: &'static str,

@@ -2,7 +2,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use piazza_web::AppConfig;
 
 use super::{iscrizione, json_post};
 use crate::common::{Role, TestApp};
@@ -49,14 +48,7 @@ async fn hostile_spreadsheets_are_refused_and_the_alert_service_keeps_delivering
     use crate::iscrizioni::{allerta, invia, motore};
     use piazza_web::allerte::bollettino::Livello;
     let push = Push::avvia().await;
-    let app = TestApp::with_config(AppConfig {
-        allerte: piazza_web::config::Allerte {
-            push_loopback: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::with_config(crate::common::con_push_loopback()).await;
     let (endpoint, p256dh, auth) = push.browser("cittadino");
     let r = app
         .send(json_post(

@@ -50,14 +50,7 @@ async fn riga_push(app: &TestApp, endpoint: &str) -> (String, String, Vec<i64>) 
 #[tokio::test]
 async fn re_posting_a_known_push_endpoint_reveals_and_changes_nothing_without_its_secret() {
     let push = Push::avvia().await;
-    let app = TestApp::with_config(AppConfig {
-        allerte: piazza_web::config::Allerte {
-            push_loopback: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::with_config(crate::common::con_push_loopback()).await;
     let (endpoint, p256dh, auth) = push.browser("vittima");
     let r = app
         .send(json_post(
