@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod lavoro;
 pub mod migration;
 pub mod session_store;
 
