@@ -111,3 +111,11 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
 pub async fn healthz() -> Response {
     (StatusCode::OK, "ok").into_response()
 }
+
+/// The routes of the home page: the home page, the health check and the static files.
+pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/", home)
+        .get("/healthz", healthz)
+        .get("/static/{*path}", crate::assets::serve)
+}

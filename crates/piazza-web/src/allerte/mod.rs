@@ -28,3 +28,82 @@ pub mod pubblico;
 pub mod registro;
 pub mod routes;
 pub mod store;
+
+/// The routes of Allerte: the alert desk, public state and feeds, subscriptions and deliveries.
+pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/allerte", routes::stato_page)
+        .get("/allerte.json", routes::stato_json)
+        .get("/allerte/cap.atom", routes::cap_atom)
+        .get("/allerte/cap/{id}", routes::cap_documento)
+        .get("/allerte/avvisi.atom", routes::avvisi_atom)
+        .get("/allerte/gestione", routes::gestione)
+        .get("/allerte/iscriviti", iscrizioni_routes::iscriviti_form)
+        .post("/allerte/iscriviti", iscrizioni_routes::iscriviti)
+        .limite_per_indirizzo(cfg)
+        .post("/allerte/iscriviti/push", iscrizioni_routes::iscriviti_push)
+        .limite_per_indirizzo(cfg)
+        .get(
+            "/allerte/conferma/{gettone}",
+            iscrizioni_routes::conferma_form,
+        )
+        .post("/allerte/conferma/{gettone}", iscrizioni_routes::conferma)
+        .get(
+            "/allerte/iscrizione/{gettone}",
+            iscrizioni_routes::iscrizione,
+        )
+        .post(
+            "/allerte/iscrizione/{gettone}",
+            iscrizioni_routes::iscrizione_aggiorna,
+        )
+        .get(
+            "/allerte/iscrizione/{gettone}/dati.json",
+            iscrizioni_routes::iscrizione_dati,
+        )
+        .post(
+            "/allerte/iscrizione/{gettone}/elimina",
+            iscrizioni_routes::iscrizione_elimina,
+        )
+        .get(
+            "/allerte/disiscrivi/{gettone}",
+            iscrizioni_routes::disiscrivi_form,
+        )
+        .post(
+            "/allerte/disiscrivi/{gettone}",
+            iscrizioni_routes::disiscrivi,
+        )
+        .get("/sw.js", iscrizioni_routes::service_worker)
+        .get("/allerte/invii", iscrizioni_routes::invii)
+        .get("/allerte/invii/stato", iscrizioni_routes::invii_stato)
+        .post("/allerte/invii/tester", iscrizioni_routes::tester)
+        .post("/allerte/invii/telegram", iscrizioni_routes::telegram_salva)
+        .post(
+            "/allerte/invii/telegram/{id}/elimina",
+            iscrizioni_routes::telegram_elimina,
+        )
+        .get("/metrics", iscrizioni_routes::metrics)
+        .get("/allerte/nuova", routes::componi_form)
+        .post("/allerte/nuova", routes::componi)
+        .get("/allerte/avvisi", routes::avvisi)
+        .post("/allerte/avvisi", routes::avviso_crea)
+        .post("/allerte/avvisi/{id}/ritira", routes::avviso_ritira)
+        .get("/allerte/adesioni", routes::adesioni)
+        .post("/allerte/adesioni/{codice}", routes::adesione_salva)
+        .get("/allerte/fonti", routes::fonti_elenco)
+        .post("/allerte/fonti", routes::fonte_aggiungi)
+        .post("/allerte/fonti/geocodici", routes::mappatura_aggiungi)
+        .post(
+            "/allerte/fonti/geocodici/{id}/elimina",
+            routes::mappatura_elimina,
+        )
+        .post("/allerte/fonti/{id}/attiva", routes::fonte_attiva)
+        .post("/allerte/fonti/{id}/token", routes::fonte_token)
+        .get("/allerte/{id}", routes::dettaglio)
+        .post("/allerte/{id}/approva", routes::approva)
+        .post("/allerte/{id}/respingi", routes::respingi)
+        .post("/allerte/{id}/annulla", routes::annulla)
+        .get("/comuni/{codice}/allerte.atom", routes::comune_cap_atom)
+        .get("/comuni/{codice}/avvisi.atom", routes::comune_avvisi_atom)
+        .post("/api/allerte/cap", routes::api_cap)
+        .strato(axum::extract::DefaultBodyLimit::max(routes::MAX_CAP))
+}

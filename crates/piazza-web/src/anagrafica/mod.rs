@@ -5,3 +5,49 @@ pub mod dait;
 pub mod model;
 pub mod routes;
 pub mod store;
+
+/// The routes of Anagrafica: people, organisations and administrators.
+pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/persone", routes::persone)
+        .get("/persone/export.csv", routes::persone_csv)
+        .get("/persone/export.xlsx", routes::persone_xlsx)
+        .get("/persone/nuova", routes::persona_nuova_form)
+        .post("/persone/nuova", routes::persona_crea)
+        .get("/persone/{id}", routes::persona)
+        .get("/persone/{id}/modifica", routes::persona_modifica_form)
+        .post("/persone/{id}/modifica", routes::persona_aggiorna)
+        .post("/persone/{id}/elimina", routes::persona_elimina)
+        .get("/organizzazioni", routes::organizzazioni)
+        .get("/organizzazioni/export.csv", routes::organizzazioni_csv)
+        .get("/organizzazioni/export.xlsx", routes::organizzazioni_xlsx)
+        .get("/organizzazioni/nuova", routes::organizzazione_nuova_form)
+        .post("/organizzazioni/nuova", routes::organizzazione_crea)
+        .get("/organizzazioni/{id}", routes::organizzazione)
+        .get(
+            "/organizzazioni/{id}/modifica",
+            routes::organizzazione_modifica_form,
+        )
+        .post(
+            "/organizzazioni/{id}/modifica",
+            routes::organizzazione_aggiorna,
+        )
+        .post(
+            "/organizzazioni/{id}/elimina",
+            routes::organizzazione_elimina,
+        )
+        .get("/amministratori", routes::amministratori)
+        .get("/amministratori/export.csv", routes::amministratori_csv)
+        .get("/amministratori/export.xlsx", routes::amministratori_xlsx)
+        .get("/amministratori/importa", routes::importa_form)
+        .post("/amministratori/importa", routes::importa)
+        .strato(axum::extract::DefaultBodyLimit::max(routes::MAX_UPLOAD))
+        .get(
+            "/amministratori/{id}/modifica",
+            routes::amministratore_modifica_form,
+        )
+        .post(
+            "/amministratori/{id}/modifica",
+            routes::amministratore_aggiorna,
+        )
+}

@@ -11,3 +11,23 @@ pub mod routes;
 pub mod store;
 
 pub use model::{Grant, Principal, Ruolo};
+
+/// The routes of the account: login, logout, the password and the sessions of the account.
+pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/login", routes::login_form)
+        .post("/login", routes::login)
+        .limite_per_indirizzo(cfg)
+        .post("/logout", routes::logout)
+        .get("/account/password", routes::password_form)
+        .post("/account/password", routes::password_change)
+        .get("/account/sessioni", routes::sessioni)
+        .post(
+            "/account/sessioni/termina-altre",
+            routes::sessioni_termina_altre,
+        )
+        .post(
+            "/account/sessioni/{impronta}/termina",
+            routes::sessione_termina,
+        )
+}

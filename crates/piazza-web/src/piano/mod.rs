@@ -12,3 +12,54 @@ pub mod import;
 pub mod model;
 pub mod routes;
 pub mod store;
+
+/// The routes of Piano: plans, objectives, indicators and the calendar.
+pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/piano", routes::elenco)
+        .get("/piano/importa", routes::importa_form)
+        .post("/piano/importa", routes::importa_salva)
+        .post("/piano/importa/anteprima", routes::importa_anteprima)
+        .strato(axum::extract::DefaultBodyLimit::max(
+            routes::MAX_DOCUMENTO + 64 * 1024,
+        ))
+        .get("/piano/calendario", routes::calendario)
+        .post("/piano/calendario", routes::evento_aggiungi)
+        .post("/piano/calendario/{id}/elimina", routes::evento_elimina)
+        .get("/piano/stati", routes::stati)
+        .post("/piano/stati", routes::stato_aggiungi)
+        .post("/piano/stati/{codice}", routes::stato_aggiorna)
+        .get("/piano/{anno}", routes::piano)
+        .get("/piano/{anno}/modifica", routes::piano_form)
+        .post("/piano/{anno}/modifica", routes::piano_aggiorna)
+        .get("/piano/{anno}/cruscotto", routes::cruscotto)
+        .post(
+            "/piano/{anno}/aree/{area}/obiettivi",
+            routes::obiettivo_aggiungi,
+        )
+        .get("/piano/{anno}/export.csv", routes::piano_csv)
+        .get("/piano/{anno}/export.json", routes::piano_json)
+        .get("/piano/{anno}/export.xlsx", routes::piano_xlsx)
+        .get("/piano/{anno}/relazione.pdf", routes::piano_pdf)
+        .get("/piano/obiettivi/{id}", routes::obiettivo)
+        .get("/piano/obiettivi/{id}/modifica", routes::obiettivo_form)
+        .post("/piano/obiettivi/{id}/modifica", routes::obiettivo_aggiorna)
+        .post(
+            "/piano/obiettivi/{id}/aggiornamenti",
+            routes::aggiornamento_aggiungi,
+        )
+        .post(
+            "/piano/obiettivi/{id}/indicatori",
+            routes::indicatore_aggiungi,
+        )
+        .post(
+            "/piano/obiettivi/{id}/collegamenti",
+            routes::collegamento_aggiungi,
+        )
+        .post(
+            "/piano/obiettivi/{id}/collegamenti/{cid}/elimina",
+            routes::collegamento_elimina,
+        )
+        .post("/piano/indicatori/{id}/misure", routes::misura_aggiungi)
+        .post("/piano/indicatori/{id}/elimina", routes::indicatore_elimina)
+}

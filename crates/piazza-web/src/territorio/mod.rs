@@ -9,3 +9,16 @@ pub mod routes;
 pub mod store;
 
 pub use model::{ComuneInfo, Territorio, TerritorioCache};
+
+/// The routes of Territorio: comuni, maps and alert zones.
+pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    crate::rotte::Rotte::new()
+        .get("/comuni", routes::comuni)
+        .get("/comuni/export.csv", routes::comuni_csv)
+        .get("/comuni/export.xlsx", routes::comuni_xlsx)
+        .get("/comuni/{codice}", routes::comune)
+        .get("/mappa", routes::mappa)
+        .get("/mappa.svg", routes::mappa_svg)
+        .get("/zone-allerta", routes::zone)
+        .get("/zone-allerta/{codice}", routes::zona)
+}
