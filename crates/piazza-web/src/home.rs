@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppResult;
-use crate::fmt;
 use crate::moduli::MODULI;
 use crate::view::{Chrome, Ctx, render};
 
@@ -20,12 +19,8 @@ pub struct Scheda {
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
-    n_comuni: String,
-    popolazione: String,
-    n_zone: usize,
-    n_province: usize,
-    /// Active subscriptions to Cittadino Informato (counts only).
-    iscritti: String,
+    /// The figures the domains register (comuni, residents, subscribers...).
+    cifre: Vec<crate::pannelli::CifraVista>,
     schede: Vec<Scheda>,
 }
 
@@ -78,19 +73,9 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
 }
 
 pub async fn home(ctx: Ctx) -> AppResult<Response> {
-    let t = ctx.state.territorio.get();
-    let pop: i64 = t.comuni.iter().filter_map(|c| c.popolazione).sum();
     render(&HomePage {
         chrome: ctx.chrome("Home", &[]),
-        n_comuni: fmt::int(t.comuni.len() as i64),
-        popolazione: fmt::int(pop),
-        n_zone: t.zone.len(),
-        n_province: t.province.len(),
-        iscritti: fmt::int(
-            crate::allerte::iscrizioni_routes::adesione(&ctx)
-                .await?
-                .iscrizioni,
-        ),
+        cifre: crate::pannelli::cifre(&ctx).await?,
         schede: MODULI
             .iter()
             .filter(|m| ctx.can_read(m.chiave))

@@ -21,6 +21,7 @@ pub mod home;
 pub mod limiti;
 pub mod list;
 pub mod moduli;
+pub mod pannelli;
 pub mod pdf;
 pub mod piano;
 pub mod progetti;
@@ -74,6 +75,8 @@ pub struct AppState {
     pub motore_attivo: Arc<std::sync::OnceLock<Arc<piazza_alerts::motore::Motore>>>,
     /// Active subscriptions by comune and channel, for the public pages.
     pub adesione_iscritti: Arc<cache::Cache<(), allerte::iscrizioni::Adesione>>,
+    /// The panels and figures the domains show on each other's pages.
+    pub registro: &'static pannelli::Registro,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub proxy: cliente::ProxyFidati,
     /// Login attempts per account.
@@ -88,6 +91,7 @@ impl AppState {
         let proxy = cliente::ProxyFidati::parse(&config.server.proxy_fidati)
             .map_err(error::AppError::Internal)?;
         Ok(Self {
+            registro: &REGISTRO,
             proxy,
             tentativi_accesso: Arc::new(auth::limite::TentativiAccesso::new(
                 config.accesso.login_account_burst,
@@ -156,6 +160,18 @@ async fn bump_on_write(
 
 /// Bodies of ordinary forms and JSON: uploads and the CAP API set their own limits.
 pub const MAX_CORPO: usize = 512 * 1024;
+
+/// The panels and figures every domain shows on the others' pages, in the order the pages show
+/// them: see [`pannelli`].
+pub static REGISTRO: pannelli::Registro = pannelli::Registro {
+    pannelli: &[
+        allerte::pannelli::PANNELLI,
+        anagrafica::pannelli::PANNELLI,
+        piano::pannelli::PANNELLI,
+        progetti::pannelli::PANNELLI,
+    ],
+    cifre: &[territorio::pannelli::CIFRE, allerte::pannelli::CIFRE],
+};
 
 /// Every route of the application, declared by the domains (the permission-matrix test reads
 /// this same list).

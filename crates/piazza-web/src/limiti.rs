@@ -37,18 +37,19 @@ fn too_many(e: tower_governor::GovernorError) -> axum::http::Response<axum::body
     .into_response()
 }
 
-impl crate::rotte::Rotte {
-    /// Limits the POST requests of the route declared last per client address
-    /// (`login_burst` at once, then one every `login_intervallo_secondi`), answered with 429
-    /// and an Italian message when spent. Each call makes a budget of its own.
-    pub fn limite_per_indirizzo(self, cfg: &AppConfig) -> Self {
-        let governor = GovernorConfigBuilder::default()
-            .key_extractor(PeerIp)
-            .per_second(cfg.accesso.login_intervallo_secondi.max(1))
-            .burst_size(cfg.accesso.login_burst.max(1))
-            .methods(vec![Method::POST])
-            .finish()
-            .expect("valid rate-limit configuration");
-        self.strato(GovernorLayer::new(governor).error_handler(too_many))
-    }
+/// A rate limit per client address; its clones share one budget.
+pub type Limite = GovernorLayer<PeerIp, governor::middleware::NoOpMiddleware, axum::body::Body>;
+
+/// A budget of POST requests per client address (`login_burst` at once, then one every
+/// `login_intervallo_secondi`), answered with 429 and an Italian message when spent. Each call
+/// makes a budget of its own; the routes that share one take clones of it.
+pub fn per_indirizzo(cfg: &AppConfig) -> Limite {
+    let governor = GovernorConfigBuilder::default()
+        .key_extractor(PeerIp)
+        .per_second(cfg.accesso.login_intervallo_secondi.max(1))
+        .burst_size(cfg.accesso.login_burst.max(1))
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("valid rate-limit configuration");
+    GovernorLayer::new(governor).error_handler(too_many)
 }

@@ -23,6 +23,7 @@ pub mod iscrizioni;
 pub mod iscrizioni_routes;
 pub mod model;
 pub mod notifiche;
+pub mod pannelli;
 pub mod poller;
 pub mod pubblico;
 pub mod registro;
@@ -31,6 +32,8 @@ pub mod store;
 
 /// The routes of Allerte: the alert desk, public state and feeds, subscriptions and deliveries.
 pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+    // The form and the push endpoint share one budget per address.
+    let limite = crate::limiti::per_indirizzo(cfg);
     crate::rotte::Rotte::new()
         .get("/allerte", routes::stato_page)
         .get("/allerte.json", routes::stato_json)
@@ -40,9 +43,9 @@ pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
         .get("/allerte/gestione", routes::gestione)
         .get("/allerte/iscriviti", iscrizioni_routes::iscriviti_form)
         .post("/allerte/iscriviti", iscrizioni_routes::iscriviti)
-        .limite_per_indirizzo(cfg)
+        .strato(limite.clone())
         .post("/allerte/iscriviti/push", iscrizioni_routes::iscriviti_push)
-        .limite_per_indirizzo(cfg)
+        .strato(limite)
         .get(
             "/allerte/conferma/{gettone}",
             iscrizioni_routes::conferma_form,

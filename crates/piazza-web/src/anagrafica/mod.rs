@@ -3,6 +3,7 @@
 
 pub mod dait;
 pub mod model;
+pub mod pannelli;
 pub mod routes;
 pub mod store;
 

@@ -17,7 +17,7 @@ pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
     crate::rotte::Rotte::new()
         .get("/login", routes::login_form)
         .post("/login", routes::login)
-        .limite_per_indirizzo(cfg)
+        .strato(crate::limiti::per_indirizzo(cfg))
         .post("/logout", routes::logout)
         .get("/account/password", routes::password_form)
         .post("/account/password", routes::password_change)

@@ -10,6 +10,7 @@
 pub mod grafico;
 pub mod import;
 pub mod model;
+pub mod pannelli;
 pub mod routes;
 pub mod store;
 

@@ -8,6 +8,7 @@ pub mod gantt;
 pub mod ical;
 pub mod import;
 pub mod model;
+pub mod pannelli;
 pub mod routes;
 pub mod store;
 

@@ -5,6 +5,7 @@
 
 pub mod map;
 pub mod model;
+pub mod pannelli;
 pub mod routes;
 pub mod store;
 

@@ -6,13 +6,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{ComuneInfo, Indicatore, Territorio, zona_altimetrica_nome};
-use crate::anagrafica::model::AmministratoreView;
-use crate::anagrafica::store as anagrafica_store;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table, csv_response, xlsx_response};
 use crate::extract::{Path, Query};
 use crate::list::{Pager, query_string};
-use crate::moduli::{ANAGRAFICA, TERRITORIO};
+use crate::moduli::TERRITORIO;
 use crate::text::normalize;
 use crate::view::{Chrome, Ctx, FormErrors, render};
 
@@ -437,12 +435,9 @@ struct ComunePage<'a> {
     c: &'a ComuneInfo,
     confinanti: Vec<(&'a str, &'a str)>,
     zone: Vec<(String, String)>,
-    amministratori: Arc<Vec<AmministratoreView>>,
     mappa: Arc<super::model::MappaPronta>,
-    puo_vedere_anagrafica: bool,
-    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
-    progetti: Vec<crate::progetti::routes::RigaVista>,
-    allerte: crate::allerte::routes::SezioneComune,
+    /// What the other domains show about the comune (alerts, administrators, objectives...).
+    pannelli: crate::pannelli::PannelliPagina,
     sezioni_future: &'static [&'static str],
 }
 
@@ -492,14 +487,6 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
     ctx.require_read(TERRITORIO)?;
     let t = ctx.state.territorio.get();
     let c = t.comune(&codice).ok_or(AppError::NotFound)?;
-    let (db, config) = (&ctx.state.db, &ctx.state.config);
-    let amministratori = ctx
-        .state
-        .amministratori
-        .get_or_load(c.id, &ctx.state.generazione, || {
-            anagrafica_store::amministratori_del_comune(db, c, config)
-        })
-        .await?;
     let zone = c
         .zone
         .iter()
@@ -534,20 +521,16 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         ),
         c,
         zone,
-        amministratori,
         mappa,
-        puo_vedere_anagrafica: ctx.can_read(ANAGRAFICA),
-        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "comune", &c.codice_istat)
-            .await?,
-        progetti: crate::progetti::routes::collegati(
+        pannelli: crate::pannelli::mostra(
             &ctx,
-            crate::progetti::store::Filtro {
-                comune: Some(c.id),
-                ..Default::default()
+            crate::pannelli::Pagina::Comune,
+            crate::pannelli::Soggetto {
+                id: c.id,
+                chiave: &c.codice_istat,
             },
         )
         .await?,
-        allerte: crate::allerte::routes::sezione_comune(&ctx, c.id, &c.codice_istat).await?,
         sezioni_future: &[
             "Servizi adottati",
             "Eventi sul territorio",
