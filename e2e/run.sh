@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the browser specs against `piazza demo` (release build) on a fresh data directory.
-# Usage: e2e/run.sh   (after `cargo build --release -p piazza` and `npm ci` in e2e/)
+# Runs the browser specs against `piazza demo` on a fresh data directory.
+# Usage: e2e/run.sh   (after `cargo build --release -p piazza` and `npm ci` in e2e/);
+# PIAZZA_BIN=target/debug/piazza e2e/run.sh runs them on the test profile's binary (CI does).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
