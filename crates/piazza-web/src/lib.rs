@@ -5,33 +5,21 @@
 pub mod admin;
 pub mod allerte;
 pub mod anagrafica;
-pub mod assets;
 pub mod auth;
-pub mod cache;
-pub mod cliente;
-pub mod collegamenti;
-pub mod config;
-pub mod csrf;
 pub mod demo;
-pub mod error;
-pub mod export;
-pub mod extract;
-pub mod fmt;
 pub mod home;
-pub mod limiti;
-pub mod list;
-pub mod moduli;
-pub mod pannelli;
-pub mod pdf;
+pub mod kit;
 pub mod piano;
 pub mod progetti;
-pub mod protezioni;
 pub mod refdata;
-pub mod rotte;
 pub mod server;
 pub mod territorio;
-pub mod text;
-pub mod view;
+
+// The kit under its old paths, while the domains move to `crate::kit::…`.
+pub use kit::{
+    assets, cache, cliente, collegamenti, config, csrf, error, export, extract, fmt, limiti, list,
+    moduli, pannelli, pdf, protezioni, rotte, text, view,
+};
 
 use std::sync::Arc;
 

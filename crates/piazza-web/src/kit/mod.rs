@@ -1,0 +1,30 @@
+//! The shared kit: what every domain uses and no domain owns. Nothing here imports a domain
+//! (checked by the `architettura` test).
+//!
+//! | module | what |
+//! |---|---|
+//! | `view`, `extract`, `error` | the request context, form/query extractors, the one error type |
+//! | `rotte`, `limiti`, `csrf`, `protezioni`, `cliente` | routes, rate limits, CSRF, headers, client address |
+//! | `pannelli`, `collegamenti`, `moduli` | the registries domains meet through, the module list |
+//! | `fmt`, `text`, `list`, `export`, `pdf` | Italian formatting, text, lists, CSV/XLSX, PDF |
+//! | `cache`, `config`, `assets` | read caches, the configuration, static files |
+
+pub mod assets;
+pub mod cache;
+pub mod cliente;
+pub mod collegamenti;
+pub mod config;
+pub mod csrf;
+pub mod error;
+pub mod export;
+pub mod extract;
+pub mod fmt;
+pub mod limiti;
+pub mod list;
+pub mod moduli;
+pub mod pannelli;
+pub mod pdf;
+pub mod protezioni;
+pub mod rotte;
+pub mod text;
+pub mod view;
