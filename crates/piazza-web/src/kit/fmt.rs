@@ -82,11 +82,8 @@ pub fn euro_intero(cents: i64) -> String {
     format!("{} €", int(e))
 }
 
-/// Today's date (UTC), the one clock of the application's date rules (mandates, deadlines,
-/// the plan's calendar).
-pub fn oggi() -> NaiveDate {
-    Utc::now().date_naive()
-}
+/// Today's date: see [`crate::kit::orologio`] (tests can set it).
+pub use super::orologio::oggi;
 
 /// A wait in words: `un secondo`, `30 secondi`.
 pub fn attesa(secondi: u64) -> String {

@@ -8,6 +8,7 @@
 //! | `pannelli`, `collegamenti`, `moduli` | the registries domains meet through, the module list |
 //! | `fmt`, `text`, `list`, `export`, `pdf` | Italian formatting, text, lists, CSV/XLSX, PDF |
 //! | `cache`, `config`, `assets` | read caches, the configuration, static files |
+//! | `orologio` | today's date for date rules, settable in tests (`con_oggi`) |
 
 pub mod assets;
 pub mod cache;
@@ -22,6 +23,7 @@ pub mod fmt;
 pub mod limiti;
 pub mod list;
 pub mod moduli;
+pub mod orologio;
 pub mod pannelli;
 pub mod pdf;
 pub mod protezioni;
