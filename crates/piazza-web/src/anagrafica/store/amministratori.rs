@@ -3,12 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{amministratore, persona};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::today;
 use crate::anagrafica::model::{AmministratoreView, Carica, StatoMandato, fine_mandato};
@@ -163,7 +161,7 @@ pub async fn aggiorna_amministratore(
     data_inizio: Option<NaiveDate>,
     config: &AppConfig,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let before = current.clone();
     let mut am: amministratore::ActiveModel = current.into();
     am.carica = Set(carica.key().to_owned());
@@ -171,21 +169,10 @@ pub async fn aggiorna_amministratore(
     am.data_inizio = Set(data_inizio);
     am.fine_mandato = Set(fine_mandato(data_elezione, config.anagrafica.anni_mandato));
     am.updated_at = Set(Utc::now());
-    let after = am
-        .update(&txn)
+    uow.aggiorna(&before, am)
         .await
         .map_err(|e| unique_conflict(e, "Questa persona ha già questa carica in questo comune."))?;
-    audit::record_change(
-        &txn,
-        actor,
-        "modifica",
-        "amministratore",
-        &after.id.to_string(),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 

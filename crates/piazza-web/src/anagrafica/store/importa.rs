@@ -3,12 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{amministratore, persona};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::anagrafica::dait::{DaitRow, Parsed};
@@ -55,10 +53,10 @@ pub async fn importa_dait(
         fuori_regione: parsed.fuori_regione,
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let mut persone: HashMap<String, persona::Model> = persona::Entity::find()
         .filter(persona::Column::DaitKey.is_not_null())
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .filter_map(|p| p.dait_key.clone().map(|k| (k, p)))
@@ -70,7 +68,7 @@ pub async fn importa_dait(
     for chunk in comuni_vec.chunks(500) {
         for a in amministratore::Entity::find()
             .filter(amministratore::Column::ComuneId.is_in(chunk.to_vec()))
-            .all(&txn)
+            .all(&uow)
             .await?
         {
             esistenti.insert((a.persona_id, a.comune_id, a.carica.clone()), a);
@@ -94,17 +92,7 @@ pub async fn importa_dait(
                     am.categorie = Set(cats.join(","));
                     am.sesso = Set(r.sesso.clone());
                     am.updated_at = Set(now);
-                    let updated = am.update(&txn).await?;
-                    audit::record_change(
-                        &txn,
-                        actor,
-                        "modifica",
-                        "persona",
-                        &updated.public_id,
-                        Some(&before),
-                        Some(&updated),
-                    )
-                    .await?;
+                    let updated = uow.aggiorna(&before, am).await?;
                     s.persone_aggiornate += 1;
                     persone.insert(key.clone(), updated.clone());
                     updated
@@ -113,32 +101,22 @@ pub async fn importa_dait(
                 }
             }
             None => {
-                let created = persona::ActiveModel {
-                    public_id: Set(piazza_db::new_public_id()),
-                    nome: Set(r.nome.clone()),
-                    cognome: Set(r.cognome.clone()),
-                    nome_norm: Set(normalize(&format!("{} {}", r.cognome, r.nome))),
-                    sesso: Set(r.sesso.clone()),
-                    data_nascita: Set(r.data_nascita),
-                    luogo_nascita: Set(r.luogo_nascita.clone()),
-                    categorie: Set("amministratore".into()),
-                    dait_key: Set(Some(key.clone())),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                audit::record_change(
-                    &txn,
-                    actor,
-                    "crea",
-                    "persona",
-                    &created.public_id,
-                    None,
-                    Some(&created),
-                )
-                .await?;
+                let created = uow
+                    .inserisci(persona::ActiveModel {
+                        public_id: Set(piazza_db::new_public_id()),
+                        nome: Set(r.nome.clone()),
+                        cognome: Set(r.cognome.clone()),
+                        nome_norm: Set(normalize(&format!("{} {}", r.cognome, r.nome))),
+                        sesso: Set(r.sesso.clone()),
+                        data_nascita: Set(r.data_nascita),
+                        luogo_nascita: Set(r.luogo_nascita.clone()),
+                        categorie: Set("amministratore".into()),
+                        dait_key: Set(Some(key.clone())),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        ..Default::default()
+                    })
+                    .await?;
                 s.persone_nuove += 1;
                 persone.insert(key.clone(), created.clone());
                 created
@@ -168,22 +146,12 @@ pub async fn importa_dait(
                     am.lista = Set(r.lista.clone());
                     am.fonte = Set("dait".into());
                     am.updated_at = Set(now);
-                    let updated = am.update(&txn).await?;
-                    audit::record_change(
-                        &txn,
-                        actor,
-                        "modifica",
-                        "amministratore",
-                        &updated.id.to_string(),
-                        Some(&before),
-                        Some(&updated),
-                    )
-                    .await?;
+                    uow.aggiorna(&before, am).await?;
                     s.amministratori_aggiornati += 1;
                 }
             }
             None => {
-                let created = amministratore::ActiveModel {
+                uow.inserisci(amministratore::ActiveModel {
                     persona_id: Set(persona.id),
                     comune_id: Set(r.comune_id),
                     carica: Set(r.carica.key().to_owned()),
@@ -196,18 +164,7 @@ pub async fn importa_dait(
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                audit::record_change(
-                    &txn,
-                    actor,
-                    "crea",
-                    "amministratore",
-                    &created.id.to_string(),
-                    None,
-                    Some(&created),
-                )
+                })
                 .await?;
                 s.amministratori_nuovi += 1;
             }
@@ -215,25 +172,15 @@ pub async fn importa_dait(
     }
     for (key, a) in &esistenti {
         if !visti.contains(key) && cariche_in_file.contains(a.carica.as_str()) {
-            audit::record_change(
-                &txn,
-                actor,
-                "elimina",
-                "amministratore",
-                &a.id.to_string(),
-                Some(&a),
-                None,
-            )
-            .await?;
-            a.clone().delete(&txn).await?;
+            uow.elimina(a.clone()).await?;
             s.amministratori_rimossi += 1;
         }
     }
-    audit::record(&txn, actor, "importa", "amministratori", "dait", None, Some(json!({
+    uow.registra("importa", "amministratori", "dait", None, Some(json!({
         "righe": s.righe, "persone_nuove": s.persone_nuove, "amministratori_nuovi": s.amministratori_nuovi,
         "amministratori_aggiornati": s.amministratori_aggiornati, "amministratori_rimossi": s.amministratori_rimossi,
     })))
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(s)
 }

@@ -1,11 +1,11 @@
 //! Organisations: the list, one organisation and its people, the writes.
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{organizzazione, persona};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::Ambito;
@@ -129,25 +129,15 @@ pub async fn crea_organizzazione(
     v: &OrganizzazioneValida,
     comune_id: Option<i64>,
 ) -> AppResult<organizzazione::Model> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let mut am = organizzazione::ActiveModel {
         public_id: Set(piazza_db::new_public_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
     apply_org(&mut am, v, comune_id);
-    let created = am.insert(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "organizzazione",
-        &created.public_id,
-        None,
-        Some(&created),
-    )
-    .await?;
-    txn.commit().await?;
+    let created = uow.inserisci(am).await?;
+    uow.conferma().await?;
     Ok(created)
 }
 
@@ -158,22 +148,12 @@ pub async fn aggiorna_organizzazione(
     v: &OrganizzazioneValida,
     comune_id: Option<i64>,
 ) -> AppResult<organizzazione::Model> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let before = current.clone();
     let mut am: organizzazione::ActiveModel = current.into();
     apply_org(&mut am, v, comune_id);
-    let updated = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "modifica",
-        "organizzazione",
-        &updated.public_id,
-        Some(&before),
-        Some(&updated),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = uow.aggiorna(&before, am).await?;
+    uow.conferma().await?;
     Ok(updated)
 }
 
@@ -182,9 +162,8 @@ pub async fn elimina_organizzazione(
     actor: &Actor,
     current: organizzazione::Model,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let id = current.public_id.clone();
-    audit::delete(&txn, actor, "organizzazione", &id, current).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    uow.elimina(current).await?;
+    uow.conferma().await?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! People: the list, one person, the writes; the association's staff.
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{organizzazione, persona};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::Ambito;
@@ -105,26 +106,16 @@ pub async fn crea_persona(
     actor: &Actor,
     v: &PersonaValida,
 ) -> AppResult<persona::Model> {
-    let txn = db.begin().await?;
-    let org = org_id(&txn, &v.organizzazione_public_id).await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let org = org_id(&uow, &v.organizzazione_public_id).await?;
     let mut am = persona::ActiveModel {
         public_id: Set(piazza_db::new_public_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
     apply_persona(&mut am, v, org);
-    let created = am.insert(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "persona",
-        &created.public_id,
-        None,
-        Some(&created),
-    )
-    .await?;
-    txn.commit().await?;
+    let created = uow.inserisci(am).await?;
+    uow.conferma().await?;
     Ok(created)
 }
 
@@ -134,23 +125,13 @@ pub async fn aggiorna_persona(
     current: persona::Model,
     v: &PersonaValida,
 ) -> AppResult<persona::Model> {
-    let txn = db.begin().await?;
-    let org = org_id(&txn, &v.organizzazione_public_id).await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let org = org_id(&uow, &v.organizzazione_public_id).await?;
     let before = current.clone();
     let mut am: persona::ActiveModel = current.into();
     apply_persona(&mut am, v, org);
-    let updated = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "modifica",
-        "persona",
-        &updated.public_id,
-        Some(&before),
-        Some(&updated),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = uow.aggiorna(&before, am).await?;
+    uow.conferma().await?;
     Ok(updated)
 }
 
@@ -159,10 +140,9 @@ pub async fn elimina_persona(
     actor: &Actor,
     current: persona::Model,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let id = current.public_id.clone();
-    audit::delete(&txn, actor, "persona", &id, current).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    uow.elimina(current).await?;
+    uow.conferma().await?;
     Ok(())
 }
 
