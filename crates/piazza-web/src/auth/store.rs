@@ -11,7 +11,8 @@ use serde_json::json;
 use super::model::{Grant, Principal};
 use crate::error::{AppError, AppResult};
 
-pub const MIN_PASSWORD_LEN: usize = 10;
+// The password rule is validation (in `model`); the CLI reaches it here.
+pub use super::model::{MIN_PASSWORD_LEN, validate_new_password};
 
 /// Loads an active user and their grants; grants that no longer validate are ignored.
 pub async fn load_principal(db: &DatabaseConnection, id: i64) -> AppResult<Option<Principal>> {
@@ -50,22 +51,13 @@ pub async fn find_by_email(
 pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::Internal(format!("calcolo della password interrotto: {e}")))
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
         .await
         .unwrap_or(false)
-}
-
-pub fn validate_new_password(p: &str) -> Result<(), String> {
-    if p.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!(
-            "La password deve avere almeno {MIN_PASSWORD_LEN} caratteri."
-        ));
-    }
-    Ok(())
 }
 
 /// A grant as given on the command line: `--role editor --modulo anagrafica`, `--role referente
