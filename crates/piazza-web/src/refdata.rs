@@ -7,13 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{comune, comune_zona, confine, organizzazione, provincia, zona_allerta};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::error::{AppError, AppResult};
@@ -357,7 +355,7 @@ pub async fn load(
     }
     let known_zones: BTreeMap<&str, &ZonaRow> =
         data.zone.iter().map(|z| (z.codice.as_str(), z)).collect();
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
 
     let mut province: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for c in &data.comuni {
@@ -382,7 +380,7 @@ pub async fn load(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(&uow)
         .await?;
     }
 
@@ -439,11 +437,11 @@ pub async fn load(
                     ])
                     .to_owned(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
     let ids: HashMap<String, i64> = comune::Entity::find()
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .map(|c| (c.codice_istat, c.id))
@@ -484,11 +482,11 @@ pub async fn load(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(&uow)
         .await?;
     }
     let zone_ids: HashMap<String, i64> = zona_allerta::Entity::find()
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .map(|z| (z.codice, z.id))
@@ -501,7 +499,7 @@ pub async fn load(
     for chunk in comune_ids.chunks(500) {
         comune_zona::Entity::delete_many()
             .filter(comune_zona::Column::ComuneId.is_in(chunk.to_vec()))
-            .exec(&txn)
+            .exec(&uow)
             .await?;
     }
     let memberships: Vec<_> = data
@@ -517,7 +515,7 @@ pub async fn load(
         .collect();
     for chunk in memberships.chunks(500) {
         comune_zona::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
 
@@ -535,14 +533,14 @@ pub async fn load(
                     .update_columns([confine::Column::Nome, confine::Column::Geometria])
                     .to_owned(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
 
     // One organisation of type "comune" per comune, so that the register of organisations is complete.
     let with_org: std::collections::HashSet<i64> = organizzazione::Entity::find()
         .filter(organizzazione::Column::Tipo.eq("comune"))
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .filter_map(|o| o.comune_id)
@@ -569,7 +567,7 @@ pub async fn load(
         .collect();
     for chunk in new_orgs.chunks(500) {
         organizzazione::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
 
@@ -579,9 +577,7 @@ pub async fn load(
         zone: zone_codes.len(),
         confini: data.confini.len(),
     };
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "importa",
         "territorio",
         codice_regione,
@@ -589,6 +585,6 @@ pub async fn load(
         Some(json!({"comuni": summary.comuni, "province": summary.province, "zone": summary.zone, "confini": summary.confini})),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(summary)
 }

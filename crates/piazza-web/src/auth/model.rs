@@ -1,5 +1,19 @@
 use crate::moduli::{self, MODULI};
 
+/// The shortest password accepted (characters).
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Checks a new password; the error is the Italian message shown next to the field (or by the
+/// CLI).
+pub fn validate_new_password(p: &str) -> Result<(), String> {
+    if p.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!(
+            "La password deve avere almeno {MIN_PASSWORD_LEN} caratteri."
+        ));
+    }
+    Ok(())
+}
+
 /// The roles a user can be granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ruolo {

@@ -1,6 +1,7 @@
 use crate::extract::Form;
 use askama::Template;
 use axum::response::Response;
+use piazza_db::lavoro::Lavoro;
 use serde::Deserialize;
 
 use super::store;
@@ -185,9 +186,9 @@ pub async fn password_change(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
         .session
         .id()
         .map(|id| piazza_db::session_store::impronta(&id));
-    let txn = piazza_db::scrittura(&ctx.state.db).await?;
-    let chiuse = store::set_password(&txn, user.id, hash, attuale.as_deref()).await?;
-    conferma(txn, &ctx, "cambia_password", user.id).await?;
+    let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
+    let chiuse = store::set_password(&uow, user.id, hash, attuale.as_deref()).await?;
+    conferma(uow, "cambia_password", user.id).await?;
     render(&PasswordPage {
         chrome,
         errors,
@@ -252,11 +253,11 @@ pub async fn sessione_termina(
     axum::extract::Path(impronta): axum::extract::Path<String>,
 ) -> AppResult<Response> {
     let user = ctx.require_login()?;
-    let txn = piazza_db::scrittura(&ctx.state.db).await?;
-    if !piazza_db::session_store::termina(&txn, user.id, &impronta).await? {
+    let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
+    if !piazza_db::session_store::termina(&uow, user.id, &impronta).await? {
         return Err(AppError::NotFound);
     }
-    conferma(txn, &ctx, "termina_sessione", user.id).await?;
+    conferma(uow, "termina_sessione", user.id).await?;
     Ok(see_other("/account/sessioni?chiuse=1"))
 }
 
@@ -267,29 +268,16 @@ pub async fn sessioni_termina_altre(ctx: Ctx) -> AppResult<Response> {
         .session
         .id()
         .map(|id| piazza_db::session_store::impronta(&id));
-    let txn = piazza_db::scrittura(&ctx.state.db).await?;
-    let n = piazza_db::session_store::termina_di_utente(&txn, user.id, attuale.as_deref()).await?;
-    conferma(txn, &ctx, "termina_altre_sessioni", user.id).await?;
+    let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
+    let n = piazza_db::session_store::termina_di_utente(&uow, user.id, attuale.as_deref()).await?;
+    conferma(uow, "termina_altre_sessioni", user.id).await?;
     Ok(see_other(&format!("/account/sessioni?chiuse={n}")))
 }
 
-/// Records `azione` on the user's account in the audit log and commits.
-async fn conferma(
-    txn: sea_orm::DatabaseTransaction,
-    ctx: &Ctx,
-    azione: &str,
-    utente: i64,
-) -> AppResult<()> {
-    piazza_db::audit::record(
-        &txn,
-        &ctx.actor(),
-        azione,
-        "utente",
-        &utente.to_string(),
-        None,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+/// Records `azione` on the user's account in the audit log and commits the unit of work.
+async fn conferma(uow: Lavoro, azione: &str, utente: i64) -> AppResult<()> {
+    uow.registra(azione, "utente", &utente.to_string(), None, None)
+        .await?;
+    uow.conferma().await?;
     Ok(())
 }

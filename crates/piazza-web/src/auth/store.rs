@@ -1,16 +1,18 @@
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{comune, utente, utente_ruolo};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 
 use super::model::{Grant, Principal};
 use crate::error::{AppError, AppResult};
 
-pub const MIN_PASSWORD_LEN: usize = 10;
+// The password rule is validation (in `model`); the CLI reaches it here.
+pub use super::model::{MIN_PASSWORD_LEN, validate_new_password};
 
 /// Loads an active user and their grants; grants that no longer validate are ignored.
 pub async fn load_principal(db: &DatabaseConnection, id: i64) -> AppResult<Option<Principal>> {
@@ -49,22 +51,13 @@ pub async fn find_by_email(
 pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::Internal(format!("calcolo della password interrotto: {e}")))
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
         .await
         .unwrap_or(false)
-}
-
-pub fn validate_new_password(p: &str) -> Result<(), String> {
-    if p.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!(
-            "La password deve avere almeno {MIN_PASSWORD_LEN} caratteri."
-        ));
-    }
-    Ok(())
 }
 
 /// A grant as given on the command line: `--role editor --modulo anagrafica`, `--role referente
@@ -129,10 +122,10 @@ pub async fn upsert_user(
         }
         rows.push((g.ruolo.clone(), g.modulo.clone(), comune_id));
     }
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let existing = utente::Entity::find()
         .filter(utente::Column::Email.eq(email.as_str()))
-        .one(&txn)
+        .one(&uow)
         .await?;
     let id = match existing {
         Some(u) => {
@@ -140,9 +133,9 @@ pub async fn upsert_user(
             am.password_hash = Set(password_hash);
             am.nome = Set(nome.to_owned());
             am.attivo = Set(true);
-            let id = am.update(&txn).await?.id;
+            let id = am.update(&uow).await?.id;
             // A reset password or new grants: the sessions opened before end.
-            piazza_db::session_store::termina_di_utente(&txn, id, None).await?;
+            piazza_db::session_store::termina_di_utente(&uow, id, None).await?;
             id
         }
         None => {
@@ -154,14 +147,14 @@ pub async fn upsert_user(
                 created_at: Set(Utc::now()),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?
             .id
         }
     };
     utente_ruolo::Entity::delete_many()
         .filter(utente_ruolo::Column::UtenteId.eq(id))
-        .exec(&txn)
+        .exec(&uow)
         .await?;
     for (ruolo, modulo, comune_id) in &rows {
         utente_ruolo::ActiveModel {
@@ -171,16 +164,14 @@ pub async fn upsert_user(
             comune_id: Set(*comune_id),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&uow)
         .await?;
     }
     let grants_json: Vec<_> = rows
         .iter()
         .map(|(r, m, c)| json!({"ruolo": r, "modulo": m, "comune_id": c}))
         .collect();
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "salva",
         "utente",
         &id.to_string(),
@@ -188,7 +179,7 @@ pub async fn upsert_user(
         Some(json!({"email": email, "nome": nome, "ruoli": grants_json})),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(id)
 }
 

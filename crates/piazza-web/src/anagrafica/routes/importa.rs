@@ -1,0 +1,82 @@
+//! The import of the Ministry of the Interior's register (DAIT) from the browser.
+
+use crate::extract::Multipart;
+use askama::Template;
+use axum::response::Response;
+
+use super::CRUMB;
+use crate::anagrafica::dait;
+use crate::anagrafica::store::{self, ImportSummary};
+use crate::error::{AppError, AppResult};
+use crate::moduli::ANAGRAFICA;
+use crate::view::{Chrome, Ctx, render, render_invalid};
+
+#[derive(Template)]
+#[template(path = "anagrafica/importa.html")]
+struct ImportPage {
+    chrome: Chrome,
+    errori: Vec<String>,
+    esito: Option<ImportSummary>,
+}
+
+pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_edit(ANAGRAFICA, None)?;
+    render(&ImportPage {
+        chrome: ctx.chrome(
+            "Importa amministratori",
+            &[
+                CRUMB,
+                ("Amministratori", "/amministratori"),
+                ("Importa", "/amministratori/importa"),
+            ],
+        ),
+        errori: Vec::new(),
+        esito: None,
+    })
+}
+
+/// Largest register file accepted by the upload (the national file is about 27 MB).
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
+    ctx.require_edit(ANAGRAFICA, None)?;
+    let bytes = crate::view::campi_multipart(multipart, MAX_UPLOAD)
+        .await?
+        .remove("file");
+    let chrome = ctx.chrome(
+        "Importa amministratori",
+        &[
+            CRUMB,
+            ("Amministratori", "/amministratori"),
+            ("Importa", "/amministratori/importa"),
+        ],
+    );
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return render_invalid(&ImportPage {
+            chrome,
+            errori: vec!["Scegliere un file CSV da importare.".into()],
+            esito: None,
+        });
+    };
+    let t = ctx.state.territorio.get();
+    // Tens of MB of CSV: read on the blocking pool, not on the workers serving requests.
+    let letto = tokio::task::spawn_blocking(move || dait::parse(&bytes, &t))
+        .await
+        .map_err(|e| AppError::Internal(format!("lettura del registro interrotta: {e}")))?;
+    match letto {
+        Err(e) => render_invalid(&ImportPage {
+            chrome,
+            errori: e.0,
+            esito: None,
+        }),
+        Ok(parsed) => {
+            let s = store::importa_dait(&ctx.state.db, &ctx.actor(), &parsed, &ctx.state.config)
+                .await?;
+            render(&ImportPage {
+                chrome,
+                errori: Vec::new(),
+                esito: Some(s),
+            })
+        }
+    }
+}
