@@ -5,7 +5,6 @@ use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::organizzazione;
 use serde::Deserialize;
-use std::sync::Arc;
 
 use super::persone::{PersonaRiga, persona_riga};
 use super::{CRUMB, ambito, puo_modificare_org};
@@ -168,8 +167,8 @@ struct OrganizzazionePage {
     comune: Option<(String, String)>,
     persone: Vec<PersonaRiga>,
     puo_modificare: bool,
-    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
-    progetti: Vec<crate::progetti::routes::RigaVista>,
+    /// What the other domains show about the record (objectives, projects...).
+    pannelli: crate::pannelli::PannelliPagina,
 }
 
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -199,13 +198,12 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
             .comune_id
             .and_then(|c| t.comune_by_id(c))
             .map(|c| (c.codice_istat.clone(), c.nome.clone())),
-        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "organizzazione", &o.public_id)
-            .await?,
-        progetti: crate::progetti::routes::collegati(
+        pannelli: crate::pannelli::mostra(
             &ctx,
-            crate::progetti::store::Filtro {
-                organizzazione: Some(o.id),
-                ..Default::default()
+            crate::pannelli::Pagina::Organizzazione,
+            crate::pannelli::Soggetto {
+                id: o.id,
+                chiave: &o.public_id,
             },
         )
         .await?,

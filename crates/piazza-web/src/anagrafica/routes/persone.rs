@@ -4,7 +4,6 @@ use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::persona;
 use serde::Deserialize;
-use std::sync::Arc;
 
 use super::{CRUMB, ambito};
 use crate::anagrafica::model::{AmministratoreView, CATEGORIE, PersonaForm, categoria_nome};
@@ -156,8 +155,8 @@ struct PersonaPage {
     organizzazione: Option<(String, String)>,
     cariche: Vec<AmministratoreView>,
     puo_modificare: bool,
-    obiettivi: Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
-    progetti: Vec<crate::progetti::routes::RigaVista>,
+    /// What the other domains show about the record (objectives, projects...).
+    pannelli: crate::pannelli::PannelliPagina,
 }
 
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -187,12 +186,12 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         categorie: persona_riga(&p).categorie,
         data_nascita: fmt::opt_date(p.data_nascita),
         organizzazione: org,
-        obiettivi: crate::piano::routes::obiettivi_collegati(&ctx, "persona", &p.public_id).await?,
-        progetti: crate::progetti::routes::collegati(
+        pannelli: crate::pannelli::mostra(
             &ctx,
-            crate::progetti::store::Filtro {
-                persona: Some(p.id),
-                ..Default::default()
+            crate::pannelli::Pagina::Persona,
+            crate::pannelli::Soggetto {
+                id: p.id,
+                chiave: &p.public_id,
             },
         )
         .await?,
