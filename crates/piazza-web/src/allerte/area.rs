@@ -5,72 +5,8 @@
 
 use piazza_cap::{Area, Circle, Polygon};
 
-/// A comune's boundary: its rings as (lat, lon), with their bounding box.
-#[derive(Debug, Clone)]
-pub struct Confine {
-    pub codice: String,
-    anelli: Vec<Vec<(f64, f64)>>,
-    min: (f64, f64),
-    max: (f64, f64),
-}
-
-impl Confine {
-    /// From a GeoJSON Polygon or MultiPolygon geometry; `None` if it is neither.
-    pub fn da_geojson(codice: &str, geometria: &str) -> Option<Self> {
-        let g: serde_json::Value = serde_json::from_str(geometria).ok()?;
-        let coords = g.get("coordinates")?;
-        let poligoni: Vec<&serde_json::Value> = match g.get("type")?.as_str()? {
-            "Polygon" => vec![coords],
-            "MultiPolygon" => coords.as_array()?.iter().collect(),
-            _ => return None,
-        };
-        let mut anelli = Vec::new();
-        for p in poligoni {
-            for anello in p.as_array()? {
-                let punti: Vec<(f64, f64)> = anello
-                    .as_array()?
-                    .iter()
-                    .filter_map(|c| Some((c.get(1)?.as_f64()?, c.get(0)?.as_f64()?)))
-                    .collect();
-                if punti.len() >= 3 {
-                    anelli.push(punti);
-                }
-            }
-        }
-        let tutti = anelli.iter().flatten();
-        let min = tutti
-            .clone()
-            .fold((f64::MAX, f64::MAX), |m, p| (m.0.min(p.0), m.1.min(p.1)));
-        let max = tutti.fold((f64::MIN, f64::MIN), |m, p| (m.0.max(p.0), m.1.max(p.1)));
-        (!anelli.is_empty()).then(|| Self {
-            codice: codice.to_owned(),
-            anelli,
-            min,
-            max,
-        })
-    }
-
-    fn contiene(&self, p: (f64, f64)) -> bool {
-        // Even-odd over all rings: holes count out.
-        self.anelli.iter().filter(|a| dentro(a, p)).count() % 2 == 1
-    }
-}
-
-/// Ray casting, (lat, lon) points.
-fn dentro(anello: &[(f64, f64)], p: (f64, f64)) -> bool {
-    let mut dentro = false;
-    let n = anello.len();
-    let mut j = n - 1;
-    for i in 0..n {
-        let (yi, xi) = anello[i];
-        let (yj, xj) = anello[j];
-        if (yi > p.0) != (yj > p.0) && p.1 < (xj - xi) * (p.0 - yi) / (yj - yi) + xi {
-            dentro = !dentro;
-        }
-        j = i;
-    }
-    dentro
-}
+pub use crate::territorio::confini::Confine;
+use crate::territorio::confini::dentro;
 
 fn orientamento(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> f64 {
     (b.1 - a.1) * (c.0 - a.0) - (b.0 - a.0) * (c.1 - a.1)

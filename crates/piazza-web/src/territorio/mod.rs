@@ -3,6 +3,7 @@
 //! The territory changes only on import, so it is held in memory as an immutable snapshot
 //! ([`Territorio`]) that is swapped after each import; lists, filters and maps read the snapshot.
 
+pub mod confini;
 pub mod map;
 pub mod model;
 pub mod pannelli;

@@ -148,7 +148,7 @@ pub struct Territorio {
     pub province: Vec<ProvinciaInfo>,
     pub mappa: MapBase,
     /// The comuni's boundaries in degrees, for matching the areas of alerts.
-    pub confini: Vec<crate::allerte::area::Confine>,
+    pub confini: Vec<super::confini::Confine>,
     /// Rendered maps by key, filled on first use (the snapshot never changes).
     svg_cache: Mutex<HashMap<String, Arc<MappaPronta>>>,
 }

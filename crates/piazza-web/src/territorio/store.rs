@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::allerte::area::Confine;
+use super::confini::Confine;
 use piazza_db::entities::{comune, comune_zona, confine, provincia, zona_allerta};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
