@@ -41,13 +41,11 @@ pub struct AppState {
     pub territorio: TerritorioCache,
     /// Bumped after every successful write request; see [`cache`].
     pub generazione: Arc<cache::Generazione>,
-    /// The administrators of each comune, for the (public) comune page.
-    pub amministratori: Arc<cache::Cache<i64, Vec<anagrafica::model::AmministratoreView>>>,
+    /// Anagrafica's caches (administrators of each comune, the staff).
+    pub anagrafica: Arc<anagrafica::Cache>,
     /// The plan objectives linked to a record (kind, key, public only), for the records' pages.
     pub obiettivi_collegati:
         Arc<cache::Cache<(String, String, bool), Vec<piano::store::ObiettivoCollegato>>>,
-    /// The staff (people of categoria `staff`), for the choosers of owners and teams.
-    personale: Arc<cache::Cache<(), Vec<anagrafica::store::Personale>>>,
     /// The public alert state, shared by the public pages and feeds.
     pub allerte: Arc<allerte::pubblico::StatoPubblico>,
     /// The alert history of each comune, for the (public) comune page.
@@ -88,9 +86,8 @@ impl AppState {
             config: Arc::new(config),
             territorio,
             generazione: Arc::default(),
-            amministratori: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            anagrafica: Arc::default(),
             obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
-            personale: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             allerte: Arc::default(),
             storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             chiavi: Arc::new(piazza_alerts::chiavi::Chiavi::carica(&db).await?),
@@ -122,13 +119,9 @@ impl AppState {
         )
     }
 
-    /// The staff, cached (the list is scanned from the people table, which can be large).
+    /// The staff, cached: see [`anagrafica::personale`].
     pub async fn personale(&self) -> error::AppResult<Arc<Vec<anagrafica::store::Personale>>> {
-        self.personale
-            .get_or_load((), &self.generazione, || {
-                anagrafica::store::personale(&self.db)
-            })
-            .await
+        anagrafica::personale(self).await
     }
 }
 

@@ -7,6 +7,40 @@ pub mod pannelli;
 pub mod routes;
 pub mod store;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::AppState;
+use crate::kit::cache;
+
+/// Anagrafica's read caches (in [`AppState::anagrafica`]): dropped after any write of this
+/// process, and after 5 s at most (writes of the CLI or of another node).
+pub struct Cache {
+    /// The administrators of each comune, for the (public) comune page.
+    pub(crate) amministratori: cache::Cache<i64, Vec<model::AmministratoreView>>,
+    /// The staff (people of categoria `staff`), for the choosers of owners and teams.
+    personale: cache::Cache<(), Vec<store::Personale>>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            amministratori: cache::Cache::new(Duration::from_secs(5)),
+            personale: cache::Cache::new(Duration::from_secs(5)),
+        }
+    }
+}
+
+/// The association's staff, cached (the list is scanned from the people table, which can be
+/// large): the owners and teams of other modules choose from it.
+pub async fn personale(state: &AppState) -> crate::error::AppResult<Arc<Vec<store::Personale>>> {
+    state
+        .anagrafica
+        .personale
+        .get_or_load((), &state.generazione, || store::personale(&state.db))
+        .await
+}
+
 /// The routes of Anagrafica: people, organisations and administrators.
 pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
     crate::rotte::Rotte::new()

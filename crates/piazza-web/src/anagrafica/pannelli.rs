@@ -25,6 +25,7 @@ async fn amministratori(ctx: &Ctx, s: Soggetto<'_>) -> AppResult<Option<String>>
     let (db, config) = (&ctx.state.db, &ctx.state.config);
     let amministratori = ctx
         .state
+        .anagrafica
         .amministratori
         .get_or_load(c.id, &ctx.state.generazione, || {
             super::store::amministratori_del_comune(db, c, config)
