@@ -2,6 +2,7 @@
 //! the Ministry of the Interior's register (DAIT).
 
 pub mod dait;
+pub mod demo;
 pub mod model;
 pub mod pannelli;
 pub mod routes;

@@ -5,6 +5,7 @@
 //! - `limite`: login attempts per account.
 //! - `routes`: login, logout, password change, the user's sessions.
 
+pub mod demo;
 pub mod limite;
 pub mod model;
 pub mod routes;
