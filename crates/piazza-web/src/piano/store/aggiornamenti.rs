@@ -1,11 +1,11 @@
 //! The timeline of an objective: progress notes, which may change its state or progress.
 
 use chrono::{NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{aggiornamento_obiettivo, obiettivo};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -37,7 +37,7 @@ pub async fn aggiungi_aggiornamento(
                 .into(),
         ));
     }
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let u = aggiornamento_obiettivo::ActiveModel {
         obiettivo_id: Set(current.id),
         data: Set(n.data),
@@ -50,11 +50,9 @@ pub async fn aggiungi_aggiornamento(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&uow)
     .await?;
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "aggiorna",
         "obiettivo",
         &current.public_id,
@@ -76,19 +74,9 @@ pub async fn aggiungi_aggiornamento(
             am.fonte_progresso = Set(FonteProgresso::Manuale.key().into());
         }
         am.updated_at = Set(Utc::now());
-        let after = am.update(&txn).await?;
-        audit::record_change(
-            &txn,
-            actor,
-            "modifica",
-            "obiettivo",
-            &after.public_id,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        uow.aggiorna(&before, am).await?;
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 

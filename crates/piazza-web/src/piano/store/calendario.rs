@@ -1,12 +1,10 @@
 //! The political calendar and the risk window of a change of legislature.
 
 use chrono::{NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::evento_calendario;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
@@ -50,39 +48,29 @@ pub async fn aggiungi_evento(
     actor: &Actor,
     n: &NuovoEvento,
 ) -> AppResult<evento_calendario::Model> {
-    let txn = db.begin().await?;
-    let e = evento_calendario::ActiveModel {
-        data: Set(n.data),
-        tipo: Set(n.tipo.clone()),
-        titolo: Set(n.titolo.clone()),
-        descrizione: Set(n.descrizione.clone()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "evento_calendario",
-        &e.id.to_string(),
-        None::<&evento_calendario::Model>,
-        Some(&e),
-    )
-    .await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let e = uow
+        .inserisci(evento_calendario::ActiveModel {
+            data: Set(n.data),
+            tipo: Set(n.tipo.clone()),
+            titolo: Set(n.titolo.clone()),
+            descrizione: Set(n.descrizione.clone()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(e)
 }
 
 pub async fn elimina_evento(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let e = evento_calendario::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::delete(&txn, actor, "evento_calendario", &id.to_string(), e).await?;
-    txn.commit().await?;
+    uow.elimina(e).await?;
+    uow.conferma().await?;
     Ok(())
 }
 

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{collegamento_obiettivo, obiettivo, piano, piano_area};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::error::{AppError, AppResult};
@@ -32,12 +32,12 @@ pub async fn collega(
     tipo: &str,
     chiave: &str,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let gia = collegamento_obiettivo::Entity::find()
         .filter(collegamento_obiettivo::Column::ObiettivoId.eq(o.id))
         .filter(collegamento_obiettivo::Column::Tipo.eq(tipo))
         .filter(collegamento_obiettivo::Column::Chiave.eq(chiave))
-        .one(&txn)
+        .one(&uow)
         .await?;
     if gia.is_some() {
         return Err(AppError::Conflict(
@@ -51,11 +51,9 @@ pub async fn collega(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&uow)
     .await?;
-    audit::record_change(
-        &txn,
-        actor,
+    uow.registra_modifica(
         "collega",
         "obiettivo",
         &o.public_id,
@@ -63,7 +61,7 @@ pub async fn collega(
         Some(&c),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -73,15 +71,13 @@ pub async fn scollega(
     o: &obiettivo::Model,
     collegamento_id: i64,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let c = collegamento_obiettivo::Entity::find_by_id(collegamento_id)
         .filter(collegamento_obiettivo::Column::ObiettivoId.eq(o.id))
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record_change(
-        &txn,
-        actor,
+    uow.registra_modifica(
         "scollega",
         "obiettivo",
         &o.public_id,
@@ -90,9 +86,9 @@ pub async fn scollega(
     )
     .await?;
     collegamento_obiettivo::Entity::delete_by_id(c.id)
-        .exec(&txn)
+        .exec(&uow)
         .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 

@@ -1,12 +1,10 @@
 //! Indicators of an objective and their dated measurements.
 
 use chrono::{NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{indicatore, misura_indicatore, obiettivo};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::error::{AppError, AppResult};
 
@@ -27,39 +25,29 @@ pub async fn aggiungi_indicatore(
     n: &NuovoIndicatore,
 ) -> AppResult<indicatore::Model> {
     use sea_orm::PaginatorTrait;
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let ordine = indicatore::Entity::find()
         .filter(indicatore::Column::ObiettivoId.eq(o.id))
-        .count(&txn)
+        .count(&uow)
         .await? as i32
         + 1;
     let now = Utc::now();
-    let i = indicatore::ActiveModel {
-        public_id: Set(piazza_db::new_public_id()),
-        obiettivo_id: Set(o.id),
-        ordine: Set(ordine),
-        nome: Set(n.nome.clone()),
-        unita: Set(n.unita.clone()),
-        direzione: Set(n.direzione.clone()),
-        valore_base: Set(n.valore_base),
-        valore_obiettivo: Set(n.valore_obiettivo),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "indicatore",
-        &i.public_id,
-        None::<&indicatore::Model>,
-        Some(&i),
-    )
-    .await?;
-    txn.commit().await?;
+    let i = uow
+        .inserisci(indicatore::ActiveModel {
+            public_id: Set(piazza_db::new_public_id()),
+            obiettivo_id: Set(o.id),
+            ordine: Set(ordine),
+            nome: Set(n.nome.clone()),
+            unita: Set(n.unita.clone()),
+            direzione: Set(n.direzione.clone()),
+            valore_base: Set(n.valore_base),
+            valore_obiettivo: Set(n.valore_obiettivo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(i)
 }
 
@@ -77,10 +65,9 @@ pub async fn elimina_indicatore(
     actor: &Actor,
     i: indicatore::Model,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let id = i.public_id.clone();
-    audit::delete(&txn, actor, "indicatore", &id, i).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    uow.elimina(i).await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -93,11 +80,11 @@ pub async fn registra_misura(
     valore: f64,
     nota: Option<String>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let esistente = misura_indicatore::Entity::find()
         .filter(misura_indicatore::Column::IndicatoreId.eq(i.id))
         .filter(misura_indicatore::Column::Data.eq(data))
-        .one(&txn)
+        .one(&uow)
         .await?;
     let before = esistente.clone();
     let after = match esistente {
@@ -106,7 +93,7 @@ pub async fn registra_misura(
             am.valore = Set(valore);
             am.nota = Set(nota);
             am.autore = Set(actor.descrizione.clone());
-            am.update(&txn).await?
+            am.update(&uow).await?
         }
         None => {
             misura_indicatore::ActiveModel {
@@ -118,13 +105,11 @@ pub async fn registra_misura(
                 created_at: Set(Utc::now()),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?
         }
     };
-    audit::record_change(
-        &txn,
-        actor,
+    uow.registra_modifica(
         "misura",
         "indicatore",
         &i.public_id,
@@ -132,6 +117,6 @@ pub async fn registra_misura(
         Some(&after),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }

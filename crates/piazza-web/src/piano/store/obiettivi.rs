@@ -3,12 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{obiettivo, piano, piano_area};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::error::{AppError, AppResult};
 use crate::piano::model::FonteProgresso;
@@ -57,7 +55,7 @@ pub async fn aggiorna_obiettivo(
     current: obiettivo::Model,
     m: &ModificaObiettivo,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let before = current.clone();
     let mut am: obiettivo::ActiveModel = current.into();
     am.titolo_norm = Set(normalize(&m.titolo));
@@ -73,18 +71,8 @@ pub async fn aggiorna_obiettivo(
     am.priorita = Set(m.priorita.clone());
     am.descrizione = Set(m.descrizione.clone());
     am.updated_at = Set(Utc::now());
-    let after = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "modifica",
-        "obiettivo",
-        &after.public_id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.aggiorna(&before, am).await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -148,50 +136,40 @@ pub async fn aggiungi_obiettivo(
     titolo: &str,
 ) -> AppResult<obiettivo::Model> {
     use sea_orm::PaginatorTrait;
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let p = piano::Entity::find()
         .filter(piano::Column::Anno.eq(anno))
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
     let area = piano_area::Entity::find_by_id(area_id)
         .filter(piano_area::Column::PianoId.eq(p.id))
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
     let ordine = obiettivo::Entity::find()
         .filter(obiettivo::Column::AreaId.eq(area.id))
-        .count(&txn)
+        .count(&uow)
         .await? as i32
         + 1;
     let now = Utc::now();
-    let o = obiettivo::ActiveModel {
-        public_id: Set(piazza_db::new_public_id()),
-        area_id: Set(area.id),
-        ordine: Set(ordine),
-        titolo_norm: Set(normalize(titolo)),
-        titolo: Set(titolo.to_owned()),
-        priorita: Set("media".into()),
-        peso: Set(1),
-        pubblico: Set(true),
-        stato: Set("non_avviato".into()),
-        fonte_progresso: Set(FonteProgresso::Stato.key().into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "obiettivo",
-        &o.public_id,
-        None::<&obiettivo::Model>,
-        Some(&o),
-    )
-    .await?;
-    txn.commit().await?;
+    let o = uow
+        .inserisci(obiettivo::ActiveModel {
+            public_id: Set(piazza_db::new_public_id()),
+            area_id: Set(area.id),
+            ordine: Set(ordine),
+            titolo_norm: Set(normalize(titolo)),
+            titolo: Set(titolo.to_owned()),
+            priorita: Set("media".into()),
+            peso: Set(1),
+            pubblico: Set(true),
+            stato: Set("non_avviato".into()),
+            fonte_progresso: Set(FonteProgresso::Stato.key().into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(o)
 }

@@ -1,12 +1,10 @@
 //! The plan itself: found by year, saved from a read document, its own fields changed.
 
 use chrono::{NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{obiettivo, piano, piano_area};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::error::{AppError, AppResult};
@@ -39,10 +37,10 @@ pub async fn salva_piano_letto(
             "Il documento non contiene aree con obiettivi.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     if piano::Entity::find()
         .filter(piano::Column::Anno.eq(anno))
-        .one(&txn)
+        .one(&uow)
         .await?
         .is_some()
     {
@@ -62,7 +60,7 @@ pub async fn salva_piano_letto(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&uow)
     .await?;
     for (i, area) in letto.aree.iter().enumerate() {
         let a = piano_area::ActiveModel {
@@ -71,7 +69,7 @@ pub async fn salva_piano_letto(
             titolo: Set(area.titolo.clone()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&uow)
         .await?;
         let rows: Vec<obiettivo::ActiveModel> = area
             .obiettivi
@@ -95,13 +93,11 @@ pub async fn salva_piano_letto(
             .collect();
         if !rows.is_empty() {
             obiettivo::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
+                .exec_without_returning(&uow)
                 .await?;
         }
     }
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "importa",
         "piano",
         &anno.to_string(),
@@ -112,7 +108,7 @@ pub async fn salva_piano_letto(
         })),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(p)
 }
 
@@ -131,7 +127,7 @@ pub async fn aggiorna_piano(
     current: piano::Model,
     m: &ModificaPiano,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let before = current.clone();
     let mut am: piano::ActiveModel = current.into();
     am.titolo = Set(m.titolo.clone());
@@ -139,17 +135,7 @@ pub async fn aggiorna_piano(
     am.data_approvazione = Set(m.data_approvazione);
     am.organo_approvazione = Set(m.organo_approvazione.clone());
     am.updated_at = Set(Utc::now());
-    let after = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "modifica",
-        "piano",
-        &after.anno.to_string(),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.aggiorna(&before, am).await?;
+    uow.conferma().await?;
     Ok(())
 }

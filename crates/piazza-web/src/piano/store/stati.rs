@@ -1,11 +1,9 @@
 //! The catalogue of objective states.
 
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::stato_obiettivo;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::error::{AppError, AppResult};
 use crate::text::normalize;
@@ -33,12 +31,12 @@ pub async fn salva_stato(
     v: &StatoValido,
 ) -> AppResult<()> {
     use sea_orm::PaginatorTrait;
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     match codice {
         Some(c) => {
             let current = stato_obiettivo::Entity::find()
                 .filter(stato_obiettivo::Column::Codice.eq(c))
-                .one(&txn)
+                .one(&uow)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let before = current.clone();
@@ -46,17 +44,7 @@ pub async fn salva_stato(
             am.nome = Set(v.nome.clone());
             am.progresso_predefinito = Set(v.progresso_predefinito);
             am.escluso_dal_calcolo = Set(v.escluso_dal_calcolo);
-            let after = am.update(&txn).await?;
-            audit::record_change(
-                &txn,
-                actor,
-                "modifica",
-                "stato_obiettivo",
-                &after.codice,
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            uow.aggiorna(&before, am).await?;
         }
         None => {
             let codice = normalize(&v.nome).replace(' ', "_");
@@ -65,7 +53,7 @@ pub async fn salva_stato(
             }
             if stato_obiettivo::Entity::find()
                 .filter(stato_obiettivo::Column::Codice.eq(codice.as_str()))
-                .one(&txn)
+                .one(&uow)
                 .await?
                 .is_some()
             {
@@ -74,29 +62,18 @@ pub async fn salva_stato(
                     v.nome
                 )));
             }
-            let ordine = stato_obiettivo::Entity::find().count(&txn).await? as i32 + 1;
-            let s = stato_obiettivo::ActiveModel {
+            let ordine = stato_obiettivo::Entity::find().count(&uow).await? as i32 + 1;
+            uow.inserisci(stato_obiettivo::ActiveModel {
                 codice: Set(codice),
                 nome: Set(v.nome.clone()),
                 progresso_predefinito: Set(v.progresso_predefinito),
                 escluso_dal_calcolo: Set(v.escluso_dal_calcolo),
                 ordine: Set(ordine),
                 ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            audit::record_change(
-                &txn,
-                actor,
-                "crea",
-                "stato_obiettivo",
-                &s.codice,
-                None::<&stato_obiettivo::Model>,
-                Some(&s),
-            )
+            })
             .await?;
         }
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
