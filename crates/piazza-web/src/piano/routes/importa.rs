@@ -1,0 +1,209 @@
+//! The import of a plan document, with an editable preview.
+
+use crate::extract::Form;
+use crate::extract::Multipart;
+use askama::Template;
+use axum::response::Response;
+
+use super::CRUMB;
+use crate::error::{AppError, AppResult};
+use crate::moduli::PIANO;
+use crate::piano::import::{AreaLetta, PianoLetto};
+use crate::piano::store::{self};
+use crate::text::non_empty;
+use crate::view::{Chrome, Ctx, render, render_invalid, see_other};
+
+#[derive(Template)]
+#[template(path = "piano/importa.html")]
+struct ImportaPage {
+    chrome: Chrome,
+    anno: String,
+    testo: String,
+    errori: Vec<String>,
+}
+
+/// An area of the preview: its title and objectives, one per line, as the user may correct them.
+struct AreaAnteprima {
+    titolo: String,
+    obiettivi: String,
+    n: usize,
+}
+
+#[derive(Template)]
+#[template(path = "piano/anteprima.html")]
+struct AnteprimaPage {
+    chrome: Chrome,
+    anno: String,
+    titolo: String,
+    aree: Vec<AreaAnteprima>,
+    senza_obiettivi: Vec<String>,
+    errori: Vec<String>,
+}
+
+fn crumbs_import(ctx: &Ctx, titolo: &str) -> Chrome {
+    ctx.chrome(
+        titolo.to_owned(),
+        &[CRUMB, ("Importa un piano", "/piano/importa")],
+    )
+}
+
+pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_edit(PIANO, None)?;
+    render(&ImportaPage {
+        chrome: crumbs_import(&ctx, "Importa un piano"),
+        anno: String::new(),
+        testo: String::new(),
+        errori: Vec::new(),
+    })
+}
+
+/// Largest plan document accepted (a plan is a few dozen pages of text).
+pub const MAX_DOCUMENTO: usize = 4 * 1024 * 1024;
+
+fn anno_valido(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i32>() {
+        Ok(a @ 2000..=2100) => Ok(a),
+        _ => Err("Indicare l'anno del piano (per esempio 2021).".into()),
+    }
+}
+
+/// Reads the uploaded document (or pasted text) and shows what was found, to correct.
+pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
+    ctx.require_edit(PIANO, None)?;
+    let mut campi = crate::view::campi_multipart(multipart, MAX_DOCUMENTO + 64 * 1024).await?;
+    let testo_di =
+        |v: Option<Vec<u8>>| String::from_utf8_lossy(&v.unwrap_or_default()).into_owned();
+    let anno = testo_di(campi.remove("anno"));
+    let testo = testo_di(campi.remove("testo"));
+    let file = campi.remove("file").unwrap_or_default();
+    let mut errori = Vec::new();
+    if let Err(e) = anno_valido(&anno) {
+        errori.push(e);
+    }
+    if file.len() > MAX_DOCUMENTO {
+        errori.push("Il documento supera i 4 MB: caricare il testo del piano.".into());
+    }
+    let documento = if file.is_empty() {
+        testo.clone()
+    } else {
+        crate::anagrafica::dait::decode(&file)
+    };
+    if documento.trim().is_empty() {
+        errori.push("Caricare il documento del piano o incollarne il testo.".into());
+    }
+    let letto = crate::piano::import::leggi(&documento);
+    if errori.is_empty() && letto.aree.is_empty() {
+        errori.push(
+            "Nel documento non ci sono sezioni con un elenco «Obiettivi»: controllare che sia il piano di attività."
+                .into(),
+        );
+    }
+    if !errori.is_empty() {
+        return render_invalid(&ImportaPage {
+            chrome: crumbs_import(&ctx, "Importa un piano"),
+            anno,
+            testo,
+            errori,
+        });
+    }
+    render(&AnteprimaPage {
+        chrome: crumbs_import(&ctx, "Anteprima del piano"),
+        titolo: letto
+            .titolo
+            .clone()
+            .unwrap_or_else(|| format!("Piano di attività {}", anno.trim())),
+        anno: anno.trim().to_owned(),
+        aree: letto
+            .aree
+            .iter()
+            .map(|a| AreaAnteprima {
+                titolo: a.titolo.clone(),
+                obiettivi: a.obiettivi.join("\n"),
+                n: a.obiettivi.len(),
+            })
+            .collect(),
+        senza_obiettivi: letto.sezioni_senza_obiettivi.clone(),
+        errori: Vec::new(),
+    })
+}
+
+/// Saves the plan as corrected in the preview: `area_N_titolo`, `area_N_obiettivi` (one per line)
+/// and `area_N_includi` for each area.
+pub async fn importa_salva(
+    ctx: Ctx,
+    Form(campi): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    ctx.require_edit(PIANO, None)?;
+    let get = |k: &str| {
+        campi
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let anno = get("anno");
+    let titolo = get("titolo");
+    let mut aree_form = Vec::new();
+    for i in 0.. {
+        if !campi.iter().any(|(n, _)| *n == format!("area_{i}_titolo")) {
+            break;
+        }
+        aree_form.push(AreaAnteprima {
+            titolo: get(&format!("area_{i}_titolo")),
+            obiettivi: get(&format!("area_{i}_obiettivi")),
+            n: usize::from(campi.iter().any(|(n, _)| *n == format!("area_{i}_includi"))),
+        });
+    }
+    let mut errori = Vec::new();
+    let anno_n = anno_valido(&anno).map_err(|e| errori.push(e)).ok();
+    let mut letto = PianoLetto {
+        titolo: non_empty(&titolo),
+        ..Default::default()
+    };
+    for (i, a) in aree_form.iter().enumerate() {
+        if a.n == 0 {
+            continue;
+        }
+        let obiettivi: Vec<String> = a
+            .obiettivi
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if a.titolo.trim().is_empty() {
+            errori.push(format!("Area {}: manca il titolo.", i + 1));
+        }
+        if obiettivi.is_empty() {
+            errori.push(format!(
+                "Area {}: nessun obiettivo (togliere la spunta per non importarla).",
+                i + 1
+            ));
+        }
+        letto.aree.push(AreaLetta {
+            titolo: a.titolo.trim().to_owned(),
+            obiettivi,
+        });
+    }
+    if letto.aree.is_empty() && errori.is_empty() {
+        errori.push("Scegliere almeno un'area da importare.".into());
+    }
+    if let (Some(anno_n), true) = (anno_n, errori.is_empty()) {
+        match store::salva_piano_letto(&ctx.state.db, &ctx.actor(), anno_n, &letto).await {
+            Ok(_) => return Ok(see_other(&format!("/piano/{anno_n}"))),
+            Err(AppError::Conflict(m) | AppError::BadRequest(m)) => errori.push(m),
+            Err(e) => return Err(e),
+        }
+    }
+    for a in &mut aree_form {
+        a.n = a.obiettivi.lines().filter(|l| !l.trim().is_empty()).count();
+    }
+    render_invalid(&AnteprimaPage {
+        chrome: crumbs_import(&ctx, "Anteprima del piano"),
+        anno,
+        titolo,
+        aree: aree_form,
+        senza_obiettivi: Vec::new(),
+        errori,
+    })
+}

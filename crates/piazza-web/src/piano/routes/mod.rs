@@ -1,0 +1,82 @@
+//! Piano pages: the plan (public for public objectives), the objective with its indicators,
+//! updates and links, the staff dashboard, the political calendar, the import of a plan document
+//! with an editable preview, and the exports (CSV, JSON, XLSX, PDF report).
+//!
+//! - `piani`: the list of plans, the plan page, its own fields, a new objective;
+//! - `obiettivo`: the objective page with its indicators, measurements, updates and links;
+//! - `obiettivo_form`: the edit form of an objective;
+//! - `cruscotto`: the staff dashboard;
+//! - `stati`: the catalogue of objective states;
+//! - `calendario`: the political calendar;
+//! - `importa`: the import of a plan document;
+//! - `esporta`: CSV, JSON, XLSX and the PDF report.
+
+mod calendario;
+mod cruscotto;
+mod esporta;
+mod importa;
+mod obiettivo;
+mod obiettivo_form;
+mod piani;
+mod stati;
+
+pub use self::calendario::*;
+pub use self::cruscotto::*;
+pub use self::esporta::*;
+pub use self::importa::*;
+pub use self::obiettivo::*;
+pub use self::obiettivo_form::*;
+pub use self::piani::*;
+pub use self::stati::*;
+
+use super::store::{self, PianoVista};
+use crate::error::{AppError, AppResult};
+use crate::moduli::PIANO;
+use crate::view::Ctx;
+
+const CRUMB: (&str, &str) = ("Piano", "/piano");
+
+/// Staff see every objective; everyone else the public ones.
+fn interno(ctx: &Ctx) -> bool {
+    ctx.has_grant(PIANO)
+}
+
+async fn vista(ctx: &Ctx, anno: i32) -> AppResult<PianoVista> {
+    ctx.require_read(PIANO)?;
+    store::vista(&ctx.state.db, &ctx.state.config, anno, !interno(ctx))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+use crate::fmt::oggi as today;
+
+/// The objectives linked to a record of another module, as this user may see them (public ones
+/// for everyone, all for staff): the other side of a link, for the record's page.
+pub async fn obiettivi_collegati(
+    ctx: &Ctx,
+    tipo: &str,
+    chiave: &str,
+) -> AppResult<std::sync::Arc<Vec<store::ObiettivoCollegato>>> {
+    let solo_pubblici = !interno(ctx);
+    let db = &ctx.state.db;
+    ctx.state
+        .obiettivi_collegati
+        .get_or_load(
+            (tipo.to_owned(), chiave.to_owned(), solo_pubblici),
+            &ctx.state.generazione,
+            || store::obiettivi_collegati(db, tipo, chiave, solo_pubblici),
+        )
+        .await
+}
+
+/// A percentage field: empty is `None`, `40` or `40%` is `Some(40)`, anything else or beyond
+/// 0–100 an error.
+fn parse_percentuale(s: &str) -> Result<Option<i32>, ()> {
+    match s.trim().trim_end_matches('%').trim() {
+        "" => Ok(None),
+        v => match v.parse::<i32>() {
+            Ok(n @ 0..=100) => Ok(Some(n)),
+            _ => Err(()),
+        },
+    }
+}
