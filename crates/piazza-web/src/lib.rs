@@ -152,6 +152,11 @@ pub static REGISTRO: pannelli::Registro = pannelli::Registro {
         progetti::pannelli::PANNELLI,
     ],
     cifre: &[territorio::pannelli::CIFRE, allerte::pannelli::CIFRE],
+    collegamenti: &[
+        territorio::pannelli::COLLEGAMENTI,
+        anagrafica::pannelli::COLLEGAMENTI,
+        progetti::pannelli::COLLEGAMENTI,
+    ],
 };
 
 /// Every route of the application, declared by the domains (the permission-matrix test reads

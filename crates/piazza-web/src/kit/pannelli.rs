@@ -71,6 +71,8 @@ pub struct CifraVista {
 pub struct Registro {
     pub pannelli: &'static [&'static [Pannello]],
     pub cifre: &'static [&'static [Cifra]],
+    /// The kinds of record that can be linked: see [`crate::collegamenti`].
+    pub collegamenti: &'static [&'static [crate::collegamenti::TipoCollegamento]],
 }
 
 /// The rendered panels of a page, by position.

@@ -2,9 +2,15 @@
 //! and of an organisation (partner), to those who may see them (see [`crate::pannelli`]).
 
 use askama::Template;
+use piazza_db::entities::progetto;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::AppState;
+use crate::collegamenti::{Chi, Destinazione, MAX_RISULTATI, TipoCollegamento};
 use crate::error::AppResult;
+use crate::moduli;
 use crate::pannelli::{Pagina, Pannello, Posizione, html};
+use crate::text::normalize;
 use crate::view::Ctx;
 
 use super::store::Filtro;
@@ -67,3 +73,71 @@ pub const PANNELLI: &[Pannello] = &[
         },
     },
 ];
+
+/// Projects can be linked (to plan objectives, ...); a referente finds and sees only the
+/// projects of their comuni.
+pub const COLLEGAMENTI: &[TipoCollegamento] = &[TipoCollegamento {
+    codice: "progetto",
+    nome: "Progetto",
+    modulo: moduli::PROGETTI,
+    cerca: |s, u, q| Box::pin(progetti_cerca(s, u, q)),
+    risolvi: |s, u, k| Box::pin(progetti_risolvi(s, u, k)),
+}];
+
+fn progetto_dest(p: progetto::Model) -> Destinazione {
+    Destinazione {
+        etichetta: format!("{} — {}", p.acronimo, p.titolo),
+        url: format!("/progetti/{}", p.public_id),
+        chiave: p.public_id,
+    }
+}
+
+/// The projects among `progetti` that `chi` may see.
+async fn progetti_visibili(
+    s: &AppState,
+    chi: Chi<'_>,
+    progetti: Vec<progetto::Model>,
+) -> AppResult<Vec<Destinazione>> {
+    use super::store::{Visibilita, visibile};
+    let Some(vis) = chi.and_then(super::routes::visibilita_di) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for p in progetti {
+        if vis == Visibilita::Tutti || visibile(&s.db, &p, &vis).await? {
+            out.push(progetto_dest(p));
+        }
+    }
+    Ok(out)
+}
+
+async fn progetti_cerca(s: &AppState, chi: Chi<'_>, q: &str) -> AppResult<Vec<Destinazione>> {
+    let n = normalize(q);
+    if n.is_empty() {
+        return Ok(Vec::new());
+    }
+    let trovati = progetto::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(progetto::Column::TitoloNorm.contains(&n))
+                .add(progetto::Column::Acronimo.contains(q.trim()))
+                .add(progetto::Column::Codice.eq(q.trim())),
+        )
+        .order_by_desc(progetto::Column::DataInizio)
+        .limit(MAX_RISULTATI as u64)
+        .all(&s.db)
+        .await?;
+    progetti_visibili(s, chi, trovati).await
+}
+
+async fn progetti_risolvi(
+    s: &AppState,
+    chi: Chi<'_>,
+    chiavi: &[String],
+) -> AppResult<Vec<Destinazione>> {
+    let trovati = progetto::Entity::find()
+        .filter(progetto::Column::PublicId.is_in(chiavi.to_vec()))
+        .all(&s.db)
+        .await?;
+    progetti_visibili(s, chi, trovati).await
+}

@@ -1,9 +1,13 @@
 //! What Territorio shows on the home page: the region in four figures (see
 //! [`crate::pannelli`]).
 
+use crate::AppState;
+use crate::collegamenti::{Destinazione, MAX_RISULTATI, TipoCollegamento};
 use crate::error::AppResult;
 use crate::fmt;
+use crate::moduli;
 use crate::pannelli::{Cifra, CifraVista};
+use crate::text::normalize;
 use crate::view::Ctx;
 
 fn cifra(
@@ -56,3 +60,40 @@ pub const CIFRE: &[Cifra] = &[
         },
     },
 ];
+
+/// Comuni can be linked (to plan objectives, ...).
+pub const COLLEGAMENTI: &[TipoCollegamento] = &[TipoCollegamento {
+    codice: "comune",
+    nome: "Comune",
+    modulo: moduli::TERRITORIO,
+    cerca: |s, _, q| Box::pin(comuni_cerca(s, q)),
+    risolvi: |s, _, k| Box::pin(comuni_risolvi(s, k)),
+}];
+
+fn comune_dest(c: &super::model::ComuneInfo) -> Destinazione {
+    Destinazione {
+        chiave: c.codice_istat.clone(),
+        etichetta: format!("{} ({})", c.nome, c.sigla_provincia),
+        url: format!("/comuni/{}", c.codice_istat),
+    }
+}
+
+async fn comuni_cerca(s: &AppState, q: &str) -> AppResult<Vec<Destinazione>> {
+    let t = s.territorio.get();
+    let q = normalize(q);
+    Ok(t.comuni
+        .iter()
+        .filter(|c| !q.is_empty() && (c.nome_norm.contains(&q) || c.codice_istat == q))
+        .take(MAX_RISULTATI)
+        .map(comune_dest)
+        .collect())
+}
+
+async fn comuni_risolvi(s: &AppState, chiavi: &[String]) -> AppResult<Vec<Destinazione>> {
+    let t = s.territorio.get();
+    Ok(chiavi
+        .iter()
+        .filter_map(|k| t.comune(k))
+        .map(comune_dest)
+        .collect())
+}

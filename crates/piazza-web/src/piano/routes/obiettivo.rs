@@ -166,7 +166,7 @@ async fn pagina_obiettivo(ctx: &Ctx, public_id: &str, m: Moduli) -> AppResult<Ob
     // Links: only the kinds of record this user may read.
     let mut collegamenti = Vec::new();
     let links = store::collegamenti(&ctx.state.db, o.id).await?;
-    for t in collegamenti::TIPI.iter().filter(|t| ctx.can_read(t.modulo)) {
+    for t in collegamenti::tipi(&ctx.state).filter(|t| ctx.can_read(t.modulo)) {
         let chiavi: Vec<String> = links
             .iter()
             .filter(|l| l.tipo == t.codice)
@@ -187,12 +187,11 @@ async fn pagina_obiettivo(ctx: &Ctx, public_id: &str, m: Moduli) -> AppResult<Ob
         }
     }
     let puo_modificare = ctx.can_edit(PIANO, None);
-    let tipi: Vec<(&'static str, &'static str)> = collegamenti::TIPI
-        .iter()
+    let tipi: Vec<(&'static str, &'static str)> = collegamenti::tipi(&ctx.state)
         .filter(|t| ctx.can_read(t.modulo))
         .map(|t| (t.codice, t.nome))
         .collect();
-    let risultati = match collegamenti::tipo(&m.cerca.tipo) {
+    let risultati = match collegamenti::tipo(&ctx.state, &m.cerca.tipo) {
         Some(t) if puo_modificare && ctx.can_read(t.modulo) => {
             (t.cerca)(&ctx.state, ctx.user.as_ref(), &m.cerca.q).await?
         }
@@ -457,7 +456,7 @@ pub async fn collegamento_aggiungi(
 ) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
     let o = store::obiettivo(&ctx.state.db, &id).await?;
-    let Some(t) = collegamenti::tipo(&f.tipo) else {
+    let Some(t) = collegamenti::tipo(&ctx.state, &f.tipo) else {
         return link_error(&ctx, &id, "Tipo di collegamento sconosciuto.").await;
     };
     if !ctx.can_read(t.modulo) {
