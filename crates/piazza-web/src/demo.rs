@@ -4,27 +4,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use piazza_db::audit::Actor;
 use piazza_db::entities::utente;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
-use crate::config::AppConfig;
 use crate::error::AppResult;
-use crate::territorio::Territorio;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scale {
-    Small,
-    Large,
-}
-
-pub struct DemoCtx<'a> {
-    pub db: &'a DatabaseConnection,
-    pub config: &'a AppConfig,
-    pub territorio: &'a Territorio,
-    pub scale: Scale,
-    pub actor: Actor,
-}
+pub use crate::kit::demo::{DemoCtx, Scale};
 
 type StepFuture<'a> = Pin<Box<dyn Future<Output = AppResult<String>> + Send + 'a>>;
 

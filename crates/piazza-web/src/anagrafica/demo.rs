@@ -13,8 +13,8 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use serde::Deserialize;
 
-use crate::demo::{DemoCtx, Scale};
 use crate::error::{AppError, AppResult};
+use crate::kit::demo::{DemoCtx, Scale};
 use crate::text::normalize;
 
 /// An organisation of the demo.

@@ -16,6 +16,7 @@ pub mod cliente;
 pub mod collegamenti;
 pub mod config;
 pub mod csrf;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod extract;
