@@ -7,6 +7,7 @@
 //! row), the plan view and the staff dashboard; `routes` the pages, forms and exports; `grafico`
 //! the indicators' SVG charts.
 
+pub mod demo;
 pub mod grafico;
 pub mod import;
 pub mod model;
