@@ -27,7 +27,8 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::audit::{self, Actor};
+use crate::audit;
+pub use crate::audit::Actor;
 
 /// A record the audit log knows: the name of its kind and its key in the log.
 pub trait Audita: Serialize {
