@@ -1,0 +1,151 @@
+//! The work plan of a demo project, derived from its dates.
+
+use chrono::{Datelike, Months};
+use piazza_db::entities::{progetto, progetto_periodo, progetto_scadenza, progetto_wp};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::{mesi, rif};
+use crate::error::AppResult;
+
+/// The work plan of a project: work packages, milestones, deliverables, reporting periods.
+pub(super) async fn piano_di_lavoro(
+    txn: &impl ConnectionTrait,
+    p: &progetto::Model,
+    europeo: bool,
+    i: usize,
+) -> AppResult<()> {
+    let (Some(inizio), Some(fine)) = (p.data_inizio, p.data_fine) else {
+        return Ok(());
+    };
+    let durata = ((fine.year() - inizio.year()) * 12 + fine.month() as i32 - inizio.month() as i32)
+        .max(1) as u32;
+    let r = rif();
+    let titoli_wp = [
+        "Gestione e coordinamento",
+        "Attività pilota nei comuni",
+        "Comunicazione e disseminazione",
+        "Valutazione e sostenibilità",
+    ];
+    let n_wp = if europeo { 4 } else { 3 };
+    let mut wp_ids = Vec::new();
+    for (n, t) in titoli_wp.iter().take(n_wp).enumerate() {
+        let w = progetto_wp::ActiveModel {
+            progetto_id: Set(p.id),
+            numero: Set(n as i32 + 1),
+            titolo: Set((*t).into()),
+            data_inizio: Set(Some(inizio)),
+            data_fine: Set(Some(fine)),
+            stato: Set(if fine < r {
+                "completato"
+            } else if inizio <= r {
+                "in_corso"
+            } else {
+                "da_avviare"
+            }
+            .into()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        wp_ids.push(w.id);
+    }
+    let voci: [(&str, &str, &str, u32, usize); 7] = [
+        (
+            "milestone",
+            "M1",
+            "Avvio del progetto e riunione dei partner",
+            1,
+            0,
+        ),
+        (
+            "deliverable",
+            "D1.1",
+            "Piano di gestione del progetto",
+            3,
+            0,
+        ),
+        ("deliverable", "D3.1", "Piano di comunicazione", 4, 2),
+        (
+            "milestone",
+            "M2",
+            "Verifica intermedia delle attività pilota",
+            durata / 2,
+            1,
+        ),
+        (
+            "deliverable",
+            "D2.1",
+            "Rapporto sulle attività pilota",
+            durata / 2 + 2,
+            1,
+        ),
+        (
+            "milestone",
+            "M3",
+            "Evento finale nei territori",
+            durata.saturating_sub(1),
+            2,
+        ),
+        (
+            "deliverable",
+            "D4.1",
+            "Rapporto di valutazione finale",
+            durata,
+            3.min(n_wp - 1),
+        ),
+    ];
+    for (k, (tipo, codice, titolo, dopo, wp)) in voci.iter().enumerate() {
+        let scadenza = mesi(inizio, *dopo).min(fine);
+        // Most past deadlines are met; every seventh is late.
+        let fatta = scadenza < r && (i + k) % 7 != 3;
+        progetto_scadenza::ActiveModel {
+            progetto_id: Set(p.id),
+            wp_id: Set(wp_ids.get(*wp).copied()),
+            tipo: Set((*tipo).into()),
+            codice: Set((*codice).into()),
+            titolo: Set((*titolo).into()),
+            scadenza: Set(scadenza),
+            stato: Set(if fatta { "completata" } else { "prevista" }.into()),
+            completata_il: Set(fatta.then_some(scadenza)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    let passo = if europeo { 12 } else { 6 };
+    let mut dal = inizio;
+    let mut numero = 1;
+    while dal <= fine {
+        let al = mesi(dal, passo).pred_opt().unwrap_or(dal).min(fine);
+        let scadenza = al.checked_add_days(chrono::Days::new(60)).unwrap_or(al);
+        let giorni_tot = (fine - inizio).num_days().max(1);
+        let quota = p.quota_associazione * ((al - dal).num_days() + 1) / giorni_tot;
+        let (stato, richiesto, ricevuto) =
+            if scadenza < r.checked_sub_months(Months::new(4)).unwrap_or(r) {
+                ("liquidato", Some(quota), Some(quota * 95 / 100))
+            } else if scadenza < r {
+                ("presentato", Some(quota), None)
+            } else {
+                ("da_presentare", None, None)
+            };
+        progetto_periodo::ActiveModel {
+            progetto_id: Set(p.id),
+            numero: Set(numero),
+            dal: Set(dal),
+            al: Set(al),
+            scadenza: Set(scadenza),
+            richiesto: Set(richiesto),
+            ricevuto: Set(ricevuto),
+            stato: Set(stato.into()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        numero += 1;
+        dal = al.succ_opt().unwrap_or(al);
+        if al == fine {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! A project's record (`scheda`): what its page shows, its creation (also from an approved
+//! proposal), its changes and its deletion.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use piazza_db::audit::{self, Actor};
+use piazza_db::entities::{
+    bando, organizzazione, persona, progetto, progetto_comune, progetto_continuita,
+    progetto_partner, progetto_periodo, progetto_scadenza, progetto_staff, progetto_wp, proposta,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, TryIntoModel,
+};
+
+use super::nomi_persone;
+use crate::error::{AppError, AppResult};
+use crate::progetti::model::DatiProgetto;
+use crate::text::normalize;
+
+/// Everything the project page shows.
+pub struct Scheda {
+    pub responsabile: Option<persona::Model>,
+    pub staff: Vec<(progetto_staff::Model, persona::Model)>,
+    pub partner: Vec<(progetto_partner::Model, organizzazione::Model)>,
+    pub comuni: Vec<progetto_comune::Model>,
+    pub wp: Vec<progetto_wp::Model>,
+    pub scadenze: Vec<progetto_scadenza::Model>,
+    pub periodi: Vec<progetto_periodo::Model>,
+    pub continuita: Vec<(progetto_continuita::Model, Option<String>)>,
+    pub proposte: Vec<(proposta::Model, bando::Model)>,
+}
+
+pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<Scheda> {
+    let responsabile = match p.responsabile_id {
+        Some(id) => persona::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let staff_rows = progetto_staff::Entity::find()
+        .filter(progetto_staff::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_staff::Column::Id)
+        .all(db)
+        .await?;
+    let persone: HashMap<i64, persona::Model> = persona::Entity::find()
+        .filter(
+            persona::Column::Id.is_in(staff_rows.iter().map(|s| s.persona_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
+    let staff = staff_rows
+        .into_iter()
+        .filter_map(|s| persone.get(&s.persona_id).cloned().map(|x| (s, x)))
+        .collect();
+    let partner_rows = progetto_partner::Entity::find()
+        .filter(progetto_partner::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_partner::Column::Id)
+        .all(db)
+        .await?;
+    let org: HashMap<i64, organizzazione::Model> = organizzazione::Entity::find()
+        .filter(
+            organizzazione::Column::Id.is_in(
+                partner_rows
+                    .iter()
+                    .map(|s| s.organizzazione_id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
+    let partner = partner_rows
+        .into_iter()
+        .filter_map(|s| org.get(&s.organizzazione_id).cloned().map(|o| (s, o)))
+        .collect();
+    let comuni = progetto_comune::Entity::find()
+        .filter(progetto_comune::Column::ProgettoId.eq(p.id))
+        .all(db)
+        .await?;
+    let wp = progetto_wp::Entity::find()
+        .filter(progetto_wp::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_wp::Column::Numero)
+        .all(db)
+        .await?;
+    let scadenze = progetto_scadenza::Entity::find()
+        .filter(progetto_scadenza::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_scadenza::Column::Scadenza)
+        .order_by_asc(progetto_scadenza::Column::Codice)
+        .all(db)
+        .await?;
+    let periodi = progetto_periodo::Entity::find()
+        .filter(progetto_periodo::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_periodo::Column::Numero)
+        .all(db)
+        .await?;
+    let cont_rows = progetto_continuita::Entity::find()
+        .filter(progetto_continuita::Column::ProgettoId.eq(p.id))
+        .order_by_asc(progetto_continuita::Column::Data)
+        .all(db)
+        .await?;
+    let nomi = nomi_persone(
+        db,
+        cont_rows.iter().filter_map(|c| c.responsabile_id).collect(),
+    )
+    .await?;
+    let continuita = cont_rows
+        .into_iter()
+        .map(|c| {
+            let n = c.responsabile_id.and_then(|id| nomi.get(&id).cloned());
+            (c, n)
+        })
+        .collect();
+    let proposte_rows = proposta::Entity::find()
+        .filter(proposta::Column::ProgettoId.eq(p.id))
+        .all(db)
+        .await?;
+    let bandi: HashMap<i64, bando::Model> = bando::Entity::find()
+        .filter(
+            bando::Column::Id.is_in(proposte_rows.iter().map(|x| x.bando_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let proposte = proposte_rows
+        .into_iter()
+        .filter_map(|x| bandi.get(&x.bando_id).cloned().map(|b| (x, b)))
+        .collect();
+    Ok(Scheda {
+        responsabile,
+        staff,
+        partner,
+        comuni,
+        wp,
+        scadenze,
+        periodi,
+        continuita,
+        proposte,
+    })
+}
+
+async fn codice_libero(
+    txn: &impl ConnectionTrait,
+    codice: &str,
+    tranne: Option<i64>,
+) -> AppResult<()> {
+    let mut s = progetto::Entity::find().filter(progetto::Column::Codice.eq(codice));
+    if let Some(id) = tranne {
+        s = s.filter(progetto::Column::Id.ne(id));
+    }
+    if s.count(txn).await? > 0 {
+        return Err(AppError::Conflict(format!(
+            "Esiste già un progetto con il codice «{codice}»."
+        )));
+    }
+    Ok(())
+}
+
+fn applica(am: &mut progetto::ActiveModel, d: &DatiProgetto) {
+    am.codice = Set(d.codice.clone());
+    am.acronimo = Set(d.acronimo.clone());
+    am.titolo_norm = Set(normalize(&d.titolo));
+    am.titolo = Set(d.titolo.clone());
+    am.descrizione = Set(d.descrizione.clone());
+    am.tipo = Set(d.tipo.clone());
+    am.programma_id = Set(d.programma_id);
+    am.bando_rif = Set(d.bando_rif.clone());
+    am.ruolo = Set(d.ruolo.clone());
+    am.data_inizio = Set(d.data_inizio);
+    am.data_fine = Set(d.data_fine);
+    am.stato = Set(d.stato.clone());
+    am.budget_totale = Set(d.budget_totale);
+    am.quota_associazione = Set(d.quota_associazione);
+    am.cofinanziamento_bp = Set(d.cofinanziamento_bp);
+    am.dipende_regione = Set(d.dipende_regione);
+    am.responsabile_id = Set(d.responsabile_id);
+    am.updated_at = Set(Utc::now());
+}
+
+/// Creates a project on `txn` (the caller commits), with its audit row.
+pub async fn crea_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    d: &DatiProgetto,
+) -> AppResult<progetto::Model> {
+    codice_libero(txn, &d.codice, None).await?;
+    let mut am = progetto::ActiveModel {
+        public_id: Set(piazza_db::new_public_id()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    applica(&mut am, d);
+    let p = am.insert(txn).await?;
+    audit::record_change(
+        txn,
+        actor,
+        "crea",
+        "progetto",
+        &p.public_id,
+        None::<&progetto::Model>,
+        Some(&p),
+    )
+    .await?;
+    Ok(p)
+}
+
+/// Changes a project on `txn`; nothing is written (nor audited) when nothing changed.
+pub async fn aggiorna_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    prima: progetto::Model,
+    d: &DatiProgetto,
+) -> AppResult<progetto::Model> {
+    codice_libero(txn, &d.codice, Some(prima.id)).await?;
+    let mut am = prima.clone().into_active_model();
+    applica(&mut am, d);
+    am.updated_at = Set(prima.updated_at);
+    // `Set` marks a field changed even with the same value: compare the records instead.
+    if am.clone().try_into_model()? == prima {
+        return Ok(prima);
+    }
+    am.updated_at = Set(Utc::now());
+    let dopo = am.update(txn).await?;
+    audit::record_change(
+        txn,
+        actor,
+        "modifica",
+        "progetto",
+        &dopo.public_id,
+        Some(&prima),
+        Some(&dopo),
+    )
+    .await?;
+    Ok(dopo)
+}
+
+/// Creates a project; made from an approved proposal, the proposal points to it (same
+/// transaction).
+pub async fn crea(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    d: &DatiProgetto,
+    da_proposta: Option<i64>,
+) -> AppResult<progetto::Model> {
+    let txn = db.begin().await?;
+    let p = crea_in(&txn, actor, d).await?;
+    if let Some(id) = da_proposta {
+        let prima = proposta::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::BadRequest("Proposta non trovata.".into()))?;
+        if prima.progetto_id.is_some() {
+            return Err(AppError::Conflict(
+                "Da questa proposta è già stato creato un progetto.".into(),
+            ));
+        }
+        let mut am = prima.clone().into_active_model();
+        am.progetto_id = Set(Some(p.id));
+        let dopo = am.update(&txn).await?;
+        audit::record_change(
+            &txn,
+            actor,
+            "progetto",
+            "proposta",
+            &id.to_string(),
+            Some(&prima),
+            Some(&dopo),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(p)
+}
+
+pub async fn aggiorna(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    prima: progetto::Model,
+    d: &DatiProgetto,
+) -> AppResult<progetto::Model> {
+    let txn = db.begin().await?;
+    let p = aggiorna_in(&txn, actor, prima, d).await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+pub async fn elimina(db: &DatabaseConnection, actor: &Actor, p: progetto::Model) -> AppResult<()> {
+    let txn = db.begin().await?;
+    crate::piano::store::scollega_tutto(&txn, "progetto", &p.public_id).await?;
+    audit::delete(&txn, actor, "progetto", &p.public_id.clone(), p).await?;
+    txn.commit().await?;
+    Ok(())
+}
