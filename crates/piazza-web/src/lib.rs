@@ -43,9 +43,8 @@ pub struct AppState {
     pub generazione: Arc<cache::Generazione>,
     /// Anagrafica's caches (administrators of each comune, the staff).
     pub anagrafica: Arc<anagrafica::Cache>,
-    /// The plan objectives linked to a record (kind, key, public only), for the records' pages.
-    pub obiettivi_collegati:
-        Arc<cache::Cache<(String, String, bool), Vec<piano::store::ObiettivoCollegato>>>,
+    /// Piano's caches (the objectives linked to a record).
+    pub piano: Arc<piano::Cache>,
     /// The public alert state, shared by the public pages and feeds.
     pub allerte: Arc<allerte::pubblico::StatoPubblico>,
     /// The alert history of each comune, for the (public) comune page.
@@ -87,7 +86,7 @@ impl AppState {
             territorio,
             generazione: Arc::default(),
             anagrafica: Arc::default(),
-            obiettivi_collegati: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
+            piano: Arc::default(),
             allerte: Arc::default(),
             storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             chiavi: Arc::new(piazza_alerts::chiavi::Chiavi::carica(&db).await?),

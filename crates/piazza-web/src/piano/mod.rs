@@ -15,6 +15,22 @@ pub mod pannelli;
 pub mod routes;
 pub mod store;
 
+/// Piano's read caches (in [`crate::AppState::piano`]).
+pub struct Cache {
+    /// The plan objectives linked to a record (kind, key, public only), for the records' pages:
+    /// dropped after any write of this process, and after 5 s at most.
+    pub(crate) obiettivi_collegati:
+        crate::kit::cache::Cache<(String, String, bool), Vec<store::ObiettivoCollegato>>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            obiettivi_collegati: crate::kit::cache::Cache::new(std::time::Duration::from_secs(5)),
+        }
+    }
+}
+
 /// The routes of Piano: plans, objectives, indicators and the calendar.
 pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
     crate::rotte::Rotte::new()

@@ -60,6 +60,7 @@ pub async fn obiettivi_collegati(
     let solo_pubblici = !interno(ctx);
     let db = &ctx.state.db;
     ctx.state
+        .piano
         .obiettivi_collegati
         .get_or_load(
             (tipo.to_owned(), chiave.to_owned(), solo_pubblici),
