@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use piazza_db::entities::{progetto, progetto_comune, progetto_scadenza, programma};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{d, mesi};
 use crate::demo::DemoCtx;
@@ -24,7 +25,8 @@ pub(super) async fn genera(c: &DemoCtx<'_>) -> AppResult<(usize, usize)> {
         "presentato",
         "chiuso",
     ];
-    let txn = c.db.begin().await?;
+    // Written as today, without audit rows: the demo is loaded into an empty database.
+    let uow = Lavoro::apri(c.db, &c.actor).await?;
     let mut batch = Vec::new();
     for i in 0..N {
         let g = &programmi[i % programmi.len()];
@@ -55,18 +57,18 @@ pub(super) async fn genera(c: &DemoCtx<'_>) -> AppResult<(usize, usize)> {
         });
         if batch.len() == 500 {
             progetto::Entity::insert_many(std::mem::take(&mut batch))
-                .exec_without_returning(&txn)
+                .exec_without_returning(&uow)
                 .await?;
         }
     }
     if !batch.is_empty() {
         progetto::Entity::insert_many(batch)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
     let generati = progetto::Entity::find()
         .filter(progetto::Column::Codice.starts_with("GEN-"))
-        .all(&txn)
+        .all(&uow)
         .await?;
     let mut scadenze = Vec::new();
     let mut legami = Vec::new();
@@ -105,25 +107,25 @@ pub(super) async fn genera(c: &DemoCtx<'_>) -> AppResult<(usize, usize)> {
         }
         if scadenze.len() >= 1_000 {
             progetto_scadenza::Entity::insert_many(std::mem::take(&mut scadenze))
-                .exec_without_returning(&txn)
+                .exec_without_returning(&uow)
                 .await?;
         }
         if legami.len() >= 1_000 {
             progetto_comune::Entity::insert_many(std::mem::take(&mut legami))
-                .exec_without_returning(&txn)
+                .exec_without_returning(&uow)
                 .await?;
         }
     }
     if !scadenze.is_empty() {
         progetto_scadenza::Entity::insert_many(scadenze)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
     if !legami.is_empty() {
         progetto_comune::Entity::insert_many(legami)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&uow)
             .await?;
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok((generati.len(), m))
 }

@@ -20,9 +20,8 @@ use piazza_db::entities::{
     bando, obiettivo, organizzazione, persona, progetto, progetto_comune, progetto_continuita,
     progetto_partner, progetto_staff, programma, proposta,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::demo::{DemoCtx, Scale};
 use crate::error::{AppError, AppResult};
@@ -121,9 +120,10 @@ fn mesi(da: NaiveDate, n: u32) -> NaiveDate {
 
 pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     let now = Utc::now();
-    let txn = c.db.begin().await?;
+    // Written as today, without audit rows: the demo is loaded into an empty database.
+    let uow = Lavoro::apri(c.db, &c.actor).await?;
     let programmi: HashMap<String, programma::Model> = programma::Entity::find()
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .map(|g| (g.codice.clone(), g))
@@ -141,14 +141,14 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&uow)
         .await?;
         ufficio.push(p.id);
     }
     let mut staff: Vec<i64> = persona::Entity::find()
         .filter(persona::Column::Categorie.contains("staff"))
         .order_by_asc(persona::Column::Id)
-        .all(&txn)
+        .all(&uow)
         .await?
         .into_iter()
         .map(|p| p.id)
@@ -165,7 +165,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&uow)
         .await?;
         partner_ids.push(o.id);
     }
@@ -234,7 +234,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             let t = c.territorio;
             for istat in *comuni {
@@ -246,7 +246,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     comune_id: Set(cm.id),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
             }
             let n_partner = partner.len() as i64 + 1;
@@ -264,7 +264,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     quota: Set((budget - quota) * 100 / n_partner),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
             }
             progetto_staff::ActiveModel {
@@ -274,7 +274,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 mesi_persona: Set(f64::from(*durata) / 4.0),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             let aiuto = ufficio[(i + 1) % ufficio.len()];
             if aiuto != responsabile {
@@ -285,7 +285,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     mesi_persona: Set(f64::from(*durata) / 8.0),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
             }
             if let Some(s) = staff.get(i % staff.len().max(1)).filter(|_| i % 3 == 0) {
@@ -296,14 +296,14 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     mesi_persona: Set(2.0),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
             }
             if !matches!(
                 stato,
                 "idea" | "in_preparazione" | "presentato" | "respinto"
             ) {
-                piano_di_lavoro(&txn, &p, europeo, i).await?;
+                piano_di_lavoro(&uow, &p, europeo, i).await?;
             }
             creati.push((p, europeo));
         }
@@ -334,7 +334,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     fatta: Set(piani % 3 == 0 && k == 0),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
             }
             piani += 1;
@@ -419,7 +419,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&uow)
         .await?;
         for (acronimo, ruolo, budget, esito) in *proposte {
             proposta::ActiveModel {
@@ -435,12 +435,12 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 created_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             n_proposte += 1;
         }
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     // Links to the objectives of the demo plan (made through Piano, audited there).
     let collegamenti: &[(&str, &[&str])] = &[
         (

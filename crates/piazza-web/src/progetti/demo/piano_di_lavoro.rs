@@ -2,14 +2,15 @@
 
 use chrono::{Datelike, Months};
 use piazza_db::entities::{progetto, progetto_periodo, progetto_scadenza, progetto_wp};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ActiveModelTrait, Set};
 
 use super::{mesi, rif};
 use crate::error::AppResult;
 
 /// The work plan of a project: work packages, milestones, deliverables, reporting periods.
 pub(super) async fn piano_di_lavoro(
-    txn: &impl ConnectionTrait,
+    uow: &Lavoro,
     p: &progetto::Model,
     europeo: bool,
     i: usize,
@@ -45,7 +46,7 @@ pub(super) async fn piano_di_lavoro(
             .into()),
             ..Default::default()
         }
-        .insert(txn)
+        .insert(uow)
         .await?;
         wp_ids.push(w.id);
     }
@@ -109,7 +110,7 @@ pub(super) async fn piano_di_lavoro(
             completata_il: Set(fatta.then_some(scadenza)),
             ..Default::default()
         }
-        .insert(txn)
+        .insert(uow)
         .await?;
     }
     let passo = if europeo { 12 } else { 6 };
@@ -139,7 +140,7 @@ pub(super) async fn piano_di_lavoro(
             stato: Set(stato.into()),
             ..Default::default()
         }
-        .insert(txn)
+        .insert(uow)
         .await?;
         numero += 1;
         dal = al.succ_opt().unwrap_or(al);

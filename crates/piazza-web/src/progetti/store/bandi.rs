@@ -3,12 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{bando, programma, proposta};
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryOrder, Set,
-    TransactionTrait,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{DatabaseConnection, EntityTrait, IntoActiveModel, QueryOrder, Set};
 
 use super::programmi;
 use crate::error::{AppError, AppResult};
@@ -68,29 +66,19 @@ pub async fn aggiungi_bando(
     actor: &Actor,
     n: NuovoBando,
 ) -> AppResult<bando::Model> {
-    let txn = db.begin().await?;
-    let b = bando::ActiveModel {
-        programma_id: Set(n.programma_id),
-        titolo: Set(n.titolo),
-        riferimento: Set(n.riferimento),
-        scadenza: Set(n.scadenza),
-        url: Set(n.url),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "bando",
-        &b.id.to_string(),
-        None::<&bando::Model>,
-        Some(&b),
-    )
-    .await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let b = uow
+        .inserisci(bando::ActiveModel {
+            programma_id: Set(n.programma_id),
+            titolo: Set(n.titolo),
+            riferimento: Set(n.riferimento),
+            scadenza: Set(n.scadenza),
+            url: Set(n.url),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(b)
 }
 
@@ -108,33 +96,23 @@ pub async fn aggiungi_proposta(
     bando_id: i64,
     n: NuovaProposta,
 ) -> AppResult<proposta::Model> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     bando::Entity::find_by_id(bando_id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
-    let p = proposta::ActiveModel {
-        bando_id: Set(bando_id),
-        titolo: Set(n.titolo),
-        ruolo: Set(n.ruolo),
-        budget: Set(n.budget),
-        esito: Set(n.esito),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "proposta",
-        &p.id.to_string(),
-        None::<&proposta::Model>,
-        Some(&p),
-    )
-    .await?;
-    txn.commit().await?;
+    let p = uow
+        .inserisci(proposta::ActiveModel {
+            bando_id: Set(bando_id),
+            titolo: Set(n.titolo),
+            ruolo: Set(n.ruolo),
+            budget: Set(n.budget),
+            esito: Set(n.esito),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(p)
 }
 
@@ -147,9 +125,9 @@ pub async fn esito_proposta(
     data: Option<NaiveDate>,
     progetto_id: Option<i64>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let prima = proposta::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut am = prima.clone().into_active_model();
@@ -158,18 +136,8 @@ pub async fn esito_proposta(
     if progetto_id.is_some() {
         am.progetto_id = Set(progetto_id);
     }
-    let dopo = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "esito",
-        "proposta",
-        &id.to_string(),
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.aggiorna_come("esito", &prima, am).await?;
+    uow.conferma().await?;
     Ok(())
 }
 

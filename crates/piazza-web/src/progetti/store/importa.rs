@@ -1,8 +1,9 @@
 //! The import of a projects list: every row in one transaction.
 
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{progetto, progetto_comune};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::scheda::{aggiorna_in, crea_in};
@@ -24,25 +25,25 @@ pub async fn importa(
     actor: &Actor,
     righe: &[crate::progetti::import::RigaValida],
 ) -> AppResult<EsitoImport> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let mut esito = EsitoImport::default();
     for r in righe {
         let esistente = progetto::Entity::find()
             .filter(progetto::Column::Codice.eq(r.dati.codice.as_str()))
-            .one(&txn)
+            .one(&uow)
             .await?;
         let nuovo = esistente.is_none();
         let (p, mut cambiato) = match esistente {
             Some(prima) => {
                 let prima_ts = prima.updated_at;
-                let p = aggiorna_in(&txn, actor, prima, &r.dati)
+                let p = aggiorna_in(&uow, prima, &r.dati)
                     .await
                     .map_err(|e| riga_errore(r.numero, e))?;
                 let cambiato = p.updated_at != prima_ts;
                 (p, cambiato)
             }
             None => {
-                let p = crea_in(&txn, actor, &r.dati)
+                let p = crea_in(&uow, &r.dati)
                     .await
                     .map_err(|e| riga_errore(r.numero, e))?;
                 esito.creati += 1;
@@ -51,7 +52,7 @@ pub async fn importa(
         };
         let attuali: Vec<i64> = progetto_comune::Entity::find()
             .filter(progetto_comune::Column::ProgettoId.eq(p.id))
-            .all(&txn)
+            .all(&uow)
             .await?
             .into_iter()
             .map(|c| c.comune_id)
@@ -63,7 +64,7 @@ pub async fn importa(
         if a != b {
             progetto_comune::Entity::delete_many()
                 .filter(progetto_comune::Column::ProgettoId.eq(p.id))
-                .exec(&txn)
+                .exec(&uow)
                 .await?;
             if !b.is_empty() {
                 progetto_comune::Entity::insert_many(b.iter().map(|c| {
@@ -73,12 +74,10 @@ pub async fn importa(
                         ..Default::default()
                     }
                 }))
-                .exec_without_returning(&txn)
+                .exec_without_returning(&uow)
                 .await?;
             }
-            audit::record(
-                &txn,
-                actor,
+            uow.registra(
                 "comuni",
                 "progetto",
                 &p.public_id,
@@ -96,7 +95,7 @@ pub async fn importa(
             esito.invariati += 1;
         }
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(esito)
 }
 

@@ -1,6 +1,6 @@
-//! Queries and changes of the project portfolio: every change in one transaction with its
-//! audit-log row. What a user may see is a [`Visibilita`]: everything for the module's staff,
-//! the projects of their comuni for a referente.
+//! Queries and changes of the project portfolio: every change is one unit of work
+//! ([`piazza_db::lavoro::Lavoro`]) with its audit rows. What a user may see is a [`Visibilita`]:
+//! everything for the module's staff, the projects of their comuni for a referente.
 
 mod bandi;
 mod budget;

@@ -2,14 +2,15 @@
 //! a change of the project.
 
 use chrono::NaiveDate;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{
     progetto, progetto_comune, progetto_continuita, progetto_partner, progetto_periodo,
     progetto_scadenza, progetto_staff, progetto_wp,
 };
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, ModelTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -86,7 +87,7 @@ pub async fn aggiungi_parte(
     p: &progetto::Model,
     parte: NuovaParte,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let conflitto = |m: &str| AppError::Conflict(m.to_owned());
     // The next number of a numbered part (work package, reporting period): after the highest,
     // so that a deleted one never makes two parts share a number.
@@ -97,7 +98,7 @@ pub async fn aggiungi_parte(
                 .column_as($ent::Column::Numero.max(), "n")
                 .filter($ent::Column::ProgettoId.eq(p.id))
                 .into_tuple::<Option<i32>>()
-                .one(&txn)
+                .one(&uow)
                 .await?
                 .flatten()
                 .unwrap_or(0)
@@ -110,7 +111,7 @@ pub async fn aggiungi_parte(
             if $ent::Entity::find()
                 .filter($ent::Column::ProgettoId.eq(p.id))
                 .filter($ent::Column::$col.eq($val))
-                .count(&txn)
+                .count(&uow)
                 .await?
                 > 0
             {
@@ -131,7 +132,7 @@ pub async fn aggiungi_parte(
                 comune_id: Set(comune_id),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_comune", json!(m))
         }
@@ -153,7 +154,7 @@ pub async fn aggiungi_parte(
                 mesi_persona: Set(mesi_persona),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_staff", json!(m))
         }
@@ -177,7 +178,7 @@ pub async fn aggiungi_parte(
                 quota: Set(quota),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_partner", json!(m))
         }
@@ -196,7 +197,7 @@ pub async fn aggiungi_parte(
                 stato: Set("da_avviare".into()),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_wp", json!(m))
         }
@@ -209,7 +210,7 @@ pub async fn aggiungi_parte(
         } => {
             if let Some(w) = wp_id {
                 let ok = progetto_wp::Entity::find_by_id(w)
-                    .one(&txn)
+                    .one(&uow)
                     .await?
                     .is_some_and(|x| x.progetto_id == p.id);
                 if !ok {
@@ -226,7 +227,7 @@ pub async fn aggiungi_parte(
                 stato: Set("prevista".into()),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_scadenza", json!(m))
         }
@@ -247,7 +248,7 @@ pub async fn aggiungi_parte(
                 stato: Set("da_presentare".into()),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_periodo", json!(m))
         }
@@ -264,22 +265,14 @@ pub async fn aggiungi_parte(
                 fatta: Set(false),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(&uow)
             .await?;
             ("aggiungi_continuita", json!(m))
         }
     };
-    audit::record(
-        &txn,
-        actor,
-        azione,
-        "progetto",
-        &p.public_id,
-        None,
-        Some(dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.registra(azione, "progetto", &p.public_id, None, Some(dopo))
+        .await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -291,12 +284,12 @@ pub async fn elimina_parte(
     parte: &str,
     id: i64,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     macro_rules! togli {
         ($ent:ident) => {{
-            let m = parte_di!($ent, id, p, &txn);
+            let m = parte_di!($ent, id, p, &uow);
             let prima = json!(m);
-            m.delete(&txn).await?;
+            m.delete(&uow).await?;
             prima
         }};
     }
@@ -310,9 +303,7 @@ pub async fn elimina_parte(
         "continuita" => togli!(progetto_continuita),
         _ => return Err(AppError::NotFound),
     };
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         &format!("elimina_{parte}"),
         "progetto",
         &p.public_id,
@@ -320,7 +311,7 @@ pub async fn elimina_parte(
         None,
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -352,46 +343,44 @@ pub async fn avanza(
     id: i64,
     a: Avanzamento,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let (prima, dopo) = match a {
         Avanzamento::Scadenza {
             stato,
             completata_il,
         } => {
-            let m = parte_di!(progetto_scadenza, id, p, &txn);
+            let m = parte_di!(progetto_scadenza, id, p, &uow);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
             am.completata_il = Set(completata_il);
-            (json!(m), json!(am.update(&txn).await?))
+            (json!(m), json!(am.update(&uow).await?))
         }
         Avanzamento::Wp { stato } => {
-            let m = parte_di!(progetto_wp, id, p, &txn);
+            let m = parte_di!(progetto_wp, id, p, &uow);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
-            (json!(m), json!(am.update(&txn).await?))
+            (json!(m), json!(am.update(&uow).await?))
         }
         Avanzamento::Periodo {
             stato,
             richiesto,
             ricevuto,
         } => {
-            let m = parte_di!(progetto_periodo, id, p, &txn);
+            let m = parte_di!(progetto_periodo, id, p, &uow);
             let mut am = m.clone().into_active_model();
             am.stato = Set(stato);
             am.richiesto = Set(richiesto);
             am.ricevuto = Set(ricevuto);
-            (json!(m), json!(am.update(&txn).await?))
+            (json!(m), json!(am.update(&uow).await?))
         }
         Avanzamento::Continuita { fatta } => {
-            let m = parte_di!(progetto_continuita, id, p, &txn);
+            let m = parte_di!(progetto_continuita, id, p, &uow);
             let mut am = m.clone().into_active_model();
             am.fatta = Set(fatta);
-            (json!(m), json!(am.update(&txn).await?))
+            (json!(m), json!(am.update(&uow).await?))
         }
     };
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "avanzamento",
         "progetto",
         &p.public_id,
@@ -399,6 +388,6 @@ pub async fn avanza(
         Some(dopo),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{progetto, programma};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::error::{AppError, AppResult};
@@ -21,10 +21,10 @@ pub async fn aggiungi_programma(
     fondo: Option<String>,
     rinnovo_regionale: bool,
 ) -> AppResult<programma::Model> {
-    let txn = db.begin().await?;
+    let uow = Lavoro::apri(db, actor).await?;
     if programma::Entity::find()
         .filter(programma::Column::Codice.eq(codice))
-        .count(&txn)
+        .count(&uow)
         .await?
         > 0
     {
@@ -32,28 +32,18 @@ pub async fn aggiungi_programma(
             "Esiste già un programma con il codice «{codice}»."
         )));
     }
-    let g = programma::ActiveModel {
-        codice: Set(codice.to_owned()),
-        nome: Set(nome.to_owned()),
-        tipo: Set(tipo.to_owned()),
-        fondo: Set(fondo),
-        rinnovo_regionale: Set(rinnovo_regionale),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "programma",
-        codice,
-        None::<&programma::Model>,
-        Some(&g),
-    )
-    .await?;
-    txn.commit().await?;
+    let g = uow
+        .inserisci(programma::ActiveModel {
+            codice: Set(codice.to_owned()),
+            nome: Set(nome.to_owned()),
+            tipo: Set(tipo.to_owned()),
+            fondo: Set(fondo),
+            rinnovo_regionale: Set(rinnovo_regionale),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(g)
 }
 

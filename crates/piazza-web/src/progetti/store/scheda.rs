@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{
     bando, organizzazione, persona, progetto, progetto_comune, progetto_continuita,
     progetto_partner, progetto_periodo, progetto_scadenza, progetto_staff, progetto_wp, proposta,
 };
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, TryIntoModel,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::nomi_persone;
@@ -146,7 +147,7 @@ pub async fn scheda(db: &DatabaseConnection, p: &progetto::Model) -> AppResult<S
 }
 
 async fn codice_libero(
-    txn: &impl ConnectionTrait,
+    conn: &impl ConnectionTrait,
     codice: &str,
     tranne: Option<i64>,
 ) -> AppResult<()> {
@@ -154,7 +155,7 @@ async fn codice_libero(
     if let Some(id) = tranne {
         s = s.filter(progetto::Column::Id.ne(id));
     }
-    if s.count(txn).await? > 0 {
+    if s.count(conn).await? > 0 {
         return Err(AppError::Conflict(format!(
             "Esiste già un progetto con il codice «{codice}»."
         )));
@@ -183,61 +184,28 @@ fn applica(am: &mut progetto::ActiveModel, d: &DatiProgetto) {
     am.updated_at = Set(Utc::now());
 }
 
-/// Creates a project on `txn` (the caller commits), with its audit row.
-pub async fn crea_in(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    d: &DatiProgetto,
-) -> AppResult<progetto::Model> {
-    codice_libero(txn, &d.codice, None).await?;
+/// Creates a project inside `uow` (the caller confirms), with its audit row.
+pub async fn crea_in(uow: &Lavoro, d: &DatiProgetto) -> AppResult<progetto::Model> {
+    codice_libero(uow, &d.codice, None).await?;
     let mut am = progetto::ActiveModel {
         public_id: Set(piazza_db::new_public_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
     applica(&mut am, d);
-    let p = am.insert(txn).await?;
-    audit::record_change(
-        txn,
-        actor,
-        "crea",
-        "progetto",
-        &p.public_id,
-        None::<&progetto::Model>,
-        Some(&p),
-    )
-    .await?;
-    Ok(p)
+    Ok(uow.inserisci(am).await?)
 }
 
-/// Changes a project on `txn`; nothing is written (nor audited) when nothing changed.
+/// Changes a project inside `uow`; nothing is written (nor audited) when nothing changed.
 pub async fn aggiorna_in(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
+    uow: &Lavoro,
     prima: progetto::Model,
     d: &DatiProgetto,
 ) -> AppResult<progetto::Model> {
-    codice_libero(txn, &d.codice, Some(prima.id)).await?;
+    codice_libero(uow, &d.codice, Some(prima.id)).await?;
     let mut am = prima.clone().into_active_model();
     applica(&mut am, d);
-    am.updated_at = Set(prima.updated_at);
-    // `Set` marks a field changed even with the same value: compare the records instead.
-    if am.clone().try_into_model()? == prima {
-        return Ok(prima);
-    }
-    am.updated_at = Set(Utc::now());
-    let dopo = am.update(txn).await?;
-    audit::record_change(
-        txn,
-        actor,
-        "modifica",
-        "progetto",
-        &dopo.public_id,
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    Ok(dopo)
+    Ok(uow.aggiorna(&prima, am).await?)
 }
 
 /// Creates a project; made from an approved proposal, the proposal points to it (same
@@ -248,11 +216,11 @@ pub async fn crea(
     d: &DatiProgetto,
     da_proposta: Option<i64>,
 ) -> AppResult<progetto::Model> {
-    let txn = db.begin().await?;
-    let p = crea_in(&txn, actor, d).await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let p = crea_in(&uow, d).await?;
     if let Some(id) = da_proposta {
         let prima = proposta::Entity::find_by_id(id)
-            .one(&txn)
+            .one(&uow)
             .await?
             .ok_or_else(|| AppError::BadRequest("Proposta non trovata.".into()))?;
         if prima.progetto_id.is_some() {
@@ -262,19 +230,9 @@ pub async fn crea(
         }
         let mut am = prima.clone().into_active_model();
         am.progetto_id = Set(Some(p.id));
-        let dopo = am.update(&txn).await?;
-        audit::record_change(
-            &txn,
-            actor,
-            "progetto",
-            "proposta",
-            &id.to_string(),
-            Some(&prima),
-            Some(&dopo),
-        )
-        .await?;
+        uow.aggiorna_come("progetto", &prima, am).await?;
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(p)
 }
 
@@ -284,16 +242,16 @@ pub async fn aggiorna(
     prima: progetto::Model,
     d: &DatiProgetto,
 ) -> AppResult<progetto::Model> {
-    let txn = db.begin().await?;
-    let p = aggiorna_in(&txn, actor, prima, d).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let p = aggiorna_in(&uow, prima, d).await?;
+    uow.conferma().await?;
     Ok(p)
 }
 
 pub async fn elimina(db: &DatabaseConnection, actor: &Actor, p: progetto::Model) -> AppResult<()> {
-    let txn = db.begin().await?;
-    crate::piano::store::scollega_tutto(&txn, "progetto", &p.public_id).await?;
-    audit::delete(&txn, actor, "progetto", &p.public_id.clone(), p).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    crate::piano::store::scollega_tutto(&uow, "progetto", &p.public_id).await?;
+    uow.elimina(p).await?;
+    uow.conferma().await?;
     Ok(())
 }
