@@ -6,8 +6,11 @@ mod common;
 
 mod allerte;
 mod anagrafica;
+
 mod auth;
 mod iscrizioni;
+mod lavoro;
+
 mod ostile;
 mod pari;
 mod permessi;
