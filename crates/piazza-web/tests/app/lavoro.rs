@@ -145,7 +145,7 @@ async fn edits_during_a_fan_out_of_100000_messages_all_succeed() {
                 ),
             )
             .await
-        } else if fatte % 3 == 0 {
+        } else if fatte.is_multiple_of(3) {
             app.post_form(
                 Role::Editor,
                 &format!("{persona}/modifica"),
@@ -187,6 +187,6 @@ async fn edits_during_a_fan_out_of_100000_messages_all_succeed() {
     assert_eq!(in_coda, ISCRITTI as u64, "every subscriber got a message");
     // The last edit of the person is the one the page shows.
     let html = app.get(Role::Editor, &persona).await.text();
-    let ultima = (0..fatte).rev().find(|k| k % 3 == 0).unwrap();
+    let ultima = (0..fatte).rev().find(|k| k.is_multiple_of(3)).unwrap();
     assert!(html.contains(&format!("Concorrente{ultima}")), "{html}");
 }
