@@ -6,11 +6,10 @@ mod common;
 
 mod allerte;
 mod anagrafica;
-
+mod architettura;
 mod auth;
 mod iscrizioni;
 mod lavoro;
-
 mod ostile;
 mod pari;
 mod permessi;
