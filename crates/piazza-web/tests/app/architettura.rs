@@ -99,16 +99,6 @@ fn moduli_usati(testo: &str) -> BTreeSet<String> {
     out
 }
 
-/// Files still over 800 lines, waiting for their split (Allerte's, issue "One house for every
-/// domain"). The list may only shrink: a file listed here that is no longer over the limit
-/// fails the test too, so that its line is removed.
-const IN_ATTESA_DI_DIVISIONE: &[&str] = &[
-    "piazza-web/src/allerte/iscrizioni.rs",
-    "piazza-web/src/allerte/iscrizioni_routes.rs",
-    "piazza-web/src/allerte/routes.rs",
-    "piazza-web/tests/app/allerte.rs",
-];
-
 #[test]
 fn no_source_file_is_over_800_lines() {
     let mut file = Vec::new();
@@ -121,33 +111,15 @@ fn no_source_file_is_over_800_lines() {
         }
     }
     assert!(file.len() > 50, "the sources were read: {}", file.len());
-    let mut lunghi = Vec::new();
-    let mut rientrati = Vec::new();
-    for p in file
+    let lunghi: Vec<String> = file
         .iter()
         .filter(|p| !p.components().any(|c| c.as_os_str() == "migration"))
-    {
-        let n = std::fs::read_to_string(p).unwrap().lines().count();
-        let nome = p.strip_prefix(radice()).unwrap().display().to_string();
-        let in_attesa = IN_ATTESA_DI_DIVISIONE.contains(&nome.as_str());
-        if n > 800 && !in_attesa {
-            lunghi.push(format!("{nome} ({n})"));
-        } else if n <= 800 && in_attesa {
-            rientrati.push(nome);
-        }
-    }
+        .filter_map(|p| {
+            let n = std::fs::read_to_string(p).unwrap().lines().count();
+            (n > 800).then(|| format!("{} ({n})", p.strip_prefix(radice()).unwrap().display()))
+        })
+        .collect();
     assert!(lunghi.is_empty(), "files over 800 lines: {lunghi:?}");
-    assert!(
-        rientrati.is_empty(),
-        "split now, remove from IN_ATTESA_DI_DIVISIONE: {rientrati:?}"
-    );
-    // A listed file that no longer exists is stale too.
-    for nome in IN_ATTESA_DI_DIVISIONE {
-        assert!(
-            radice().join(nome).exists(),
-            "{nome} no longer exists: remove it"
-        );
-    }
 }
 
 #[test]
