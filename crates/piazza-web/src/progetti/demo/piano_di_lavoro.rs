@@ -1,16 +1,19 @@
-//! The work plan of a demo project, derived from its dates.
+//! The work plan of a demo project, derived from its dates and the steps of
+//! `data/demo/progetti.toml`.
 
 use chrono::{Datelike, Months};
 use piazza_db::entities::{progetto, progetto_periodo, progetto_scadenza, progetto_wp};
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, Set};
 
+use super::dati::Ufficio;
 use super::{mesi, rif};
 use crate::error::AppResult;
 
 /// The work plan of a project: work packages, milestones, deliverables, reporting periods.
 pub(super) async fn piano_di_lavoro(
     uow: &Lavoro,
+    dati: &Ufficio,
     p: &progetto::Model,
     europeo: bool,
     i: usize,
@@ -21,19 +24,13 @@ pub(super) async fn piano_di_lavoro(
     let durata = ((fine.year() - inizio.year()) * 12 + fine.month() as i32 - inizio.month() as i32)
         .max(1) as u32;
     let r = rif();
-    let titoli_wp = [
-        "Gestione e coordinamento",
-        "Attività pilota nei comuni",
-        "Comunicazione e disseminazione",
-        "Valutazione e sostenibilità",
-    ];
     let n_wp = if europeo { 4 } else { 3 };
     let mut wp_ids = Vec::new();
-    for (n, t) in titoli_wp.iter().take(n_wp).enumerate() {
+    for (n, t) in dati.titoli_wp.iter().take(n_wp).enumerate() {
         let w = progetto_wp::ActiveModel {
             progetto_id: Set(p.id),
             numero: Set(n as i32 + 1),
-            titolo: Set((*t).into()),
+            titolo: Set(t.clone()),
             data_inizio: Set(Some(inizio)),
             data_fine: Set(Some(fine)),
             stato: Set(if fine < r {
@@ -50,61 +47,18 @@ pub(super) async fn piano_di_lavoro(
         .await?;
         wp_ids.push(w.id);
     }
-    let voci: [(&str, &str, &str, u32, usize); 7] = [
-        (
-            "milestone",
-            "M1",
-            "Avvio del progetto e riunione dei partner",
-            1,
-            0,
-        ),
-        (
-            "deliverable",
-            "D1.1",
-            "Piano di gestione del progetto",
-            3,
-            0,
-        ),
-        ("deliverable", "D3.1", "Piano di comunicazione", 4, 2),
-        (
-            "milestone",
-            "M2",
-            "Verifica intermedia delle attività pilota",
-            durata / 2,
-            1,
-        ),
-        (
-            "deliverable",
-            "D2.1",
-            "Rapporto sulle attività pilota",
-            durata / 2 + 2,
-            1,
-        ),
-        (
-            "milestone",
-            "M3",
-            "Evento finale nei territori",
-            durata.saturating_sub(1),
-            2,
-        ),
-        (
-            "deliverable",
-            "D4.1",
-            "Rapporto di valutazione finale",
-            durata,
-            3.min(n_wp - 1),
-        ),
-    ];
-    for (k, (tipo, codice, titolo, dopo, wp)) in voci.iter().enumerate() {
-        let scadenza = mesi(inizio, *dopo).min(fine);
+    for (k, x) in dati.scadenze_wp.iter().enumerate() {
+        // The last work package when the project has fewer.
+        let wp = x.wp.min(wp_ids.len().saturating_sub(1));
+        let scadenza = mesi(inizio, x.dopo(durata)).min(fine);
         // Most past deadlines are met; every seventh is late.
         let fatta = scadenza < r && (i + k) % 7 != 3;
         progetto_scadenza::ActiveModel {
             progetto_id: Set(p.id),
-            wp_id: Set(wp_ids.get(*wp).copied()),
-            tipo: Set((*tipo).into()),
-            codice: Set((*codice).into()),
-            titolo: Set((*titolo).into()),
+            wp_id: Set(wp_ids.get(wp).copied()),
+            tipo: Set(x.tipo.clone()),
+            codice: Set(x.codice.clone()),
+            titolo: Set(x.titolo.clone()),
             scadenza: Set(scadenza),
             stato: Set(if fatta { "completata" } else { "prevista" }.into()),
             completata_il: Set(fatta.then_some(scadenza)),
