@@ -128,17 +128,19 @@ pub async fn importa_bollettino(
 
 /// Reads a bulletin file: a day's TopoJSON, or the index JSON (then the days' TopoJSON files
 /// are looked up next to it by name, also as `<name>.stripped.json`). Returns the documents of
-/// the days found and a note for each day that is missing.
+/// the days found and a note for each day that is missing. A file that cannot be read or is not
+/// a bulletin is a [`AppError::BadRequest`] with the reason (the file is the user's input).
 pub fn leggi_file_bollettino(
     percorso: &std::path::Path,
     t: &Territorio,
-) -> Result<(Vec<Documento>, Vec<String>), String> {
+) -> AppResult<(Vec<Documento>, Vec<String>)> {
     let leggi = |p: &std::path::Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()))
+        std::fs::read_to_string(p)
+            .map_err(|e| AppError::BadRequest(format!("impossibile leggere {}: {e}", p.display())))
     };
     let testo = leggi(percorso)?;
     if !testo.contains("\"Topology\"") {
-        let indice = bollettino::leggi_indice(&testo)?;
+        let indice = bollettino::leggi_indice(&testo).map_err(AppError::BadRequest)?;
         let cartella = percorso.parent().unwrap_or(std::path::Path::new("."));
         let mut documenti = Vec::new();
         let mut note = Vec::new();
@@ -150,22 +152,26 @@ pub fn leggi_file_bollettino(
                 cartella.join(format!("{radice}.stripped.json")),
             ];
             match candidati.iter().find(|p| p.exists()) {
-                Some(p) => {
-                    documenti.push(bollettino::documento(&leggi(p)?, Some(indice.generato), t)?)
-                }
+                Some(p) => documenti.push(
+                    bollettino::documento(&leggi(p)?, Some(indice.generato), t)
+                        .map_err(AppError::BadRequest)?,
+                ),
                 None => note.push(format!("{nome}: file non trovato accanto all'indice")),
             }
         }
         if documenti.is_empty() {
-            return Err(format!(
+            return Err(AppError::BadRequest(format!(
                 "nessun giorno del bollettino «{}» trovato: {}",
                 indice.nome,
                 note.join("; ")
-            ));
+            )));
         }
         return Ok((documenti, note));
     }
-    Ok((vec![bollettino::documento(&testo, None, t)?], Vec::new()))
+    Ok((
+        vec![bollettino::documento(&testo, None, t).map_err(AppError::BadRequest)?],
+        Vec::new(),
+    ))
 }
 
 /// A CAP document received from `fonte` (API or feed): parsed leniently, then applied.
