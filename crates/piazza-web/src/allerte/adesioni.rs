@@ -5,12 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{protezione_civile_comune as pcc, utente, utente_ruolo};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
-};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use crate::error::AppResult;
 use crate::view::FormErrors;
@@ -121,22 +119,17 @@ pub async fn salva(
     comune_id: i64,
     a: &Adesione,
 ) -> AppResult<pcc::Model> {
-    let txn = piazza_db::scrittura(db).await?;
-    let dopo = salva_in(&txn, actor, comune_id, a).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let dopo = salva_in(&uow, comune_id, a).await?;
+    uow.conferma().await?;
     Ok(dopo)
 }
 
-/// [`salva`] on a transaction (the demo saves every comune in one).
-pub async fn salva_in(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    comune_id: i64,
-    a: &Adesione,
-) -> AppResult<pcc::Model> {
+/// [`salva`] in a unit of work (the demo saves every comune in one).
+pub async fn salva_in(uow: &Lavoro, comune_id: i64, a: &Adesione) -> AppResult<pcc::Model> {
     let prima = pcc::Entity::find()
         .filter(pcc::Column::ComuneId.eq(comune_id))
-        .one(txn)
+        .one(uow)
         .await?;
     let mut am = match prima.clone() {
         Some(p) => p.into_active_model(),
@@ -150,22 +143,10 @@ pub async fn salva_in(
     am.piano_aggiornato = Set(a.piano_aggiornato);
     am.piano_url = Set(a.piano_url.clone());
     am.updated_at = Set(Utc::now());
-    let dopo = if prima.is_some() {
-        am.update(txn).await?
-    } else {
-        am.insert(txn).await?
-    };
-    audit::record_change(
-        txn,
-        actor,
-        if prima.is_some() { "aggiorna" } else { "crea" },
-        "protezione_civile_comune",
-        &comune_id.to_string(),
-        prima.as_ref(),
-        Some(&dopo),
-    )
-    .await?;
-    Ok(dopo)
+    Ok(match &prima {
+        Some(p) => uow.aggiorna_come("aggiorna", p, am).await?,
+        None => uow.inserisci(am).await?,
+    })
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 //! comune's editors publish and withdraw them; every change is audited.
 
 use chrono::{DateTime, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::avviso_comunale;
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::model::parse_ora;
@@ -139,34 +140,24 @@ pub async fn crea(
     actor: &Actor,
     n: &NuovoAvviso,
 ) -> AppResult<avviso_comunale::Model> {
-    let txn = piazza_db::scrittura(db).await?;
-    let a = avviso_comunale::ActiveModel {
-        comune_id: Set(n.comune_id),
-        tipo: Set(n.tipo.clone()),
-        titolo: Set(n.titolo.clone()),
-        testo: Set(n.testo.clone()),
-        dal: Set(n.dal),
-        al: Set(n.al),
-        lat: Set(n.punto.map(|p| p.0)),
-        lon: Set(n.punto.map(|p| p.1)),
-        autore_id: Set(actor.utente_id),
-        created_at: Set(Utc::now()),
-        ritirato_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "avviso_comunale",
-        &a.id.to_string(),
-        None,
-        Some(&a),
-    )
-    .await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let a = uow
+        .inserisci(avviso_comunale::ActiveModel {
+            comune_id: Set(n.comune_id),
+            tipo: Set(n.tipo.clone()),
+            titolo: Set(n.titolo.clone()),
+            testo: Set(n.testo.clone()),
+            dal: Set(n.dal),
+            al: Set(n.al),
+            lat: Set(n.punto.map(|p| p.0)),
+            lon: Set(n.punto.map(|p| p.1)),
+            autore_id: Set(actor.utente_id),
+            created_at: Set(Utc::now()),
+            ritirato_at: Set(None),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(a)
 }
 
@@ -186,22 +177,11 @@ pub async fn ritira(
     if a.ritirato_at.is_some() {
         return Err(AppError::Conflict("L'avviso è già stato ritirato.".into()));
     }
-    let txn = piazza_db::scrittura(db).await?;
-    let prima = a.clone();
-    let mut am = a.into_active_model();
+    let uow = Lavoro::apri(db, actor).await?;
+    let mut am = a.clone().into_active_model();
     am.ritirato_at = Set(Some(Utc::now()));
-    let dopo = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "ritira",
-        "avviso_comunale",
-        &dopo.id.to_string(),
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    let dopo = uow.aggiorna_come("ritira", &a, am).await?;
+    uow.conferma().await?;
     Ok(dopo)
 }
 

@@ -7,6 +7,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::audit::Actor;
+use piazza_db::lavoro::Lavoro;
 
 use super::bollettino::{self, Livello};
 use super::registro::{Avviso, Tipo, Voce};
@@ -276,7 +277,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     // Adoption and plans: two comuni in three adopted (from 2019 to 2023), plans approved
     // between 2010 and 2022, updated for half of them.
     let mut aderenti = 0;
-    let txn = piazza_db::scrittura(c.db).await?;
+    let uow = Lavoro::apri(c.db, &actor).await?;
     for (k, cm) in t.comuni.iter().enumerate() {
         let h = (k * 7919 + 13) % 100;
         let data =
@@ -290,9 +291,9 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             piano_url: None,
         };
         aderenti += a.adesione.is_some() as usize;
-        adesioni::salva_in(&txn, &actor, cm.id, &a).await?;
+        adesioni::salva_in(&uow, cm.id, &a).await?;
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     let iscritti = iscritti(c, t).await?;
     Ok(format!(
         "2 bollettini nazionali (2023), un'allerta rossa in vigore, 1 allerta in attesa di approvazione, {} avvisi, {aderenti} comuni aderenti, {iscritti} iscritti a Cittadino Informato",
@@ -309,14 +310,15 @@ async fn iscritti(c: &DemoCtx<'_>, t: &crate::territorio::Territorio) -> AppResu
     use piazza_db::entities::{consenso, iscrizione, iscrizione_comune};
     use sea_orm::{EntityTrait, Set};
 
-    let txn = piazza_db::scrittura(c.db).await?;
+    // Bulk inserts, not audited one by one (as every import).
+    let uow = Lavoro::apri(c.db, &Actor::system("piazza demo")).await?;
     let consenso_id = consenso::Entity::insert(consenso::ActiveModel {
         sha256: Set(super::store::sha256(super::iscrizioni::CONSENSO)),
         testo: Set(super::iscrizioni::CONSENSO.into()),
         created_at: Set(Utc::now()),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&uow)
     .await?
     .last_insert_id;
     let ora = Utc::now();
@@ -355,7 +357,7 @@ async fn iscritti(c: &DemoCtx<'_>, t: &crate::territorio::Territorio) -> AppResu
             continue;
         }
         let ids: Vec<i64> = iscrizione::Entity::insert_many(righe)
-            .exec_with_returning(&txn)
+            .exec_with_returning(&uow)
             .await?
             .into_iter()
             .map(|i| i.id)
@@ -367,9 +369,9 @@ async fn iscritti(c: &DemoCtx<'_>, t: &crate::territorio::Territorio) -> AppResu
                 ..Default::default()
             }
         }))
-        .exec_without_returning(&txn)
+        .exec_without_returning(&uow)
         .await?;
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(n)
 }

@@ -2,8 +2,9 @@
 //! documents (posted to the API or polled from feeds). Each reads its input with the pure
 //! readers (`bollettino`, `piazza_cap`, `da_cap`) and hands documents to the store.
 
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{allerta, fonte_allerta};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
@@ -66,7 +67,7 @@ pub async fn importa_bollettino(
     giorni: Vec<Documento>,
 ) -> AppResult<Vec<(Documento, Esito)>> {
     let fonte = fonte_dpc(db).await?;
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let mut out = Vec::new();
     for mut d in giorni {
         let stesso_giorno = allerta::Entity::find()
@@ -74,7 +75,7 @@ pub async fn importa_bollettino(
             .filter(allerta::Column::Stato.eq(stato::IN_VIGORE))
             .filter(allerta::Column::Inizio.eq(d.avviso.inizio))
             .order_by_asc(allerta::Column::InviatoAt)
-            .all(&txn)
+            .all(&uow)
             .await?;
         let (prima, dopo): (Vec<_>, Vec<_>) = stesso_giorno
             .into_iter()
@@ -93,24 +94,22 @@ pub async fn importa_bollettino(
                 })
                 .collect();
         }
-        let (esito, id) = store::ingerisci_in(&txn, t, &fonte, actor, &d).await?;
+        let (esito, id) = store::ingerisci_in(&uow, t, &fonte, &d).await?;
         if let (Some(id), Some(piu_recente)) = (id, dopo.first())
             && esito != Esito::Duplicato
         {
-            let a = store::per_id(&txn, id).await?;
+            let a = store::per_id(&uow, id).await?;
             if a.stato == stato::IN_VIGORE {
                 let mut am = a.into_active_model();
                 am.stato = Set(stato::SOSTITUITA.into());
                 am.terminata_at = Set(piu_recente.dal);
                 am.terminata_da_id = Set(Some(piu_recente.id));
-                am.update(&txn).await?;
+                am.update(&uow).await?;
             }
         }
         out.push((d, esito));
     }
-    audit::record(
-        &txn,
-        actor,
+    uow.registra(
         "bollettino",
         "fonte_allerta",
         &fonte.codice,
@@ -123,23 +122,25 @@ pub async fn importa_bollettino(
         })),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(out)
 }
 
 /// Reads a bulletin file: a day's TopoJSON, or the index JSON (then the days' TopoJSON files
 /// are looked up next to it by name, also as `<name>.stripped.json`). Returns the documents of
-/// the days found and a note for each day that is missing.
+/// the days found and a note for each day that is missing. A file that cannot be read or is not
+/// a bulletin is a [`AppError::BadRequest`] with the reason (the file is the user's input).
 pub fn leggi_file_bollettino(
     percorso: &std::path::Path,
     t: &Territorio,
-) -> Result<(Vec<Documento>, Vec<String>), String> {
+) -> AppResult<(Vec<Documento>, Vec<String>)> {
     let leggi = |p: &std::path::Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("impossibile leggere {}: {e}", p.display()))
+        std::fs::read_to_string(p)
+            .map_err(|e| AppError::BadRequest(format!("impossibile leggere {}: {e}", p.display())))
     };
     let testo = leggi(percorso)?;
     if !testo.contains("\"Topology\"") {
-        let indice = bollettino::leggi_indice(&testo)?;
+        let indice = bollettino::leggi_indice(&testo).map_err(AppError::BadRequest)?;
         let cartella = percorso.parent().unwrap_or(std::path::Path::new("."));
         let mut documenti = Vec::new();
         let mut note = Vec::new();
@@ -151,22 +152,26 @@ pub fn leggi_file_bollettino(
                 cartella.join(format!("{radice}.stripped.json")),
             ];
             match candidati.iter().find(|p| p.exists()) {
-                Some(p) => {
-                    documenti.push(bollettino::documento(&leggi(p)?, Some(indice.generato), t)?)
-                }
+                Some(p) => documenti.push(
+                    bollettino::documento(&leggi(p)?, Some(indice.generato), t)
+                        .map_err(AppError::BadRequest)?,
+                ),
                 None => note.push(format!("{nome}: file non trovato accanto all'indice")),
             }
         }
         if documenti.is_empty() {
-            return Err(format!(
+            return Err(AppError::BadRequest(format!(
                 "nessun giorno del bollettino «{}» trovato: {}",
                 indice.nome,
                 note.join("; ")
-            ));
+            )));
         }
         return Ok((documenti, note));
     }
-    Ok((vec![bollettino::documento(&testo, None, t)?], Vec::new()))
+    Ok((
+        vec![bollettino::documento(&testo, None, t).map_err(AppError::BadRequest)?],
+        Vec::new(),
+    ))
 }
 
 /// A CAP document received from `fonte` (API or feed): parsed leniently, then applied.
@@ -213,10 +218,10 @@ pub async fn aggiungi(
     actor: &Actor,
     n: &NuovaFonte,
 ) -> AppResult<fonte_allerta::Model> {
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     if fonte_allerta::Entity::find()
         .filter(fonte_allerta::Column::Codice.eq(&n.codice))
-        .one(&txn)
+        .one(&uow)
         .await?
         .is_some()
     {
@@ -225,54 +230,34 @@ pub async fn aggiungi(
             n.codice
         )));
     }
-    let f = fonte_allerta::ActiveModel {
-        codice: Set(n.codice.clone()),
-        nome: Set(n.nome.clone()),
-        tipo: Set(n.tipo.clone()),
-        url: Set(n.url.clone()),
-        intervallo_secondi: Set(n.intervallo_secondi),
-        attiva: Set(true),
-        errori_consecutivi: Set(0),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "fonte_allerta",
-        &f.codice,
-        None,
-        Some(&f),
-    )
-    .await?;
-    txn.commit().await?;
+    let f = uow
+        .inserisci(fonte_allerta::ActiveModel {
+            codice: Set(n.codice.clone()),
+            nome: Set(n.nome.clone()),
+            tipo: Set(n.tipo.clone()),
+            url: Set(n.url.clone()),
+            intervallo_secondi: Set(n.intervallo_secondi),
+            attiva: Set(true),
+            errori_consecutivi: Set(0),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        })
+        .await?;
+    uow.conferma().await?;
     Ok(f)
 }
 
 pub async fn attiva(db: &DatabaseConnection, actor: &Actor, id: i64, on: bool) -> AppResult<()> {
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let f = fonte_allerta::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
-    let prima = f.clone();
-    let mut am = f.into_active_model();
+    let mut am = f.clone().into_active_model();
     am.attiva = Set(on);
-    let dopo = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        if on { "attiva" } else { "disattiva" },
-        "fonte_allerta",
-        &dopo.codice,
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.aggiorna_come(if on { "attiva" } else { "disattiva" }, &f, am)
+        .await?;
+    uow.conferma().await?;
     Ok(())
 }
 
@@ -291,25 +276,18 @@ pub async fn nuovo_token(
             .map(|_| ALFABETO[rng.random_range(0..ALFABETO.len())] as char)
             .collect()
     };
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let f = fonte_allerta::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut am = f.into_active_model();
     am.token_hash = Set(Some(store::sha256(&token)));
-    let f = am.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "nuovo_token",
-        "fonte_allerta",
-        &f.codice,
-        None,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+    // The event only: the token's hash stays out of the log.
+    let f = am.update(&uow).await?;
+    uow.registra("nuovo_token", "fonte_allerta", &f.codice, None, None)
+        .await?;
+    uow.conferma().await?;
     let token = format!("pz_{}_{token}", f.id);
     Ok((f, token))
 }
@@ -378,11 +356,11 @@ pub async fn aggiungi_mappatura(
             "Destinazione «{destinazione}» non riconosciuta: usa «regione», «zona:<codice>» o «comune:<codice ISTAT>»."
         )));
     }
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     if geocodice_allerta::Entity::find()
         .filter(geocodice_allerta::Column::ValueName.eq(value_name))
         .filter(geocodice_allerta::Column::Valore.eq(valore))
-        .one(&txn)
+        .one(&uow)
         .await?
         .is_some()
     {
@@ -390,37 +368,26 @@ pub async fn aggiungi_mappatura(
             "Il geocodice {value_name} {valore} è già mappato."
         )));
     }
-    let g = geocodice_allerta::ActiveModel {
+    uow.inserisci(geocodice_allerta::ActiveModel {
         value_name: Set(value_name.to_owned()),
         valore: Set(valore.to_owned()),
         destinazione: Set(destinazione.to_owned()),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
-    }
-    .insert(&txn)
+    })
     .await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "crea",
-        "geocodice_allerta",
-        &g.id.to_string(),
-        None,
-        Some(&g),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(())
 }
 
 pub async fn elimina_mappatura(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<()> {
     use piazza_db::entities::geocodice_allerta;
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let g = geocodice_allerta::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::delete(&txn, actor, "geocodice_allerta", &id.to_string(), g).await?;
-    txn.commit().await?;
+    uow.elimina(g).await?;
+    uow.conferma().await?;
     Ok(())
 }

@@ -13,8 +13,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::fonte_allerta;
+use piazza_db::lavoro::Lavoro;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use sea_orm::{
@@ -316,6 +317,8 @@ async fn registra(
     let prima = fonte.clone();
     let mut am = fonte.clone().into_active_model();
     let actor = Actor::system(&format!("fonte {}", fonte.codice));
+    // The source's health and its audit row (when there is something to tell) together.
+    let uow = Lavoro::apri(db, &actor).await?;
     match esito {
         Ok((r, (etag, modificato))) => {
             am.etag = Set(etag.clone());
@@ -326,9 +329,7 @@ async fn registra(
                 ora + chrono::Duration::seconds(fonte.intervallo_secondi.max(1) as i64),
             ));
             if prima.errori_consecutivi > 0 || r.nuovi > 0 || !r.scartati.is_empty() {
-                audit::record(
-                    db,
-                    &actor,
+                uow.registra(
                     if prima.errori_consecutivi > 0 {
                         "fonte_ripristinata"
                     } else {
@@ -353,9 +354,7 @@ async fn registra(
             am.prossimo_tentativo = Set(Some(
                 ora + chrono::Duration::seconds(attesa(fonte.intervallo_secondi, errori)),
             ));
-            audit::record(
-                db,
-                &actor,
+            uow.registra(
                 "interrogazione_fallita",
                 "fonte_allerta",
                 &fonte.codice,
@@ -365,7 +364,8 @@ async fn registra(
             .await?;
         }
     }
-    am.update(db).await?;
+    am.update(&uow).await?;
+    uow.conferma().await?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::{
-    CONSENSO, IscrizioneForm, NuovaIscrizione, Preferenze, scrivi_comuni, valida_preferenze,
+    CONSENSO, IscrizioneForm, NuovaIscrizione, Preferenze, lavoro, scrivi_comuni, valida_preferenze,
 };
 use crate::allerte::store::sha256;
 use crate::error::{AppError, AppResult};
@@ -97,15 +97,15 @@ pub async fn iscrivi(
     ora: DateTime<Utc>,
     ore_conferma: i64,
 ) -> AppResult<Vec<i64>> {
-    let txn = piazza_db::scrittura(db).await?;
-    let consenso = consenso_id(&txn, CONSENSO).await?;
+    let uow = lavoro(db).await?;
+    let consenso = consenso_id(&uow, CONSENSO).await?;
     let mut ids = Vec::new();
     for (c, indirizzo) in [
         (canale::EMAIL, n.email.as_deref()),
         (canale::SMS, n.telefono.as_deref()),
     ] {
         let Some(indirizzo) = indirizzo else { continue };
-        let riga = match per_indirizzo(&txn, c, indirizzo).await? {
+        let riga = match per_indirizzo(&uow, c, indirizzo).await? {
             None => {
                 let r = nuova_riga(
                     c,
@@ -115,9 +115,9 @@ pub async fn iscrivi(
                     consenso,
                     ora,
                 )
-                .insert(&txn)
+                .insert(&uow)
                 .await?;
-                scrivi_comuni(&txn, r.id, &n.preferenze.comuni).await?;
+                scrivi_comuni(&uow, r.id, &n.preferenze.comuni).await?;
                 r
             }
             Some(r) if r.stato == iscrizione_stato::DA_CONFERMARE => {
@@ -127,8 +127,8 @@ pub async fn iscrivi(
                 a.fine_allerta = Set(n.preferenze.fine_allerta);
                 a.consenso_id = Set(consenso);
                 a.consenso_at = Set(ora);
-                let r = a.update(&txn).await?;
-                scrivi_comuni(&txn, r.id, &n.preferenze.comuni).await?;
+                let r = a.update(&uow).await?;
+                scrivi_comuni(&uow, r.id, &n.preferenze.comuni).await?;
                 r
             }
             Some(r) => r,
@@ -141,14 +141,14 @@ pub async fn iscrivi(
                 invio::Column::CreatedAt
                     .gt(outbox::al_ms(ora - Duration::minutes(INTERVALLO_CONFERME))),
             )
-            .count(&txn)
+            .count(&uow)
             .await?;
         if recenti == 0 {
-            outbox::accoda_conferma(&txn, &riga, ora, ora + Duration::hours(ore_conferma)).await?;
+            outbox::accoda_conferma(&uow, &riga, ora, ora + Duration::hours(ore_conferma)).await?;
         }
         ids.push(riga.id);
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(ids)
 }
 
@@ -236,9 +236,9 @@ pub async fn iscrivi_push(
     p: &Preferenze,
     ora: DateTime<Utc>,
 ) -> AppResult<EsitoPush> {
-    let txn = piazza_db::scrittura(db).await?;
-    let consenso = consenso_id(&txn, CONSENSO).await?;
-    let esito = match per_indirizzo(&txn, canale::PUSH, &j.endpoint).await? {
+    let uow = lavoro(db).await?;
+    let consenso = consenso_id(&uow, CONSENSO).await?;
+    let esito = match per_indirizzo(&uow, canale::PUSH, &j.endpoint).await? {
         Some(r) => {
             let stesso = r.auth.as_deref().is_some_and(|a| {
                 piazza_alerts::chiavi::uguali(a.as_bytes(), j.keys.auth.as_bytes())
@@ -252,7 +252,7 @@ pub async fn iscrivi_push(
             a.fine_allerta = Set(p.fine_allerta);
             a.consenso_id = Set(consenso);
             a.consenso_at = Set(ora);
-            EsitoPush::Aggiornata(a.update(&txn).await?.id)
+            EsitoPush::Aggiornata(a.update(&uow).await?.id)
         }
         None => {
             let mut a = nuova_riga(
@@ -265,14 +265,14 @@ pub async fn iscrivi_push(
             );
             a.p256dh = Set(Some(j.keys.p256dh.clone()));
             a.auth = Set(Some(j.keys.auth.clone()));
-            EsitoPush::Nuova(a.insert(&txn).await?.id)
+            EsitoPush::Nuova(a.insert(&uow).await?.id)
         }
     };
     let id = match esito {
         EsitoPush::Nuova(id) | EsitoPush::Aggiornata(id) => id,
         EsitoPush::GiaIscritta => unreachable!("returned above"),
     };
-    scrivi_comuni(&txn, id, &p.comuni).await?;
-    txn.commit().await?;
+    scrivi_comuni(&uow, id, &p.comuni).await?;
+    uow.conferma().await?;
     Ok(esito)
 }

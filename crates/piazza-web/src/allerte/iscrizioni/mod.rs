@@ -15,8 +15,10 @@
 //! by push), `scheda` (a subscription: confirm, change, delete, messages, export, testers),
 //! `adesione` (the counts by comune and channel); here the risk masks and the comuni's link rows.
 
+use piazza_db::audit::Actor;
 use piazza_db::entities::iscrizione_comune;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::da_cap::RISCHI;
 use crate::error::AppResult;
@@ -64,6 +66,12 @@ pub fn rischi_di(mask: i32) -> Vec<&'static str> {
         .filter(|(i, _)| mask & (1 << i) != 0)
         .map(|(_, (k, _))| *k)
         .collect()
+}
+
+/// The unit of work of a citizen's own request (no account): it audits nothing, the
+/// subscription is the only record kept about its owner.
+async fn lavoro(db: &DatabaseConnection) -> AppResult<Lavoro> {
+    Ok(Lavoro::apri(db, &Actor::system("cittadino")).await?)
 }
 
 /// Replaces the comuni of subscription `id`.

@@ -9,7 +9,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::{Preferenze, cellulare, email, rischi_di, scrivi_comuni};
+use super::{Preferenze, cellulare, email, lavoro, rischi_di, scrivi_comuni};
 use crate::allerte::bollettino::Livello;
 use crate::error::{AppError, AppResult};
 use crate::territorio::Territorio;
@@ -69,34 +69,34 @@ pub async fn conferma(db: &DatabaseConnection, id: i64, ora: DateTime<Utc>) -> A
 
 /// Changes what a subscriber receives.
 pub async fn aggiorna(db: &DatabaseConnection, id: i64, p: &Preferenze) -> AppResult<()> {
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = lavoro(db).await?;
     let i = iscrizione::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&uow)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut a = i.into_active_model();
     a.soglia = Set(p.soglia);
     a.rischi = Set(p.rischi);
     a.fine_allerta = Set(p.fine_allerta);
-    a.update(&txn).await?;
-    scrivi_comuni(&txn, id, &p.comuni).await?;
-    txn.commit().await?;
+    a.update(&uow).await?;
+    scrivi_comuni(&uow, id, &p.comuni).await?;
+    uow.conferma().await?;
     Ok(())
 }
 
 /// Deletes a subscription and every trace of it: its comuni and its messages (queued or sent).
 pub async fn elimina(db: &DatabaseConnection, id: i64) -> AppResult<bool> {
-    let txn = piazza_db::scrittura(db).await?;
-    let Some(i) = iscrizione::Entity::find_by_id(id).one(&txn).await? else {
+    let uow = lavoro(db).await?;
+    let Some(i) = iscrizione::Entity::find_by_id(id).one(&uow).await? else {
         return Ok(false);
     };
     invio::Entity::delete_many()
         .filter(invio::Column::DestinatarioId.eq(id))
         .filter(invio::Column::Canale.eq(&i.canale))
-        .exec(&txn)
+        .exec(&uow)
         .await?;
-    iscrizione::Entity::delete_by_id(id).exec(&txn).await?;
-    txn.commit().await?;
+    iscrizione::Entity::delete_by_id(id).exec(&uow).await?;
+    uow.conferma().await?;
     Ok(true)
 }
 

@@ -11,6 +11,7 @@ use chrono::Utc;
 use piazza_alerts::canale;
 use piazza_alerts::outbox::{self, Conteggio, iscrizione_stato};
 use piazza_db::entities::{canale_telegram, iscrizione, notifica};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -247,9 +248,11 @@ pub async fn telegram_salva(
         }
         Some(c) => {
             let link = get("link");
+            // The old channel and the new one together (not audited, as before).
+            let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
             canale_telegram::Entity::delete_many()
                 .filter(canale_telegram::Column::ComuneId.eq(c.id))
-                .exec(&ctx.state.db)
+                .exec(&uow)
                 .await?;
             canale_telegram::Entity::insert(canale_telegram::ActiveModel {
                 comune_id: Set(c.id),
@@ -258,8 +261,9 @@ pub async fn telegram_salva(
                 created_at: Set(Utc::now()),
                 ..Default::default()
             })
-            .exec(&ctx.state.db)
+            .exec(&uow)
             .await?;
+            uow.conferma().await?;
             Ok(format!("Canale Telegram di {} impostato: {chat}.", c.nome))
         }
     };

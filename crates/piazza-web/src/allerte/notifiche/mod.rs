@@ -21,9 +21,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use piazza_alerts::outbox;
+use piazza_db::audit::Actor;
 use piazza_db::entities::{
     allerta, allerta_voce, chiave_servizio, notifica, notifica_voce, stato_notificato,
 };
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -189,9 +191,10 @@ pub async fn rileva(
     t: &Territorio,
     ora: DateTime<Utc>,
 ) -> AppResult<Vec<i64>> {
-    let txn = piazza_db::scrittura(db).await?;
+    // Nothing here is audited: the notification is its own record.
+    let uow = Lavoro::apri(db, &Actor::system("notificatore")).await?;
     let mut nuove = Vec::new();
-    let adesso: BTreeMap<(i64, String), i32> = store::stato_al(&txn, ora)
+    let adesso: BTreeMap<(i64, String), i32> = store::stato_al(&uow, ora)
         .await?
         .into_iter()
         .flat_map(|(comune, rischi)| {
@@ -202,23 +205,23 @@ pub async fn rileva(
         .collect();
     let inizializzato = chiave_servizio::Entity::find()
         .filter(chiave_servizio::Column::Nome.eq(INIZIALIZZATO))
-        .one(&txn)
+        .one(&uow)
         .await?
         .is_some();
     if !inizializzato {
-        ricorda(&txn, &adesso).await?;
+        ricorda(&uow, &adesso).await?;
         chiave_servizio::Entity::insert(chiave_servizio::ActiveModel {
             nome: Set(INIZIALIZZATO.into()),
             valore: Set(ora.to_rfc3339()),
             created_at: Set(ora),
             ..Default::default()
         })
-        .exec_without_returning(&txn)
+        .exec_without_returning(&uow)
         .await?;
-        txn.commit().await?;
+        uow.conferma().await?;
         return Ok(nuove);
     }
-    let prima = memoria(&txn).await?;
+    let prima = memoria(&uow).await?;
     let mut chiavi: Vec<&(i64, String)> = prima.keys().chain(adesso.keys()).collect();
     chiavi.sort();
     chiavi.dedup();
@@ -234,7 +237,7 @@ pub async fn rileva(
         .filter(|(_, p, d)| p != d)
         .collect();
     if !cambi.is_empty() {
-        let (vigore, attive) = in_vigore(&txn, ora).await?;
+        let (vigore, attive) = in_vigore(&uow, ora).await?;
         let voci: Vec<VoceNuova> = cambi
             .iter()
             .map(|((comune_id, rischio), p, d)| VoceNuova {
@@ -262,8 +265,8 @@ pub async fn rileva(
                     .len()
             ),
         };
-        nuove.push(scrivi(&txn, t, principale.map(|a| a.id), false, titolo, &voci, ora).await?);
-        ricorda(&txn, &adesso).await?;
+        nuove.push(scrivi(&uow, t, principale.map(|a| a.id), false, titolo, &voci, ora).await?);
+        ricorda(&uow, &adesso).await?;
     }
     // Exercises approved or received in the last day, not yet notified.
     let esercitazioni = allerta::Entity::find()
@@ -282,19 +285,19 @@ pub async fn rileva(
                 .add(allerta::Column::Scadenza.gt(ora)),
         )
         .order_by_asc(allerta::Column::Id)
-        .all(&txn)
+        .all(&uow)
         .await?;
     for e in esercitazioni {
         let gia = notifica::Entity::find()
             .filter(notifica::Column::AllertaId.eq(e.id))
             .filter(notifica::Column::Esercitazione.eq(true))
-            .one(&txn)
+            .one(&uow)
             .await?
             .is_some();
         if gia {
             continue;
         }
-        let voci: Vec<VoceNuova> = store::voci(&txn, e.id)
+        let voci: Vec<VoceNuova> = store::voci(&uow, e.id)
             .await?
             .into_iter()
             .map(|v| VoceNuova {
@@ -306,10 +309,10 @@ pub async fn rileva(
             })
             .collect();
         if !voci.is_empty() {
-            nuove.push(scrivi(&txn, t, Some(e.id), true, e.titolo.clone(), &voci, ora).await?);
+            nuove.push(scrivi(&uow, t, Some(e.id), true, e.titolo.clone(), &voci, ora).await?);
         }
     }
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(nuove)
 }
 

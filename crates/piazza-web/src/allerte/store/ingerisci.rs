@@ -2,8 +2,9 @@
 //! with its audit row; the sources by code.
 
 use chrono::{DateTime, Utc};
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{allerta, allerta_superata, fonte_allerta};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
@@ -34,31 +35,19 @@ fn chiave_testo(k: &Chiave) -> String {
 /// Ends an alert (`come`: sostituita/annullata) from `at`, or remembers the key if it has not
 /// arrived yet.
 async fn termina(
-    c: &impl ConnectionTrait,
-    actor: &Actor,
+    uow: &Lavoro,
     k: &Chiave,
     come: &str,
     da: &allerta::Model,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    match per_chiave(c, k).await? {
+    match per_chiave(uow, k).await? {
         Some(a) if a.stato == stato::IN_VIGORE || a.stato == stato::IN_ATTESA => {
-            let prima = a.clone();
-            let mut am = a.into_active_model();
+            let mut am = a.clone().into_active_model();
             am.stato = Set(come.to_owned());
             am.terminata_at = Set(Some(at));
             am.terminata_da_id = Set(Some(da.id));
-            let dopo = am.update(c).await?;
-            audit::record_change(
-                c,
-                actor,
-                come,
-                "allerta",
-                &dopo.id.to_string(),
-                Some(&prima),
-                Some(&dopo),
-            )
-            .await?;
+            uow.aggiorna_come(come, &a, am).await?;
         }
         Some(_) => {}
         None => {
@@ -66,7 +55,7 @@ async fn termina(
                 .filter(allerta_superata::Column::Mittente.eq(&k.0))
                 .filter(allerta_superata::Column::Identificativo.eq(&k.1))
                 .filter(allerta_superata::Column::Inviato.eq(&k.2))
-                .one(c)
+                .one(uow)
                 .await?;
             if gia.is_none() {
                 allerta_superata::ActiveModel {
@@ -78,7 +67,7 @@ async fn termina(
                     at: Set(at),
                     ..Default::default()
                 }
-                .insert(c)
+                .insert(uow)
                 .await?;
             }
         }
@@ -96,25 +85,22 @@ pub async fn ingerisci(
     actor: &Actor,
     doc: &Documento,
 ) -> AppResult<(Esito, Option<i64>)> {
-    let txn = piazza_db::scrittura(db).await?;
-    let out = ingerisci_in(&txn, t, fonte, actor, doc).await?;
-    txn.commit().await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let out = ingerisci_in(&uow, t, fonte, doc).await?;
+    uow.conferma().await?;
     Ok(out)
 }
 
-/// [`ingerisci`] on a transaction.
+/// [`ingerisci`] in a unit of work.
 pub async fn ingerisci_in(
-    c: &impl ConnectionTrait,
+    uow: &Lavoro,
     t: &Territorio,
     fonte: &fonte_allerta::Model,
-    actor: &Actor,
     doc: &Documento,
 ) -> AppResult<(Esito, Option<i64>)> {
     let a = &doc.avviso;
-    if per_chiave(c, &a.chiave).await?.is_some() {
-        audit::record(
-            c,
-            actor,
+    if per_chiave(uow, &a.chiave).await?.is_some() {
+        uow.registra(
             "duplicato",
             "allerta",
             &chiave_testo(&a.chiave),
@@ -138,7 +124,7 @@ pub async fn ingerisci_in(
             .filter(allerta_superata::Column::Mittente.eq(&a.chiave.0))
             .filter(allerta_superata::Column::Identificativo.eq(&a.chiave.1))
             .filter(allerta_superata::Column::Inviato.eq(&a.chiave.2))
-            .one(c)
+            .one(uow)
             .await?
     } else {
         None
@@ -163,7 +149,7 @@ pub async fn ingerisci_in(
         (stato_iniziale == stato::IN_VIGORE).then_some(dal),
     );
     am.terminata_da_id = Set(superata.as_ref().map(|s| s.da_allerta_id));
-    let nuova = am.insert(c).await?;
+    let nuova = am.insert(uow).await?;
     let azione = match stato_iniziale {
         stato::IN_VIGORE if a.tipo == Tipo::Update => "aggiornamento",
         stato::IN_VIGORE => "pubblica",
@@ -171,18 +157,12 @@ pub async fn ingerisci_in(
         stato::NON_PUBBLICA => "ricevuta_non_pubblica",
         _ => "ricevuta_gia_superata",
     };
-    audit::record_change(
-        c,
-        actor,
-        azione,
-        "allerta",
-        &nuova.id.to_string(),
-        None,
-        Some(&nuova),
-    )
-    .await?;
+    uow.registra_modifica(azione, "allerta", &nuova.id.to_string(), None, Some(&nuova))
+        .await?;
     if let Some(s) = superata {
-        allerta_superata::Entity::delete_by_id(s.id).exec(c).await?;
+        allerta_superata::Entity::delete_by_id(s.id)
+            .exec(uow)
+            .await?;
         return Ok((Esito::GiaSuperato, Some(nuova.id)));
     }
     // An exercise keeps its comuni and levels (never in the state: it has no `dal`), so that
@@ -191,7 +171,7 @@ pub async fn ingerisci_in(
         && doc.esercitazione
         && matches!(a.tipo, Tipo::Alert | Tipo::Update)
     {
-        scrivi_voci(c, t, nuova.id, a).await?;
+        scrivi_voci(uow, t, nuova.id, a).await?;
     }
     let esito = match stato_iniziale {
         stato::NON_PUBBLICA => Esito::Ignorato(if a.reale {
@@ -201,14 +181,14 @@ pub async fn ingerisci_in(
         }),
         stato::ANNULLAMENTO => {
             for r in &a.riferimenti {
-                termina(c, actor, r, stato::ANNULLATA, &nuova, dal).await?;
+                termina(uow, r, stato::ANNULLATA, &nuova, dal).await?;
             }
             Esito::Annulla(a.riferimenti.clone())
         }
         _ => {
-            scrivi_voci(c, t, nuova.id, a).await?;
+            scrivi_voci(uow, t, nuova.id, a).await?;
             for r in &a.riferimenti {
-                termina(c, actor, r, stato::SOSTITUITA, &nuova, dal).await?;
+                termina(uow, r, stato::SOSTITUITA, &nuova, dal).await?;
             }
             if a.tipo == Tipo::Update {
                 Esito::Sostituisce(a.riferimenti.clone())

@@ -2,8 +2,9 @@
 //! cancelling one in force.
 
 use chrono::Utc;
-use piazza_db::audit::{self, Actor};
+use piazza_db::audit::Actor;
 use piazza_db::entities::{allerta, allerta_voce, fonte_allerta};
+use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
 
 use super::{Documento, al_secondo, modello, per_id, scrivi_voci, stato, voci};
@@ -20,19 +21,18 @@ pub async fn componi(
     doc: &Documento,
     scrivi: impl FnOnce(&allerta::Model, &[allerta_voce::Model]) -> String,
 ) -> AppResult<allerta::Model> {
-    let txn = piazza_db::scrittura(db).await?;
+    let uow = Lavoro::apri(db, actor).await?;
     let a = &doc.avviso;
     let mut am = modello(fonte, doc, stato::IN_ATTESA, None);
     am.composta_da = Set(actor.utente_id);
-    let nuova = am.insert(&txn).await?;
-    scrivi_voci(&txn, t, nuova.id, a).await?;
-    let testo = scrivi(&nuova, &voci(&txn, nuova.id).await?);
+    let nuova = am.insert(&uow).await?;
+    scrivi_voci(&uow, t, nuova.id, a).await?;
+    let testo = scrivi(&nuova, &voci(&uow, nuova.id).await?);
     let mut am = nuova.into_active_model();
     am.documento = Set(testo);
-    let nuova = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
+    // One row for the whole composition (inserted, then its CAP text written).
+    let nuova = am.update(&uow).await?;
+    uow.registra_modifica(
         "componi",
         "allerta",
         &nuova.id.to_string(),
@@ -40,7 +40,7 @@ pub async fn componi(
         Some(&nuova),
     )
     .await?;
-    txn.commit().await?;
+    uow.conferma().await?;
     Ok(nuova)
 }
 
@@ -59,8 +59,8 @@ pub async fn decidi(
     id: i64,
     decisione: Decisione,
 ) -> AppResult<allerta::Model> {
-    let txn = piazza_db::scrittura(db).await?;
-    let a = per_id(&txn, id).await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let a = per_id(&uow, id).await?;
     if a.stato != stato::IN_ATTESA {
         return Err(AppError::Conflict(format!(
             "L'allerta non è in attesa di approvazione (è {}).",
@@ -72,14 +72,13 @@ pub async fn decidi(
             "Un'allerta deve essere approvata da una persona diversa da chi l'ha composta.".into(),
         ));
     }
-    let prima = a.clone();
     let ora = al_secondo(Utc::now());
-    let mut am = a.into_active_model();
+    let mut am = a.clone().into_active_model();
     let azione = match decisione {
         Decisione::Approva => {
             am.approvata_da = Set(actor.utente_id);
             am.approvata_at = Set(Some(ora));
-            if prima.esercitazione {
+            if a.esercitazione {
                 am.stato = Set(stato::NON_PUBBLICA.into());
             } else {
                 am.stato = Set(stato::IN_VIGORE.into());
@@ -92,18 +91,8 @@ pub async fn decidi(
             "respingi"
         }
     };
-    let dopo = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        azione,
-        "allerta",
-        &dopo.id.to_string(),
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    let dopo = uow.aggiorna_come(azione, &a, am).await?;
+    uow.conferma().await?;
     Ok(dopo)
 }
 
@@ -113,29 +102,18 @@ pub async fn termina_ora(
     actor: &Actor,
     id: i64,
 ) -> AppResult<allerta::Model> {
-    let txn = piazza_db::scrittura(db).await?;
-    let a = per_id(&txn, id).await?;
+    let uow = Lavoro::apri(db, actor).await?;
+    let a = per_id(&uow, id).await?;
     if a.stato != stato::IN_VIGORE {
         return Err(AppError::Conflict(format!(
             "Si può annullare solo un'allerta in vigore (questa è {}).",
             stato::nome(&a.stato)
         )));
     }
-    let prima = a.clone();
-    let mut am = a.into_active_model();
+    let mut am = a.clone().into_active_model();
     am.stato = Set(stato::ANNULLATA.into());
     am.terminata_at = Set(Some(al_secondo(Utc::now())));
-    let dopo = am.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        actor,
-        "annulla",
-        "allerta",
-        &dopo.id.to_string(),
-        Some(&prima),
-        Some(&dopo),
-    )
-    .await?;
-    txn.commit().await?;
+    let dopo = uow.aggiorna_come("annulla", &a, am).await?;
+    uow.conferma().await?;
     Ok(dopo)
 }
