@@ -117,11 +117,6 @@ impl AppState {
             self.sveglia_invii.clone(),
         )
     }
-
-    /// The staff, cached: see [`anagrafica::personale`].
-    pub async fn personale(&self) -> error::AppResult<Arc<Vec<anagrafica::store::Personale>>> {
-        anagrafica::personale(self).await
-    }
 }
 
 /// After a successful write, cached reads are stale: bump the generation.

@@ -149,9 +149,7 @@ async fn page(
         titolo: o.titolo.clone(),
         f,
         stati: store::stati(&ctx.state.db).await?,
-        staff: ctx
-            .state
-            .personale()
+        staff: crate::anagrafica::personale(&ctx.state)
             .await?
             .iter()
             .map(|p| (p.id.to_string(), p.nome_completo()))
@@ -191,9 +189,7 @@ pub async fn obiettivo_aggiorna(
     ctx.require_edit(PIANO, None)?;
     let o = store::obiettivo(&ctx.state.db, &id).await?;
     let stati = store::stati(&ctx.state.db).await?;
-    let staff: Vec<(i64, String)> = ctx
-        .state
-        .personale()
+    let staff: Vec<(i64, String)> = crate::anagrafica::personale(&ctx.state)
         .await?
         .iter()
         .map(|p| (p.id, p.nome_completo()))

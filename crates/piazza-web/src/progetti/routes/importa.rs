@@ -67,7 +67,7 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     };
     let db = &ctx.state.db;
     let programmi = store::programmi(db).await?;
-    let persone = ctx.state.personale().await?;
+    let persone = crate::anagrafica::personale(&ctx.state).await?;
     let t = ctx.state.territorio.get();
     let rif = import::Riferimenti {
         programmi: &programmi,

@@ -113,7 +113,11 @@ fn opzioni_persone(persone: &[Personale], scelta: &str) -> Vec<Opzione> {
 
 /// The ids of the staff (who may lead or work on a project).
 async fn ids_personale(ctx: &Ctx) -> AppResult<Vec<i64>> {
-    Ok(ctx.state.personale().await?.iter().map(|p| p.id).collect())
+    Ok(crate::anagrafica::personale(&ctx.state)
+        .await?
+        .iter()
+        .map(|p| p.id)
+        .collect())
 }
 
 fn schede(ctx: &Ctx, attiva: &str) -> Vec<Scheda> {

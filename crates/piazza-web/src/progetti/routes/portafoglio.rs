@@ -179,7 +179,7 @@ pub(super) async fn filtri(
     q: &FiltroQuery,
     programmi: &[programma::Model],
 ) -> AppResult<Filtri> {
-    let persone = ctx.state.personale().await?;
+    let persone = crate::anagrafica::personale(&ctx.state).await?;
     let t = ctx.state.territorio.get();
     Ok(Filtri {
         q: q.q.clone(),

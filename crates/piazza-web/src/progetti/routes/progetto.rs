@@ -50,7 +50,7 @@ async fn form_page(
 ) -> AppResult<FormPage> {
     let db = &ctx.state.db;
     let programmi = store::programmi(db).await?;
-    let persone = ctx.state.personale().await?;
+    let persone = crate::anagrafica::personale(&ctx.state).await?;
     Ok(FormPage {
         chrome: ctx.chrome(titolo, &[CRUMB, (titolo, &azione)]),
         tipi: opzioni(model::TIPI, &f.tipo),
@@ -329,7 +329,7 @@ pub(super) async fn pagina_progetto(
             .map(|w| (w.id, format!("WP{}", w.numero)))
             .collect();
     let persone = if puo_modificare {
-        ctx.state.personale().await?
+        crate::anagrafica::personale(&ctx.state).await?
     } else {
         std::sync::Arc::default()
     };
