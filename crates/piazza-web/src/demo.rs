@@ -43,7 +43,7 @@ pub const STEPS: &[Step] = &[
 ];
 
 /// The demo logins, printed by `piazza demo`.
-pub use crate::auth::demo::{DEMO_PASSWORD, DEMO_USERS};
+pub use crate::auth::demo::{DEMO_PASSWORD, utenti};
 
 /// True when no user exists yet (the demo is loaded only then).
 pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {

@@ -405,8 +405,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "Accessi dimostrativi (password «{}»):",
                 demo::DEMO_PASSWORD
             ));
-            for (email, _, ruolo) in demo::DEMO_USERS {
-                banner.push(format!("  {email:<32} {ruolo}"));
+            for u in demo::utenti() {
+                banner.push(format!("  {:<32} {}", u.email, u.ruolo));
             }
             serve(db, settings.app, *bind, started, banner).await
         }

@@ -46,26 +46,6 @@ pub fn utenti() -> &'static [UtenteDemo] {
     &DATI.utenti
 }
 
-/// The demo logins as (e-mail, name, what they may do): `for (email, _, ruolo) in DEMO_USERS`.
-pub const DEMO_USERS: Accessi = Accessi;
-
-/// See [`DEMO_USERS`].
-#[derive(Debug, Clone, Copy)]
-pub struct Accessi;
-
-type Riga = (&'static str, &'static str, &'static str);
-
-impl IntoIterator for Accessi {
-    type Item = Riga;
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'static, UtenteDemo>, fn(&'static UtenteDemo) -> Riga>;
-    fn into_iter(self) -> Self::IntoIter {
-        utenti()
-            .iter()
-            .map(|u| (u.email.as_str(), u.nome.as_str(), u.ruolo.as_str()))
-    }
-}
-
 /// The `utenti` step: creates the demo logins with their grants.
 pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     // One hash for all demo users: Argon2 is slow by design and they share the password.
@@ -94,7 +74,6 @@ mod tests {
         assert_eq!(u[0].email, "admin@piazza.demo");
         assert_eq!(u[1].permessi.len(), 5);
         assert_eq!(u[4].permessi[0].comune.as_deref(), Some("048017"));
-        let righe: Vec<_> = super::DEMO_USERS.into_iter().collect();
-        assert_eq!(righe[3].0, "lettore@piazza.demo");
+        assert_eq!(u[3].email, "lettore@piazza.demo");
     }
 }
