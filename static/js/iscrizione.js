@@ -56,7 +56,7 @@
       if (r.ok) {
         esito.innerHTML = 'Notifiche attive su questo dispositivo. <a href="' + j.gestione + '">Gestisci l\'iscrizione</a>.';
       } else {
-        esito.textContent = Object.values(j.errori || {}).join(' ') || 'Iscrizione non riuscita.';
+        esito.textContent = j.errore || 'Iscrizione non riuscita.';
       }
     } catch (e) {
       esito.textContent = 'Attivazione non riuscita: ' + e.message;

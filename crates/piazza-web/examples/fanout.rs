@@ -406,7 +406,7 @@ async fn corri(n: usize, m: usize, core: usize) {
     config.allerte.invio_lotti_in_volo = 3;
     config.smtp.url = smtp
         .as_ref()
-        .map(|(_, p)| piazza_web::config::Segreto::new(format!("smtp://127.0.0.1:{p}")));
+        .map(|(_, p)| piazza_web::kit::config::Segreto::new(format!("smtp://127.0.0.1:{p}")));
     config.smtp.connessioni = 16;
     let state = AppState::new(db.clone(), config).await.unwrap();
     let t = state.territorio.get();

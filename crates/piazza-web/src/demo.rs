@@ -7,7 +7,7 @@ use std::pin::Pin;
 use piazza_db::entities::utente;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 pub use crate::kit::demo::{DemoCtx, Scale};
 

@@ -4,9 +4,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppResult;
-use crate::moduli::MODULI;
-use crate::view::{Chrome, Ctx, render};
+use crate::kit::error::AppResult;
+use crate::kit::moduli::MODULI;
+use crate::kit::view::{Chrome, Ctx, render};
 
 pub struct Scheda {
     pub nome: &'static str,
@@ -20,7 +20,7 @@ pub struct Scheda {
 struct HomePage {
     chrome: Chrome,
     /// The figures the domains register (comuni, residents, subscribers...).
-    cifre: Vec<crate::pannelli::CifraVista>,
+    cifre: Vec<crate::kit::pannelli::CifraVista>,
     schede: Vec<Scheda>,
 }
 
@@ -75,7 +75,7 @@ fn descrizione(chiave: &str) -> (&'static str, Links) {
 pub async fn home(ctx: Ctx) -> AppResult<Response> {
     render(&HomePage {
         chrome: ctx.chrome("Home", &[]),
-        cifre: crate::pannelli::cifre(&ctx).await?,
+        cifre: crate::kit::pannelli::cifre(&ctx).await?,
         schede: MODULI
             .iter()
             .filter(|m| ctx.can_read(m.chiave))
@@ -98,9 +98,9 @@ pub async fn healthz() -> Response {
 }
 
 /// The routes of the home page: the home page, the health check and the static files.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/", home)
         .get("/healthz", healthz)
-        .get("/static/{*path}", crate::assets::serve)
+        .get("/static/{*path}", crate::kit::assets::serve)
 }

@@ -15,11 +15,7 @@ pub mod refdata;
 pub mod server;
 pub mod territorio;
 
-// The kit under its old paths, while the domains move to `crate::kit::…`.
-pub use kit::{
-    assets, cache, cliente, collegamenti, config, csrf, error, export, extract, fmt, limiti, list,
-    moduli, pannelli, pdf, protezioni, rotte, text, view,
-};
+use kit::{cache, cliente, config, csrf, error, pannelli, protezioni, rotte};
 
 use std::sync::Arc;
 
@@ -74,7 +70,7 @@ impl AppState {
         let territorio = TerritorioCache::default();
         territorio::store::reload(&db, &territorio).await?;
         let proxy = cliente::ProxyFidati::parse(&config.server.proxy_fidati)
-            .map_err(error::AppError::Internal)?;
+            .map_err(|e| error::AppError::interno(format!("server.proxy_fidati: {e}")))?;
         Ok(Self {
             registro: &REGISTRO,
             proxy,

@@ -14,8 +14,8 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
-use crate::error::{AppError, AppResult};
-use crate::text::normalize;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 
 pub const COMUNI_CSV: &[u8] = include_bytes!("../../../data/comuni-toscana.csv");
 pub const ZONE_CSV: &[u8] = include_bytes!("../../../data/zone-allerta-toscana.csv");
@@ -83,6 +83,8 @@ impl std::fmt::Display for FileErrors {
         Ok(())
     }
 }
+
+impl std::error::Error for FileErrors {}
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)

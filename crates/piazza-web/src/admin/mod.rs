@@ -3,8 +3,8 @@
 pub mod routes;
 
 /// The routes of Amministrazione: the audit log and the users.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/admin/audit", routes::audit)
         .get("/admin/utenti", routes::utenti)
 }

@@ -6,11 +6,11 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use serde::Deserialize;
 
 use crate::auth::Grant;
-use crate::error::AppResult;
-use crate::extract::Query;
-use crate::fmt;
-use crate::list::Pager;
-use crate::view::{Chrome, Ctx, FormErrors, render};
+use crate::kit::error::AppResult;
+use crate::kit::extract::Query;
+use crate::kit::fmt;
+use crate::kit::list::Pager;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {

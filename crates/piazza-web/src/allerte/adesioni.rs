@@ -10,8 +10,8 @@ use piazza_db::entities::{protezione_civile_comune as pcc, utente, utente_ruolo}
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use crate::error::AppResult;
-use crate::view::FormErrors;
+use crate::kit::error::AppResult;
+use crate::kit::view::FormErrors;
 
 /// A plan is out of date when its last update (or its approval) is older than `anni` years, or
 /// unknown.

@@ -12,10 +12,10 @@ use sea_orm::{
 };
 
 use super::model::parse_ora;
-use crate::error::{AppError, AppResult};
-use crate::fmt;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::fmt;
+use crate::kit::view::FormErrors;
 use crate::territorio::Territorio;
-use crate::view::FormErrors;
 
 pub const TIPI: &[(&str, &str)] = &[
     ("viabilita", "Viabilità"),

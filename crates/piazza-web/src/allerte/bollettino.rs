@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::registro::{Avviso, Tipo, Voce};
 use super::store::Documento;
-use crate::fmt;
+use crate::kit::fmt;
+use crate::kit::text::normalize;
 use crate::territorio::Territorio;
-use crate::text::normalize;
 
 /// The alert levels, in increasing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -14,9 +14,9 @@ use piazza_db::entities::{allerta, allerta_voce};
 
 use super::bollettino::Livello;
 use super::da_cap::RISCHI;
-use crate::fmt;
+use crate::kit::fmt;
+use crate::kit::text::esc;
 use crate::territorio::Territorio;
-use crate::text::esc;
 
 /// An alert as published: the record, its levels, and the alerts it superseded.
 pub struct Pubblicata<'a> {

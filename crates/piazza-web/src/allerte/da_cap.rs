@@ -9,8 +9,8 @@ use piazza_cap::{Alert, Info, MsgType, Severity, Status};
 use super::bollettino::Livello;
 use super::registro::{Avviso, Tipo, Voce};
 use super::store::Documento;
+use crate::kit::text::normalize;
 use crate::territorio::Territorio;
-use crate::text::normalize;
 
 /// The risks of the public state: code, name.
 pub const RISCHI: &[(&str, &str)] = &[

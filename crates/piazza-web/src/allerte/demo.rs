@@ -14,7 +14,7 @@ use super::registro::{Avviso, Tipo, Voce};
 use super::store::{self, Documento};
 use super::{adesioni, avvisi, fonti};
 use crate::demo::DemoCtx;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::territorio::Territorio;
 
 const BOLLETTINI: &[(&str, &str)] = &[
@@ -109,7 +109,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         .iter()
         .map(|(_, json)| bollettino::documento(json, None, t))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(crate::error::AppError::Internal)?;
+        .map_err(|e| crate::kit::error::AppError::interno(format!("bollettino demo: {e}")))?;
     fonti::importa_bollettino(c.db, t, &actor, giorni).await?;
 
     // The regional centre: a yellow alert this morning, raised to red this afternoon.
@@ -270,7 +270,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             ..Default::default()
         };
         let n = avvisi::valida(&f, t, Utc::now() - Duration::hours(1))
-            .map_err(|e| crate::error::AppError::Internal(format!("{:?}", e.0)))?;
+            .map_err(|e| crate::kit::error::AppError::interno(format!("{:?}", e.0)))?;
         avvisi::crea(c.db, &actor, &n).await?;
     }
 

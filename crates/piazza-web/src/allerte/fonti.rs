@@ -14,7 +14,7 @@ use super::bollettino;
 use super::da_cap;
 use super::registro::{Esito, Tipo};
 use super::store::{self, Documento, stato};
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 use crate::territorio::Territorio;
 
 /// The kinds of source (`fonti_allerta.tipo`).
@@ -199,7 +199,7 @@ pub async fn ricevi_cap(
         Ok(da_cap::documento(a, &testo, &terr, &mappe))
     })
     .await
-    .map_err(|e| AppError::Internal(format!("lettura del documento CAP interrotta: {e}")))??;
+    .map_err(|e| AppError::causa("lettura del documento CAP interrotta", e))??;
     store::ingerisci(db, t, fonte, actor, &doc).await
 }
 

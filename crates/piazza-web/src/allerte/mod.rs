@@ -31,10 +31,10 @@ pub mod routes;
 pub mod store;
 
 /// The routes of Allerte: the alert desk, public state and feeds, subscriptions and deliveries.
-pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
+pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
     // The form and the push endpoint share one budget per address.
-    let limite = crate::limiti::per_indirizzo(cfg);
-    crate::rotte::Rotte::new()
+    let limite = crate::kit::limiti::per_indirizzo(cfg);
+    crate::kit::rotte::Rotte::new()
         .get("/allerte", routes::stato_page)
         .get("/allerte.json", routes::stato_json)
         .get("/allerte/cap.atom", routes::cap_atom)

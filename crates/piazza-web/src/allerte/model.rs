@@ -7,9 +7,9 @@ use super::bollettino::Livello;
 use super::da_cap::RISCHI;
 use super::registro::{Avviso, Tipo, Voce};
 use super::store::Documento;
-use crate::fmt;
+use crate::kit::fmt;
+use crate::kit::view::FormErrors;
 use crate::territorio::Territorio;
-use crate::view::FormErrors;
 
 /// The compose form as typed.
 #[derive(Debug, Clone, Default)]

@@ -25,7 +25,7 @@ use sea_orm::{
 
 use super::registro::Esito;
 use super::{bollettino, fonti};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::territorio::Territorio;
 
 /// The largest body accepted from a source.

@@ -16,8 +16,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::bollettino::Livello;
 use super::store::{self, Stato};
-use crate::cache::Generazione;
-use crate::error::AppResult;
+use crate::kit::cache::Generazione;
+use crate::kit::error::AppResult;
 
 /// How long a snapshot may be served at most.
 const DURATA: Duration = Duration::from_secs(5);

@@ -11,10 +11,10 @@
 use chrono::NaiveDate;
 
 use super::model::Carica;
-use crate::fmt::parse_date;
+use crate::kit::fmt::parse_date;
+use crate::kit::text::match_key;
 use crate::refdata::FileErrors;
 use crate::territorio::Territorio;
-use crate::text::match_key;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaitRow {
@@ -116,14 +116,14 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
     if lines.len() > MAX_RIGHE {
         return Err(FileErrors(vec![format!(
             "il file ha più di {} righe: non è un elenco di amministratori",
-            crate::fmt::int(MAX_RIGHE as i64)
+            crate::kit::fmt::int(MAX_RIGHE as i64)
         )]));
     }
     if let Some(i) = lines.iter().position(|l| l.len() > MAX_RIGA) {
         return Err(FileErrors(vec![format!(
             "la riga {} è lunga più di {} caratteri: non è un elenco di amministratori",
             i + 1,
-            crate::fmt::int(MAX_RIGA as i64)
+            crate::kit::fmt::int(MAX_RIGA as i64)
         )]));
     }
     let Some(header_idx) = lines.iter().take(10).position(|l| {
@@ -287,7 +287,7 @@ pub fn parse(bytes: &[u8], t: &Territorio) -> Result<Parsed, FileErrors> {
             errors.truncate(MAX_ERRORI);
             errors.push(format!(
                 "… e altri {} errori",
-                crate::fmt::int(altri as i64)
+                crate::kit::fmt::int(altri as i64)
             ));
         }
         Err(FileErrors(errors))

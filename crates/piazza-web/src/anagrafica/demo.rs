@@ -13,9 +13,9 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use serde::Deserialize;
 
-use crate::error::{AppError, AppResult};
 use crate::kit::demo::{DemoCtx, Scale};
-use crate::text::normalize;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 
 /// An organisation of the demo.
 #[derive(Debug, Deserialize)]
@@ -102,7 +102,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         let organizzazione_id = match p.organizzazione.as_deref() {
             None => None,
             Some(nome) => Some(*org_ids.get(nome).ok_or_else(|| {
-                AppError::Internal(format!(
+                AppError::interno(format!(
                     "persona demo {} {}: organizzazione «{nome}» sconosciuta",
                     p.nome, p.cognome
                 ))
@@ -133,7 +133,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
 
     // The mayors in office, from the Ministry of the Interior's register shipped in data/.
     let parsed = super::dait::parse(crate::refdata::SINDACI_CSV, c.territorio)
-        .map_err(|e| AppError::Internal(format!("registro dei sindaci: {e}")))?;
+        .map_err(|e| AppError::causa("registro dei sindaci", e))?;
     let s = super::store::importa_dait(c.db, &c.actor, &parsed, c.config).await?;
 
     let mut extra = String::new();

@@ -34,7 +34,9 @@ impl Default for Cache {
 
 /// The association's staff, cached (the list is scanned from the people table, which can be
 /// large): the owners and teams of other modules choose from it.
-pub async fn personale(state: &AppState) -> crate::error::AppResult<Arc<Vec<store::Personale>>> {
+pub async fn personale(
+    state: &AppState,
+) -> crate::kit::error::AppResult<Arc<Vec<store::Personale>>> {
     state
         .anagrafica
         .personale
@@ -43,8 +45,8 @@ pub async fn personale(state: &AppState) -> crate::error::AppResult<Arc<Vec<stor
 }
 
 /// The routes of Anagrafica: people, organisations and administrators.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/persone", routes::persone)
         .get("/persone/export.csv", routes::persone_csv)
         .get("/persone/export.xlsx", routes::persone_xlsx)

@@ -1,5 +1,5 @@
 //! What Anagrafica shows on other domains' pages: the administrators of a comune on its page
-//! (see [`crate::pannelli`]).
+//! (see [`crate::kit::pannelli`]).
 
 use std::sync::Arc;
 
@@ -8,12 +8,12 @@ use piazza_db::entities::{organizzazione, persona};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::AppState;
-use crate::collegamenti::{Destinazione, MAX_RISULTATI, TipoCollegamento};
-use crate::error::{AppError, AppResult};
-use crate::moduli::{self, ANAGRAFICA};
-use crate::pannelli::{Pagina, Pannello, Posizione, Soggetto, html};
-use crate::text::normalize;
-use crate::view::Ctx;
+use crate::kit::collegamenti::{Destinazione, MAX_RISULTATI, TipoCollegamento};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::{self, ANAGRAFICA};
+use crate::kit::pannelli::{Pagina, Pannello, Posizione, Soggetto, html};
+use crate::kit::text::normalize;
+use crate::kit::view::Ctx;
 
 use super::model::AmministratoreView;
 

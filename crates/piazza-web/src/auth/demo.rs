@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::store::{NewGrant, hash_password, upsert_user};
-use crate::error::AppResult;
 use crate::kit::demo::DemoCtx;
+use crate::kit::error::AppResult;
 
 /// The password of every demo login, printed by `piazza demo`.
 pub const DEMO_PASSWORD: &str = "piazza-demo-2026";

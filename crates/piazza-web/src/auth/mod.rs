@@ -14,11 +14,11 @@ pub mod store;
 pub use model::{Grant, Principal, Ruolo};
 
 /// The routes of the account: login, logout, the password and the sessions of the account.
-pub fn router(cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/login", routes::login_form)
         .post("/login", routes::login)
-        .strato(crate::limiti::per_indirizzo(cfg))
+        .strato(crate::kit::limiti::per_indirizzo(cfg))
         .post("/logout", routes::logout)
         .get("/account/password", routes::password_form)
         .post("/account/password", routes::password_change)

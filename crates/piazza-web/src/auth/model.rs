@@ -1,4 +1,4 @@
-use crate::moduli::{self, MODULI};
+use crate::kit::moduli::{self, MODULI};
 
 /// The shortest password accepted (characters).
 pub const MIN_PASSWORD_LEN: usize = 10;

@@ -1,13 +1,15 @@
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::lavoro::Lavoro;
 use serde::Deserialize;
 
 use super::store;
-use crate::error::{AppError, AppResult};
-use crate::extract::Query;
-use crate::view::{Chrome, Ctx, FormErrors, SESSION_USER_KEY, render, render_invalid, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Query;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, SESSION_USER_KEY, render, render_invalid, see_other,
+};
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -50,7 +52,7 @@ pub struct LoginForm {
 pub async fn login(
     ctx: Ctx,
     headers: axum::http::HeaderMap,
-    cliente: Option<axum::Extension<crate::cliente::IndirizzoCliente>>,
+    cliente: Option<axum::Extension<crate::kit::cliente::IndirizzoCliente>>,
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
@@ -64,7 +66,7 @@ pub async fn login(
             attesa_secondi,
             messaggio: format!(
                 "Troppi tentativi di accesso per questo account. Attendi {} e riprova.",
-                crate::fmt::attesa(attesa_secondi)
+                crate::kit::fmt::attesa(attesa_secondi)
             ),
         });
     }
@@ -80,11 +82,11 @@ pub async fn login(
             ctx.session
                 .cycle_id()
                 .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| AppError::causa("sessione", e))?;
             ctx.session
                 .insert(SESSION_USER_KEY, u.id)
                 .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| AppError::causa("sessione", e))?;
             let agente = headers
                 .get(axum::http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
@@ -96,7 +98,7 @@ pub async fn login(
                     super::model::descrivi_agente(agente, &indirizzo),
                 )
                 .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| AppError::causa("sessione", e))?;
             store::touch_login(&ctx.state.db, u.id).await?;
             ctx.state.tentativi_accesso.riuscito(&f.email);
             Ok(see_other(&next))
@@ -120,7 +122,7 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
     ctx.session
         .flush()
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::causa("sessione", e))?;
     Ok(see_other("/"))
 }
 
@@ -233,8 +235,14 @@ pub async fn sessioni(ctx: Ctx, Query(q): Query<SessioniQuery>) -> AppResult<Res
             questa: attuale.as_deref() == Some(s.id.as_str()),
             impronta: s.id,
             agente: s.agente.unwrap_or_else(|| "Browser sconosciuto".into()),
-            creata: s.creata.map(crate::fmt::ora_italiana).unwrap_or_default(),
-            vista: s.vista.map(crate::fmt::ora_italiana).unwrap_or_default(),
+            creata: s
+                .creata
+                .map(crate::kit::fmt::ora_italiana)
+                .unwrap_or_default(),
+            vista: s
+                .vista
+                .map(crate::kit::fmt::ora_italiana)
+                .unwrap_or_default(),
         })
         .collect();
     render(&SessioniPage {

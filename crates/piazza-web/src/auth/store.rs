@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::model::{Grant, Principal};
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 // The password rule is validation (in `model`); the CLI reaches it here.
 pub use super::model::{MIN_PASSWORD_LEN, validate_new_password};
@@ -51,7 +51,7 @@ pub async fn find_by_email(
 pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| AppError::Internal(format!("calcolo della password interrotto: {e}")))
+        .map_err(|e| AppError::causa("calcolo della password interrotto", e))
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
@@ -112,7 +112,7 @@ pub async fn upsert_user(
                     .as_deref()
                     .map(|c| format!(" comune «{c}»"))
                     .unwrap_or_default(),
-                crate::moduli::MODULI
+                crate::kit::moduli::MODULI
                     .iter()
                     .filter(|m| !m.solo_admin)
                     .map(|m| m.chiave)

@@ -13,7 +13,7 @@ pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia-2.18.3";
 pub const HTMX: &str = "htmx-2.0.11";
 
 /// A path that is not UTF-8 (`/static/%c0%ae`) or names no file gets the Italian 404 page.
-pub async fn serve(crate::extract::Path(path): crate::extract::Path<String>) -> Response {
+pub async fn serve(crate::kit::extract::Path(path): crate::kit::extract::Path<String>) -> Response {
     match Static::get(&path) {
         Some(file) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
@@ -31,6 +31,6 @@ pub async fn serve(crate::extract::Path(path): crate::extract::Path<String>) -> 
             )
                 .into_response()
         }
-        None => crate::error::AppError::NotFound.into_response(),
+        None => crate::kit::error::AppError::NotFound.into_response(),
     }
 }

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::AppState;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// A linked record as a page shows it.
 #[derive(Debug, Clone, PartialEq)]

@@ -57,7 +57,7 @@ pub async fn check(req: Request, next: Next) -> Response {
     ) {
         next.run(req).await
     } else {
-        crate::error::pagina(
+        crate::kit::error::pagina(
             StatusCode::FORBIDDEN,
             "Richiesta rifiutata",
             "La richiesta proviene da un'altra origine o non dichiara la propria origine (protezione CSRF). Ricarica la pagina e riprova.",

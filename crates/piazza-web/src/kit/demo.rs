@@ -4,7 +4,7 @@
 use piazza_db::audit::Actor;
 use sea_orm::DatabaseConnection;
 
-use crate::config::AppConfig;
+use crate::kit::config::AppConfig;
 use crate::territorio::Territorio;
 
 /// How much demo data: `Large` makes volume for load tests.

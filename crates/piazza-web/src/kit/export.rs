@@ -4,7 +4,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 #[derive(Debug, Clone)]
 pub enum Cell {
@@ -123,7 +123,7 @@ impl Table {
 
     fn write_sheet(&self, wb: &mut rust_xlsxwriter::Workbook, sheet: &str) -> AppResult<()> {
         use rust_xlsxwriter::Format;
-        let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+        let err = |e: rust_xlsxwriter::XlsxError| AppError::causa("xlsx", e);
         let ws = wb.add_worksheet();
         ws.set_name(sheet).map_err(err)?;
         let bold = Format::new().set_bold();
@@ -186,8 +186,7 @@ pub fn xlsx(sheets: &[(&str, &Table)]) -> AppResult<Vec<u8>> {
     for (name, t) in sheets {
         t.write_sheet(&mut wb, name)?;
     }
-    wb.save_to_buffer()
-        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+    wb.save_to_buffer().map_err(|e| AppError::causa("xlsx", e))
 }
 
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

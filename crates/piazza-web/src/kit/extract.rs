@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 
 /// `axum::extract::Path`, rejecting with [`AppError::NotFound`].
 pub struct Path<T>(pub T);
@@ -83,7 +83,7 @@ pub fn verifica_campi(corpo: &[u8]) -> Result<(), AppError> {
             return Err(AppError::BadRequest(format!(
                 "Il campo «{}» è troppo lungo: al massimo {} caratteri.",
                 k.chars().take(40).collect::<String>(),
-                crate::fmt::int(MAX_CAMPO as i64)
+                crate::kit::fmt::int(MAX_CAMPO as i64)
             )));
         }
     }

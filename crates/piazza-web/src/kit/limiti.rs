@@ -9,7 +9,8 @@ use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 
-use crate::{AppConfig, cliente, error, fmt};
+use crate::AppConfig;
+use crate::kit::{cliente, error, fmt};
 
 /// The client address for rate limiting: see [`cliente`].
 #[derive(Clone)]

@@ -1,6 +1,6 @@
 //! What every list page shares: pagination and query strings that keep the filters.
 
-use crate::error::urlencode;
+use crate::kit::error::urlencode;
 
 /// Builds `a=1&b=x` from the non-empty parameters.
 pub fn query_string(params: &[(&str, String)]) -> String {

@@ -1,7 +1,7 @@
 //! Panels: how a domain shows itself on another domain's page without that domain knowing it.
 //!
 //! The comune page (Territorio), the person and organisation pages (Anagrafica) and the home
-//! page's figures are built from what the domains register here, as [`crate::collegamenti`]
+//! page's figures are built from what the domains register here, as [`crate::kit::collegamenti`]
 //! does for links: each domain declares its [`Pannello`]s and [`Cifra`]s in its own
 //! `pannelli.rs`, the application lists them once in [`crate::REGISTRO`], and the page asks the
 //! registry ([`mostra`], [`cifre`]). A new module adds its panels there and appears on the
@@ -12,8 +12,8 @@ use std::pin::Pin;
 
 use askama::Template;
 
-use crate::error::{AppError, AppResult};
-use crate::view::Ctx;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::view::Ctx;
 
 type Fut<'a, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a>>;
 
@@ -71,8 +71,8 @@ pub struct CifraVista {
 pub struct Registro {
     pub pannelli: &'static [&'static [Pannello]],
     pub cifre: &'static [&'static [Cifra]],
-    /// The kinds of record that can be linked: see [`crate::collegamenti`].
-    pub collegamenti: &'static [&'static [crate::collegamenti::TipoCollegamento]],
+    /// The kinds of record that can be linked: see [`crate::kit::collegamenti`].
+    pub collegamenti: &'static [&'static [crate::kit::collegamenti::TipoCollegamento]],
 }
 
 /// The rendered panels of a page, by position.
@@ -122,5 +122,5 @@ pub async fn cifre(ctx: &Ctx) -> AppResult<Vec<CifraVista>> {
 pub fn html(t: &impl Template) -> AppResult<Option<String>> {
     t.render()
         .map(Some)
-        .map_err(|e| AppError::Internal(format!("pannello: {e}")))
+        .map_err(|e| AppError::causa("pannello", e))
 }

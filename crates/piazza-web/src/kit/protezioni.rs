@@ -8,9 +8,9 @@
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::error::{MessaggioErrore, pagina};
+use crate::kit::error::{MessaggioErrore, json_errore, pagina};
 
 /// The Content-Security-Policy of every page: scripts, styles, fonts and images from Piazza
 /// only, no inline script, handler or style, no plugins, no framing, forms posted to Piazza only.
@@ -122,11 +122,7 @@ fn in_italiano(resp: Response, api: bool) -> Response {
         None => messaggio_per(status).1.to_owned(),
     };
     let mut nuova = if api {
-        (
-            status,
-            axum::Json(serde_json::json!({ "errore": messaggio })),
-        )
-            .into_response()
+        json_errore(status, &messaggio, None)
     } else {
         pagina(status, messaggio_per(status).0, &messaggio)
     };

@@ -13,8 +13,8 @@ use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::{Principal, store};
-use crate::error::{AppError, AppResult};
-use crate::moduli::{self, MODULI};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::{self, MODULI};
 
 pub const SESSION_USER_KEY: &str = piazza_db::session_store::CHIAVE_UTENTE;
 
@@ -39,11 +39,11 @@ where
         let state = AppState::from_ref(s);
         let session = Session::from_request_parts(parts, s)
             .await
-            .map_err(|(_, m)| AppError::Internal(format!("sessione non disponibile: {m}")))?;
+            .map_err(|(_, m)| AppError::interno(format!("sessione non disponibile: {m}")))?;
         let uid: Option<i64> = session
             .get(SESSION_USER_KEY)
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::causa("sessione", e))?;
         let user = match uid {
             Some(id) => store::load_principal(&state.db, id).await?,
             None => None,
@@ -237,7 +237,7 @@ impl FormErrors {
         if v.is_empty() {
             return None;
         }
-        let d = crate::fmt::parse_date(v);
+        let d = crate::kit::fmt::parse_date(v);
         if d.is_none() {
             self.add(field, "Data non valida: usare il formato gg/mm/aaaa.");
         }
@@ -268,17 +268,13 @@ impl FormErrors {
 
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(t: &T) -> AppResult<Response> {
-    let html = t
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let html = t.render().map_err(|e| AppError::causa("template", e))?;
     Ok(Html(html).into_response())
 }
 
 /// Renders a form page again after validation errors, with status 422.
 pub fn render_invalid<T: Template>(t: &T) -> AppResult<Response> {
-    let html = t
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let html = t.render().map_err(|e| AppError::causa("template", e))?;
     Ok((
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -295,7 +291,7 @@ pub fn see_other(to: &str) -> Response {
 /// Every field of a multipart form (uploads), by name. A broken upload is a 400 in Italian, one
 /// over the route's body limit (`limite`, the route's `DefaultBodyLimit`) a 413 that says the limit.
 pub async fn campi_multipart(
-    crate::extract::Multipart(mut multipart): crate::extract::Multipart,
+    crate::kit::extract::Multipart(mut multipart): crate::kit::extract::Multipart,
     limite: usize,
 ) -> AppResult<std::collections::HashMap<String, Vec<u8>>> {
     let rotto = |e: axum::extract::multipart::MultipartError| {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::{import, store};
 use crate::demo::DemoCtx;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 /// The demo data, embedded in the binary.
 const DATI: &str = include_str!("../../../../data/demo/piano.toml");
@@ -117,7 +117,7 @@ fn giorno<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 }
 
 fn dati() -> AppResult<Dati> {
-    toml::from_str(DATI).map_err(|e| AppError::Internal(format!("data/demo/piano.toml: {e}")))
+    toml::from_str(DATI).map_err(|e| AppError::causa("data/demo/piano.toml", e))
 }
 
 /// Loads the political calendar and the plan with everything attached to it.
@@ -157,7 +157,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             .obiettivi()
             .find(|o| o.o.titolo.contains(frammento))
             .map(|o| o.o.clone())
-            .ok_or_else(|| AppError::Internal(format!("obiettivo demo «{frammento}» mancante")))
+            .ok_or_else(|| AppError::interno(format!("obiettivo demo «{frammento}» mancante")))
     };
     let staff = persona::Entity::find().all(c.db).await?;
     let persona = |nome: &str| {
@@ -220,7 +220,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             "persona" => persona(&l.chiave).map(|p| p.public_id.clone()),
             _ => Some(l.chiave.clone()),
         }
-        .ok_or_else(|| AppError::Internal(format!("collegamento demo {}", l.chiave)))?;
+        .ok_or_else(|| AppError::interno(format!("collegamento demo {}", l.chiave)))?;
         store::collega(c.db, &c.actor, &o, &l.tipo, &chiave).await?;
     }
     Ok(format!(

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::fmt;
+use crate::kit::fmt;
 
 const W: f64 = 160.0;
 const H: f64 = 40.0;
@@ -58,7 +58,7 @@ pub fn sparkline(
     );
     format!(
         r##"<svg class="sparkline" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{desc}"><title>{desc}</title><line x1="{PAD}" x2="{x2:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="#5d7083" stroke-dasharray="3 2" stroke-width="1"/><polyline fill="none" stroke="#0066cc" stroke-width="2" points="{pts}"/><circle cx="{cx:.1}" cy="{cy:.1}" r="3" fill="#0066cc"/></svg>"##,
-        desc = crate::text::esc(&desc),
+        desc = crate::kit::text::esc(&desc),
         x2 = W - PAD,
         ty = y(obiettivo),
         pts = path.join(" "),

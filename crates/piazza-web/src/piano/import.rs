@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::text::normalize;
+use crate::kit::text::normalize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AreaLetta {

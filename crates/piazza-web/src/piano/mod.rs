@@ -32,8 +32,8 @@ impl Default for Cache {
 }
 
 /// The routes of Piano: plans, objectives, indicators and the calendar.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/piano", routes::elenco)
         .get("/piano/importa", routes::importa_form)
         .post("/piano/importa", routes::importa_salva)

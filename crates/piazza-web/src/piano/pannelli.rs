@@ -1,11 +1,11 @@
 //! What Piano shows on other domains' pages: the plan objectives linked to a comune, a person or
-//! an organisation (see [`crate::pannelli`]).
+//! an organisation (see [`crate::kit::pannelli`]).
 
 use askama::Template;
 
-use crate::error::AppResult;
-use crate::pannelli::{Pagina, Pannello, Posizione, Soggetto, html};
-use crate::view::Ctx;
+use crate::kit::error::AppResult;
+use crate::kit::pannelli::{Pagina, Pannello, Posizione, Soggetto, html};
+use crate::kit::view::Ctx;
 
 #[derive(Template)]
 #[template(path = "piano/collegati.html")]

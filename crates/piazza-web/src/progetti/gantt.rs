@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::text::esc;
+use crate::kit::text::esc;
 
 #[derive(Debug, Clone)]
 pub struct Marcatore {
@@ -57,7 +57,7 @@ fn x(anno: i32, d: NaiveDate) -> f64 {
 }
 
 fn data(d: NaiveDate) -> String {
-    crate::fmt::date(d)
+    crate::kit::fmt::date(d)
 }
 
 /// The SVG of the year's timeline. `linee` are the ends of legislature (date, title).

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use piazza_db::entities::programma;
 
 use super::model::{self, DatiProgetto, ProgettoForm};
+use crate::kit::text::normalize;
 use crate::territorio::Territorio;
-use crate::text::normalize;
 
 /// The columns of the export and of the import, in order.
 pub const COLONNE: &[&str] = &[
@@ -58,8 +58,8 @@ impl Valore {
     fn testo(&self) -> String {
         match self {
             Valore::Testo(s) => s.trim().to_owned(),
-            Valore::Numero(x) => crate::fmt::numero(*x).replace('.', ""),
-            Valore::Data(d) => crate::fmt::date(*d),
+            Valore::Numero(x) => crate::kit::fmt::numero(*x).replace('.', ""),
+            Valore::Data(d) => crate::kit::fmt::date(*d),
             Valore::Vuoto => String::new(),
         }
     }
@@ -120,7 +120,7 @@ fn valore(c: &piazza_office::Cella) -> Valore {
     match c {
         Cella::Vuota => Valore::Vuoto,
         Cella::Testo(s) if s.trim().is_empty() => Valore::Vuoto,
-        Cella::Testo(s) => Valore::Testo(crate::export::togli_neutralizzazione(s).to_owned()),
+        Cella::Testo(s) => Valore::Testo(crate::kit::export::togli_neutralizzazione(s).to_owned()),
         Cella::Numero(x) => Valore::Numero(*x),
         Cella::Data(d) => Valore::Data(*d),
         Cella::DataOra(t) => Valore::Data(t.date()),
@@ -212,7 +212,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
         let importo = |c: &str, propri: &mut Vec<String>| -> String {
             match cella(c) {
                 Valore::Numero(x) => match model::euro_da_numero(*x) {
-                    Ok(cents) => crate::fmt::euro(cents),
+                    Ok(cents) => crate::kit::fmt::euro(cents),
                     Err(m) => {
                         propri.push(format!("colonna «{c}»: {m}"));
                         String::new()
@@ -224,7 +224,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
         let data = |c: &str| -> String {
             match cella(c) {
                 Valore::Numero(x) => da_seriale(*x)
-                    .map(crate::fmt::date)
+                    .map(crate::kit::fmt::date)
                     .unwrap_or_else(|| x.to_string()),
                 v => v.testo(),
             }

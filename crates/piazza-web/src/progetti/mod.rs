@@ -13,8 +13,8 @@ pub mod routes;
 pub mod store;
 
 /// The routes of Progetti: projects, calls, proposals and programmes.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/progetti", routes::elenco)
         .get("/progetti/export.csv", routes::elenco_csv)
         .get("/progetti/export.xlsx", routes::elenco_xlsx)

@@ -1,17 +1,17 @@
 //! What Progetti shows on other domains' pages: the projects of a comune, of a person (staff)
-//! and of an organisation (partner), to those who may see them (see [`crate::pannelli`]).
+//! and of an organisation (partner), to those who may see them (see [`crate::kit::pannelli`]).
 
 use askama::Template;
 use piazza_db::entities::progetto;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::AppState;
-use crate::collegamenti::{Chi, Destinazione, MAX_RISULTATI, TipoCollegamento};
-use crate::error::AppResult;
-use crate::moduli;
-use crate::pannelli::{Pagina, Pannello, Posizione, html};
-use crate::text::normalize;
-use crate::view::Ctx;
+use crate::kit::collegamenti::{Chi, Destinazione, MAX_RISULTATI, TipoCollegamento};
+use crate::kit::error::AppResult;
+use crate::kit::moduli;
+use crate::kit::pannelli::{Pagina, Pannello, Posizione, html};
+use crate::kit::text::normalize;
+use crate::kit::view::Ctx;
 
 use super::store::Filtro;
 

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use piazza_db::entities::confine;
 
-use crate::text::esc;
+use crate::kit::text::esc;
 
 /// Width of the SVG coordinate space; the height follows the region's shape.
 const WIDTH: f64 = 1000.0;

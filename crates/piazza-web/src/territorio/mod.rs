@@ -13,8 +13,8 @@ pub mod store;
 pub use model::{ComuneInfo, Territorio, TerritorioCache};
 
 /// The routes of Territorio: comuni, maps and alert zones.
-pub fn router(_cfg: &crate::AppConfig) -> crate::rotte::Rotte {
-    crate::rotte::Rotte::new()
+pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
+    crate::kit::rotte::Rotte::new()
         .get("/comuni", routes::comuni)
         .get("/comuni/export.csv", routes::comuni_csv)
         .get("/comuni/export.xlsx", routes::comuni_xlsx)

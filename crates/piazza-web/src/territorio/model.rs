@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::map::{self, Classe, Layer, MapBase};
-use crate::fmt;
+use crate::kit::fmt;
 
 /// A comune as shown everywhere, with its derived values.
 #[derive(Debug, Clone)]

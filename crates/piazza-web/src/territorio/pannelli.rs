@@ -1,14 +1,14 @@
 //! What Territorio shows on the home page: the region in four figures (see
-//! [`crate::pannelli`]).
+//! [`crate::kit::pannelli`]).
 
 use crate::AppState;
-use crate::collegamenti::{Destinazione, MAX_RISULTATI, TipoCollegamento};
-use crate::error::AppResult;
-use crate::fmt;
-use crate::moduli;
-use crate::pannelli::{Cifra, CifraVista};
-use crate::text::normalize;
-use crate::view::Ctx;
+use crate::kit::collegamenti::{Destinazione, MAX_RISULTATI, TipoCollegamento};
+use crate::kit::error::AppResult;
+use crate::kit::fmt;
+use crate::kit::moduli;
+use crate::kit::pannelli::{Cifra, CifraVista};
+use crate::kit::text::normalize;
+use crate::kit::view::Ctx;
 
 fn cifra(
     id: &'static str,

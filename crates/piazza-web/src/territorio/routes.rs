@@ -6,13 +6,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{ComuneInfo, Indicatore, Territorio, zona_altimetrica_nome};
-use crate::error::{AppError, AppResult};
-use crate::export::{Cell, Table, csv_response, xlsx_response};
-use crate::extract::{Path, Query};
-use crate::list::{Pager, query_string};
-use crate::moduli::TERRITORIO;
-use crate::text::normalize;
-use crate::view::{Chrome, Ctx, FormErrors, render};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::export::{Cell, Table, csv_response, xlsx_response};
+use crate::kit::extract::{Path, Query};
+use crate::kit::list::{Pager, query_string};
+use crate::kit::moduli::TERRITORIO;
+use crate::kit::text::normalize;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render};
 
 /// The filters of the comuni list as typed in the query string; parsed by [`Filtro::parse`].
 #[derive(Debug, Default, Deserialize)]
@@ -315,7 +315,7 @@ pub async fn comuni(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Respons
     );
     let risultati = ComuniPartial {
         righe: pager.slice(&righe_all).to_vec(),
-        totale_fmt: crate::fmt::int(righe_all.len() as i64),
+        totale_fmt: crate::kit::fmt::int(righe_all.len() as i64),
         pager,
         export_qs: query_string(&params),
         sort: sort_links(&q),
@@ -325,7 +325,7 @@ pub async fn comuni(ctx: Ctx, Query(q): Query<ComuniQuery>) -> AppResult<Respons
     }
     let risultati = risultati
         .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        .map_err(|e| AppError::causa("template", e))?;
     let page = ComuniPage {
         chrome: ctx.chrome(
             "Comuni",
@@ -437,7 +437,7 @@ struct ComunePage<'a> {
     zone: Vec<(String, String)>,
     mappa: Arc<super::model::MappaPronta>,
     /// What the other domains show about the comune (alerts, administrators, objectives...).
-    pannelli: crate::pannelli::PannelliPagina,
+    pannelli: crate::kit::pannelli::PannelliPagina,
     sezioni_future: &'static [&'static str],
 }
 
@@ -522,10 +522,10 @@ pub async fn comune(ctx: Ctx, Path(codice): Path<String>) -> AppResult<Response>
         c,
         zone,
         mappa,
-        pannelli: crate::pannelli::mostra(
+        pannelli: crate::kit::pannelli::mostra(
             &ctx,
-            crate::pannelli::Pagina::Comune,
-            crate::pannelli::Soggetto {
+            crate::kit::pannelli::Pagina::Comune,
+            crate::kit::pannelli::Soggetto {
                 id: c.id,
                 chiave: &c.codice_istat,
             },
@@ -587,7 +587,7 @@ pub async fn mappa(ctx: Ctx, Query(q): Query<MappaQuery>) -> AppResult<Response>
             .collect(),
         mappa: t.cached_map(ind.key(), |t| ind.layer(t)),
         svg_href: format!("/mappa.svg?indicatore={}", ind.key()),
-        altri_livelli: if ctx.can_read(crate::moduli::PROGETTI) {
+        altri_livelli: if ctx.can_read(crate::kit::moduli::PROGETTI) {
             vec![("Progetti per comune", "/progetti/mappa")]
         } else {
             Vec::new()

@@ -6,7 +6,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 use super::map::MapBase;
 use super::model::{ComuneInfo, ProvinciaInfo, Territorio, TerritorioCache};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// Reads the whole territory from the database and builds the snapshot (maps included).
 pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
@@ -80,7 +80,7 @@ pub async fn load_snapshot(db: &DatabaseConnection) -> AppResult<Territorio> {
         (MapBase::build(&confini), geometrie)
     })
     .await
-    .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    .map_err(|e| crate::kit::error::AppError::causa("confini dei comuni", e))?;
     let zone = zone_rows
         .into_iter()
         .map(|z| (z.codice, z.nome, z.codice_dpc))

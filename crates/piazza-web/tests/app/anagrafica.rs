@@ -462,7 +462,7 @@ async fn a_referente_sees_only_the_people_of_their_comune_and_exports_are_safe_t
             &format!("{ufficio}/modifica"),
             &format!(
                 "nome={}&tipo=ufficio_comunale&comune=048017",
-                piazza_web::error::urlencode(formula)
+                piazza_web::kit::error::urlencode(formula)
             ),
         )
         .await;

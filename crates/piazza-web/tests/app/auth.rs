@@ -87,7 +87,7 @@ async fn open_redirects_are_refused() {
 #[tokio::test]
 async fn secure_cookie_over_https() {
     let app = TestApp::with_config(AppConfig {
-        associazione: piazza_web::config::Associazione {
+        associazione: piazza_web::kit::config::Associazione {
             public_url: "https://piazza.example.it".into(),
             ..Default::default()
         },
@@ -108,7 +108,7 @@ async fn secure_cookie_over_https() {
 #[tokio::test]
 async fn login_is_rate_limited() {
     let app = TestApp::with_config(AppConfig {
-        accesso: piazza_web::config::Accesso {
+        accesso: piazza_web::kit::config::Accesso {
             login_burst: 3,
             login_intervallo_secondi: 60,
             ..Default::default()

@@ -184,14 +184,14 @@ async fn a_password_change_ends_the_other_sessions() {
 #[tokio::test]
 async fn logins_are_limited_per_account_and_per_client_behind_a_trusted_proxy() {
     let app = TestApp::with_config(AppConfig {
-        accesso: piazza_web::config::Accesso {
+        accesso: piazza_web::kit::config::Accesso {
             login_burst: 2,
             login_intervallo_secondi: 60,
             login_account_burst: 3,
             login_account_intervallo_secondi: 60,
             ..Default::default()
         },
-        server: piazza_web::config::Server {
+        server: piazza_web::kit::config::Server {
             proxy_fidati: vec!["127.0.0.1".into()],
             ..Default::default()
         },

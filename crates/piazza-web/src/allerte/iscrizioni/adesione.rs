@@ -4,7 +4,7 @@ use piazza_alerts::outbox::{self, iscrizione_stato};
 use piazza_db::entities::iscrizione;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// Active subscriptions by comune and channel (counts only): (comune id, channel, count).
 pub async fn adesione(db: &impl ConnectionTrait) -> AppResult<Vec<(i64, String, i64)>> {

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use super::{MAX_COMUNI, bit, rischi_di};
 use crate::allerte::bollettino::Livello;
 use crate::allerte::da_cap::RISCHI;
+use crate::kit::text::normalize;
+use crate::kit::view::FormErrors;
 use crate::territorio::Territorio;
-use crate::text::normalize;
-use crate::view::FormErrors;
 
 /// The form as typed.
 #[derive(Debug, Clone, Default)]

@@ -15,9 +15,9 @@ use super::{
     CONSENSO, IscrizioneForm, NuovaIscrizione, Preferenze, lavoro, scrivi_comuni, valida_preferenze,
 };
 use crate::allerte::store::sha256;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::view::FormErrors;
 use crate::territorio::Territorio;
-use crate::view::FormErrors;
 
 /// The consent text's row, created on first use.
 async fn consenso_id(c: &impl ConnectionTrait, testo: &str) -> AppResult<i64> {
@@ -42,7 +42,7 @@ async fn consenso_id(c: &impl ConnectionTrait, testo: &str) -> AppResult<i64> {
     Ok(trova()
         .one(c)
         .await?
-        .ok_or_else(|| AppError::Internal("consenso non salvato".into()))?
+        .ok_or_else(|| AppError::interno("consenso non salvato"))?
         .id)
 }
 

@@ -21,7 +21,7 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::da_cap::RISCHI;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 mod adesione;
 mod form;

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::{Preferenze, cellulare, email, lavoro, rischi_di, scrivi_comuni};
 use crate::allerte::bollettino::Livello;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 use crate::territorio::Territorio;
 
 /// A subscription with its comuni and consent text.

@@ -19,11 +19,11 @@ use sea_orm::{
 use super::CRUMB;
 use crate::allerte::iscrizioni::{self, Adesione};
 use crate::allerte::routes::{richiedi_staff, schede};
-use crate::error::AppResult;
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::ALLERTE;
-use crate::view::{Chrome, Ctx, Scheda, form_pairs, render};
+use crate::kit::error::AppResult;
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Chrome, Ctx, Scheda, form_pairs, render};
 
 /// One notification's counters.
 pub struct Avanzamento {
@@ -208,7 +208,7 @@ fn campo(coppie: &[(String, String)], nome: &str) -> String {
 /// Marks an address's subscriptions as testers (they receive exercises), or unmarks them.
 pub async fn tester(
     ctx: Ctx,
-    crate::extract::Corpo(body): crate::extract::Corpo,
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
 ) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
@@ -234,7 +234,7 @@ pub async fn tester(
 /// Adds (or changes) the Telegram channel of a comune.
 pub async fn telegram_salva(
     ctx: Ctx,
-    crate::extract::Corpo(body): crate::extract::Corpo,
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
 ) -> AppResult<Response> {
     ctx.require_edit(ALLERTE, None)?;
     let coppie = form_pairs(&body);
@@ -281,7 +281,7 @@ pub async fn telegram_elimina(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Respon
     canale_telegram::Entity::delete_by_id(id)
         .exec(&ctx.state.db)
         .await?;
-    Ok(crate::view::see_other("/allerte/invii"))
+    Ok(crate::kit::view::see_other("/allerte/invii"))
 }
 
 /// Prometheus text format: the outbox by channel and state, subscriptions by channel, and
@@ -293,7 +293,7 @@ pub async fn metrics(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
         .allerte
         .metrics_token
         .as_ref()
-        .map(crate::config::Segreto::esponi)
+        .map(crate::kit::config::Segreto::esponi)
         .is_some_and(|t| {
             headers
                 .get(header::AUTHORIZATION)

@@ -12,9 +12,11 @@ use sea_orm::EntityTrait;
 use super::{CRUMB, messaggio, opzioni_preferenze};
 use crate::allerte::iscrizioni::{self, CONSENSO, IscrizioneForm, PushJson};
 use crate::allerte::routes::schede;
-use crate::error::AppResult;
-use crate::moduli::ALLERTE;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, form_pairs, render, render_invalid};
+use crate::kit::error::{ApiErrore, AppError, AppResult};
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, form_pairs, render, render_invalid,
+};
 
 /// The channels a citizen can choose here.
 struct Canali {
@@ -93,7 +95,7 @@ pub async fn iscriviti_form(ctx: Ctx) -> AppResult<Response> {
 /// waiting or already active.
 pub async fn iscriviti(
     ctx: Ctx,
-    crate::extract::Corpo(body): crate::extract::Corpo,
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
 ) -> AppResult<Response> {
     ctx.require_read(ALLERTE)?;
     let mut f = IscrizioneForm::da_coppie(form_pairs(&body));
@@ -155,41 +157,31 @@ pub async fn iscriviti(
 }
 
 /// A browser's push subscription (JSON from our page's script). 201 with the manage link, or
-/// 422 with the problems in Italian.
+/// the API's JSON error ([`ApiErrore`]): 422 with the problems by field, 409 for a browser
+/// already subscribed.
 pub async fn iscriviti_push(
     ctx: Ctx,
-    crate::extract::Corpo(body): crate::extract::Corpo,
-) -> AppResult<Response> {
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
+) -> Result<Response, ApiErrore> {
     ctx.require_read(ALLERTE)?;
-    let j: PushJson = match serde_json::from_slice(&body) {
-        Ok(j) => j,
-        Err(_) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errori": { "richiesta": "Richiesta non leggibile: serve la sottoscrizione push del browser (endpoint e chiavi) con le preferenze." } })),
-            )
-                .into_response());
-        }
-    };
+    let j: PushJson = serde_json::from_slice(&body).map_err(|_| {
+        let mut e = FormErrors::default();
+        e.add(
+            "richiesta",
+            "Richiesta non leggibile: serve la sottoscrizione push del browser (endpoint e chiavi) con le preferenze.",
+        );
+        AppError::invalido(e)
+    })?;
     let t = ctx.state.territorio.get();
-    let p = match iscrizioni::valida_push(&j, &t, &ctx.state.config.regole_push()) {
-        Ok(p) => p,
-        Err(e) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errori": e.0 })),
-            )
-                .into_response());
-        }
-    };
+    let p = iscrizioni::valida_push(&j, &t, &ctx.state.config.regole_push())
+        .map_err(AppError::invalido)?;
     let id = match iscrizioni::iscrivi_push(&ctx.state.db, &j, &p, Utc::now()).await? {
         iscrizioni::EsitoPush::Nuova(id) | iscrizioni::EsitoPush::Aggiornata(id) => id,
         iscrizioni::EsitoPush::GiaIscritta => {
-            return Ok((
-                StatusCode::CONFLICT,
-                Json(serde_json::json!({ "errori": { "endpoint": "Questo browser risulta già iscritto: per cambiare le preferenze usa il collegamento di gestione che hai ricevuto, oppure annulla l'iscrizione dal browser e iscriviti di nuovo." } })),
+            return Err(AppError::Conflict(
+                "Questo browser risulta già iscritto: per cambiare le preferenze usa il collegamento di gestione che hai ricevuto, oppure annulla l'iscrizione dal browser e iscriviti di nuovo.".into(),
             )
-                .into_response());
+            .into());
         }
     };
     let gestione = format!(

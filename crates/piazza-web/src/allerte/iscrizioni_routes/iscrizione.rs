@@ -13,10 +13,10 @@ use sea_orm::EntityTrait;
 
 use super::{CRUMB, MessaggioPage, messaggio, opzioni_preferenze};
 use crate::allerte::iscrizioni::{self, IscrizioneForm};
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::fmt;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, form_pairs, render, render_invalid};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, form_pairs, render, render_invalid};
 
 fn verifica(ctx: &Ctx, scopo: Scopo, gettone: &str) -> AppResult<i64> {
     ctx.state
@@ -57,7 +57,7 @@ pub async fn conferma_form(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<R
 pub async fn conferma(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<Response> {
     let id = verifica(&ctx, Scopo::Conferma, &gettone)?;
     iscrizioni::conferma(&ctx.state.db, id, Utc::now()).await?;
-    Ok(crate::view::see_other(&format!(
+    Ok(crate::kit::view::see_other(&format!(
         "/allerte/iscrizione/{}?confermata=1",
         ctx.state.chiavi.gettone(Scopo::Gestione, id)
     )))
@@ -159,7 +159,7 @@ pub struct ConfermataQuery {
 pub async fn iscrizione(
     ctx: Ctx,
     Path(gettone): Path<String>,
-    crate::extract::Query(q): crate::extract::Query<ConfermataQuery>,
+    crate::kit::extract::Query(q): crate::kit::extract::Query<ConfermataQuery>,
 ) -> AppResult<Response> {
     let id = verifica(&ctx, Scopo::Gestione, &gettone)?;
     render(
@@ -179,7 +179,7 @@ pub async fn iscrizione(
 pub async fn iscrizione_aggiorna(
     ctx: Ctx,
     Path(gettone): Path<String>,
-    crate::extract::Corpo(body): crate::extract::Corpo,
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
 ) -> AppResult<Response> {
     let id = verifica(&ctx, Scopo::Gestione, &gettone)?;
     let f = IscrizioneForm::da_coppie(form_pairs(&body));
@@ -190,7 +190,7 @@ pub async fn iscrizione_aggiorna(
         return render_invalid(&iscrizione_page(&ctx, &gettone, id, Some(f), e, false).await?);
     }
     iscrizioni::aggiorna(&ctx.state.db, id, &p).await?;
-    Ok(crate::view::see_other(&format!(
+    Ok(crate::kit::view::see_other(&format!(
         "/allerte/iscrizione/{gettone}"
     )))
 }

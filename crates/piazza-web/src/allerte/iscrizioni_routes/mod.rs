@@ -14,7 +14,7 @@ use askama::Template;
 use crate::allerte::bollettino::Livello;
 use crate::allerte::da_cap::RISCHI;
 use crate::allerte::iscrizioni::IscrizioneForm;
-use crate::view::{Chrome, Ctx, Opzione};
+use crate::kit::view::{Chrome, Ctx, Opzione};
 
 mod invii;
 mod iscriviti;

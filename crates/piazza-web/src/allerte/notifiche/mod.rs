@@ -34,7 +34,7 @@ use super::da_cap::RISCHI;
 use super::iscrizioni::bit;
 use super::store::{self, stato};
 use crate::AppState;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::territorio::Territorio;
 
 mod testi;

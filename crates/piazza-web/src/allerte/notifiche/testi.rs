@@ -9,7 +9,7 @@ use piazza_alerts::motore::{Compositore, Contenuto, Destinatario, Notifica};
 use piazza_db::entities::notifica_voce;
 
 use crate::allerte::bollettino::Livello;
-use crate::fmt;
+use crate::kit::fmt;
 
 /// Italian messages, with the links of the public site.
 pub struct Testi {

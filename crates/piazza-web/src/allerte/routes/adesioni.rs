@@ -5,12 +5,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{CRUMB, per_canale, richiedi_staff, schede};
-use crate::error::{AppError, AppResult};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::moduli::ALLERTE;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Chrome, Ctx, Scheda, render, render_invalid, see_other};
 use crate::territorio::map::{Classe, Layer};
-use crate::view::{Chrome, Ctx, Scheda, render, render_invalid, see_other};
 
 pub struct AdesioneRiga {
     pub codice: String,
@@ -69,7 +69,7 @@ async fn adesioni_page(
     let t = ctx.state.territorio.get();
     let dati = adesioni::tutte(&ctx.state.db).await?;
     let editori = adesioni::editori(&ctx.state.db).await?;
-    let oggi = crate::fmt::oggi();
+    let oggi = crate::kit::fmt::oggi();
     let anni = ctx.state.config.allerte.anni_aggiornamento_piano;
     let piano = strato == "piano";
     let iscritti_strato = strato == "iscritti";
@@ -208,13 +208,13 @@ pub async fn adesioni(ctx: Ctx, Query(q): Query<StratoQuery>) -> AppResult<Respo
 pub async fn adesione_salva(
     ctx: Ctx,
     Path(codice): Path<String>,
-    crate::extract::Form(f): crate::extract::Form<crate::allerte::adesioni::AdesioneForm>,
+    crate::kit::extract::Form(f): crate::kit::extract::Form<crate::allerte::adesioni::AdesioneForm>,
 ) -> AppResult<Response> {
     ctx.require_login()?;
     let t = ctx.state.territorio.get();
     let c = t.comune(&codice).ok_or(AppError::NotFound)?;
     ctx.require_edit(ALLERTE, Some(c.id))?;
-    match crate::allerte::adesioni::valida(&f, crate::fmt::oggi()) {
+    match crate::allerte::adesioni::valida(&f, crate::kit::fmt::oggi()) {
         Ok(a) => {
             crate::allerte::adesioni::salva(&ctx.state.db, &ctx.actor(), c.id, &a).await?;
             Ok(see_other(&format!(

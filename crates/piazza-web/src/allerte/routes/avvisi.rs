@@ -5,12 +5,14 @@ use axum::response::Response;
 use chrono::Utc;
 
 use super::{CRUMB, comuni_ammessi, richiedi_staff, schede};
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::ALLERTE;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other,
+};
 use crate::territorio::Territorio;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other};
 
 pub struct AvvisoRiga {
     pub id: i64,
@@ -112,7 +114,7 @@ pub async fn avvisi(ctx: Ctx) -> AppResult<Response> {
 /// Publishes a notice for a comune this user edits.
 pub async fn avviso_crea(
     ctx: Ctx,
-    crate::extract::Form(f): crate::extract::Form<crate::allerte::avvisi::AvvisoForm>,
+    crate::kit::extract::Form(f): crate::kit::extract::Form<crate::allerte::avvisi::AvvisoForm>,
 ) -> AppResult<Response> {
     ctx.require_edit_some(ALLERTE)?;
     let t = ctx.state.territorio.get();

@@ -10,9 +10,9 @@ use crate::allerte::cap_out::{self, Pubblicata};
 use crate::allerte::fonti;
 use crate::allerte::model::{self, ComponiForm, NuovaAllerta};
 use crate::allerte::store;
-use crate::error::{AppError, AppResult};
-use crate::moduli::ALLERTE;
-use crate::view::{
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{
     Chrome, Ctx, FormErrors, Opzione, Scheda, form_pairs, render, render_invalid, see_other,
 };
 
@@ -91,7 +91,7 @@ pub async fn componi_form(ctx: Ctx) -> AppResult<Response> {
 /// Composes an alert: it waits for a second person's approval before it is public.
 pub async fn componi(
     ctx: Ctx,
-    crate::extract::Corpo(body): crate::extract::Corpo,
+    crate::kit::extract::Corpo(body): crate::kit::extract::Corpo,
 ) -> AppResult<Response> {
     ctx.require_edit_some(ALLERTE)?;
     let f = ComponiForm::da_coppie(form_pairs(&body));

@@ -4,9 +4,9 @@ use super::avvisi::{AvvisoRiga, avviso_riga};
 use super::{AllertaRiga, DocumentoRiga, documento_riga, per_canale, quadro, riga};
 use crate::allerte::da_cap::RISCHI;
 use crate::allerte::store;
-use crate::error::{AppError, AppResult};
-use crate::fmt;
-use crate::view::Ctx;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::fmt;
+use crate::kit::view::Ctx;
 
 /// What `/comuni/{codice}` shows of the alerts: levels per risk now, alerts in force, notices
 /// in force, the history.

@@ -11,11 +11,11 @@ use super::{CRUMB, e_staff, richiedi_staff, validita, visibile_al_desk};
 use crate::allerte::bollettino::Livello;
 use crate::allerte::cap_out;
 use crate::allerte::store::{self, Decisione, stato};
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::ALLERTE;
-use crate::view::{Chrome, Ctx, render, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Chrome, Ctx, render, see_other};
 
 /// A risk, its level and the comuni (ISTAT code, name) an alert gives it.
 type RischioComuni = (String, &'static str, Vec<(String, String)>);

@@ -10,10 +10,10 @@ use super::{cacheabile, quadro, riga};
 use crate::allerte::cap_out::{self, Pubblicata};
 use crate::allerte::pubblico::Quadro;
 use crate::allerte::store;
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::moduli::ALLERTE;
-use crate::view::Ctx;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::Ctx;
 
 /// The public feeds: the CAP index of the alerts in force, or the notices in force.
 #[derive(Clone, Copy, PartialEq, Eq)]

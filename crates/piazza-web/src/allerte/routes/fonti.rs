@@ -9,11 +9,13 @@ use serde::Deserialize;
 use super::{CRUMB, schede};
 use crate::allerte::fonti;
 use crate::allerte::store;
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::ALLERTE;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other,
+};
 
 pub struct FonteRiga {
     pub id: i64,
@@ -127,7 +129,7 @@ pub struct MappaturaForm {
 /// Maps a geocode of another system to comuni here (administrators).
 pub async fn mappatura_aggiungi(
     ctx: Ctx,
-    crate::extract::Form(f): crate::extract::Form<MappaturaForm>,
+    crate::kit::extract::Form(f): crate::kit::extract::Form<MappaturaForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
     let t = ctx.state.territorio.get();
@@ -223,7 +225,7 @@ fn valida_fonte(f: &FonteForm, rete: &piazza_net::Regole) -> Result<fonti::Nuova
 /// Adds a source (administrators).
 pub async fn fonte_aggiungi(
     ctx: Ctx,
-    crate::extract::Form(f): crate::extract::Form<FonteForm>,
+    crate::kit::extract::Form(f): crate::kit::extract::Form<FonteForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
     match valida_fonte(&f, &ctx.state.config.regole_fonti()) {
@@ -250,7 +252,7 @@ pub struct AttivaForm {
 pub async fn fonte_attiva(
     ctx: Ctx,
     Path(id): Path<i64>,
-    crate::extract::Form(f): crate::extract::Form<AttivaForm>,
+    crate::kit::extract::Form(f): crate::kit::extract::Form<AttivaForm>,
 ) -> AppResult<Response> {
     ctx.require_admin()?;
     fonti::attiva(&ctx.state.db, &ctx.actor(), id, f.attiva == "1").await?;

@@ -23,11 +23,11 @@ use super::cap_out;
 use super::da_cap::RISCHI;
 use super::pubblico::{Attiva, Quadro};
 use super::store::stato;
-use crate::error::{AppError, AppResult};
-use crate::fmt;
-use crate::moduli::ALLERTE;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Ctx, Opzione, Scheda};
 use crate::territorio::Territorio;
-use crate::view::{Ctx, Opzione, Scheda};
 
 mod adesioni;
 mod api;

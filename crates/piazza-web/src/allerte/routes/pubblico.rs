@@ -15,13 +15,13 @@ use crate::allerte::bollettino::Livello;
 use crate::allerte::cap_out;
 use crate::allerte::da_cap::RISCHI;
 use crate::allerte::pubblico::Quadro;
-use crate::error::{AppError, AppResult};
-use crate::extract::Query;
-use crate::fmt;
-use crate::moduli::ALLERTE;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Query;
+use crate::kit::fmt;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Chrome, Ctx, Opzione, Scheda};
 use crate::territorio::Territorio;
 use crate::territorio::map::{Classe, Layer};
-use crate::view::{Chrome, Ctx, Opzione, Scheda};
 
 #[derive(Deserialize, Default)]
 pub struct StatoQuery {
@@ -167,9 +167,9 @@ fn rendi_stato(ctx: &Ctx, q: &Quadro, rischio: &str, storico: bool) -> AppResult
             .map(|a| avviso_riga(&t, a))
             .collect(),
     };
-    Ok(Bytes::from(page.render().map_err(|e| {
-        AppError::Internal(format!("template: {e}"))
-    })?))
+    Ok(Bytes::from(
+        page.render().map_err(|e| AppError::causa("template", e))?,
+    ))
 }
 
 /// `/allerte`: anonymous visitors get the bytes rendered once per snapshot.
@@ -258,7 +258,7 @@ pub async fn stato_json(
             &ctx.state.config.associazione.nome_regione,
         ))
         .map(Bytes::from)
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::causa("stato pubblico in JSON", e))
     };
     let b = if al.is_some() {
         rendi(&q)?

@@ -6,9 +6,9 @@ use axum::response::Response;
 use super::fonti::{FonteRiga, fonte_riga};
 use super::{CRUMB, DocumentoRiga, documento_riga, richiedi_staff, schede, visibile_al_desk};
 use crate::allerte::store;
-use crate::error::AppResult;
-use crate::moduli::ALLERTE;
-use crate::view::{Chrome, Ctx, Scheda, render};
+use crate::kit::error::AppResult;
+use crate::kit::moduli::ALLERTE;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
 
 #[derive(Template)]
 #[template(path = "allerte/gestione.html")]

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::{al_secondo, stato};
 use crate::allerte::bollettino::Livello;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 /// The conditions of "in the public state at `t`".
 fn in_vigore_al(t: DateTime<Utc>) -> Condition {

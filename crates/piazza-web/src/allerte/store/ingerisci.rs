@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::{Documento, al_secondo, modello, scrivi_voci, sha256, stato};
 use crate::allerte::registro::{Chiave, Esito, Tipo};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::territorio::Territorio;
 
 /// Finds an alert by its key.

@@ -20,7 +20,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use crate::allerte::bollettino::Livello;
 use crate::allerte::registro::Avviso;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::territorio::Territorio;
 
 mod consulta;

@@ -8,7 +8,7 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
 
 use super::{Documento, al_secondo, modello, per_id, scrivi_voci, stato, voci};
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 use crate::territorio::Territorio;
 
 /// An alert composed by an operator: kept waiting (`in_attesa`, not public) until a second

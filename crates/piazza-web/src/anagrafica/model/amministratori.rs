@@ -2,7 +2,7 @@
 
 use chrono::{Months, NaiveDate};
 
-use crate::fmt;
+use crate::kit::fmt;
 
 /// Offices in a comune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

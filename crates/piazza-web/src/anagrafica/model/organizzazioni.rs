@@ -4,8 +4,8 @@ use super::{
     MAX_NOME, MAX_NOME_ORGANIZZAZIONE, TIPI_ORGANIZZAZIONE, valid_codice_fiscale, valid_email,
     valid_partita_iva,
 };
-use crate::text::non_empty;
-use crate::view::FormErrors;
+use crate::kit::text::non_empty;
+use crate::kit::view::FormErrors;
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct OrganizzazioneForm {

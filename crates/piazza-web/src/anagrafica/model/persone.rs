@@ -3,9 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{CATEGORIE, MAX_NOME, MAX_NOTE, valid_codice_fiscale, valid_email};
-use crate::fmt;
-use crate::text::non_empty;
-use crate::view::FormErrors;
+use crate::kit::fmt;
+use crate::kit::text::non_empty;
+use crate::kit::view::FormErrors;
 
 /// The person form, validated.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

@@ -1,6 +1,6 @@
 //! Administrators of the comuni: the list with its exports and the office form.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use serde::Deserialize;
@@ -8,13 +8,13 @@ use serde::Deserialize;
 use super::CRUMB;
 use crate::anagrafica::model::{AmministratoreView, Carica, StatoMandato};
 use crate::anagrafica::store::{self, FiltroAmministratori};
-use crate::error::{AppError, AppResult};
-use crate::export::{Cell, Table, csv_response, xlsx_response};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::list::{Pager, query_string};
-use crate::moduli::ANAGRAFICA;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::export::{Cell, Table, csv_response, xlsx_response};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::list::{Pager, query_string};
+use crate::kit::moduli::ANAGRAFICA;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AmmQuery {

@@ -1,15 +1,15 @@
 //! The import of the Ministry of the Interior's register (DAIT) from the browser.
 
-use crate::extract::Multipart;
+use crate::kit::extract::Multipart;
 use askama::Template;
 use axum::response::Response;
 
 use super::CRUMB;
 use crate::anagrafica::dait;
 use crate::anagrafica::store::{self, ImportSummary};
-use crate::error::{AppError, AppResult};
-use crate::moduli::ANAGRAFICA;
-use crate::view::{Chrome, Ctx, render, render_invalid};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::ANAGRAFICA;
+use crate::kit::view::{Chrome, Ctx, render, render_invalid};
 
 #[derive(Template)]
 #[template(path = "anagrafica/importa.html")]
@@ -40,7 +40,7 @@ pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(ANAGRAFICA, None)?;
-    let bytes = crate::view::campi_multipart(multipart, MAX_UPLOAD)
+    let bytes = crate::kit::view::campi_multipart(multipart, MAX_UPLOAD)
         .await?
         .remove("file");
     let chrome = ctx.chrome(
@@ -62,7 +62,7 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     // Tens of MB of CSV: read on the blocking pool, not on the workers serving requests.
     let letto = tokio::task::spawn_blocking(move || dait::parse(&bytes, &t))
         .await
-        .map_err(|e| AppError::Internal(format!("lettura del registro interrotta: {e}")))?;
+        .map_err(|e| AppError::causa("lettura del registro interrotta", e))?;
     match letto {
         Err(e) => render_invalid(&ImportPage {
             chrome,

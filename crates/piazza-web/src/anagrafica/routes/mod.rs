@@ -24,8 +24,8 @@ pub use persone::{
 
 use super::model::comune_proprio;
 use super::store;
-use crate::moduli::ANAGRAFICA;
-use crate::view::Ctx;
+use crate::kit::moduli::ANAGRAFICA;
+use crate::kit::view::Ctx;
 
 const CRUMB: (&str, &str) = ("Anagrafica", "/persone");
 

@@ -1,6 +1,6 @@
 //! Organisations: the list with its exports, the page, the form.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::organizzazione;
@@ -12,13 +12,13 @@ use crate::anagrafica::model::{
     OrganizzazioneForm, OrganizzazioneValida, TIPI_DEL_COMUNE, TIPI_ORGANIZZAZIONE, tipo_nome,
 };
 use crate::anagrafica::store::{self, FiltroOrganizzazioni};
-use crate::error::{AppError, AppResult};
-use crate::export::{Table, csv_response, xlsx_response};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::list::{Pager, query_string};
-use crate::moduli::ANAGRAFICA;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::export::{Table, csv_response, xlsx_response};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::list::{Pager, query_string};
+use crate::kit::moduli::ANAGRAFICA;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct OrgQuery {
@@ -168,7 +168,7 @@ struct OrganizzazionePage {
     persone: Vec<PersonaRiga>,
     puo_modificare: bool,
     /// What the other domains show about the record (objectives, projects...).
-    pannelli: crate::pannelli::PannelliPagina,
+    pannelli: crate::kit::pannelli::PannelliPagina,
 }
 
 pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -198,10 +198,10 @@ pub async fn organizzazione(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respo
             .comune_id
             .and_then(|c| t.comune_by_id(c))
             .map(|c| (c.codice_istat.clone(), c.nome.clone())),
-        pannelli: crate::pannelli::mostra(
+        pannelli: crate::kit::pannelli::mostra(
             &ctx,
-            crate::pannelli::Pagina::Organizzazione,
-            crate::pannelli::Soggetto {
+            crate::kit::pannelli::Pagina::Organizzazione,
+            crate::kit::pannelli::Soggetto {
                 id: o.id,
                 chiave: &o.public_id,
             },

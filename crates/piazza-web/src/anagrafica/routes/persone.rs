@@ -8,13 +8,13 @@ use serde::Deserialize;
 use super::{CRUMB, ambito};
 use crate::anagrafica::model::{AmministratoreView, CATEGORIE, PersonaForm, categoria_nome};
 use crate::anagrafica::store::{self, FiltroPersone, today};
-use crate::error::{AppError, AppResult};
-use crate::export::{Table, csv_response, xlsx_response};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::list::{Pager, query_string};
-use crate::moduli::ANAGRAFICA;
-use crate::view::{Chrome, Ctx, FormErrors, form_pairs, render, render_invalid, see_other};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::export::{Table, csv_response, xlsx_response};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::list::{Pager, query_string};
+use crate::kit::moduli::ANAGRAFICA;
+use crate::kit::view::{Chrome, Ctx, FormErrors, form_pairs, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PersoneQuery {
@@ -156,7 +156,7 @@ struct PersonaPage {
     cariche: Vec<AmministratoreView>,
     puo_modificare: bool,
     /// What the other domains show about the record (objectives, projects...).
-    pannelli: crate::pannelli::PannelliPagina,
+    pannelli: crate::kit::pannelli::PannelliPagina,
 }
 
 pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -186,10 +186,10 @@ pub async fn persona(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         categorie: persona_riga(&p).categorie,
         data_nascita: fmt::opt_date(p.data_nascita),
         organizzazione: org,
-        pannelli: crate::pannelli::mostra(
+        pannelli: crate::kit::pannelli::mostra(
             &ctx,
-            crate::pannelli::Pagina::Persona,
-            crate::pannelli::Soggetto {
+            crate::kit::pannelli::Pagina::Persona,
+            crate::kit::pannelli::Soggetto {
                 id: p.id,
                 chiave: &p.public_id,
             },
@@ -266,7 +266,8 @@ pub struct PersonaBody(pub PersonaForm);
 impl<S: Send + Sync> axum::extract::FromRequest<S> for PersonaBody {
     type Rejection = AppError;
     async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
-        let crate::extract::Corpo(body) = crate::extract::Corpo::from_request(req, s).await?;
+        let crate::kit::extract::Corpo(body) =
+            crate::kit::extract::Corpo::from_request(req, s).await?;
         let mut f = PersonaForm::default();
         for (k, v) in form_pairs(&body) {
             match k.as_str() {

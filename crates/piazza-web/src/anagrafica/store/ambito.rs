@@ -5,7 +5,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// The part of the register a user may see: all of it (administrators, editors and readers
 /// of Anagrafica), or — a referente — what is linked to their comuni: the comuni's own

@@ -10,10 +10,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::today;
 use crate::anagrafica::model::{AmministratoreView, Carica, StatoMandato, fine_mandato};
-use crate::config::AppConfig;
-use crate::error::{AppError, AppResult};
+use crate::kit::config::AppConfig;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 use crate::territorio::{ComuneInfo, Territorio};
-use crate::text::normalize;
 
 /// Filters of the administrators list.
 #[derive(Debug, Default, Clone)]

@@ -11,9 +11,9 @@ use serde_json::json;
 
 use crate::anagrafica::dait::{DaitRow, Parsed};
 use crate::anagrafica::model::fine_mandato;
-use crate::config::AppConfig;
-use crate::error::AppResult;
-use crate::text::{match_key, normalize};
+use crate::kit::config::AppConfig;
+use crate::kit::error::AppResult;
+use crate::kit::text::{match_key, normalize};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
     pub righe: usize,

@@ -23,4 +23,4 @@ pub use persone::{
     persona, personale, persone,
 };
 
-pub use crate::fmt::oggi as today;
+pub use crate::kit::fmt::oggi as today;

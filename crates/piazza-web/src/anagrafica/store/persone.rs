@@ -11,8 +11,8 @@ use sea_orm::{
 
 use super::Ambito;
 use crate::anagrafica::model::PersonaValida;
-use crate::error::{AppError, AppResult};
-use crate::text::normalize;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 
 #[derive(Debug, Default, Clone)]
 pub struct FiltroPersone {

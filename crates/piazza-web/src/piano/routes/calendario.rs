@@ -1,19 +1,19 @@
 //! The political calendar.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::evento_calendario;
 use serde::Deserialize;
 
 use super::CRUMB;
-use crate::error::AppResult;
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::PIANO;
+use crate::kit::error::AppResult;
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::PIANO;
+use crate::kit::text::non_empty;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 use crate::piano::store::{self, NuovoEvento};
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct EventoForm {

@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{CRUMB, today, vista};
-use crate::error::AppResult;
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::moduli::PIANO;
+use crate::kit::error::AppResult;
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::moduli::PIANO;
+use crate::kit::view::{Chrome, Ctx, render, render_invalid};
 use crate::piano::store::{self, Cruscotto, PianoVista};
-use crate::view::{Chrome, Ctx, render, render_invalid};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CruscottoQuery {

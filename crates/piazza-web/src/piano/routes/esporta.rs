@@ -4,13 +4,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::cruscotto::{CruscottoQuery, data_riferimento};
 use super::vista;
-use crate::error::AppResult;
-use crate::export::{Cell, Table};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::moduli::PIANO;
+use crate::kit::error::AppResult;
+use crate::kit::export::{Cell, Table};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::moduli::PIANO;
+use crate::kit::view::Ctx;
 use crate::piano::store::{self, PianoVista};
-use crate::view::Ctx;
 
 /// Columns of the CSV download (documented on the plan page).
 pub const COLONNE_CSV: &[&str] = &[
@@ -50,7 +50,7 @@ fn tabella_obiettivi(v: &PianoVista) -> Table {
 
 pub async fn piano_csv(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> {
     let v = vista(&ctx, anno).await?;
-    Ok(crate::export::csv_response(
+    Ok(crate::kit::export::csv_response(
         &tabella_obiettivi(&v),
         &format!("piano-{anno}.csv"),
     ))
@@ -140,10 +140,10 @@ pub async fn piano_xlsx(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> 
             }
         }
     }
-    let body = crate::export::xlsx(&[("Obiettivi", &obiettivi), ("Indicatori", &ind)])?;
-    Ok(crate::export::attachment(
+    let body = crate::kit::export::xlsx(&[("Obiettivi", &obiettivi), ("Indicatori", &ind)])?;
+    Ok(crate::kit::export::attachment(
         body,
-        crate::export::XLSX_MIME,
+        crate::kit::export::XLSX_MIME,
         &format!("piano-{anno}.xlsx"),
     ))
 }
@@ -156,7 +156,7 @@ pub async fn piano_pdf(
     Path(anno): Path<i32>,
     Query(q): Query<CruscottoQuery>,
 ) -> AppResult<Response> {
-    use crate::pdf::{Colonna, Documento};
+    use crate::kit::pdf::{Colonna, Documento};
     ctx.require_grant(PIANO)?;
     let v = vista(&ctx, anno).await?;
     let (al, _) = data_riferimento(&v, &q.al);
@@ -298,7 +298,7 @@ pub async fn piano_pdf(
             d.tabella(&colonne, &r);
         }
     }
-    Ok(crate::export::attachment(
+    Ok(crate::kit::export::attachment(
         d.finish(),
         "application/pdf",
         &format!("relazione-piano-{anno}.pdf"),

@@ -1,17 +1,17 @@
 //! The import of a plan document, with an editable preview.
 
-use crate::extract::Form;
-use crate::extract::Multipart;
+use crate::kit::extract::Form;
+use crate::kit::extract::Multipart;
 use askama::Template;
 use axum::response::Response;
 
 use super::CRUMB;
-use crate::error::{AppError, AppResult};
-use crate::moduli::PIANO;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::PIANO;
+use crate::kit::text::non_empty;
+use crate::kit::view::{Chrome, Ctx, render, render_invalid, see_other};
 use crate::piano::import::{AreaLetta, PianoLetto};
 use crate::piano::store::{self};
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, render, render_invalid, see_other};
 
 #[derive(Template)]
 #[template(path = "piano/importa.html")]
@@ -70,7 +70,7 @@ fn anno_valido(s: &str) -> Result<i32, String> {
 /// Reads the uploaded document (or pasted text) and shows what was found, to correct.
 pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
-    let mut campi = crate::view::campi_multipart(multipart, MAX_DOCUMENTO + 64 * 1024).await?;
+    let mut campi = crate::kit::view::campi_multipart(multipart, MAX_DOCUMENTO + 64 * 1024).await?;
     let testo_di =
         |v: Option<Vec<u8>>| String::from_utf8_lossy(&v.unwrap_or_default()).into_owned();
     let anno = testo_di(campi.remove("anno"));

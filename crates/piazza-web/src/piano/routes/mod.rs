@@ -30,9 +30,9 @@ pub use self::piani::*;
 pub use self::stati::*;
 
 use super::store::{self, PianoVista};
-use crate::error::{AppError, AppResult};
-use crate::moduli::PIANO;
-use crate::view::Ctx;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::PIANO;
+use crate::kit::view::Ctx;
 
 const CRUMB: (&str, &str) = ("Piano", "/piano");
 
@@ -48,7 +48,7 @@ async fn vista(ctx: &Ctx, anno: i32) -> AppResult<PianoVista> {
         .ok_or(AppError::NotFound)
 }
 
-use crate::fmt::oggi as today;
+use crate::kit::fmt::oggi as today;
 
 /// The objectives linked to a record of another module, as this user may see them (public ones
 /// for everyone, all for staff): the other side of a link, for the record's page.

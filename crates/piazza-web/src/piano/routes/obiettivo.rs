@@ -1,22 +1,22 @@
 //! The objective page, with its indicators and measurements, its timeline of updates and its
 //! links to other modules' records.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::{obiettivo, stato_obiettivo};
 use serde::Deserialize;
 
 use super::{CRUMB, interno, parse_percentuale, today, vista};
-use crate::collegamenti::{self, Destinazione};
-use crate::error::{AppError, AppResult};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::moduli::PIANO;
+use crate::kit::collegamenti::{self, Destinazione};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::moduli::PIANO;
+use crate::kit::text::non_empty;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 use crate::piano::model::Direzione;
 use crate::piano::store::{self, NuovoAggiornamento, NuovoIndicatore, ObiettivoVista, PianoVista};
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AggiornamentoForm {

@@ -1,6 +1,6 @@
 //! The plans: the list, the plan of a year, its own fields, a new objective in an area.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::piano;
@@ -8,13 +8,13 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 
 use super::{CRUMB, interno, vista};
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::fmt;
-use crate::moduli::PIANO;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::fmt;
+use crate::kit::moduli::PIANO;
+use crate::kit::text::non_empty;
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 use crate::piano::store::{self, ModificaPiano, PianoVista};
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Template)]
 #[template(path = "piano/elenco.html")]

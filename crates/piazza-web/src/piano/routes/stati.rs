@@ -1,17 +1,17 @@
 //! The catalogue of objective states.
 
-use crate::extract::Form;
+use crate::kit::extract::Form;
 use askama::Template;
 use axum::response::Response;
 use piazza_db::entities::stato_obiettivo;
 use serde::Deserialize;
 
 use super::{CRUMB, parse_percentuale};
-use crate::error::{AppError, AppResult};
-use crate::extract::Path;
-use crate::moduli::PIANO;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Path;
+use crate::kit::moduli::PIANO;
+use crate::kit::view::{Chrome, Ctx, render, render_invalid, see_other};
 use crate::piano::store::{self};
-use crate::view::{Chrome, Ctx, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatoForm {

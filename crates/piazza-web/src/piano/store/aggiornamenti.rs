@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 use crate::piano::model::FonteProgresso;
 
 /// A progress note to add to an objective, validated.

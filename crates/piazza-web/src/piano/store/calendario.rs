@@ -6,8 +6,8 @@ use piazza_db::entities::evento_calendario;
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::config::AppConfig;
-use crate::error::{AppError, AppResult};
+use crate::kit::config::AppConfig;
+use crate::kit::error::{AppError, AppResult};
 use crate::piano::model::RischioLegislatura;
 
 /// The kinds of event of the political calendar: code and label.

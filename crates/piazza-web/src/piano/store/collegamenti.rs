@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 pub async fn collegamenti(
     db: &DatabaseConnection,

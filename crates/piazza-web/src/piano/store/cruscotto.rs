@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::PianoVista;
-use crate::config::AppConfig;
-use crate::fmt;
+use crate::kit::config::AppConfig;
+use crate::kit::fmt;
 
 /// A line of the staff dashboard.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use piazza_db::entities::{indicatore, misura_indicatore, obiettivo};
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 /// A new indicator, validated.
 #[derive(Debug, Clone)]

@@ -8,9 +8,9 @@ use piazza_db::entities::{obiettivo, piano, piano_area};
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 use crate::piano::model::FonteProgresso;
-use crate::text::normalize;
 
 pub async fn obiettivo(db: &DatabaseConnection, public_id: &str) -> AppResult<obiettivo::Model> {
     obiettivo::Entity::find()

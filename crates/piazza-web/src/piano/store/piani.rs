@@ -7,9 +7,9 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 use crate::piano::import::PianoLetto;
-use crate::text::normalize;
 
 pub async fn piano_dell_anno(
     db: &DatabaseConnection,

@@ -5,8 +5,8 @@ use piazza_db::entities::stato_obiettivo;
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::error::{AppError, AppResult};
-use crate::text::normalize;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 
 pub async fn stati(db: &DatabaseConnection) -> AppResult<Vec<stato_obiettivo::Model>> {
     Ok(stato_obiettivo::Entity::find()

@@ -11,9 +11,9 @@ use piazza_db::entities::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{piano_dell_anno, rischio_legislatura, stati};
-use crate::config::AppConfig;
-use crate::error::AppResult;
-use crate::fmt;
+use crate::kit::config::AppConfig;
+use crate::kit::error::AppResult;
+use crate::kit::fmt;
 use crate::piano::model::{
     FinestraRischio, FonteProgresso, RollUp, Stato, Voce, progresso_da_indicatori,
     progresso_indicatore, progresso_obiettivo, roll_up,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 const UFFICIO: &str = include_str!("../../../../../data/demo/progetti.toml");
 const EUROPEI: &str = include_str!("../../../../../data/demo/progetti-europei.toml");
@@ -155,7 +155,7 @@ pub(super) struct Progetto {
 }
 
 fn leggi<T: for<'de> Deserialize<'de>>(file: &str, testo: &str) -> AppResult<T> {
-    toml::from_str(testo).map_err(|e| AppError::Internal(format!("data/demo/{file}: {e}")))
+    toml::from_str(testo).map_err(|e| AppError::interno(format!("data/demo/{file}: {e}")))
 }
 
 /// The office's data, then the EU and the regional projects.

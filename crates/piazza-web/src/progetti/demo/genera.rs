@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{d, mesi};
 use crate::demo::DemoCtx;
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// Volume for the benchmarks: 5,000 projects with 10 milestones/deliverables each, spread over
 /// 2015–2030, 1–3 comuni each.

@@ -22,8 +22,8 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::demo::{DemoCtx, Scale};
-use crate::error::{AppError, AppResult};
-use crate::text::normalize;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 
 /// The demo's "today" for states: what was done by then is done.
 const RIFERIMENTO: (i32, u32, u32) = (2020, 9, 1);
@@ -68,7 +68,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     let programma = |codice: &str| {
         programmi
             .get(codice)
-            .ok_or_else(|| AppError::Internal(format!("programma demo {codice} mancante")))
+            .ok_or_else(|| AppError::interno(format!("programma demo {codice} mancante")))
     };
     let mut ufficio = Vec::new();
     for x in &dati.ufficio {
@@ -171,7 +171,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             for istat in &x.comuni {
                 let cm = t
                     .comune(istat)
-                    .ok_or_else(|| AppError::Internal(format!("comune demo {istat} mancante")))?;
+                    .ok_or_else(|| AppError::interno(format!("comune demo {istat} mancante")))?;
                 progetto_comune::ActiveModel {
                     progetto_id: Set(p.id),
                     comune_id: Set(cm.id),
@@ -184,7 +184,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             for (k, nome) in x.partner.iter().enumerate() {
                 let (organizzazione_id, paese) = *partner
                     .get(nome.as_str())
-                    .ok_or_else(|| AppError::Internal(format!("partner demo {nome} mancante")))?;
+                    .ok_or_else(|| AppError::interno(format!("partner demo {nome} mancante")))?;
                 progetto_partner::ActiveModel {
                     progetto_id: Set(p.id),
                     organizzazione_id: Set(organizzazione_id),

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, Set};
 
 use super::dati::Ufficio;
 use super::{mesi, rif};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// The work plan of a project: work packages, milestones, deliverables, reporting periods.
 pub(super) async fn piano_di_lavoro(

@@ -72,7 +72,7 @@ pub fn parse_tasso(s: &str) -> Result<Option<i32>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    crate::fmt::parse_numero(t)
+    crate::kit::fmt::parse_numero(t)
         .filter(|x| (0.0..=100.0).contains(x))
         .map(|x| Some((x * 100.0).round() as i32))
         .ok_or_else(|| format!("Percentuale non valida: «{}» (da 0 a 100).", s.trim()))
@@ -80,5 +80,5 @@ pub fn parse_tasso(s: &str) -> Result<Option<i32>, String> {
 
 /// Hundredths of a percent shown as `82,5 %`.
 pub fn tasso(bp: i32) -> String {
-    format!("{} %", crate::fmt::numero(f64::from(bp) / 100.0))
+    format!("{} %", crate::kit::fmt::numero(f64::from(bp) / 100.0))
 }

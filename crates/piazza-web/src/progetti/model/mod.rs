@@ -94,10 +94,10 @@ pub fn nome(catalogo: Catalogo, codice: &str) -> &'static str {
 
 /// The code of a catalogue entry given by code or by name, in any case.
 pub fn codice(catalogo: Catalogo, s: &str) -> Option<&'static str> {
-    let k = crate::text::normalize(s);
+    let k = crate::kit::text::normalize(s);
     catalogo
         .iter()
-        .find(|(c, n)| crate::text::normalize(c) == k || crate::text::normalize(n) == k)
+        .find(|(c, n)| crate::kit::text::normalize(c) == k || crate::kit::text::normalize(n) == k)
         .map(|(c, _)| *c)
 }
 

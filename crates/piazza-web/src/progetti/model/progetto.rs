@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::{Catalogo, RUOLI, STATI, TIPI, codice, parse_euro, parse_tasso};
-use crate::text::non_empty;
-use crate::view::FormErrors;
+use crate::kit::text::non_empty;
+use crate::kit::view::FormErrors;
 
 /// A project as its form fills it, validated: what the store writes.
 #[derive(Debug, Clone, PartialEq)]

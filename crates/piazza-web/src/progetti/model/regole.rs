@@ -28,15 +28,15 @@ impl MotivoRischio {
         match self {
             Self::FineNellaFinestra(f) => format!(
                 "termina tra il {} e il {}, a ridosso di «{}» ({})",
-                crate::fmt::date(f.dal),
-                crate::fmt::date(f.al),
+                crate::kit::fmt::date(f.dal),
+                crate::kit::fmt::date(f.al),
                 f.titolo,
-                crate::fmt::date(f.fine_legislatura)
+                crate::kit::fmt::date(f.fine_legislatura)
             ),
             Self::FondiRegionali(f) => format!(
                 "dipende da fondi regionali e prosegue oltre «{}» ({}): serve il rinnovo della nuova legislatura",
                 f.titolo,
-                crate::fmt::date(f.fine_legislatura)
+                crate::kit::fmt::date(f.fine_legislatura)
             ),
         }
     }

@@ -9,15 +9,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::{CRUMB, obbligatoria, opzioni, opzioni_programmi, schede, testo};
-use crate::error::{AppError, AppResult};
-use crate::extract::{Form, Path};
-use crate::fmt;
-use crate::fmt::oggi as today;
-use crate::moduli::PROGETTI;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Form, Path};
+use crate::kit::fmt;
+use crate::kit::fmt::oggi as today;
+use crate::kit::moduli::PROGETTI;
+use crate::kit::text::non_empty;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other,
+};
 use crate::progetti::model;
 use crate::progetti::store;
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other};
 
 pub struct VoceBando {
     pub id: i64,

@@ -4,10 +4,10 @@ use askama::Template;
 use axum::response::Response;
 
 use super::{CRUMB, schede, visibilita};
-use crate::error::AppResult;
-use crate::fmt;
+use crate::kit::error::AppResult;
+use crate::kit::fmt;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
 use crate::progetti::store;
-use crate::view::{Chrome, Ctx, Scheda, render};
 
 pub struct RigaBudget {
     pub programma: String,
@@ -57,7 +57,7 @@ fn grafico_anni(anni: &[i32], totali: &[i64]) -> String {
             x + w / 2.0,
             (h + 6.0 - bh).max(9.0),
             migliaia(*t),
-            crate::text::esc(&fmt::euro(*t))
+            crate::kit::text::esc(&fmt::euro(*t))
         );
     }
     s.push_str("</svg>");

@@ -6,13 +6,13 @@ use chrono::{Datelike, NaiveDate};
 
 use super::portafoglio::{Filtri, FiltroQuery, RigaVista, filtri, riga_vista};
 use super::{CRUMB, schede, visibilita};
-use crate::error::AppResult;
-use crate::extract::Query;
-use crate::fmt::oggi as today;
-use crate::list::Pager;
+use crate::kit::error::AppResult;
+use crate::kit::extract::Query;
+use crate::kit::fmt::oggi as today;
+use crate::kit::list::Pager;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
 use crate::progetti::gantt;
 use crate::progetti::store::{self, Contesto};
-use crate::view::{Chrome, Ctx, Scheda, render};
 
 #[derive(Template)]
 #[template(path = "progetti/gantt.html")]

@@ -4,12 +4,12 @@ use askama::Template;
 use axum::response::Response;
 
 use super::{CRUMB, MAX_UPLOAD, schede};
-use crate::error::{AppError, AppResult};
-use crate::extract::Multipart;
-use crate::moduli::PROGETTI;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Multipart;
+use crate::kit::moduli::PROGETTI;
+use crate::kit::view::{Chrome, Ctx, Scheda, render, render_invalid};
 use crate::progetti::import;
 use crate::progetti::store;
-use crate::view::{Chrome, Ctx, Scheda, render, render_invalid};
 
 #[derive(Template)]
 #[template(path = "progetti/importa.html")]
@@ -41,7 +41,7 @@ pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
 
 pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PROGETTI, None)?;
-    let bytes = crate::view::campi_multipart(multipart, MAX_UPLOAD)
+    let bytes = crate::kit::view::campi_multipart(multipart, MAX_UPLOAD)
         .await?
         .remove("file");
     let errore = |errori: Vec<String>| ImportaPage {
@@ -60,7 +60,7 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     // it on the blocking pool, never on the workers that serve requests and deliver alerts.
     let letto = tokio::task::spawn_blocking(move || import::leggi(&bytes))
         .await
-        .map_err(|e| AppError::Internal(format!("lettura del foglio interrotta: {e}")))?;
+        .map_err(|e| AppError::causa("lettura del foglio interrotta", e))?;
     let foglio = match letto {
         Ok(f) => f,
         Err(m) => return render_invalid(&errore(vec![m])),

@@ -6,9 +6,9 @@ use askama::Template;
 use axum::response::Response;
 
 use super::{CRUMB, schede, visibilita};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
 use crate::progetti::store;
-use crate::view::{Chrome, Ctx, Scheda, render};
 
 #[derive(Template)]
 #[template(path = "progetti/mappa.html")]

@@ -39,9 +39,9 @@ use super::model::Catalogo;
 use super::store::{self, Visibilita};
 use crate::anagrafica::store::Personale;
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
-use crate::moduli::PROGETTI;
-use crate::view::{Ctx, FormErrors, Opzione, Scheda};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::moduli::PROGETTI;
+use crate::kit::view::{Ctx, FormErrors, Opzione, Scheda};
 
 const CRUMB: (&str, &str) = ("Progetti", "/progetti");
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;

@@ -8,14 +8,14 @@ use serde::Deserialize;
 
 use super::progetto::pagina_progetto;
 use super::{ids_personale, obbligatoria, progetto_modificabile, testo};
-use crate::error::{AppError, AppResult};
-use crate::extract::{Form, Path};
-use crate::fmt::oggi as today;
-use crate::moduli::PIANO;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Form, Path};
+use crate::kit::fmt::oggi as today;
+use crate::kit::moduli::PIANO;
+use crate::kit::text::non_empty;
+use crate::kit::view::{Ctx, FormErrors, render_invalid, see_other};
 use crate::progetti::model::{self, Catalogo};
 use crate::progetti::store::{self, NuovaParte};
-use crate::text::non_empty;
-use crate::view::{Ctx, FormErrors, render_invalid, see_other};
 
 /// The forms of the parts of a project, posted to `/progetti/{id}/parti/{parte}`: each part
 /// reads the fields it needs.
@@ -75,7 +75,7 @@ async fn valida_parte(
     let parte = match parte {
         "comuni" => {
             let t = ctx.state.territorio.get();
-            let k = crate::text::normalize(&f.comune);
+            let k = crate::kit::text::normalize(&f.comune);
             let c = t
                 .comune(f.comune.trim())
                 .or_else(|| t.comuni.iter().find(|c| !k.is_empty() && c.nome_norm == k));
@@ -95,7 +95,7 @@ async fn valida_parte(
             let persona_id = persona(&mut e, &staff, true).unwrap_or(0);
             let mesi = match f.mesi.trim() {
                 "" => 0.0,
-                v => crate::fmt::parse_numero(v)
+                v => crate::kit::fmt::parse_numero(v)
                     .filter(|m| (0.0..=1000.0).contains(m))
                     .unwrap_or_else(|| {
                         e.add(
@@ -113,7 +113,7 @@ async fn valida_parte(
         }
         "partner" => {
             use piazza_db::entities::organizzazione;
-            let nome = crate::text::normalize(&f.organizzazione);
+            let nome = crate::kit::text::normalize(&f.organizzazione);
             let org = if nome.is_empty() {
                 None
             } else {

@@ -9,16 +9,16 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::{CRUMB, opzioni, opzioni_programmi, schede, visibilita, visibilita_di};
-use crate::error::{AppError, AppResult};
-use crate::export::{Cell, Table, XLSX_MIME, attachment, csv_response};
-use crate::extract::Query;
-use crate::fmt;
-use crate::list::Pager;
-use crate::moduli::PROGETTI;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::export::{Cell, Table, XLSX_MIME, attachment, csv_response};
+use crate::kit::extract::Query;
+use crate::kit::fmt;
+use crate::kit::list::Pager;
+use crate::kit::moduli::PROGETTI;
+use crate::kit::view::{Chrome, Ctx, Opzione, Scheda, render};
 use crate::progetti::import;
 use crate::progetti::model::{self, Catalogo};
 use crate::progetti::store::{self, Contesto, Filtro, Visibilita};
-use crate::view::{Chrome, Ctx, Opzione, Scheda, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct FiltroQuery {
@@ -203,7 +203,7 @@ pub(super) async fn filtri(
             .iter()
             .map(|c| (c.codice_istat.clone(), c.nome.clone()))
             .collect(),
-        query: crate::list::query_string(&q.params()),
+        query: crate::kit::list::query_string(&q.params()),
     })
 }
 
@@ -313,7 +313,7 @@ pub async fn elenco_csv(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Res
 pub async fn elenco_xlsx(ctx: Ctx, Query(q): Query<FiltroQuery>) -> AppResult<Response> {
     let t = esporta(&ctx, &q).await?;
     Ok(attachment(
-        crate::export::xlsx(&[("Progetti", &t)])?,
+        crate::kit::export::xlsx(&[("Progetti", &t)])?,
         XLSX_MIME,
         "progetti.xlsx",
     ))

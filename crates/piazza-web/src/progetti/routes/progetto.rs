@@ -16,14 +16,14 @@ use super::{
     CRUMB, ids_personale, opzioni, opzioni_persone, opzioni_programmi, progetto_modificabile,
     progetto_visibile,
 };
-use crate::error::{AppError, AppResult};
-use crate::extract::{Form, Path, Query};
-use crate::fmt;
-use crate::fmt::oggi as today;
-use crate::moduli::{PIANO, PROGETTI};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Form, Path, Query};
+use crate::kit::fmt;
+use crate::kit::fmt::oggi as today;
+use crate::kit::moduli::{PIANO, PROGETTI};
+use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, render, render_invalid, see_other};
 use crate::progetti::model::{self, DatiProgetto, ProgettoForm};
 use crate::progetti::store::{self, Contesto};
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, render, render_invalid, see_other};
 
 #[derive(Template)]
 #[template(path = "progetti/progetto_form.html")]
@@ -322,7 +322,7 @@ pub(super) async fn pagina_progetto(
     let s = store::scheda(db, &p).await?;
     let t = ctx.state.territorio.get();
     let oggi = today();
-    let anagrafica = ctx.can_read(crate::moduli::ANAGRAFICA);
+    let anagrafica = ctx.can_read(crate::kit::moduli::ANAGRAFICA);
     let puo_modificare = ctx.can_edit(PROGETTI, None);
     let wp_nome: HashMap<i64, String> =
         s.wp.iter()
@@ -560,7 +560,7 @@ pub(super) async fn pagina_progetto(
         pf,
         gantt_href: format!(
             "/progetti/gantt?anno={anno_gantt}&q={}",
-            crate::error::urlencode(&p.codice)
+            crate::kit::error::urlencode(&p.codice)
         ),
         p,
     })

@@ -6,13 +6,15 @@ use piazza_db::entities::programma;
 use serde::Deserialize;
 
 use super::{CRUMB, opzioni, schede, testo};
-use crate::error::{AppError, AppResult};
-use crate::extract::Form;
-use crate::moduli::PROGETTI;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::Form;
+use crate::kit::moduli::PROGETTI;
+use crate::kit::text::non_empty;
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other,
+};
 use crate::progetti::model;
 use crate::progetti::store;
-use crate::text::non_empty;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render, render_invalid, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ProgrammaForm {

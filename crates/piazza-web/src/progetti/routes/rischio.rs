@@ -5,12 +5,12 @@ use axum::response::Response;
 
 use super::portafoglio::{RigaVista, riga_vista};
 use super::{CRUMB, schede, visibilita};
-use crate::error::AppResult;
-use crate::export::{Cell, Table, csv_response};
-use crate::fmt;
+use crate::kit::error::AppResult;
+use crate::kit::export::{Cell, Table, csv_response};
+use crate::kit::fmt;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
 use crate::progetti::model;
 use crate::progetti::store::{self, Contesto};
-use crate::view::{Chrome, Ctx, Scheda, render};
 
 pub struct VoceRischio {
     pub v: RigaVista,

@@ -8,13 +8,13 @@ use serde::Deserialize;
 
 use super::{CRUMB, schede, visibilita, visibilita_di};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
-use crate::extract::{Path, Query};
-use crate::fmt;
-use crate::fmt::oggi as today;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
+use crate::kit::fmt::oggi as today;
+use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render};
 use crate::progetti::ical;
 use crate::progetti::store;
-use crate::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ScadenzeQuery {

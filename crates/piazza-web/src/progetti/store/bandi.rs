@@ -9,7 +9,7 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{DatabaseConnection, EntityTrait, IntoActiveModel, QueryOrder, Set};
 
 use super::programmi;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 use crate::progetti::model;
 
 /// A proposal with its call.

@@ -7,7 +7,7 @@ use piazza_db::entities::{progetto, programma};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 
 use super::{Filtro, Visibilita, programmi, seleziona};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::progetti::model;
 
 /// The association's share of the funded projects by programme and year (split by days).

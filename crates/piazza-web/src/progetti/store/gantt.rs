@@ -7,7 +7,7 @@ use piazza_db::entities::{progetto, progetto_periodo, progetto_scadenza};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Contesto, Filtro, Riga, Visibilita, seleziona};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// A project of the timeline with its marks inside the year.
 pub struct RigaGantt {

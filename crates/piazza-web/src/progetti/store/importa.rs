@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::scheda::{aggiorna_in, crea_in};
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -42,9 +42,9 @@ use sea_orm::{
 };
 
 use super::model::{self, MotivoRischio};
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 use crate::piano::model::RischioLegislatura;
-use crate::text::normalize;
 
 /// Which projects a user may see.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 /// A part of a project added from its page, validated.
 #[derive(Debug, Clone)]

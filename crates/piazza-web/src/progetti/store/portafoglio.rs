@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::{Contesto, Filtro, Riga, Visibilita, nomi_persone, programmi, seleziona};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 
 /// How many projects match.
 pub async fn conta(db: &DatabaseConnection, f: &Filtro, vis: &Visibilita) -> AppResult<u64> {

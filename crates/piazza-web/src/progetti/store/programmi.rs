@@ -10,7 +10,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
 
 pub async fn aggiungi_programma(
     db: &DatabaseConnection,

@@ -6,7 +6,7 @@ use piazza_db::entities::{progetto, progetto_comune, progetto_continuita, proget
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Contesto, Filtro, Riga, Visibilita, nomi_persone, seleziona};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::progetti::model;
 
 /// A project at risk in the report, with what is at stake.

@@ -7,7 +7,7 @@ use piazza_db::entities::{bando, progetto, progetto_periodo, progetto_scadenza, 
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::{Filtro, Visibilita, seleziona};
-use crate::error::AppResult;
+use crate::kit::error::AppResult;
 use crate::progetti::model;
 
 /// A deadline of the office: a milestone, deliverable, report or call, with its project.
@@ -90,8 +90,8 @@ pub async fn scadenze(
                 "{}: rendicontazione periodo {} ({} – {})",
                 p.acronimo,
                 s.numero,
-                crate::fmt::date(s.dal),
-                crate::fmt::date(s.al)
+                crate::kit::fmt::date(s.dal),
+                crate::kit::fmt::date(s.al)
             ),
             progetto: Some((p.public_id.clone(), p.acronimo.clone())),
             uid: format!("periodo-{}@piazza", s.id),

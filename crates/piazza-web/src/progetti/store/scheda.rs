@@ -16,9 +16,9 @@ use sea_orm::{
 };
 
 use super::nomi_persone;
-use crate::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::text::normalize;
 use crate::progetti::model::DatiProgetto;
-use crate::text::normalize;
 
 /// Everything the project page shows.
 pub struct Scheda {

@@ -117,7 +117,7 @@ async fn polling_a_feed_is_conditional_and_failures_never_touch_the_state() {
     use piazza_web::allerte::{poller, store};
     // The peer serving the feed listens on loopback.
     let app = TestApp::with_config(piazza_web::AppConfig {
-        allerte: piazza_web::config::Allerte {
+        allerte: piazza_web::kit::config::Allerte {
             fonti_loopback: true,
             ..Default::default()
         },
@@ -268,7 +268,7 @@ async fn polling_the_national_bulletin_applies_today_and_tomorrow() {
     use piazza_web::allerte::{poller, store};
     // The peer serving the feed listens on loopback.
     let app = TestApp::with_config(piazza_web::AppConfig {
-        allerte: piazza_web::config::Allerte {
+        allerte: piazza_web::kit::config::Allerte {
             fonti_loopback: true,
             ..Default::default()
         },

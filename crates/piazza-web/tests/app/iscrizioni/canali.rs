@@ -23,14 +23,14 @@ async fn telegram_channels_and_sms_go_through_their_peers_and_honour_429() {
     .await;
     let sms = Http::avvia(vec![], r#"{"esito":"ok"}"#).await;
     let app = TestApp::with_config(AppConfig {
-        telegram: piazza_web::config::Telegram {
+        telegram: piazza_web::kit::config::Telegram {
             api: telegram.base.clone(),
-            token: Some(piazza_web::config::Segreto::new("123:segreto")),
+            token: Some(piazza_web::kit::config::Segreto::new("123:segreto")),
             ..Default::default()
         },
-        sms: piazza_web::config::Sms {
+        sms: piazza_web::kit::config::Sms {
             url: Some(format!("{}/invia", sms.base)),
-            autorizzazione: Some(piazza_web::config::Segreto::new("Bearer chiave-sms")),
+            autorizzazione: Some(piazza_web::kit::config::Segreto::new("Bearer chiave-sms")),
             ..Default::default()
         },
         ..Default::default()

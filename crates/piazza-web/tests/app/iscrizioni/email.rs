@@ -15,11 +15,11 @@ use crate::pari::Smtp;
 async fn an_e_mail_subscriber_confirms_receives_the_alert_and_unsubscribes_with_one_click() {
     let smtp = Smtp::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        smtp: piazza_web::config::Smtp {
-            url: Some(piazza_web::config::Segreto::new(smtp.url())),
+        smtp: piazza_web::kit::config::Smtp {
+            url: Some(piazza_web::kit::config::Segreto::new(smtp.url())),
             ..Default::default()
         },
-        associazione: piazza_web::config::Associazione {
+        associazione: piazza_web::kit::config::Associazione {
             public_url: "https://allerte.example.org".into(),
             ..Default::default()
         },

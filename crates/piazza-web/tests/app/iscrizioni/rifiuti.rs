@@ -15,8 +15,8 @@ use crate::pari::Smtp;
 async fn bad_input_is_refused_in_italian_and_nothing_is_saved() {
     let smtp = Smtp::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        smtp: piazza_web::config::Smtp {
-            url: Some(piazza_web::config::Segreto::new(smtp.url())),
+        smtp: piazza_web::kit::config::Smtp {
+            url: Some(piazza_web::kit::config::Segreto::new(smtp.url())),
             ..Default::default()
         },
         ..Default::default()
@@ -151,7 +151,7 @@ async fn bad_input_is_refused_in_italian_and_nothing_is_saved() {
 #[tokio::test]
 async fn subscribing_is_rate_limited_per_client_address() {
     let app = TestApp::with_config(AppConfig {
-        accesso: piazza_web::config::Accesso {
+        accesso: piazza_web::kit::config::Accesso {
             login_burst: 2,
             login_intervallo_secondi: 60,
             ..Default::default()

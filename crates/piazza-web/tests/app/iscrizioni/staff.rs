@@ -15,9 +15,9 @@ use crate::pari::Push;
 async fn the_staff_watch_the_sending_and_metrics_need_a_token_or_an_administrator() {
     let push = Push::avvia().await;
     let app = TestApp::with_config(AppConfig {
-        allerte: piazza_web::config::Allerte {
+        allerte: piazza_web::kit::config::Allerte {
             push_loopback: true,
-            metrics_token: Some(piazza_web::config::Segreto::new("segreto-metriche")),
+            metrics_token: Some(piazza_web::kit::config::Segreto::new("segreto-metriche")),
             ..Default::default()
         },
         ..Default::default()

@@ -188,7 +188,7 @@ async fn feed_urls_inside_the_network_are_refused_when_saved_and_when_polled() {
                 "/allerte/fonti",
                 &format!(
                     "codice=x&nome=Feed&tipo=cap_feed&url={}&intervallo=60",
-                    piazza_web::error::urlencode(&url)
+                    piazza_web::kit::error::urlencode(&url)
                 ),
             )
             .await;
@@ -200,7 +200,7 @@ async fn feed_urls_inside_the_network_are_refused_when_saved_and_when_polled() {
     // A source saved where loopback is allowed (a local mirror), polled by a poller that does
     // not allow it: refused before any connection, the name resolved and judged.
     let locale = TestApp::with_config(AppConfig {
-        allerte: piazza_web::config::Allerte {
+        allerte: piazza_web::kit::config::Allerte {
             fonti_loopback: true,
             ..Default::default()
         },

@@ -97,11 +97,11 @@ async fn a_path_that_is_not_utf8_gets_the_italian_not_found_page() {
 #[tokio::test]
 async fn errors_carry_the_protections_too_and_hsts_over_https() {
     let app = TestApp::with_config(AppConfig {
-        associazione: piazza_web::config::Associazione {
+        associazione: piazza_web::kit::config::Associazione {
             public_url: "https://piazza.example.it".into(),
             ..Default::default()
         },
-        accesso: piazza_web::config::Accesso {
+        accesso: piazza_web::kit::config::Accesso {
             login_burst: 4,
             login_intervallo_secondi: 60,
             ..Default::default()

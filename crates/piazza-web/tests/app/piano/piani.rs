@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use piazza_db::audit::Actor;
-use piazza_web::error::AppError;
+use piazza_web::kit::error::AppError;
 use piazza_web::piano::{import, store};
 
 use super::{DOC, between, objective_ids, plan};

@@ -23,7 +23,7 @@ async fn budget_by_programme_and_year_success_rate_map_and_objective_links() {
     let t = app.get(Role::Viewer, "/progetti/budget").await.text();
     assert!(t.contains("Erasmus+"));
     assert!(
-        t.contains(&piazza_web::fmt::euro_intero(4_000_000 * 184 / 365)),
+        t.contains(&piazza_web::kit::fmt::euro_intero(4_000_000 * 184 / 365)),
         "{t}"
     );
     assert!(t.contains("<strong>40.000 €</strong>"), "the total");
