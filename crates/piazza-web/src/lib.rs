@@ -41,10 +41,8 @@ pub struct AppState {
     pub anagrafica: Arc<anagrafica::Cache>,
     /// Piano's caches (the objectives linked to a record).
     pub piano: Arc<piano::Cache>,
-    /// The public alert state, shared by the public pages and feeds.
-    pub allerte: Arc<allerte::pubblico::StatoPubblico>,
-    /// The alert history of each comune, for the (public) comune page.
-    pub storia_allerte: Arc<cache::Cache<i64, Vec<allerte::routes::DocumentoRiga>>>,
+    /// Allerte's caches (the public state, the history of each comune, subscriptions).
+    pub allerte: Arc<allerte::Cache>,
     /// The service keys (VAPID, the secret of subscribers' links), generated at install.
     pub chiavi: Arc<piazza_alerts::chiavi::Chiavi>,
     /// Notified when messages are queued: wakes the delivery engine's workers.
@@ -54,8 +52,6 @@ pub struct AppState {
     pub db_invii: DatabaseConnection,
     /// The delivery engine, when this process runs it (`piazza serve`), for `/metrics`.
     pub motore_attivo: Arc<std::sync::OnceLock<Arc<piazza_alerts::motore::Motore>>>,
-    /// Active subscriptions by comune and channel, for the public pages.
-    pub adesione_iscritti: Arc<cache::Cache<(), allerte::iscrizioni::Adesione>>,
     /// The panels and figures the domains show on each other's pages.
     pub registro: &'static pannelli::Registro,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
@@ -84,12 +80,10 @@ impl AppState {
             anagrafica: Arc::default(),
             piano: Arc::default(),
             allerte: Arc::default(),
-            storia_allerte: Arc::new(cache::Cache::new(std::time::Duration::from_secs(5))),
             chiavi: Arc::new(piazza_alerts::chiavi::Chiavi::carica(&db).await?),
             sveglia_invii: Arc::default(),
             db_invii: piazza_db::connessione_propria(&db).await?,
             motore_attivo: Arc::default(),
-            adesione_iscritti: Arc::new(cache::Cache::new(std::time::Duration::from_secs(60))),
             db,
         })
     }

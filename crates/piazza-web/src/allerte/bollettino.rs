@@ -15,7 +15,8 @@ use crate::kit::text::normalize;
 use crate::territorio::Territorio;
 
 /// The alert levels, in increasing order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Livello {
     Verde,
     Giallo,

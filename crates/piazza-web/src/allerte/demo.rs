@@ -5,17 +5,76 @@
 //! bulletins of November 2023 in the history; notices of some comuni; the adoption of the
 //! service and the plans of the comuni.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::audit::Actor;
 use piazza_db::lavoro::Lavoro;
+use serde::Deserialize;
 
 use super::bollettino::{self, Livello};
 use super::registro::{Avviso, Tipo, Voce};
 use super::store::{self, Documento};
 use super::{adesioni, avvisi, fonti};
 use crate::demo::DemoCtx;
-use crate::kit::error::AppResult;
+use crate::kit::error::{AppError, AppResult};
 use crate::territorio::Territorio;
+
+/// `data/demo/allerte.toml`: the alerts, composed alerts and notices of the demo.
+const DATI: &str = include_str!("../../../../data/demo/allerte.toml");
+
+#[derive(Debug, Deserialize)]
+struct Dati {
+    centro_funzionale: Vec<DocumentoCfr>,
+    composte: Vec<Composta>,
+    avvisi: Vec<Notizia>,
+}
+
+/// A CAP document of the regional functional centre.
+#[derive(Debug, Deserialize)]
+struct DocumentoCfr {
+    id: String,
+    ore_fa: i64,
+    #[serde(default)]
+    aggiorna: Vec<String>,
+    titolo: String,
+    descrizione: String,
+    voci: Vec<VoceDemo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VoceDemo {
+    rischio: String,
+    livello: Livello,
+    zone: Vec<String>,
+}
+
+/// An alert composed at the regional desk.
+#[derive(Debug, Deserialize)]
+struct Composta {
+    titolo: String,
+    rischio: String,
+    livello: Livello,
+    zone: Vec<String>,
+    descrizione: String,
+    istruzioni: String,
+    #[serde(default)]
+    esercitazione: bool,
+}
+
+/// A comune's notice.
+#[derive(Debug, Deserialize)]
+struct Notizia {
+    comune: String,
+    tipo: String,
+    titolo: String,
+    testo: String,
+    punto: Option<(f64, f64)>,
+}
+
+fn dati() -> AppResult<Dati> {
+    toml::from_str(DATI).map_err(|e| AppError::causa("data/demo/allerte.toml", e))
+}
 
 const BOLLETTINI: &[(&str, &str)] = &[
     (
@@ -28,7 +87,7 @@ const BOLLETTINI: &[(&str, &str)] = &[
     ),
 ];
 
-fn comuni_di(t: &Territorio, zone: &[&str]) -> Vec<String> {
+fn comuni_di(t: &Territorio, zone: &[String]) -> Vec<String> {
     let mut v: Vec<String> = zone
         .iter()
         .filter_map(|z| t.zona(z))
@@ -39,36 +98,34 @@ fn comuni_di(t: &Territorio, zone: &[&str]) -> Vec<String> {
     v
 }
 
-/// A regional functional centre's alert (as its CAP API client would send it).
+/// A regional functional centre's alert (as its CAP API client would send it), updating the
+/// documents of `riferimenti`.
 fn documento_cfr(
     t: &Territorio,
-    id: &str,
-    ore_fa: i64,
+    d: &DocumentoCfr,
     riferimenti: Vec<(String, String, String)>,
-    voci: Vec<(&str, Livello, &[&str])>,
-    titolo: &str,
-    descrizione: &str,
 ) -> Documento {
     let ora = Utc::now();
-    let inviato = ora - Duration::hours(ore_fa);
+    let inviato = ora - Duration::hours(d.ore_fa);
     let tipo = if riferimenti.is_empty() {
         Tipo::Alert
     } else {
         Tipo::Update
     };
-    let voci: Vec<Voce> = voci
-        .into_iter()
-        .map(|(rischio, livello, zone)| Voce {
-            rischio: rischio.into(),
-            livello,
-            comuni: comuni_di(t, zone),
+    let voci: Vec<Voce> = d
+        .voci
+        .iter()
+        .map(|v| Voce {
+            rischio: v.rischio.clone(),
+            livello: v.livello,
+            comuni: comuni_di(t, &v.zone),
         })
         .collect();
     Documento {
         avviso: Avviso {
             chiave: (
                 "cfr@regione.toscana.example".into(),
-                id.into(),
+                d.id.clone(),
                 inviato.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             ),
             tipo,
@@ -88,8 +145,8 @@ fn documento_cfr(
         esercitazione: false,
         inviato_at: inviato,
         evento: "Criticità idraulica e idrogeologica".into(),
-        titolo: titolo.into(),
-        descrizione: Some(descrizione.into()),
+        titolo: d.titolo.clone(),
+        descrizione: Some(d.descrizione.clone()),
         istruzioni: Some(
             "Non sostare vicino a fiumi e torrenti, non scendere in cantine e sottopassi, \
              limita gli spostamenti e segui le indicazioni del tuo comune."
@@ -97,7 +154,7 @@ fn documento_cfr(
         ),
         area: Some("Toscana nord-occidentale".into()),
         comune_id: None,
-        testo: format!("(documento dimostrativo {id})"),
+        testo: format!("(documento dimostrativo {})", d.id),
     }
 }
 
@@ -109,8 +166,10 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         .iter()
         .map(|(_, json)| bollettino::documento(json, None, t))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| crate::kit::error::AppError::interno(format!("bollettino demo: {e}")))?;
+        .map_err(|e| AppError::interno(format!("bollettino demo: {e}")))?;
     fonti::importa_bollettino(c.db, t, &actor, giorni).await?;
+
+    let dati = dati()?;
 
     // The regional centre: a yellow alert this morning, raised to red this afternoon.
     let cfr = store::fonte(
@@ -120,157 +179,76 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         fonti::tipo::CAP_API,
     )
     .await?;
-    let gialla = documento_cfr(
-        t,
-        "demo.cfr.0001",
-        6,
-        vec![],
-        vec![("idraulico", Livello::Giallo, &["S1", "S2", "S3", "V"])],
-        "Allerta gialla per rischio idraulico sul Serchio",
-        "Piogge diffuse sul bacino del Serchio: possibili innalzamenti dei livelli dei corsi d'acqua minori.",
-    );
-    let chiave_gialla = gialla.avviso.chiave.clone();
-    store::ingerisci(c.db, t, &cfr, &actor, &gialla).await?;
-    let rossa = documento_cfr(
-        t,
-        "demo.cfr.0002",
-        2,
-        vec![chiave_gialla],
-        vec![
-            ("idraulico", Livello::Rosso, &["S2", "S3"]),
-            ("idraulico", Livello::Arancione, &["S1", "V", "L"]),
-            (
-                "idrogeologico",
-                Livello::Giallo,
-                &["S1", "L", "V", "B", "A3"],
-            ),
-            ("vento", Livello::Giallo, &["I", "E2", "E3"]),
-        ],
-        "Allerta rossa per rischio idraulico su Serchio-Lucca e Serchio-Costa",
-        "Le precipitazioni intense previste fino a domani mattina possono causare la piena del \
-         Serchio e l'allagamento delle zone più basse; vento forte sulle isole e sulla costa.",
-    );
-    store::ingerisci(c.db, t, &cfr, &actor, &rossa).await?;
+    let mut chiavi: HashMap<&str, (String, String, String)> = HashMap::new();
+    for d in &dati.centro_funzionale {
+        let riferimenti = d
+            .aggiorna
+            .iter()
+            .map(|id| {
+                chiavi
+                    .get(id.as_str())
+                    .cloned()
+                    .ok_or_else(|| AppError::interno(format!("documento demo {id} mancante")))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let doc = documento_cfr(t, d, riferimenti);
+        chiavi.insert(&d.id, doc.avviso.chiave.clone());
+        store::ingerisci(c.db, t, &cfr, &actor, &doc).await?;
+    }
 
-    // An alert composed by the regional desk, waiting for a second person.
+    // Alerts composed by the regional desk: each waits for a second person, but the
+    // exercise, approved (recorded, never public).
     let operatori = fonti::fonte_operatori(c.db).await?;
-    let componi = |titolo: &str, rischio: &str, livello: Livello, zone: &[&str], esercitazione| {
-        super::model::NuovaAllerta {
-            titolo: titolo.into(),
-            rischio: rischio.into(),
-            livello,
+    let operatore = "protezione.civile@piazza.demo";
+    let actor_operatore = Actor {
+        utente_id: crate::auth::store::find_by_email(c.db, operatore)
+            .await?
+            .map(|u| u.id),
+        descrizione: operatore.into(),
+    };
+    let revisore = "segreteria@piazza.demo";
+    let actor_revisore = Actor {
+        utente_id: crate::auth::store::find_by_email(c.db, revisore)
+            .await?
+            .map(|u| u.id),
+        descrizione: revisore.into(),
+    };
+    for k in &dati.composte {
+        let n = super::model::NuovaAllerta {
+            titolo: k.titolo.clone(),
+            rischio: k.rischio.clone(),
+            livello: k.livello,
             inizio: Utc::now() + Duration::hours(6),
             scadenza: Utc::now() + Duration::hours(30),
-            comuni: comuni_di(t, zone),
-            area: zone.join(", "),
-            descrizione: Some("Mareggiate sulle coste esposte a libeccio.".into()),
-            istruzioni: Some("Non sostare su moli e scogliere.".into()),
-            esercitazione,
-        }
-    };
-    let autore = crate::auth::store::find_by_email(c.db, "protezione.civile@piazza.demo")
-        .await?
-        .map(|u| u.id);
-    let actor_operatore = Actor {
-        utente_id: autore,
-        descrizione: "protezione.civile@piazza.demo".into(),
-    };
-    for (n, es) in [
-        (
-            componi(
-                "Allerta arancione per mareggiate sulla costa",
-                "mareggiate",
-                Livello::Arancione,
-                &["A6", "E2", "E3", "F2", "S3", "V"],
-                false,
-            ),
-            false,
-        ),
-        (
-            componi(
-                "Esercitazione: neve sull'Appennino",
-                "neve",
-                Livello::Giallo,
-                &["M", "R1", "R2"],
-                true,
-            ),
-            true,
-        ),
-    ] {
+            comuni: comuni_di(t, &k.zone),
+            area: k.zone.join(", "),
+            descrizione: Some(k.descrizione.clone()),
+            istruzioni: Some(k.istruzioni.clone()),
+            esercitazione: k.esercitazione,
+        };
         let doc = n.documento(&c.config.allerte.cap_mittente, Utc::now(), None);
         let a = store::componi(c.db, t, &operatori, &actor_operatore, &doc, |_, _| {
             "(composta nella demo)".into()
         })
         .await?;
-        if es {
-            // The exercise was approved by a second person: recorded, never public.
-            let admin = crate::auth::store::find_by_email(c.db, "segreteria@piazza.demo")
-                .await?
-                .map(|u| u.id);
-            store::decidi(
-                c.db,
-                &Actor {
-                    utente_id: admin,
-                    descrizione: "segreteria@piazza.demo".into(),
-                },
-                a.id,
-                store::Decisione::Approva,
-            )
-            .await?;
+        if k.esercitazione {
+            store::decidi(c.db, &actor_revisore, a.id, store::Decisione::Approva).await?;
         }
     }
 
-    // Notices.
-    /// Comune, kind, title, text, point.
-    type Notizia = (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<(f64, f64)>,
-    );
-    let notizie: &[Notizia] = &[
-        (
-            "046017",
-            "viabilita",
-            "Chiusi i sottopassi di via Ingrillini e via Sant'Anna",
-            "Chiusura preventiva per l'allerta rossa, fino a cessato allarme.",
-            Some((43.8446, 10.4977)),
-        ),
-        (
-            "046017",
-            "aree_attesa",
-            "Aree di attesa aperte",
-            "Piazza Napoleone e il parcheggio del Palazzetto dello Sport sono presidiati dal volontariato.",
-            Some((43.8415, 10.5027)),
-        ),
-        (
-            "050026",
-            "acqua",
-            "Acqua non potabile a Marina di Pisa",
-            "Per lavori sulla rete l'acqua non è potabile fino a domani alle 18.",
-            None,
-        ),
-        (
-            "048017",
-            "scuole",
-            "Scuole aperte regolarmente",
-            "L'allerta non riguarda il territorio comunale: le scuole restano aperte.",
-            None,
-        ),
-    ];
-    for (codice, tipo, titolo, testo, punto) in notizie {
+    // Notices of the comuni.
+    for v in &dati.avvisi {
         let f = avvisi::AvvisoForm {
-            comune: (*codice).into(),
-            tipo: (*tipo).into(),
-            titolo: (*titolo).into(),
-            testo: (*testo).into(),
-            lat: punto.map(|p| p.0.to_string()).unwrap_or_default(),
-            lon: punto.map(|p| p.1.to_string()).unwrap_or_default(),
+            comune: v.comune.clone(),
+            tipo: v.tipo.clone(),
+            titolo: v.titolo.clone(),
+            testo: v.testo.clone(),
+            lat: v.punto.map(|p| p.0.to_string()).unwrap_or_default(),
+            lon: v.punto.map(|p| p.1.to_string()).unwrap_or_default(),
             ..Default::default()
         };
         let n = avvisi::valida(&f, t, Utc::now() - Duration::hours(1))
-            .map_err(|e| crate::kit::error::AppError::interno(format!("{:?}", e.0)))?;
+            .map_err(|e| AppError::interno(format!("avviso demo {}: {:?}", v.titolo, e.0)))?;
         avvisi::crea(c.db, &actor, &n).await?;
     }
 
@@ -297,7 +275,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     let iscritti = iscritti(c, t).await?;
     Ok(format!(
         "2 bollettini nazionali (2023), un'allerta rossa in vigore, 1 allerta in attesa di approvazione, {} avvisi, {aderenti} comuni aderenti, {iscritti} iscritti a Cittadino Informato",
-        notizie.len()
+        dati.avvisi.len()
     ))
 }
 

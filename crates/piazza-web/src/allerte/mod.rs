@@ -30,6 +30,30 @@ pub mod registro;
 pub mod routes;
 pub mod store;
 
+use std::time::Duration;
+
+use crate::kit::cache;
+
+/// Allerte's caches: the public state and two aggregates of busy public pages.
+pub struct Cache {
+    /// The public alert state, shared by the public pages and feeds.
+    pub(crate) pubblico: pubblico::StatoPubblico,
+    /// The alert history of each comune, for the (public) comune page.
+    pub(crate) storia: cache::Cache<i64, Vec<routes::DocumentoRiga>>,
+    /// How many subscribe, by comune and channel: a minute old at most.
+    pub(crate) adesione: cache::Cache<(), iscrizioni::Adesione>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            pubblico: pubblico::StatoPubblico::default(),
+            storia: cache::Cache::new(Duration::from_secs(5)),
+            adesione: cache::Cache::new(Duration::from_secs(60)),
+        }
+    }
+}
+
 /// The routes of Allerte: the alert desk, public state and feeds, subscriptions and deliveries.
 pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
     // The form and the push endpoint share one budget per address.

@@ -178,7 +178,8 @@ async fn invii_page(ctx: &Ctx, esito: Option<String>) -> AppResult<InviiPage> {
 pub async fn adesione(ctx: &Ctx) -> AppResult<std::sync::Arc<Adesione>> {
     let db = ctx.state.db.clone();
     ctx.state
-        .adesione_iscritti
+        .allerte
+        .adesione
         .get_or_load_ttl((), || async move { Adesione::carica(&db).await })
         .await
 }

@@ -30,7 +30,8 @@ pub async fn sezione_comune(ctx: &Ctx, comune_id: i64, codice: &str) -> AppResul
     // Cached like the administrators: the comune page is public and busy in a storm.
     let storia = ctx
         .state
-        .storia_allerte
+        .allerte
+        .storia
         .get_or_load(comune_id, &ctx.state.generazione, || async move {
             let fonti = store::fonti(db).await?;
             Ok::<_, AppError>(

@@ -140,6 +140,7 @@ async fn quadro(ctx: &Ctx, al: Option<DateTime<Utc>>) -> AppResult<std::sync::Ar
         None => {
             ctx.state
                 .allerte
+                .pubblico
                 .corrente(&ctx.state.db, &ctx.state.generazione)
                 .await
         }

@@ -342,12 +342,11 @@ async fn permission_matrix_holds_for_every_route_and_role() {
 /// the one the router is built from).
 #[test]
 fn every_route_is_in_the_matrix() {
-    let routes: BTreeSet<(String, String)> =
-        piazza_web::rotte(&piazza_web::AppConfig::default())
-            .elenco()
-            .into_iter()
-            .map(|(m, p)| (m.as_str().to_owned(), p.to_owned()))
-            .collect();
+    let routes: BTreeSet<(String, String)> = piazza_web::rotte(&piazza_web::AppConfig::default())
+        .elenco()
+        .into_iter()
+        .map(|(m, p)| (m.as_str().to_owned(), p.to_owned()))
+        .collect();
     assert!(routes.len() > 30, "the router was read: {routes:?}");
     let matrix: BTreeSet<(String, String)> = MATRIX
         .iter()
