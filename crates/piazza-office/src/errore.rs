@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// Why a spreadsheet could not be read. `Display` gives the Italian message for the user.
+/// Why a spreadsheet or a document could not be read. `Display` gives the Italian message for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Errore {
     /// The file is larger than [`crate::Limiti::max_byte_file`].
@@ -60,6 +60,31 @@ pub enum Errore {
     /// The workbook names no worksheet.
     #[error("Il file non contiene alcun foglio.")]
     NessunFoglio,
+    /// Neither DOCX, nor ODT, nor PDF, nor text.
+    #[error(
+        "Il file non è un documento leggibile: caricarlo come DOCX, ODT, PDF, Markdown, reStructuredText o testo."
+    )]
+    NonDocumento,
+    /// An OLE compound file where a document was expected: the old binary DOC format, or a
+    /// DOCX protected by password.
+    #[error(
+        "Il file è nel vecchio formato Word (DOC) oppure è protetto da password: salvarlo come DOCX, ODT o PDF senza password."
+    )]
+    FormatoDoc,
+    /// A PDF with no text layer (a scan).
+    #[error(
+        "Il PDF non contiene testo (sembra una scansione): caricare il documento originale (DOCX, ODT) o un PDF con il testo."
+    )]
+    PdfSenzaTesto,
+    /// A PDF protected by a password or encrypted.
+    #[error("Il PDF è protetto da password: salvarlo senza protezione e caricarlo di nuovo.")]
+    PdfProtetto,
+    /// More blocks (headings, paragraphs, items, tables) than [`crate::Limiti::max_blocchi`].
+    #[error("Il documento ha più di {} paragrafi: il limite è {}.", numero(*limite as u64), numero(*limite as u64))]
+    TroppiBlocchi { limite: usize },
+    /// More pages than [`crate::Limiti::max_pagine`].
+    #[error("Il documento ha più di {} pagine: il limite è {}.", numero(*limite as u64), numero(*limite as u64))]
+    TroppePagine { limite: usize },
     /// Reading took longer than [`crate::Limiti::tempo`].
     #[error("La lettura del file ha superato il tempo massimo di {}.", durata(*limite))]
     Tempo { limite: Duration },

@@ -1,4 +1,5 @@
-//! A bounded reader of the first sheet of a spreadsheet (XLSX, ODS, CSV), safe on hostile input.
+//! Bounded readers, safe on hostile input, of the first sheet of a spreadsheet (XLSX, ODS,
+//! CSV) and of text documents ([`documento`]: DOCX, ODT, PDF, Markdown, reStructuredText, text).
 //!
 //! Nothing is allocated in proportion to what a file declares (dimensions, counts, sizes):
 //! cells are kept sparsely, and every byte decompressed, cell kept, text, nesting level and
@@ -14,6 +15,7 @@
 mod archivio;
 mod csv;
 mod date;
+pub mod documento;
 mod errore;
 mod foglio;
 mod limiti;
@@ -21,6 +23,7 @@ mod ods;
 mod xlsx;
 mod xml;
 
+pub use documento::{Blocco, Documento, FormatoDocumento, formato_documento, leggi_documento};
 pub use errore::Errore;
 pub use limiti::Limiti;
 
@@ -103,7 +106,7 @@ pub fn formato(bytes: &[u8]) -> Option<Formato> {
 }
 
 /// OLE compound file: binary XLS, or an OOXML file encrypted with a password.
-const FIRMA_OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const FIRMA_OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads the first sheet: for XLSX the first worksheet in workbook order, for ODS the first
 /// table, for CSV the whole file.

@@ -28,6 +28,10 @@ pub struct Limiti {
     pub max_byte_testi: usize,
     /// Nesting of XML elements. Default 64.
     pub max_profondita_xml: usize,
+    /// Blocks of a document (headings, paragraphs, list items, tables). Default 200 000.
+    pub max_blocchi: usize,
+    /// Pages of a PDF. Default 2 000.
+    pub max_pagine: usize,
     /// Wall time of the whole reading. Default 10 s.
     pub tempo: Duration,
 }
@@ -44,6 +48,8 @@ impl Default for Limiti {
             max_stringhe_condivise: 1_000_000,
             max_byte_testi: 32 * 1024 * 1024,
             max_profondita_xml: 64,
+            max_blocchi: 200_000,
+            max_pagine: 2_000,
             tempo: Duration::from_secs(10),
         }
     }
