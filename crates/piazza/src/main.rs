@@ -197,7 +197,8 @@ fn load_settings(path: &std::path::Path) -> Result<Settings, String> {
                 // Lists in the environment are comma-separated.
                 .list_separator(",")
                 .with_list_parse_key("proxy_fidati")
-                .with_list_parse_key("push_servizi_ammessi"),
+                .with_list_parse_key("push_servizi_ammessi")
+                .with_list_parse_key("titoli_obiettivi"),
         )
         .build()
         .map_err(|e| format!("configurazione non valida: {e}"))?;

@@ -160,6 +160,9 @@ pub struct Piano {
     /// The risk window around an end of legislature: months before and after.
     pub rischio_legislatura_mesi_prima: u32,
     pub rischio_legislatura_mesi_dopo: u32,
+    /// The headings that introduce a plan's objectives in an imported document; empty = the
+    /// forms Italian plans use (`piano::import::TITOLI_OBIETTIVI`).
+    pub titoli_obiettivi: Vec<String>,
 }
 
 impl Default for Piano {
@@ -169,6 +172,7 @@ impl Default for Piano {
             tolleranza_indicatori_punti: 15.0,
             rischio_legislatura_mesi_prima: 3,
             rischio_legislatura_mesi_dopo: 3,
+            titoli_obiettivi: Vec::new(),
         }
     }
 }

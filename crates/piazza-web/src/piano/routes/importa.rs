@@ -27,6 +27,8 @@ struct AreaAnteprima {
     titolo: String,
     obiettivi: String,
     n: usize,
+    /// The heading the objectives were found under.
+    sotto: String,
 }
 
 #[derive(Template)]
@@ -120,6 +122,7 @@ pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Resp
                 titolo: a.titolo.clone(),
                 obiettivi: a.obiettivi.join("\n"),
                 n: a.obiettivi.len(),
+                sotto: a.sotto.clone(),
             })
             .collect(),
         senza_obiettivi: letto.sezioni_senza_obiettivi.clone(),
@@ -152,6 +155,7 @@ pub async fn importa_salva(
             titolo: get(&format!("area_{i}_titolo")),
             obiettivi: get(&format!("area_{i}_obiettivi")),
             n: usize::from(campi.iter().any(|(n, _)| *n == format!("area_{i}_includi"))),
+            sotto: get(&format!("area_{i}_sotto")),
         });
     }
     let mut errori = Vec::new();
@@ -183,6 +187,7 @@ pub async fn importa_salva(
         letto.aree.push(AreaLetta {
             titolo: a.titolo.trim().to_owned(),
             obiettivi,
+            sotto: String::new(),
         });
     }
     if letto.aree.is_empty() && errori.is_empty() {

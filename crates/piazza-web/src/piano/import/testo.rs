@@ -1,4 +1,4 @@
-//! Reads an activity plan written as Markdown or as plain text exported from PDF/Word.
+//! The plan read from plain text, line by line: text exported from PDF or Word, or pasted.
 //!
 //! Section headings become areas; the items of the "Obiettivi" list under a section become its
 //! objectives. It copes with what such exports look like: the document title repeated as a page
@@ -8,28 +8,8 @@
 
 use std::collections::HashMap;
 
+use super::{AreaLetta, DECORATIONS, PianoLetto, Regole, clean_heading, clean_item};
 use crate::kit::text::normalize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AreaLetta {
-    pub titolo: String,
-    pub obiettivi: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PianoLetto {
-    /// The document title (the first top-level heading), if any.
-    pub titolo: Option<String>,
-    pub aree: Vec<AreaLetta>,
-    /// Headings under which no objective was found (shown in the preview, not imported).
-    pub sezioni_senza_obiettivi: Vec<String>,
-}
-
-impl PianoLetto {
-    pub fn n_obiettivi(&self) -> usize {
-        self.aree.iter().map(|a| a.obiettivi.len()).sum()
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Line {
@@ -39,76 +19,6 @@ enum Line {
     /// The start of a list item, marker removed.
     Item(String),
     Text(String),
-}
-
-const DECORATIONS: &[char] = &[
-    '●', '•', '■', '▪', '◆', '►', '▶', '★', '☆', '○', '◦', '–', '—', '*', '_', '#', '|', '>',
-];
-
-/// Removes Markdown emphasis and decorative characters around a heading, and leading numbering
-/// such as `1.`, `2)`, `A.`, `II -`.
-fn clean_heading(s: &str) -> String {
-    let mut t = s.replace("**", "").replace("__", "");
-    t = t
-        .trim_matches(|c: char| c.is_whitespace() || DECORATIONS.contains(&c))
-        .to_owned();
-    // Leading numbering.
-    let numbering = t
-        .split_once(['.', ')', '-', '–'])
-        .filter(|(head, _)| {
-            let h = head.trim();
-            !h.is_empty()
-                && h.len() <= 4
-                && (h.chars().all(|c| c.is_ascii_digit())
-                    || h.chars().all(|c| "IVXLivxl".contains(c))
-                    || (h.len() == 1 && h.chars().all(|c| c.is_ascii_alphabetic())))
-        })
-        .map(|(_, rest)| rest.trim().to_owned());
-    if let Some(rest) = numbering.filter(|r| !r.is_empty()) {
-        t = rest;
-    }
-    t = t
-        .trim_matches(|c: char| c.is_whitespace() || DECORATIONS.contains(&c) || c == ':')
-        .to_owned();
-    // A heading in capitals (`FORMAZIONE E SCUOLA`) reads better in sentence case.
-    if t.chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase)
-    {
-        t = t.to_lowercase();
-    }
-    capitalize(&collapse(&t))
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// An item's text without trailing punctuation (`;`, `.`, `,`, a dangling `e`/`ed`).
-fn clean_item(s: &str) -> String {
-    let mut t = collapse(&s.replace("**", ""));
-    loop {
-        let before = t.len();
-        t = t.trim_end_matches([';', '.', ',', ':', ' ']).to_owned();
-        // "...; e" closing the last-but-one item of an Italian list.
-        for tail in ["; e", ", e", "; ed", ", ed"] {
-            if let Some(rest) = t.strip_suffix(tail) {
-                t = rest.to_owned();
-            }
-        }
-        if t.len() == before {
-            break;
-        }
-    }
-    capitalize(t.trim())
 }
 
 /// The marker of a list item and the text after it, if the line is one.
@@ -134,16 +44,7 @@ fn item_text(line: &str) -> Option<&str> {
     rest.starts_with([' ', '\t']).then(|| rest.trim())
 }
 
-fn is_objectives_heading(text: &str) -> bool {
-    let n = normalize(text);
-    n == "obiettivi"
-        || n == "obiettivi principali"
-        || n == "gli obiettivi"
-        || n == "obiettivi dell area"
-        || n == "obiettivo"
-}
-
-fn classify(raw: &str) -> Line {
+fn classify(raw: &str, regole: &Regole) -> Line {
     let line = raw.trim_end();
     let t = line.trim();
     if t.is_empty() {
@@ -154,7 +55,7 @@ fn classify(raw: &str) -> Line {
     }
     let stripped =
         t.trim_matches(|c: char| c.is_whitespace() || DECORATIONS.contains(&c) || c == ':');
-    if is_objectives_heading(stripped) {
+    if regole.e_titolo_obiettivi(stripped) {
         return Line::Heading(stripped.to_owned());
     }
     // A decorated short line (`● rappresentanza`) is a heading in plain-text exports…
@@ -175,7 +76,7 @@ fn classify(raw: &str) -> Line {
 }
 
 /// Lines repeated on many pages (the title as page header, footers) and bare page numbers.
-fn repeated_lines(lines: &[&str]) -> HashMap<String, usize> {
+fn repeated_lines(lines: &[&str], regole: &Regole) -> HashMap<String, usize> {
     let mut count: HashMap<String, usize> = HashMap::new();
     for l in lines {
         let t = l.trim();
@@ -193,7 +94,7 @@ fn repeated_lines(lines: &[&str]) -> HashMap<String, usize> {
         .map(|l| normalize(l.trim_start_matches('#')));
     count.retain(|k, n| {
         (*n >= 3 || (*n >= 2 && first.as_ref() == Some(k)))
-            && !is_objectives_heading(k)
+            && !regole.e_titolo_obiettivi(k)
             && !k.is_empty()
     });
     count
@@ -210,11 +111,16 @@ fn numbered_heading(raw: &str) -> bool {
     })
 }
 
-/// Reads a plan document.
+/// Reads a plan written as text, with the default objectives headings.
 pub fn leggi(text: &str) -> PianoLetto {
+    leggi_con(text, &Regole::default())
+}
+
+/// Reads a plan written as text.
+pub fn leggi_con(text: &str, regole: &Regole) -> PianoLetto {
     let text = text.trim_start_matches('\u{feff}').replace('\r', "");
     let lines: Vec<&str> = text.split('\n').collect();
-    let repeated = repeated_lines(&lines);
+    let repeated = repeated_lines(&lines, regole);
     let mut piano = PianoLetto::default();
     let mut area: Option<AreaLetta> = None;
     let mut in_list = false;
@@ -230,7 +136,7 @@ pub fn leggi(text: &str) -> PianoLetto {
             if !cleaned.is_empty() {
                 area.get_or_insert_with(|| AreaLetta {
                     titolo: "Generale".into(),
-                    obiettivi: Vec::new(),
+                    ..Default::default()
                 })
                 .obiettivi
                 .push(cleaned);
@@ -266,7 +172,7 @@ pub fn leggi(text: &str) -> PianoLetto {
             continue;
         }
         let numbered = t.starts_with(|c: char| c.is_ascii_digit());
-        let line = match classify(raw) {
+        let line = match classify(raw, regole) {
             // A numbered heading outside a list, or after a gap in a list of bullets.
             Line::Item(_) if numbered_heading(raw) && (!in_list || (gap && bullets_in_list)) => {
                 Line::Heading(t.to_owned())
@@ -278,8 +184,11 @@ pub fn leggi(text: &str) -> PianoLetto {
         }
         match line {
             Line::Blank => gap = true,
-            Line::Heading(h) if is_objectives_heading(&clean_heading(&h)) => {
+            Line::Heading(h) if regole.e_titolo_obiettivi(&clean_heading(&h)) => {
                 flush_item(&mut area, &mut item);
+                if let Some(a) = area.as_mut().filter(|a| a.sotto.is_empty()) {
+                    a.sotto = clean_heading(&h);
+                }
                 in_list = true;
                 gap = false;
             }
@@ -296,7 +205,7 @@ pub fn leggi(text: &str) -> PianoLetto {
                 if !titolo.is_empty() {
                     area = Some(AreaLetta {
                         titolo,
-                        obiettivi: Vec::new(),
+                        ..Default::default()
                     });
                 }
                 in_list = false;
@@ -450,7 +359,8 @@ Solo testo.
             p.aree,
             vec![AreaLetta {
                 titolo: "Area servizi".into(),
-                obiettivi: vec!["Primo obiettivo".into(), "Secondo obiettivo".into()]
+                obiettivi: vec!["Primo obiettivo".into(), "Secondo obiettivo".into()],
+                sotto: "Obiettivi".into(),
             }]
         );
     }
@@ -517,11 +427,13 @@ Solo testo.
                     obiettivi: vec![
                         "Aprire lo sportello".into(),
                         "Formare il personale dei comuni della costa".into()
-                    ]
+                    ],
+                    sotto: "Obiettivi".into(),
                 },
                 AreaLetta {
                     titolo: "Eventi".into(),
-                    obiettivi: vec!["Assemblea annuale".into(), "Premio ai comuni".into()]
+                    obiettivi: vec!["Assemblea annuale".into(), "Premio ai comuni".into()],
+                    sotto: "Obiettivi".into(),
                 },
             ]
         );
