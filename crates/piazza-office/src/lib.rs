@@ -105,6 +105,12 @@ pub fn formato(bytes: &[u8]) -> Option<Formato> {
     csv::decodifica(bytes).map(|_| Formato::Csv)
 }
 
+/// Text in UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252, as a string; `None`
+/// for bytes that are not text.
+pub fn decodifica_testo(bytes: &[u8]) -> Option<String> {
+    csv::decodifica(bytes).map(|t| t.into_owned())
+}
+
 /// OLE compound file: binary XLS, or an OOXML file encrypted with a password.
 pub(crate) const FIRMA_OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 

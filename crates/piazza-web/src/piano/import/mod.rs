@@ -13,7 +13,9 @@ mod struttura;
 mod testo;
 
 pub use struttura::leggi_struttura;
-pub use testo::leggi;
+pub use testo::{leggi, leggi_con};
+
+use piazza_office::FormatoDocumento;
 
 use crate::kit::text::normalize;
 
@@ -39,6 +41,26 @@ impl PianoLetto {
     pub fn n_obiettivi(&self) -> usize {
         self.aree.iter().map(|a| a.obiettivi.len()).sum()
     }
+}
+
+/// Reads an uploaded plan (`nome`: the file's name, which tells Markdown and
+/// reStructuredText from plain text) or pasted text, within `limiti`. Runs for as long as
+/// the document takes: call it off the async threads.
+pub fn leggi_file(
+    bytes: &[u8],
+    nome: Option<&str>,
+    regole: &Regole,
+    limiti: &piazza_office::Limiti,
+) -> Result<PianoLetto, piazza_office::Errore> {
+    if piazza_office::formato_documento(nome, bytes) == Some(FormatoDocumento::Testo)
+        && bytes.len() <= limiti.max_byte_file
+    {
+        let testo =
+            piazza_office::decodifica_testo(bytes).ok_or(piazza_office::Errore::NonDocumento)?;
+        return Ok(testo::leggi_con(&testo, regole));
+    }
+    let doc = piazza_office::leggi_documento(bytes, nome, limiti)?;
+    Ok(leggi_struttura(&doc, regole))
 }
 
 /// What the importer takes for an objectives heading.
