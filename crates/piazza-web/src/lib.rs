@@ -58,6 +58,8 @@ pub struct AppState {
     pub proxy: cliente::ProxyFidati,
     /// Login attempts per account.
     pub tentativi_accesso: Arc<auth::limite::TentativiAccesso>,
+    /// Long work started from pages (large imports), with its progress.
+    pub elaborazioni: Arc<kit::elaborazioni::Elaborazioni>,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             sveglia_invii: Arc::default(),
             db_invii: piazza_db::connessione_propria(&db).await?,
             motore_attivo: Arc::default(),
+            elaborazioni: Arc::default(),
             db,
         })
     }
@@ -155,6 +158,7 @@ pub fn rotte(cfg: &AppConfig) -> rotte::Rotte {
         .unisci(progetti::router(cfg))
         .unisci(allerte::router(cfg))
         .unisci(admin::router(cfg))
+        .unisci(kit::elaborazioni::router())
 }
 
 /// The whole application: the domains' routes and the layers every request crosses.

@@ -88,6 +88,9 @@ pub struct Server {
     pub timeout_richiesta_secondi: u64,
     pub max_connessioni: usize,
     pub attesa_chiusura_secondi: u64,
+    /// Long work started from a page (a large import) answers with its outcome when it ends
+    /// within this time, else with its progress page.
+    pub attesa_elaborazione_ms: u64,
 }
 
 impl Default for Server {
@@ -98,6 +101,7 @@ impl Default for Server {
             timeout_richiesta_secondi: 120,
             max_connessioni: 1024,
             attesa_chiusura_secondi: 10,
+            attesa_elaborazione_ms: 1000,
         }
     }
 }

@@ -38,6 +38,9 @@ pub enum AppError {
     /// The request body is over the route's limit (`limite` in bytes, when known).
     #[error("richiesta troppo grande")]
     TroppoGrande { limite: Option<usize> },
+    /// Work cancelled by its user ([`crate::kit::elaborazioni`]): nothing was saved.
+    #[error("operazione annullata")]
+    Annullata,
     /// The body is not of a type the route reads.
     #[error("tipo di contenuto non supportato")]
     TipoNonSupportato,
@@ -132,6 +135,7 @@ impl AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Richiesta non valida", m.clone()),
             AppError::Invalido { messaggio, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Dati non validi", messaggio.clone()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "Operazione non possibile", m.clone()),
+            AppError::Annullata => (StatusCode::CONFLICT, "Operazione annullata", "L'operazione è stata annullata: non è stato salvato nulla.".into()),
             AppError::Db(e) => {
                 tracing::error!(error = %catena(e), "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Si è verificato un errore del database. Riprova più tardi.".into())

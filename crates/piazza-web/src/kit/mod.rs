@@ -8,6 +8,7 @@
 //! | `pannelli`, `collegamenti`, `moduli` | the registries domains meet through, the module list |
 //! | `fmt`, `text`, `list`, `export`, `pdf` | Italian formatting, text, lists, CSV/XLSX, PDF |
 //! | `cache`, `config`, `assets` | read caches, the configuration, static files |
+//! | `elaborazioni` | long work in the background: progress page, cancel, outcome |
 //! | `orologio` | today's date for date rules, settable in tests (`con_oggi`) |
 
 pub mod assets;
@@ -17,6 +18,7 @@ pub mod collegamenti;
 pub mod config;
 pub mod csrf;
 pub mod demo;
+pub mod elaborazioni;
 pub mod error;
 pub mod export;
 pub mod extract;
