@@ -1,0 +1,1 @@
+//! ODT: package, headings, lists, tables, metadata, texts.
