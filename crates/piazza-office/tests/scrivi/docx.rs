@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use piazza_office::Documento;
-use piazza_office::documento::scrivi::docx;
+use piazza_office::documento::scrivi::{Metadati, docx};
 
 use crate::comune::{self, Nodo, albero, documento, metadati, parti};
 
@@ -371,6 +371,26 @@ fn metadata_and_language() {
         Some("Titolo del documento")
     );
     assert!(core.figlio("dc:subject").is_none());
+
+    // Characters XML cannot hold are dropped from the metadata too; an empty language is
+    // Italian, as is the one `Metadati::new` sets.
+    let mut sporchi = Metadati::new(
+        "Titolo",
+        format!("Uff{}icio", comune::VIETATI),
+        senza.creato,
+    );
+    assert_eq!(sporchi.lingua, "it-IT");
+    sporchi.lingua.clear();
+    let parti = comune::parti(&docx(&documento(), &sporchi));
+    let core = albero(&parti["docProps/core.xml"]);
+    assert_eq!(
+        core.figlio("dc:creator").map(Nodo::testo).as_deref(),
+        Some("Ufficio")
+    );
+    assert_eq!(
+        core.figlio("dc:language").map(Nodo::testo).as_deref(),
+        Some("it-IT")
+    );
 }
 
 #[test]

@@ -449,6 +449,13 @@ fn metadata_and_language() {
     let meta = albero(&parti["meta.xml"]);
     let titolo = meta.tutti("dc:title")[0].testo();
     assert_eq!(titolo, "Titolo del documento");
+
+    let mut sporchi = metadati();
+    sporchi.autore = format!("Uff{}icio", comune::VIETATI);
+    let parti = comune::parti(&odt(&documento(), &sporchi));
+    let meta = albero(&parti["meta.xml"]);
+    assert_eq!(meta.tutti("dc:creator")[0].testo(), "Ufficio");
+    assert_eq!(meta.tutti("meta:initial-creator")[0].testo(), "Ufficio");
 }
 
 #[test]
