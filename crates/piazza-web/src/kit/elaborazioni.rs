@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::kit::error::{AppError, AppResult};
@@ -31,8 +32,8 @@ const CONSERVA: Duration = Duration::from_secs(3600);
 /// How a piece of work ended.
 #[derive(Clone, Debug)]
 pub enum Esito {
-    /// Done: the page to show (rendered by the domain, inside the progress page's frame).
-    Riuscita { html: String },
+    /// Done: the page to show, with its status (a file refused with its errors is a 422).
+    Riuscita { status: u16, html: String },
     /// Stopped by an error: nothing was saved.
     Fallita { errori: Vec<String> },
     /// Cancelled by its user: nothing was saved.
@@ -107,8 +108,8 @@ pub struct Elaborazioni {
 
 impl Elaborazioni {
     /// Starts `lavoro` for the logged-in user of `ctx`. `lavoro` gets the [`Avanzamento`] and
-    /// returns the page of its outcome (or an error: its Italian message is shown, and nothing
-    /// must have been saved).
+    /// returns the page of its outcome with its status (or an error: its Italian message is
+    /// shown, and nothing must have been saved).
     pub async fn avvia<F, Fut>(
         self: &Arc<Self>,
         ctx: &Ctx,
@@ -118,7 +119,7 @@ impl Elaborazioni {
     ) -> AppResult<Response>
     where
         F: FnOnce(Avanzamento) -> Fut,
-        Fut: Future<Output = AppResult<String>> + Send + 'static,
+        Fut: Future<Output = AppResult<(StatusCode, String)>> + Send + 'static,
     {
         let utente = ctx.require_login()?;
         let e = Arc::new(Elaborazione {
@@ -150,7 +151,10 @@ impl Elaborazioni {
         let svolta = e.clone();
         tokio::spawn(async move {
             let esito = match futuro.await {
-                Ok(html) => Esito::Riuscita { html },
+                Ok((status, html)) => Esito::Riuscita {
+                    status: status.as_u16(),
+                    html,
+                },
                 Err(AppError::Annullata) => Esito::Annullata,
                 Err(err) => Esito::Fallita {
                     errori: errori_di(err),
@@ -164,7 +168,7 @@ impl Elaborazioni {
         let finito = e.esito.lock().expect("esito").as_ref().map(|(x, _)| x.clone());
         match finito {
             // Quick work answers as the page always did.
-            Some(Esito::Riuscita { html }) => Ok(axum::response::Html(html).into_response()),
+            Some(Esito::Riuscita { status, html }) => Ok(pagina_esito(status, html)),
             _ => Ok(Redirect::to(&format!("/elaborazioni/{}", e.id)).into_response()),
         }
     }
@@ -183,6 +187,11 @@ impl Elaborazioni {
         }
         Ok(e)
     }
+}
+
+fn pagina_esito(status: u16, html: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, axum::response::Html(html)).into_response()
 }
 
 /// The Italian messages of an error, for the outcome (faults of ours are logged, not shown).
@@ -253,8 +262,8 @@ impl Stato {
 pub async fn pagina(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let e = ctx.state.elaborazioni.trova(&ctx, &id)?;
     let s = Stato::di(&e);
-    if let Some(Esito::Riuscita { html }) = &s.esito {
-        return Ok(axum::response::Html(html.clone()).into_response());
+    if let Some(Esito::Riuscita { status, html }) = &s.esito {
+        return Ok(pagina_esito(*status, html.clone()));
     }
     render(&Pagina {
         chrome: ctx.chrome(&s.titolo, &[(&s.titolo, &format!("/elaborazioni/{id}"))]),

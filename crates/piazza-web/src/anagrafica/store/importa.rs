@@ -48,6 +48,18 @@ pub async fn importa_dait(
     parsed: &Parsed,
     config: &AppConfig,
 ) -> AppResult<ImportSummary> {
+    importa_dait_con(db, actor, parsed, config, &Avanzamento::nessuno()).await
+}
+
+/// [`importa_dait`] reporting its progress to `av`, and stopping (saving nothing) when it is
+/// cancelled.
+pub async fn importa_dait_con(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    parsed: &Parsed,
+    config: &AppConfig,
+    av: &Avanzamento,
+) -> AppResult<ImportSummary> {
     let mut s = ImportSummary {
         righe: parsed.righe.len(),
         fuori_regione: parsed.fuori_regione,
@@ -76,7 +88,12 @@ pub async fn importa_dait(
     }
     let now = Utc::now();
     let mut visti: HashSet<(i64, i64, String)> = HashSet::new();
-    for r in &parsed.righe {
+    av.fase("Salvataggio delle cariche", parsed.righe.len() as u64);
+    for (i, r) in parsed.righe.iter().enumerate() {
+        if i % 256 == 0 {
+            av.fatti(i as u64);
+            av.controlla()?;
+        }
         let key = dait_key(r);
         let persona = match persone.get(&key) {
             Some(p) => {
@@ -181,6 +198,8 @@ pub async fn importa_dait(
         "amministratori_aggiornati": s.amministratori_aggiornati, "amministratori_rimossi": s.amministratori_rimossi,
     })))
     .await?;
+    av.fatti(parsed.righe.len() as u64);
+    av.controlla()?;
     uow.conferma().await?;
     Ok(s)
 }

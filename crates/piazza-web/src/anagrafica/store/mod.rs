@@ -12,7 +12,7 @@ pub use amministratori::{
     FiltroAmministratori, aggiorna_amministratore, amministratore, amministratori,
     amministratori_del_comune, cariche_della_persona,
 };
-pub use importa::{ImportSummary, importa_dait};
+pub use importa::{ImportSummary, importa_dait, importa_dait_con};
 pub use organizzazioni::{
     FiltroOrganizzazioni, aggiorna_organizzazione, conta_organizzazioni, crea_organizzazione,
     elimina_organizzazione, organizzazione, organizzazione_by_id, organizzazioni,
