@@ -104,7 +104,9 @@ fn markup_in_linea() {
     assert_eq!(
         d.blocchi,
         [
-            par("Un grassetto, un corsivo, un altro, codice *vero*, barrato, file_con_trattini, 2 * 3."),
+            par(
+                "Un grassetto, un corsivo, un altro, codice *vero*, barrato, file_con_trattini, 2 * 3."
+            ),
             par("Un collegamento e e fine."),
             par("Riferimento testo, automatico https://anci.toscana.it, html & è *non corsivo* ok"),
             par("[[[[ parentesi ]] aperte ( e `` doppi ` apici"),
@@ -114,10 +116,7 @@ fn markup_in_linea() {
 
 #[test]
 fn interruzioni_non_sono_titoli() {
-    let d = leggi(
-        "a.md",
-        "Sopra\n\n---\n\nSotto\n\n* * *\n- voce\n---\n___\n",
-    );
+    let d = leggi("a.md", "Sopra\n\n---\n\nSotto\n\n* * *\n- voce\n---\n___\n");
     assert_eq!(
         d.blocchi,
         [par("Sopra"), par("Sotto"), voce(1, false, "voce")]

@@ -3,10 +3,10 @@
 //! HTML comments, thematic breaks, link definitions and a leading YAML front matter are
 //! skipped; inline markup is stripped to its text.
 
+use super::linea::{Cerca, entita, togli_enfasi};
 use super::raccolta::{Raccolta, Testo};
 use super::{livello_lista_md, rientro};
 use crate::Errore;
-use super::linea::{Cerca, entita, togli_enfasi};
 
 /// An ATX heading (`## Titolo ##`, at most three spaces before): its level and text.
 pub(super) fn atx(riga: &str) -> Option<(usize, &str)> {
@@ -268,7 +268,11 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
             }
             codice = false;
         }
-        let rel = if in_lista { col - contenuto.unwrap_or(0) } else { col };
+        let rel = if in_lista {
+            col - contenuto.unwrap_or(0)
+        } else {
+            col
+        };
         if rel < 4 && (resto.starts_with("```") || resto.starts_with("~~~")) {
             md.chiudi()?;
             let c = resto.as_bytes()[0];
@@ -339,7 +343,9 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
         if md.tipo == Tipo::Niente
             && col < 4
             && resto.starts_with('[')
-            && resto.find("]:").is_some_and(|i| i > 1 && !resto[..i].contains(']'))
+            && resto
+                .find("]:")
+                .is_some_and(|i| i > 1 && !resto[..i].contains(']'))
         {
             continue;
         }
@@ -436,9 +442,7 @@ fn in_linea(s: &str, out: &mut Testo) -> Result<(), Errore> {
                         {
                             out.aggiungi(dentro)?;
                             i = f + 1;
-                        } else if primo.is_ascii_alphabetic()
-                            || primo == b'/' && dentro.len() > 1
-                        {
+                        } else if primo.is_ascii_alphabetic() || primo == b'/' && dentro.len() > 1 {
                             i = f + 1;
                         } else {
                             out.carattere('<')?;

@@ -28,7 +28,8 @@ pub(crate) fn riconosci(testo: &str) -> FormatoDocumento {
     let mut recinto = false;
     for (i, riga) in righe.iter().enumerate() {
         let t = riga.trim_end();
-        if t.starts_with("```") || t.starts_with("~~~") {
+        let sotto_testo = i > 0 && !righe[i - 1].trim().is_empty();
+        if (t.starts_with("```") || t.starts_with("~~~")) && !(sotto_testo && !recinto) {
             recinto = !recinto;
             segni_md += 1;
             continue;
@@ -123,7 +124,19 @@ fn marcatore_semplice(t: &str) -> Option<(bool, &str)> {
     let (_, c) = cs.next()?;
     if matches!(
         c,
-        '-' | '*' | '•' | '●' | '▪' | '–' | '◦' | '‣' | '○' | '■' | '□' | '►' | '➢' | '✓'
+        '-' | '*'
+            | '•'
+            | '●'
+            | '▪'
+            | '–'
+            | '◦'
+            | '‣'
+            | '○'
+            | '■'
+            | '□'
+            | '►'
+            | '➢'
+            | '✓'
     ) {
         let resto = &t[c.len_utf8()..];
         return resto
@@ -186,7 +199,11 @@ fn leggi_semplice(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
 /// The nesting level of a Markdown list item whose marker is at column `col` and content at
 /// `contenuto`, given the open items' (marker, content) columns (updated): a marker at or past
 /// the content column of the innermost item opens a nested list.
-pub(super) fn livello_lista_md(pila: &mut Vec<(usize, usize)>, col: usize, contenuto: usize) -> usize {
+pub(super) fn livello_lista_md(
+    pila: &mut Vec<(usize, usize)>,
+    col: usize,
+    contenuto: usize,
+) -> usize {
     while pila.last().is_some_and(|p| p.1 > col) {
         pila.pop();
     }

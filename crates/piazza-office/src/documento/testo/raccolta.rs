@@ -38,12 +38,20 @@ impl Testo {
         }
     }
 
+    /// Drops the pending separator (before punctuation, after something removed).
+    pub fn senza_spazio(&mut self) {
+        self.spazio = false;
+    }
+
     pub fn carattere(&mut self, c: char) -> Result<(), Errore> {
         if c.is_whitespace() || c.is_control() {
             self.spazio();
             return Ok(());
         }
-        if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}') {
+        if matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+        ) {
             return Ok(());
         }
         let serve = c.len_utf8() + usize::from(self.spazio);
