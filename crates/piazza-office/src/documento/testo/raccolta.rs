@@ -82,13 +82,6 @@ impl Testo {
     }
 }
 
-/// `t` whitespace-normalised, within the per-block bound.
-pub(crate) fn normalizza(t: &str, limite: usize) -> Result<String, Errore> {
-    let mut n = Testo::new(limite);
-    n.aggiungi(t)?;
-    Ok(n.prendi())
-}
-
 /// The blocks read so far, with the running totals checked against the limits: the number of
 /// blocks ([`crate::Limiti::max_blocchi`]), the bytes of text kept
 /// ([`crate::Limiti::max_byte_testi`]) and the table cells ([`crate::Limiti::max_celle`]).
