@@ -144,7 +144,7 @@ fn corpo<R: Read>(mut xml: Xml<'_, R>, stili: &Stili, r: &mut Raccolta) -> Resul
                             c.testo.prendi()
                         };
                         if (riga.len() as u64).saturating_add(c.colonne) > max_colonne {
-                            return Err(Errore::TroppeColonne {
+                            return Err(Errore::TabellaTroppoLarga {
                                 limite: max_colonne as u32,
                             });
                         }
@@ -193,11 +193,8 @@ fn corpo<R: Read>(mut xml: Xml<'_, R>, stili: &Stili, r: &mut Raccolta) -> Resul
         match n {
             "mc:AlternateContent" if !vuoto => alternative.push((livello, false)),
             "mc:Choice" => match alternative.last_mut() {
-                Some(a) if a.1 => {
-                    if !vuoto {
-                        salta = Some(livello);
-                    }
-                }
+                Some(a) if a.1 && !vuoto => salta = Some(livello),
+                Some(a) if a.1 => {}
                 Some(a) => a.1 = true,
                 None => {}
             },
@@ -298,14 +295,14 @@ fn fine_paragrafo(
     r: &mut Raccolta,
 ) -> Result<(), Errore> {
     let testo = p.testo.prendi();
-    if let Some(t) = tabella {
-        if !t.annidate.is_empty() || t.cella.is_some() {
-            if let Some(c) = t.cella.as_mut() {
-                c.testo.spazio();
-                c.testo.aggiungi(&testo)?;
-            }
-            return Ok(());
+    if let Some(t) = tabella
+        && (!t.annidate.is_empty() || t.cella.is_some())
+    {
+        if let Some(c) = t.cella.as_mut() {
+            c.testo.spazio();
+            c.testo.aggiungi(&testo)?;
         }
+        return Ok(());
     }
     if testo.is_empty() {
         return Ok(());

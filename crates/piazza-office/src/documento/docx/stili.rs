@@ -117,7 +117,8 @@ impl Stili {
     }
 
     fn leggi_numerazioni<R: Read>(&mut self, mut xml: Xml<'_, R>) -> Result<(), Errore> {
-        let mut astratto: Option<(usize, String, Vec<(u8, bool)>)> = None;
+        type Astratto = (usize, String, Vec<(u8, bool)>);
+        let mut astratto: Option<Astratto> = None;
         let mut lvl: Option<(usize, u8, bool)> = None;
         let mut num: Option<(usize, String)> = None;
         loop {

@@ -498,7 +498,7 @@ fn metti_cella(
         .saturating_add(riga.vuote)
         .saturating_add(volte);
     if fine > max_colonne {
-        return Err(Errore::TroppeColonne {
+        return Err(Errore::TabellaTroppoLarga {
             limite: max_colonne as u32,
         });
     }

@@ -99,7 +99,7 @@ pub(crate) fn togli_enfasi(s: &str, i: usize, c: u8, out: &mut Testo) -> Result<
     let alnum = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
     let circondata = spazio(prima) && spazio(dopo);
     let togli = match c {
-        b'_' => !(alnum(prima) && alnum(dopo)) && !circondata,
+        b'_' => !(circondata || alnum(prima) && alnum(dopo)),
         b'~' => n == 2 && !circondata,
         _ => !circondata,
     };

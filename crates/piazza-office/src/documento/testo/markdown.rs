@@ -324,7 +324,7 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
             md.chiudi()?;
             let max = md.r.controllo.limiti.max_colonne;
             if n > max as usize {
-                return Err(Errore::TroppeColonne { limite: max });
+                return Err(Errore::TabellaTroppoLarga { limite: max });
             }
             let testa = md.riga_tabella(testa, n)?;
             md.tabella = Some((vec![testa], n));

@@ -29,7 +29,7 @@ pub(crate) fn riconosci(testo: &str) -> FormatoDocumento {
     for (i, riga) in righe.iter().enumerate() {
         let t = riga.trim_end();
         let sotto_testo = i > 0 && !righe[i - 1].trim().is_empty();
-        if (t.starts_with("```") || t.starts_with("~~~")) && !(sotto_testo && !recinto) {
+        if (t.starts_with("```") || t.starts_with("~~~")) && (recinto || !sotto_testo) {
             recinto = !recinto;
             segni_md += 1;
             continue;

@@ -125,7 +125,7 @@ impl<'c> Raccolta<'c> {
         self.celle = self.celle.saturating_add(1);
         let limite = self.controllo.limiti.max_celle;
         if self.celle > limite {
-            return Err(Errore::TroppeCelle { limite });
+            return Err(Errore::TroppeCelleInTabella { limite });
         }
         self.conta_testo(testo.len())
     }
