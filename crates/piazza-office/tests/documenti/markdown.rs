@@ -98,7 +98,8 @@ fn markup_in_linea() {
             "Un **grassetto**, un *corsivo*, un _altro_, `codice *vero*`, ~~barrato~~, file_con_trattini, 2 * 3.\n\n",
             "Un [collegamento](https://example.org \"t\") e ![immagine](a.png) e [![badge](b.svg)](https://ci) fine.\n\n",
             "Riferimento [testo][rif], automatico <https://anci.toscana.it>, <b>html</b> &amp; &egrave; \\*non corsivo\\* <!-- via --> ok\n\n",
-            "[[[[ parentesi ]] aperte ( e `` doppi ` apici\n",
+            "[[[[ parentesi ]] aperte ( e `` doppi ` apici\n\n",
+            "Un [collegamento\nspezzato](https://x) e **forte\nsu due**.\n",
         ),
     );
     assert_eq!(
@@ -110,6 +111,7 @@ fn markup_in_linea() {
             par("Un collegamento e e fine."),
             par("Riferimento testo, automatico https://anci.toscana.it, html & è *non corsivo* ok"),
             par("[[[[ parentesi ]] aperte ( e `` doppi ` apici"),
+            par("Un collegamento spezzato e forte su due."),
         ]
     );
 }

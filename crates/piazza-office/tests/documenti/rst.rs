@@ -80,7 +80,7 @@ fn markup_in_linea() {
         "a.rst",
         concat!(
             "Un **forte**, un *corsivo*, ``letterale *così*``, `interpretato`, ",
-            "`Anci Toscana <https://ancitoscana.it>`_, `anonimo`__, riferimento_ e ",
+            "`Anci Toscana\n<https://ancitoscana.it>`_, `anonimo`__, riferimento_ e ",
             ":ref:`obiettivi`, :term:`voce <v>`, |logo|, nota [1]_ e [#]_, 2 * 3, \\*escape\\*, nome_file_.\n",
         ),
     );

@@ -148,13 +148,18 @@ impl<'t> Md<'t, '_, '_> {
     }
 
     fn testo(&mut self, righe: &[&str]) -> Result<String, Errore> {
-        let mut t = self.r.testo();
+        // Joined first, so that inline markup may span lines (the lines are bounded by `riga`).
+        let mut unito = String::new();
         for riga in righe {
             let riga = riga.trim();
             let riga = riga.strip_suffix('\\').unwrap_or(riga);
-            t.spazio();
-            in_linea(riga, &mut t)?;
+            if !unito.is_empty() {
+                unito.push(' ');
+            }
+            unito.push_str(riga);
         }
+        let mut t = self.r.testo();
+        in_linea(&unito, &mut t)?;
         Ok(t.prendi())
     }
 

@@ -119,11 +119,16 @@ impl<'t> Rst<'t, '_, '_> {
     }
 
     fn testo(&mut self, righe: &[&str]) -> Result<String, Errore> {
-        let mut t = self.r.testo();
+        // Joined first, so that inline markup may span lines (the lines are bounded by `riga`).
+        let mut unito = String::new();
         for riga in righe {
-            t.spazio();
-            in_linea(riga.trim(), &mut t)?;
+            if !unito.is_empty() {
+                unito.push(' ');
+            }
+            unito.push_str(riga.trim());
         }
+        let mut t = self.r.testo();
+        in_linea(&unito, &mut t)?;
         Ok(t.prendi())
     }
 
