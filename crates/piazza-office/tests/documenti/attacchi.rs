@@ -167,6 +167,33 @@ fn testi_enormi() {
 }
 
 #[test]
+fn tabella_markdown_larghissima() {
+    let riga = format!("{}\n{}\n", "| a ".repeat(1000), "|---".repeat(1000));
+    let r = attacco(
+        "Markdown tabella di mille colonne",
+        "a.md",
+        riga.as_bytes(),
+        MB,
+    );
+    assert_eq!(
+        messaggio(r),
+        "Il documento contiene una tabella di più di 512 colonne: il limite è 512."
+    );
+    // A delimiter row of two million cells under a short header is a long paragraph.
+    let riga = format!("| a | b |\n{}\n", "|-".repeat(2_000_000));
+    let r = attacco(
+        "Markdown delimitatori infiniti",
+        "a.md",
+        riga.as_bytes(),
+        8 * MB,
+    );
+    assert_eq!(
+        messaggio(r),
+        "Il documento contiene un paragrafo di più di 128 KB: dividerlo in paragrafi più brevi."
+    );
+}
+
+#[test]
 fn troppi_blocchi() {
     let p = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>".repeat(1000);
     let bytes = docx_grezzo(deflate_ripetuto(&[

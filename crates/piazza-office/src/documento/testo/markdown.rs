@@ -74,13 +74,16 @@ fn marcatore(t: &str) -> Option<(bool, usize, &str, u64)> {
     Some((numerata, n + spazi, contenuto, numero))
 }
 
+/// Cells of a delimiter row looked at, at most (more is refused as a table too wide).
+const MAX_DELIMITATORI: usize = 100_000;
+
 /// A GFM delimiter row (`| --- | :-: |`): its number of cells.
 fn delimitatori(t: &str) -> Option<usize> {
     let t = t.trim();
     if !t.contains('-') || !t.bytes().all(|b| b"|:- \t".contains(&b)) {
         return None;
     }
-    let celle = celle(t, usize::MAX);
+    let celle = celle(t, MAX_DELIMITATORI);
     celle
         .iter()
         .all(|c| {
