@@ -82,6 +82,16 @@ pub enum Errore {
     /// More blocks (headings, paragraphs, items, tables) than [`crate::Limiti::max_blocchi`].
     #[error("Il documento ha più di {} paragrafi: il limite è {}.", numero(*limite as u64), numero(*limite as u64))]
     TroppiBlocchi { limite: usize },
+    /// One block of a document (a paragraph, heading, list item or table cell) over four times
+    /// [`crate::Limiti::max_byte_cella`].
+    #[error("Il documento contiene un paragrafo di più di {}: dividerlo in paragrafi più brevi.", byte(*limite as u64))]
+    BloccoTroppoLungo { limite: usize },
+    /// A document's table row wider than [`crate::Limiti::max_colonne`].
+    #[error("Il documento contiene una tabella di più di {} colonne: il limite è {}.", numero(*limite as u64), numero(*limite as u64))]
+    TabellaTroppoLarga { limite: u32 },
+    /// More table cells in a document than [`crate::Limiti::max_celle`].
+    #[error("Le tabelle del documento hanno più di {} celle: il limite è {}.", numero(*limite), numero(*limite))]
+    TroppeCelleInTabella { limite: u64 },
     /// More pages than [`crate::Limiti::max_pagine`].
     #[error("Il documento ha più di {} pagine: il limite è {}.", numero(*limite as u64), numero(*limite as u64))]
     TroppePagine { limite: usize },
