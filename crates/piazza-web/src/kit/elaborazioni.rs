@@ -149,6 +149,7 @@ impl Elaborazioni {
         let futuro = lavoro(Avanzamento(Some(e.clone())));
         let fine = e.fine.notified();
         let svolta = e.clone();
+        let generazione = ctx.state.generazione.clone();
         tokio::spawn(async move {
             let esito = match futuro.await {
                 Ok((status, html)) => Esito::Riuscita {
@@ -160,12 +161,19 @@ impl Elaborazioni {
                     errori: errori_di(err),
                 },
             };
+            // What was written after the answer makes the cached reads stale too.
+            generazione.bump();
             *svolta.esito.lock().expect("esito") = Some((esito, Instant::now()));
             svolta.fine.notify_waiters();
         });
         let attesa = Duration::from_millis(ctx.state.config.server.attesa_elaborazione_ms);
         let _ = tokio::time::timeout(attesa, fine).await;
-        let finito = e.esito.lock().expect("esito").as_ref().map(|(x, _)| x.clone());
+        let finito = e
+            .esito
+            .lock()
+            .expect("esito")
+            .as_ref()
+            .map(|(x, _)| x.clone());
         match finito {
             // Quick work answers as the page always did.
             Some(Esito::Riuscita { status, html }) => Ok(pagina_esito(status, html)),
@@ -253,7 +261,12 @@ impl Stato {
             percentuale: (fatti * 100).checked_div(totale).unwrap_or(0).min(100),
             secondi: e.iniziata.elapsed().as_secs(),
             annullata: e.annullata.load(Ordering::Relaxed),
-            esito: e.esito.lock().expect("esito").as_ref().map(|(x, _)| x.clone()),
+            esito: e
+                .esito
+                .lock()
+                .expect("esito")
+                .as_ref()
+                .map(|(x, _)| x.clone()),
         }
     }
 }

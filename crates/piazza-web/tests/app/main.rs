@@ -8,6 +8,7 @@ mod allerte;
 mod anagrafica;
 mod architettura;
 mod auth;
+mod elaborazioni;
 mod errori;
 mod iscrizioni;
 mod lavoro;

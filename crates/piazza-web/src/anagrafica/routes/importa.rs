@@ -2,6 +2,7 @@
 
 use crate::kit::extract::Multipart;
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::CRUMB;
@@ -59,24 +60,44 @@ pub async fn importa(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
         });
     };
     let t = ctx.state.territorio.get();
-    // Tens of MB of CSV: read on the blocking pool, not on the workers serving requests.
-    let letto = tokio::task::spawn_blocking(move || dait::parse(&bytes, &t))
+    let (db, actor, config) = (ctx.state.db.clone(), ctx.actor(), ctx.state.config.clone());
+    // The national file (~116,000 rows) takes a while: in the background, with its progress.
+    let elaborazioni = ctx.state.elaborazioni.clone();
+    elaborazioni
+        .avvia(
+            &ctx,
+            "Importazione degli amministratori",
+            "/amministratori/importa",
+            move |av| async move {
+                av.fase("Lettura del file", 0);
+                // Tens of MB of CSV: read on the blocking pool, not on the request workers.
+                let letto = tokio::task::spawn_blocking(move || dait::parse(&bytes, &t))
+                    .await
+                    .map_err(|e| AppError::causa("lettura del registro interrotta", e))?;
+                av.controlla()?;
+                let (status, pagina) = match letto {
+                    Err(e) => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ImportPage {
+                            chrome,
+                            errori: e.0,
+                            esito: None,
+                        },
+                    ),
+                    Ok(parsed) => {
+                        let s = store::importa_dait_con(&db, &actor, &parsed, &config, &av).await?;
+                        (
+                            StatusCode::OK,
+                            ImportPage {
+                                chrome,
+                                errori: Vec::new(),
+                                esito: Some(s),
+                            },
+                        )
+                    }
+                };
+                Ok((status, pagina.render()?))
+            },
+        )
         .await
-        .map_err(|e| AppError::causa("lettura del registro interrotta", e))?;
-    match letto {
-        Err(e) => render_invalid(&ImportPage {
-            chrome,
-            errori: e.0,
-            esito: None,
-        }),
-        Ok(parsed) => {
-            let s = store::importa_dait(&ctx.state.db, &ctx.actor(), &parsed, &ctx.state.config)
-                .await?;
-            render(&ImportPage {
-                chrome,
-                errori: Vec::new(),
-                esito: Some(s),
-            })
-        }
-    }
 }

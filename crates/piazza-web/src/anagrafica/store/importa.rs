@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::anagrafica::dait::{DaitRow, Parsed};
 use crate::anagrafica::model::fine_mandato;
 use crate::kit::config::AppConfig;
+use crate::kit::elaborazioni::Avanzamento;
 use crate::kit::error::AppResult;
 use crate::kit::text::{match_key, normalize};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

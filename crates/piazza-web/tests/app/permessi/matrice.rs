@@ -506,6 +506,11 @@ pub const MATRIX: &[Row] = &[
         EDIT_PROGETTI,
         Body::None,
     ),
+    // Long work: any logged-in user reaches the routes; only the work's own user (and
+    // administrators) see a piece of work (tests/app/elaborazioni.rs): elsewhere 404.
+    ("GET", "/elaborazioni/{id}", LOGGED, Body::None),
+    ("GET", "/elaborazioni/{id}/stato", LOGGED, Body::None),
+    ("POST", "/elaborazioni/{id}/annulla", LOGGED, Body::None),
     ("GET", "/admin/audit", ADMIN, Body::None),
     ("GET", "/admin/utenti", ADMIN, Body::None),
     // Last: it ends the session of the role that calls it.
