@@ -1,0 +1,259 @@
+//! From lines in reading order to blocks: paragraphs by vertical gaps and font changes,
+//! words broken at line ends joined again, list items by their markers, headings by size and
+//! weight relative to the body text.
+
+use super::Lettore;
+use super::righe::Riga;
+use crate::Errore;
+use crate::documento::Blocco;
+
+/// A block being assembled.
+struct Bozza {
+    voce: Option<Voce>,
+    testo: String,
+    dimensione: f32,
+    grassetto: bool,
+    righe: usize,
+    pagina: usize,
+    sezione: usize,
+    x0: f32,
+    x1_max: f32,
+    ultima: Riga,
+}
+
+#[derive(Clone, Copy)]
+struct Voce {
+    numerata: bool,
+    x: f32,
+}
+
+/// The blocks of the document's lines.
+pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Errore> {
+    let corpo = dimensione_corpo(&righe);
+    let interlinea = interlinea(&righe, corpo);
+    let mut bozze: Vec<Bozza> = Vec::new();
+    for r in righe {
+        l.c.passo()?;
+        let marcatore = if r.grassetto || r.dimensione > corpo + 0.5 {
+            None
+        } else {
+            marcatore(&r.testo)
+        };
+        if let Some(b) = bozze.last_mut()
+            && marcatore.is_none()
+            && continua(b, &r, corpo, interlinea)
+        {
+            unisci_testo(&mut b.testo, &r.testo);
+            b.righe += 1;
+            b.x1_max = b.x1_max.max(r.x1);
+            b.pagina = r.pagina;
+            b.sezione = r.sezione;
+            b.ultima = r;
+            continue;
+        }
+        let (voce, testo) = match marcatore {
+            Some((numerata, lunghezza)) => (
+                Some(Voce { numerata, x: r.x0 }),
+                r.testo[lunghezza..].trim_start().to_owned(),
+            ),
+            None => (None, r.testo.clone()),
+        };
+        bozze.push(Bozza {
+            voce,
+            testo,
+            dimensione: r.dimensione,
+            grassetto: r.grassetto,
+            righe: 1,
+            pagina: r.pagina,
+            sezione: r.sezione,
+            x0: r.x0,
+            x1_max: r.x1,
+            ultima: r,
+        });
+    }
+    // Heading sizes: those above the body's of short blocks, largest first.
+    let mut dimensioni: Vec<f32> = Vec::new();
+    for b in &bozze {
+        if b.voce.is_none() && b.dimensione > corpo + 0.5 && b.testo.chars().count() <= 200 {
+            dimensioni.push(b.dimensione);
+        }
+    }
+    dimensioni.sort_by(|a, b| b.total_cmp(a));
+    dimensioni.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    let livello_grassetto = (dimensioni.len() + 1).min(6) as u8;
+    let mut out: Vec<Blocco> = Vec::with_capacity(bozze.len());
+    let mut lista: Vec<f32> = Vec::new();
+    for b in &bozze {
+        l.c.passo()?;
+        if b.voce.is_none() {
+            lista.clear();
+        }
+        let testo = b.testo.clone();
+        if testo.is_empty() {
+            continue;
+        }
+        let corto = testo.chars().count() <= 200;
+        if let Some(v) = b.voce {
+            // Levels by the markers' indents within one list, leftmost 1.
+            let livello = match lista.iter().position(|x| (x - v.x).abs() < 3.0) {
+                Some(i) => i,
+                None => {
+                    lista.push(v.x);
+                    lista.len() - 1
+                }
+            };
+            let mut ordinati = lista.clone();
+            ordinati.sort_by(f32::total_cmp);
+            let livello = ordinati
+                .iter()
+                .position(|x| (x - lista[livello]).abs() < 0.01)
+                .unwrap_or(0);
+            out.push(Blocco::Voce {
+                livello: (livello + 1).min(9) as u8,
+                numerata: v.numerata,
+                testo,
+            });
+        } else if corto && b.dimensione > corpo + 0.5 {
+            let livello = dimensioni
+                .iter()
+                .position(|d| (d - b.dimensione).abs() < 0.5)
+                .unwrap_or(dimensioni.len().saturating_sub(1));
+            out.push(Blocco::Titolo {
+                livello: (livello + 1).min(6) as u8,
+                testo,
+            });
+        } else if b.grassetto
+            && (b.dimensione - corpo).abs() <= 0.5
+            && b.righe <= 2
+            && testo.chars().count() <= 120
+            && !testo.ends_with(['.', ';', ','])
+        {
+            out.push(Blocco::Titolo {
+                livello: livello_grassetto,
+                testo,
+            });
+        } else {
+            out.push(Blocco::Paragrafo(testo));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether line `r` goes on block `b`.
+fn continua(b: &Bozza, r: &Riga, corpo: f32, interlinea: f32) -> bool {
+    if (b.dimensione - r.dimensione).abs() > 0.5 || b.grassetto != r.grassetto {
+        return false;
+    }
+    let u = &b.ultima;
+    if r.pagina != u.pagina || r.sezione != u.sezione || r.y >= u.y {
+        // A new page or column: a paragraph goes on when its sentence does.
+        let prima = r.testo.chars().next();
+        return b.voce.is_none()
+            && !b.testo.ends_with(['.', '!', '?', ':', ';'])
+            && prima.is_some_and(char::is_lowercase);
+    }
+    let passo = u.y - r.y;
+    let soglia = if (r.dimensione - corpo).abs() <= 0.5 {
+        interlinea * 1.3
+    } else {
+        r.dimensione * 1.6
+    };
+    if passo > soglia {
+        return false;
+    }
+    if let Some(v) = b.voce {
+        // A list item goes on with lines indented as far as its marker or further.
+        return r.x0 >= v.x - 1.0;
+    }
+    // A short line that ends a sentence ends its paragraph.
+    let larghezza = b.x1_max - b.x0;
+    !(b.righe >= 2
+        && u.testo.ends_with(['.', '!', '?', ':'])
+        && u.x1 < b.x1_max - larghezza * 0.15
+        && r.x0 <= b.x0 + 1.0 + r.dimensione * 3.0)
+}
+
+/// Appends a line to a block's text: a word broken by a hyphen at the line's end is joined
+/// when the next line starts in lower case.
+fn unisci_testo(testo: &mut String, riga: &str) {
+    let prima = riga.chars().next();
+    let mut caratteri = testo.chars().rev();
+    let trattino =
+        caratteri.next() == Some('-') && caratteri.next().is_some_and(char::is_alphabetic);
+    if trattino && prima.is_some_and(char::is_lowercase) {
+        testo.pop();
+    } else if !testo.is_empty() {
+        testo.push(' ');
+    }
+    testo.push_str(riga);
+}
+
+/// A list marker at the start of a line: whether numbered, and its length in bytes.
+pub(super) fn marcatore(t: &str) -> Option<(bool, usize)> {
+    let mut c = t.char_indices();
+    let (_, primo) = c.next()?;
+    let dopo = |i: usize| t[i..].trim_start();
+    let spazio_dopo = |i: usize| t[i..].starts_with(' ') && !dopo(i).is_empty();
+    let l = primo.len_utf8();
+    match primo {
+        '•' | '●' | '▪' | '■' | '◦' | '○' | '◆' | '►' | '➢' | '✓' | '❖' | '□' | '◊' | '→' => {
+            (!dopo(l).is_empty()).then_some((false, l))
+        }
+        '\u{F000}'..='\u{F0FF}' => (!dopo(l).is_empty()).then_some((false, l)),
+        '-' | '–' | '—' | '*' | '·' => spazio_dopo(l).then_some((false, l)),
+        '0'..='9' => {
+            let cifre = t.bytes().take_while(u8::is_ascii_digit).count();
+            let segno = t.as_bytes().get(cifre).copied();
+            (cifre <= 3 && matches!(segno, Some(b'.' | b')')) && spazio_dopo(cifre + 1))
+                .then_some((true, cifre + 1))
+        }
+        'a'..='z' => (t.as_bytes().get(1) == Some(&b')') && spazio_dopo(2)).then_some((true, 2)),
+        _ => None,
+    }
+}
+
+/// The body text's size: the most frequent, weighted by characters.
+fn dimensione_corpo(righe: &[Riga]) -> f32 {
+    let mut conteggi: Vec<(f32, usize)> = Vec::new();
+    for r in righe {
+        let d = (r.dimensione * 2.0).round() / 2.0;
+        let n = r.testo.chars().count();
+        match conteggi.iter_mut().find(|(x, _)| *x == d) {
+            Some(e) => e.1 += n,
+            None => conteggi.push((d, n)),
+        }
+    }
+    conteggi
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(10.0, |(d, _)| *d)
+}
+
+/// The body text's usual distance between baselines.
+fn interlinea(righe: &[Riga], corpo: f32) -> f32 {
+    let mut conteggi: Vec<(i32, usize)> = Vec::new();
+    for w in righe.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.pagina != b.pagina || a.sezione != b.sezione {
+            continue;
+        }
+        if (a.dimensione - corpo).abs() > 0.5 || (b.dimensione - corpo).abs() > 0.5 {
+            continue;
+        }
+        let d = a.y - b.y;
+        if d <= corpo * 0.8 || d > corpo * 3.0 {
+            continue;
+        }
+        let k = (d * 2.0).round() as i32;
+        match conteggi.iter_mut().find(|(x, _)| *x == k) {
+            Some(e) => e.1 += 1,
+            None => conteggi.push((k, 1)),
+        }
+    }
+    // Ties go to the smaller distance: paragraph gaps are the larger ones.
+    conteggi.sort_by_key(|(k, _)| *k);
+    conteggi
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map_or(corpo * 1.2, |(k, _)| *k as f32 / 2.0)
+}

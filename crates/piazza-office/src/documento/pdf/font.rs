@@ -1,0 +1,600 @@
+//! Fonts: how the bytes of a shown string become codes, characters and advances.
+//!
+//! A simple font has one-byte codes decoded by its `/Encoding` (a base encoding and
+//! `/Differences`) or its `ToUnicode` CMap; a Type0 font has the codes of its CMap (two bytes
+//! for `Identity-H`) decoded only by `ToUnicode`. Tables are sized by the codes that exist
+//! (256 for simple fonts) or by what the file holds, never by a number it declares.
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::glifi::{self, Base, Famiglia};
+use super::{Lettore, flusso};
+use crate::Errore;
+
+/// Entries of one CMap kept at most (bfchar entries and bfrange ranges).
+const MAX_VOCI_CMAP: usize = 100_000;
+
+/// A font as the interpreter uses it.
+pub(super) struct Font {
+    /// Type0: codes of 1 to 4 bytes, by the codespace ranges; else one byte.
+    composito: bool,
+    spazi_codice: Vec<(u8, u32, u32)>,
+    semplice: [char; 256],
+    unicode: Option<CMap>,
+    larghezze: Larghezze,
+    pub grassetto: bool,
+}
+
+/// A `ToUnicode` CMap: single codes and ranges, kept as written.
+#[derive(Default)]
+struct CMap {
+    spazi: Vec<(u8, u32, u32)>,
+    singoli: Vec<(u32, String)>,
+    intervalli: Vec<(u32, u32, Destinazione)>,
+}
+
+enum Destinazione {
+    Inizio(Vec<u16>),
+    Elenco(Vec<String>),
+}
+
+enum Larghezze {
+    Semplici {
+        prima: u32,
+        w: Vec<f32>,
+        mancante: f32,
+        standard: Option<Famiglia>,
+    },
+    Cid {
+        intervalli: Vec<(u32, u32, Vec<f32>)>,
+        predefinita: f32,
+    },
+}
+
+/// One glyph of a shown string.
+pub(super) struct Glifo {
+    pub testo: GlifoTesto,
+    /// Advance in thousandths of the size.
+    pub larghezza: f32,
+    /// The single-byte code 32, to which word spacing applies.
+    pub spazio: bool,
+}
+
+pub(super) enum GlifoTesto {
+    Carattere(char),
+    Stringa(String),
+    Nessuno,
+}
+
+impl Font {
+    pub fn leggi(doc: &Document, d: &Dictionary, l: &Lettore) -> Result<Font, Errore> {
+        let sottotipo = nome(doc, d, b"Subtype").unwrap_or_default();
+        let composito = sottotipo == b"Type0";
+        let base_font = nome(doc, d, b"BaseFont").unwrap_or_default();
+        let base_font = String::from_utf8_lossy(&base_font).into_owned();
+        let nome_senza_sottoinsieme = base_font
+            .split_once('+')
+            .map_or(base_font.as_str(), |(_, n)| n)
+            .to_owned();
+        let unicode = match d.get(b"ToUnicode").ok().and_then(|o| stream_di(doc, o)) {
+            Some(s) => {
+                let dati = flusso(s, l)?;
+                Some(leggi_cmap(&dati, l)?)
+            }
+            None => None,
+        };
+        let discendente = if composito {
+            d.get(b"DescendantFonts")
+                .ok()
+                .and_then(|o| deref(doc, o).as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| deref(doc, o).as_dict().ok())
+        } else {
+            None
+        };
+        let descrittore = discendente
+            .unwrap_or(d)
+            .get(b"FontDescriptor")
+            .ok()
+            .and_then(|o| deref(doc, o).as_dict().ok());
+        let grassetto = nome_grassetto(&nome_senza_sottoinsieme)
+            || descrittore.is_some_and(|fd| {
+                let peso = fd.get(b"FontWeight").ok().and_then(|o| o.as_float().ok());
+                let flags = fd.get(b"Flags").ok().and_then(|o| o.as_i64().ok());
+                peso.is_some_and(|p| p >= 600.0) || flags.is_some_and(|f| f & (1 << 18) != 0)
+            });
+        let famiglia = famiglia(&nome_senza_sottoinsieme);
+        let mut semplice = ['\0'; 256];
+        let larghezze;
+        let mut spazi_codice = Vec::new();
+        if composito {
+            spazi_codice = unicode
+                .as_ref()
+                .map(|u| u.spazi.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| vec![(2, 0, 0xFFFF)]);
+            let disc = discendente;
+            let predefinita = disc
+                .and_then(|f| f.get(b"DW").ok())
+                .and_then(|o| deref(doc, o).as_float().ok())
+                .unwrap_or(1000.0);
+            let mut intervalli = Vec::new();
+            if let Some(w) = disc
+                .and_then(|f| f.get(b"W").ok())
+                .and_then(|o| deref(doc, o).as_array().ok())
+            {
+                let mut i = 0;
+                while i + 1 < w.len() {
+                    l.c.passo()?;
+                    let primo = deref(doc, &w[i]).as_i64().unwrap_or(0).max(0) as u32;
+                    match deref(doc, &w[i + 1]) {
+                        Object::Array(a) => {
+                            let v: Vec<f32> = a
+                                .iter()
+                                .map(|o| deref(doc, o).as_float().unwrap_or(0.0))
+                                .collect();
+                            let ultimo = primo.saturating_add(v.len().saturating_sub(1) as u32);
+                            intervalli.push((primo, ultimo, v));
+                            i += 2;
+                        }
+                        o => {
+                            let ultimo = o.as_i64().unwrap_or(0).max(0) as u32;
+                            let v = w.get(i + 2).and_then(|o| deref(doc, o).as_float().ok());
+                            intervalli.push((primo, ultimo, vec![v.unwrap_or(predefinita)]));
+                            i += 3;
+                        }
+                    }
+                }
+            }
+            larghezze = Larghezze::Cid {
+                intervalli,
+                predefinita,
+            };
+        } else {
+            let simbolico = nome_senza_sottoinsieme.contains("Symbol");
+            let dingbats = nome_senza_sottoinsieme.contains("Dingbats");
+            let base = if simbolico {
+                Base::Simboli
+            } else if dingbats {
+                Base::Dingbats
+            } else if sottotipo == b"Type1" && famiglia.is_some() || sottotipo == b"Type3" {
+                Base::Standard
+            } else {
+                Base::WinAnsi
+            };
+            semplice = glifi::tabella(base);
+            match d.get(b"Encoding").map(|o| deref(doc, o)) {
+                Ok(Object::Name(n)) => {
+                    if let Some(b) = base_per_nome(n) {
+                        semplice = glifi::tabella(b);
+                    }
+                }
+                Ok(Object::Dictionary(e)) => {
+                    if let Some(b) = e.get(b"BaseEncoding").ok().and_then(|o| o.as_name().ok()) {
+                        if let Some(b) = base_per_nome(b) {
+                            semplice = glifi::tabella(b);
+                        }
+                    } else if !simbolico && !dingbats {
+                        semplice = glifi::tabella(Base::Standard);
+                    }
+                    if let Some(diff) = e
+                        .get(b"Differences")
+                        .ok()
+                        .and_then(|o| deref(doc, o).as_array().ok())
+                    {
+                        let mut codice: usize = 0;
+                        for o in diff {
+                            l.c.passo()?;
+                            match o {
+                                Object::Integer(n) => codice = (*n).clamp(0, 256) as usize,
+                                Object::Name(n) => {
+                                    if codice < 256 {
+                                        semplice[codice] = glifi::da_nome(n).unwrap_or('\0');
+                                    }
+                                    codice += 1;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let prima = d
+                .get(b"FirstChar")
+                .ok()
+                .and_then(|o| deref(doc, o).as_i64().ok())
+                .unwrap_or(0)
+                .clamp(0, 255) as u32;
+            let w: Vec<f32> = d
+                .get(b"Widths")
+                .ok()
+                .and_then(|o| deref(doc, o).as_array().ok())
+                .map(|a| {
+                    a.iter()
+                        .take(256)
+                        .map(|o| deref(doc, o).as_float().unwrap_or(0.0))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mancante = descrittore
+                .and_then(|fd| fd.get(b"MissingWidth").ok())
+                .and_then(|o| o.as_float().ok())
+                .unwrap_or(0.0);
+            let standard = if w.is_empty() {
+                Some(famiglia.unwrap_or(Famiglia::Helvetica))
+            } else {
+                None
+            };
+            larghezze = Larghezze::Semplici {
+                prima,
+                w,
+                mancante,
+                standard,
+            };
+        }
+        Ok(Font {
+            composito,
+            spazi_codice,
+            semplice,
+            unicode,
+            larghezze,
+            grassetto,
+        })
+    }
+
+    /// The glyphs of a shown string, in order.
+    pub fn glifi(
+        &self,
+        byte: &[u8],
+        mut f: impl FnMut(Glifo) -> Result<(), Errore>,
+    ) -> Result<(), Errore> {
+        let mut i = 0;
+        while i < byte.len() {
+            let (codice, n) = if self.composito {
+                codice_di(&self.spazi_codice, &byte[i..])
+            } else {
+                (u32::from(byte[i]), 1)
+            };
+            i += n;
+            let testo = match self.unicode.as_ref().and_then(|u| u.cerca(codice)) {
+                Some(t) => t,
+                None if !self.composito => match self.semplice[codice as usize & 0xFF] {
+                    '\0' => GlifoTesto::Nessuno,
+                    c => GlifoTesto::Carattere(c),
+                },
+                None => GlifoTesto::Nessuno,
+            };
+            let larghezza = self.larghezza(codice, &testo);
+            f(Glifo {
+                spazio: n == 1 && codice == 32,
+                testo,
+                larghezza,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn larghezza(&self, codice: u32, testo: &GlifoTesto) -> f32 {
+        match &self.larghezze {
+            Larghezze::Semplici {
+                prima,
+                w,
+                mancante,
+                standard,
+            } => {
+                if let Some(fam) = standard {
+                    let c = match testo {
+                        GlifoTesto::Carattere(c) => *c,
+                        GlifoTesto::Stringa(s) => s.chars().next().unwrap_or(' '),
+                        GlifoTesto::Nessuno => ' ',
+                    };
+                    return glifi::larghezza_standard(*fam, c);
+                }
+                codice
+                    .checked_sub(*prima)
+                    .and_then(|i| w.get(i as usize))
+                    .copied()
+                    .unwrap_or(*mancante)
+            }
+            Larghezze::Cid {
+                intervalli,
+                predefinita,
+            } => intervalli
+                .iter()
+                .find(|(a, b, _)| (*a..=*b).contains(&codice))
+                .map(|(a, _, v)| {
+                    if v.len() == 1 {
+                        v[0]
+                    } else {
+                        v.get((codice - a) as usize)
+                            .copied()
+                            .unwrap_or(*predefinita)
+                    }
+                })
+                .unwrap_or(*predefinita),
+        }
+    }
+}
+
+/// The code at the start of `byte` by the codespace ranges, and its length in bytes.
+fn codice_di(spazi: &[(u8, u32, u32)], byte: &[u8]) -> (u32, usize) {
+    for n in 1..=4usize.min(byte.len()) {
+        let v = byte[..n].iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
+        if spazi
+            .iter()
+            .any(|(l, a, b)| usize::from(*l) == n && (*a..=*b).contains(&v))
+        {
+            return (v, n);
+        }
+    }
+    let n = spazi
+        .iter()
+        .map(|(l, _, _)| usize::from(*l))
+        .min()
+        .unwrap_or(2)
+        .clamp(1, 4);
+    let n = n.min(byte.len());
+    (
+        byte[..n].iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)),
+        n.max(1),
+    )
+}
+
+impl CMap {
+    fn cerca(&self, codice: u32) -> Option<GlifoTesto> {
+        if let Some((_, s)) = self.singoli.iter().rev().find(|(c, _)| *c == codice) {
+            return Some(GlifoTesto::Stringa(s.clone()));
+        }
+        let (a, _, dest) = self
+            .intervalli
+            .iter()
+            .rev()
+            .find(|(a, b, _)| (*a..=*b).contains(&codice))?;
+        let scarto = codice - a;
+        match dest {
+            Destinazione::Inizio(u) => {
+                let mut u = u.clone();
+                if let Some(ultimo) = u.last_mut() {
+                    *ultimo = ultimo.wrapping_add(scarto as u16);
+                }
+                Some(GlifoTesto::Stringa(String::from_utf16_lossy(&u)))
+            }
+            Destinazione::Elenco(v) => v
+                .get(scarto as usize)
+                .map(|s| GlifoTesto::Stringa(s.clone())),
+        }
+    }
+}
+
+/// Reads the parts of a `ToUnicode` CMap that map codes to text.
+fn leggi_cmap(dati: &[u8], l: &Lettore) -> Result<CMap, Errore> {
+    let mut cmap = CMap::default();
+    let mut t = Token { dati, i: 0 };
+    let mut sezione: &[u8] = b"";
+    let mut pila: Vec<Vec<u8>> = Vec::new();
+    while let Some(tok) = t.prossimo() {
+        l.c.passo()?;
+        match tok {
+            Tok::Parola(p) => {
+                match p {
+                    b"begincodespacerange" | b"beginbfchar" | b"beginbfrange" => sezione = p,
+                    b"endcodespacerange" | b"endbfchar" | b"endbfrange" => sezione = b"",
+                    _ => {}
+                }
+                pila.clear();
+            }
+            Tok::Esa(h) if sezione == b"beginbfchar" => {
+                pila.push(h);
+                if pila.len() == 2 {
+                    if cmap.singoli.len() < MAX_VOCI_CMAP {
+                        cmap.singoli.push((numero(&pila[0]), utf16(&pila[1])));
+                    }
+                    pila.clear();
+                }
+            }
+            Tok::Esa(h) if sezione == b"begincodespacerange" => {
+                pila.push(h);
+                if pila.len() == 2 {
+                    let n = pila[0].len().clamp(1, 4) as u8;
+                    if cmap.spazi.len() < 64 {
+                        cmap.spazi.push((n, numero(&pila[0]), numero(&pila[1])));
+                    }
+                    pila.clear();
+                }
+            }
+            Tok::Esa(h) if sezione == b"beginbfrange" => {
+                pila.push(h);
+                if pila.len() == 3 {
+                    let (a, b) = (numero(&pila[0]), numero(&pila[1]));
+                    let u: Vec<u16> = pila[2]
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                        .collect();
+                    if a <= b && cmap.intervalli.len() < MAX_VOCI_CMAP {
+                        cmap.intervalli.push((a, b, Destinazione::Inizio(u)));
+                    }
+                    pila.clear();
+                }
+            }
+            Tok::Elenco(v) if sezione == b"beginbfrange" && pila.len() == 2 => {
+                let (a, b) = (numero(&pila[0]), numero(&pila[1]));
+                if a <= b && cmap.intervalli.len() < MAX_VOCI_CMAP {
+                    let v = v.iter().map(|h| utf16(h)).collect();
+                    cmap.intervalli.push((a, b, Destinazione::Elenco(v)));
+                }
+                pila.clear();
+            }
+            _ => pila.clear(),
+        }
+    }
+    Ok(cmap)
+}
+
+fn numero(h: &[u8]) -> u32 {
+    h.iter().take(4).fold(0u32, |a, b| (a << 8) | u32::from(*b))
+}
+
+fn utf16(h: &[u8]) -> String {
+    let u: Vec<u16> = h
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&u)
+}
+
+enum Tok<'a> {
+    Parola(&'a [u8]),
+    Esa(Vec<u8>),
+    Elenco(Vec<Vec<u8>>),
+    Altro,
+}
+
+struct Token<'a> {
+    dati: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Token<'a> {
+    fn prossimo(&mut self) -> Option<Tok<'a>> {
+        let d = self.dati;
+        while self.i < d.len() && (d[self.i].is_ascii_whitespace() || d[self.i] == 0) {
+            self.i += 1;
+        }
+        let b = *d.get(self.i)?;
+        match b {
+            b'<' if d.get(self.i + 1) != Some(&b'<') => Some(Tok::Esa(self.esa())),
+            b'[' => {
+                self.i += 1;
+                let mut v = Vec::new();
+                loop {
+                    while self.i < d.len() && d[self.i].is_ascii_whitespace() {
+                        self.i += 1;
+                    }
+                    match d.get(self.i) {
+                        Some(b'<') => {
+                            let h = self.esa();
+                            if v.len() < 4096 {
+                                v.push(h);
+                            }
+                        }
+                        Some(b']') => {
+                            self.i += 1;
+                            break;
+                        }
+                        None => break,
+                        Some(_) => self.i += 1,
+                    }
+                }
+                Some(Tok::Elenco(v))
+            }
+            b'%' => {
+                while self.i < d.len() && d[self.i] != b'\n' && d[self.i] != b'\r' {
+                    self.i += 1;
+                }
+                Some(Tok::Altro)
+            }
+            b'(' => {
+                // A literal string (in the CMap's header): skipped with its nesting.
+                let mut livello = 0usize;
+                while self.i < d.len() {
+                    match d[self.i] {
+                        b'\\' => self.i += 1,
+                        b'(' => livello += 1,
+                        b')' => {
+                            livello = livello.saturating_sub(1);
+                            if livello == 0 {
+                                self.i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+                Some(Tok::Altro)
+            }
+            _ if b.is_ascii_alphanumeric() => {
+                let inizio = self.i;
+                while self.i < d.len() && (d[self.i].is_ascii_alphanumeric() || d[self.i] == b'.') {
+                    self.i += 1;
+                }
+                Some(Tok::Parola(&d[inizio..self.i]))
+            }
+            _ => {
+                self.i += 1;
+                Some(Tok::Altro)
+            }
+        }
+    }
+
+    /// A hex string `<…>` from the `<` (odd digit count padded with 0).
+    fn esa(&mut self) -> Vec<u8> {
+        let d = self.dati;
+        self.i += 1;
+        let mut cifre = Vec::new();
+        while self.i < d.len() && d[self.i] != b'>' {
+            if let Some(v) = (d[self.i] as char).to_digit(16) {
+                if cifre.len() < 512 {
+                    cifre.push(v as u8);
+                }
+            }
+            self.i += 1;
+        }
+        self.i += 1;
+        if cifre.len() % 2 == 1 {
+            cifre.push(0);
+        }
+        cifre.chunks(2).map(|c| (c[0] << 4) | c[1]).collect()
+    }
+}
+
+fn base_per_nome(n: &[u8]) -> Option<Base> {
+    match n {
+        b"WinAnsiEncoding" => Some(Base::WinAnsi),
+        b"MacRomanEncoding" => Some(Base::MacRoman),
+        b"StandardEncoding" => Some(Base::Standard),
+        _ => None,
+    }
+}
+
+/// Whether a font's name says bold: `Arial-BoldMT`, `Arial,Bold`, `Inter-SemiBold`,
+/// `Lato-Black`, `Foo-Heavy`, `Garamond-Demi`, `Univers-B`.
+pub(super) fn nome_grassetto(nome: &str) -> bool {
+    let minuscolo = nome.to_ascii_lowercase();
+    ["bold", "black", "heavy", "demi", "semibold"]
+        .iter()
+        .any(|p| minuscolo.contains(p))
+        || nome.ends_with("-B")
+        || nome.ends_with(",B")
+        || nome.ends_with("-BI")
+        || nome.contains("-Bd")
+}
+
+fn famiglia(nome: &str) -> Option<Famiglia> {
+    let n = nome.to_ascii_lowercase();
+    if n.contains("courier") {
+        Some(Famiglia::Courier)
+    } else if n.contains("times") {
+        Some(Famiglia::Times)
+    } else if n.contains("helvetica") || n.contains("arial") {
+        Some(Famiglia::Helvetica)
+    } else {
+        None
+    }
+}
+
+pub(super) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    doc.dereference(o).map(|(_, o)| o).unwrap_or(&Object::Null)
+}
+
+fn nome(doc: &Document, d: &Dictionary, chiave: &[u8]) -> Option<Vec<u8>> {
+    d.get(chiave)
+        .ok()
+        .and_then(|o| deref(doc, o).as_name().ok())
+        .map(<[u8]>::to_vec)
+}
+
+fn stream_di<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Stream> {
+    deref(doc, o).as_stream().ok()
+}
