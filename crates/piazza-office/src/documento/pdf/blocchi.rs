@@ -174,7 +174,7 @@ fn continua(b: &Bozza, r: &Riga, corpo: f32, interlinea: f32) -> bool {
 }
 
 /// Appends a line to a block's text: a word broken by a hyphen at the line's end is joined
-/// when the next line starts in lower case.
+/// when the next line starts in lower case; before a capital the hyphen stays.
 fn unisci_testo(testo: &mut String, riga: &str) {
     let prima = riga.chars().next();
     let mut caratteri = testo.chars().rev();
@@ -182,6 +182,8 @@ fn unisci_testo(testo: &mut String, riga: &str) {
         caratteri.next() == Some('-') && caratteri.next().is_some_and(char::is_alphabetic);
     if trattino && prima.is_some_and(char::is_lowercase) {
         testo.pop();
+    } else if trattino && prima.is_some_and(char::is_alphabetic) {
+        // A hyphen that belongs to the words (`Emilia-` / `Romagna`) stays, with no space.
     } else if !testo.is_empty() {
         testo.push(' ');
     }

@@ -534,10 +534,10 @@ impl<'a> Token<'a> {
         self.i += 1;
         let mut cifre = Vec::new();
         while self.i < d.len() && d[self.i] != b'>' {
-            if let Some(v) = (d[self.i] as char).to_digit(16) {
-                if cifre.len() < 512 {
-                    cifre.push(v as u8);
-                }
+            if let Some(v) = (d[self.i] as char).to_digit(16)
+                && cifre.len() < 512
+            {
+                cifre.push(v as u8);
             }
             self.i += 1;
         }

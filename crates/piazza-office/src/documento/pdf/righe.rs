@@ -116,7 +116,8 @@ fn righe_pagina(indice: usize, p: Pagina, l: &Lettore) -> Result<Vec<Riga>, Erro
 }
 
 /// The x of a gutter between two columns, when the page has one: a vertical line in the
-/// middle of the page that almost no run crosses, with at least five lines on each side.
+/// middle of the page that runs of at most a quarter of the characters cross (full-width
+/// headings, a centred page number), with a fifth of them and five lines on each side.
 fn gronda(pezzi: &[Pezzo], x0: f32, larghezza: f32, l: &Lettore) -> Result<Option<f32>, Errore> {
     let caratteri = |p: &Pezzo| p.testo.chars().count();
     let totale: usize = pezzi.iter().map(caratteri).sum();
@@ -138,7 +139,7 @@ fn gronda(pezzi: &[Pezzo], x0: f32, larghezza: f32, l: &Lettore) -> Result<Optio
                 attraverso += caratteri(p);
             }
         }
-        if attraverso * 10 > totale || sx * 5 < totale || dx * 5 < totale {
+        if attraverso * 4 > totale || sx * 5 < totale || dx * 5 < totale {
             continue;
         }
         let linee = |sinistra: bool| {
