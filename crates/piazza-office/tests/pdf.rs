@@ -9,3 +9,6 @@ mod struttura;
 
 #[path = "pdf/errori.rs"]
 mod errori;
+
+#[path = "pdf/reali.rs"]
+mod reali;

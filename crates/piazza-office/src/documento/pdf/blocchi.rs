@@ -30,18 +30,18 @@ struct Voce {
 /// The blocks of the document's lines.
 pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Errore> {
     let corpo = dimensione_corpo(&righe);
-    let interlinea = interlinea(&righe, corpo);
+    let interlinee = interlinee(&righe);
     let mut bozze: Vec<Bozza> = Vec::new();
     for r in righe {
         l.c.passo()?;
-        let marcatore = if r.grassetto || r.dimensione > corpo + 0.5 {
+        let marcatore = if r.grassetto || grande(r.dimensione, r.grassetto, corpo) {
             None
         } else {
             marcatore(&r.testo)
         };
         if let Some(b) = bozze.last_mut()
             && marcatore.is_none()
-            && continua(b, &r, corpo, interlinea)
+            && continua(b, &r, &interlinee)
         {
             unisci_testo(&mut b.testo, &r.testo);
             b.righe += 1;
@@ -54,7 +54,11 @@ pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Erro
         let (voce, testo) = match marcatore {
             Some((numerata, lunghezza)) => (
                 Some(Voce { numerata, x: r.x0 }),
-                r.testo[lunghezza..].trim_start().to_owned(),
+                r.testo
+                    .get(lunghezza..)
+                    .unwrap_or("")
+                    .trim_start()
+                    .to_owned(),
             ),
             None => (None, r.testo.clone()),
         };
@@ -74,7 +78,10 @@ pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Erro
     // Heading sizes: those above the body's of short blocks, largest first.
     let mut dimensioni: Vec<f32> = Vec::new();
     for b in &bozze {
-        if b.voce.is_none() && b.dimensione > corpo + 0.5 && b.testo.chars().count() <= 200 {
+        if b.voce.is_none()
+            && grande(b.dimensione, b.grassetto, corpo)
+            && b.testo.chars().count() <= 200
+        {
             dimensioni.push(b.dimensione);
         }
     }
@@ -113,7 +120,7 @@ pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Erro
                 numerata: v.numerata,
                 testo,
             });
-        } else if corto && b.dimensione > corpo + 0.5 {
+        } else if corto && grande(b.dimensione, b.grassetto, corpo) {
             let livello = dimensioni
                 .iter()
                 .position(|d| (d - b.dimensione).abs() < 0.5)
@@ -139,8 +146,13 @@ pub(super) fn blocchi(righe: Vec<Riga>, l: &Lettore) -> Result<Vec<Blocco>, Erro
     Ok(out)
 }
 
+/// A heading's size: a fifth larger than the body text's, or larger and bold.
+fn grande(dimensione: f32, grassetto: bool, corpo: f32) -> bool {
+    dimensione >= corpo * 1.2 || (grassetto && dimensione > corpo + 0.5)
+}
+
 /// Whether line `r` goes on block `b`.
-fn continua(b: &Bozza, r: &Riga, corpo: f32, interlinea: f32) -> bool {
+fn continua(b: &Bozza, r: &Riga, interlinee: &[(f32, f32)]) -> bool {
     if (b.dimensione - r.dimensione).abs() > 0.5 || b.grassetto != r.grassetto {
         return false;
     }
@@ -153,11 +165,13 @@ fn continua(b: &Bozza, r: &Riga, corpo: f32, interlinea: f32) -> bool {
             && prima.is_some_and(char::is_lowercase);
     }
     let passo = u.y - r.y;
-    let soglia = if (r.dimensione - corpo).abs() <= 0.5 {
-        interlinea * 1.3
-    } else {
-        r.dimensione * 1.6
-    };
+    // Beyond 1.3 times the size's usual line distance (1.2 times the size when unknown) a
+    // new paragraph begins.
+    let interlinea = interlinee
+        .iter()
+        .find(|(d, _)| (*d - r.dimensione).abs() < 0.25)
+        .map_or(r.dimensione * 1.2, |(_, p)| *p);
+    let soglia = interlinea * 1.3;
     if passo > soglia {
         return false;
     }
@@ -194,8 +208,10 @@ fn unisci_testo(testo: &mut String, riga: &str) {
 pub(super) fn marcatore(t: &str) -> Option<(bool, usize)> {
     let mut c = t.char_indices();
     let (_, primo) = c.next()?;
-    let dopo = |i: usize| t[i..].trim_start();
-    let spazio_dopo = |i: usize| t[i..].starts_with(' ') && !dopo(i).is_empty();
+    // `get`: an index past a multi-byte character reads as nothing, never panics.
+    let dopo = |i: usize| t.get(i..).unwrap_or("").trim_start();
+    let spazio_dopo =
+        |i: usize| t.get(i..).is_some_and(|r| r.starts_with(' ')) && !dopo(i).is_empty();
     let l = primo.len_utf8();
     match primo {
         '•' | '●' | '▪' | '■' | '◦' | '○' | '◆' | '►' | '➢' | '✓' | '❖' | '□' | '◊' | '→' => {
@@ -209,7 +225,13 @@ pub(super) fn marcatore(t: &str) -> Option<(bool, usize)> {
             (cifre <= 3 && matches!(segno, Some(b'.' | b')')) && spazio_dopo(cifre + 1))
                 .then_some((true, cifre + 1))
         }
-        'a'..='z' => (t.as_bytes().get(1) == Some(&b')') && spazio_dopo(2)).then_some((true, 2)),
+        // `a)`, and `a.` before a capital (not the end of a sentence).
+        'a'..='z' => {
+            let segno = t.as_bytes().get(1).copied();
+            let maiuscola = dopo(2).chars().next().is_some_and(char::is_uppercase);
+            (spazio_dopo(2) && (segno == Some(b')') || segno == Some(b'.') && maiuscola))
+                .then_some((true, 2))
+        }
         _ => None,
     }
 }
@@ -231,31 +253,39 @@ fn dimensione_corpo(righe: &[Riga]) -> f32 {
         .map_or(10.0, |(d, _)| *d)
 }
 
-/// The body text's usual distance between baselines.
-fn interlinea(righe: &[Riga], corpo: f32) -> f32 {
-    let mut conteggi: Vec<(i32, usize)> = Vec::new();
+/// Each size's usual distance between baselines (the most frequent, the smaller on a tie:
+/// paragraph gaps are the larger ones).
+fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
+    let mut conteggi: Vec<(f32, i32, usize)> = Vec::new();
     for w in righe.windows(2) {
         let (a, b) = (&w[0], &w[1]);
-        if a.pagina != b.pagina || a.sezione != b.sezione {
-            continue;
-        }
-        if (a.dimensione - corpo).abs() > 0.5 || (b.dimensione - corpo).abs() > 0.5 {
+        if a.pagina != b.pagina
+            || a.sezione != b.sezione
+            || (a.dimensione - b.dimensione).abs() > 0.25
+        {
             continue;
         }
         let d = a.y - b.y;
-        if d <= corpo * 0.8 || d > corpo * 3.0 {
+        if d <= a.dimensione * 0.8 || d > a.dimensione * 3.0 {
             continue;
         }
         let k = (d * 2.0).round() as i32;
-        match conteggi.iter_mut().find(|(x, _)| *x == k) {
-            Some(e) => e.1 += 1,
-            None => conteggi.push((k, 1)),
+        match conteggi
+            .iter_mut()
+            .find(|(x, kk, _)| (*x - a.dimensione).abs() < 0.25 && *kk == k)
+        {
+            Some(e) => e.2 += 1,
+            None => conteggi.push((a.dimensione, k, 1)),
         }
     }
-    // Ties go to the smaller distance: paragraph gaps are the larger ones.
-    conteggi.sort_by_key(|(k, _)| *k);
-    conteggi
-        .iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map_or(corpo * 1.2, |(k, _)| *k as f32 / 2.0)
+    let mut out: Vec<(f32, f32, usize)> = Vec::new();
+    for (d, k, n) in conteggi {
+        let passo = k as f32 / 2.0;
+        match out.iter_mut().find(|(x, _, _)| (*x - d).abs() < 0.25) {
+            Some(e) if n > e.2 || (n == e.2 && passo < e.1) => *e = (e.0, passo, n),
+            Some(_) => {}
+            None => out.push((d, passo, n)),
+        }
+    }
+    out.into_iter().map(|(d, p, _)| (d, p)).collect()
 }
