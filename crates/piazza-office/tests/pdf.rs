@@ -12,3 +12,6 @@ mod errori;
 
 #[path = "pdf/reali.rs"]
 mod reali;
+
+#[path = "pdf/grezzi.rs"]
+mod grezzi;

@@ -289,3 +289,46 @@ fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
     }
     out.into_iter().map(|(d, p, _)| (d, p)).collect()
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn marcatori() {
+        assert_eq!(marcatore("• voce"), Some((false, 3)));
+        assert_eq!(marcatore("•voce"), Some((false, 3)));
+        assert_eq!(marcatore("- voce"), Some((false, 1)));
+        assert_eq!(marcatore("\u{F0B7} voce"), Some((false, 3)));
+        assert_eq!(marcatore("12. voce"), Some((true, 3)));
+        assert_eq!(marcatore("3) voce"), Some((true, 2)));
+        assert_eq!(marcatore("b) voce"), Some((true, 2)));
+        assert_eq!(marcatore("a. Voce"), Some((true, 2)));
+        for t in [
+            "-5 gradi",
+            "2024. Anno",
+            "1234. voce",
+            "a. voce",
+            "e’ vero",
+            "•",
+            "1.",
+            "Art. 1",
+            "*",
+        ] {
+            assert_eq!(marcatore(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn trattini_a_fine_riga() {
+        let mut t = "parte-".to_owned();
+        unisci_testo(&mut t, "cipazione");
+        assert_eq!(t, "partecipazione");
+        let mut t = "Emilia-".to_owned();
+        unisci_testo(&mut t, "Romagna");
+        assert_eq!(t, "Emilia-Romagna");
+        let mut t = "anni 2020 -".to_owned();
+        unisci_testo(&mut t, "2024");
+        assert_eq!(t, "anni 2020 - 2024");
+    }
+}

@@ -13,6 +13,8 @@ use crate::Errore;
 
 /// Nesting of Form XObjects drawn inside one another.
 const MAX_PROFONDITA_FORM: usize = 8;
+/// Form XObjects drawn on one page, at any depth.
+const MAX_MODULI: usize = 4096;
 /// Depth of the graphics-state stack (`q` beyond it is ignored, as is its `Q`).
 const MAX_PILA: usize = 64;
 
@@ -79,6 +81,9 @@ pub(super) struct Interprete<'a, 'l> {
     l: &'l Lettore<'l>,
     font: HashMap<ObjectId, Rc<Font>>,
     pub pezzi: Vec<Pezzo>,
+    /// Form XObjects drawn on this page: a form that draws itself many times would otherwise
+    /// multiply its work by its count at every level.
+    pub moduli: usize,
 }
 
 impl<'a, 'l> Interprete<'a, 'l> {
@@ -88,6 +93,7 @@ impl<'a, 'l> Interprete<'a, 'l> {
             l,
             font: HashMap::new(),
             pezzi: Vec::new(),
+            moduli: 0,
         }
     }
 
@@ -219,7 +225,8 @@ impl<'a, 'l> Interprete<'a, 'l> {
                         }
                     }
                 }
-                "Do" if profondita < MAX_PROFONDITA_FORM => {
+                "Do" if profondita < MAX_PROFONDITA_FORM && self.moduli < MAX_MODULI => {
+                    self.moduli += 1;
                     if let Some(nome) = op.operands.first().and_then(|o| o.as_name().ok()) {
                         self.form(risorse, nome, &s.ctm, profondita)?;
                     }

@@ -146,6 +146,7 @@ impl Font {
                     }
                 }
             }
+            intervalli.sort_by_key(|(a, _, _)| *a);
             larghezze = Larghezze::Cid {
                 intervalli,
                 predefinita,
@@ -300,8 +301,10 @@ impl Font {
             Larghezze::Cid {
                 intervalli,
                 predefinita,
-            } => intervalli
+            } => intervalli[..intervalli.partition_point(|(a, _, _)| *a <= codice)]
                 .iter()
+                .rev()
+                .take(8)
                 .find(|(a, b, _)| (*a..=*b).contains(&codice))
                 .map(|(a, _, v)| {
                     if v.len() == 1 {
@@ -343,13 +346,16 @@ fn codice_di(spazi: &[(u8, u32, u32)], byte: &[u8]) -> (u32, usize) {
 
 impl CMap {
     fn cerca(&self, codice: u32) -> Option<GlifoTesto> {
-        if let Some((_, s)) = self.singoli.iter().rev().find(|(c, _)| *c == codice) {
-            return Some(GlifoTesto::Stringa(s.clone()));
+        // Both tables are sorted by code (see `leggi_cmap`): a binary search, then the few
+        // ranges before the candidate that may overlap it.
+        if let Ok(i) = self.singoli.binary_search_by_key(&codice, |(c, _)| *c) {
+            return Some(GlifoTesto::Stringa(self.singoli[i].1.clone()));
         }
-        let (a, _, dest) = self
-            .intervalli
+        let fine = self.intervalli.partition_point(|(a, _, _)| *a <= codice);
+        let (a, _, dest) = self.intervalli[..fine]
             .iter()
             .rev()
+            .take(8)
             .find(|(a, b, _)| (*a..=*b).contains(&codice))?;
         let scarto = codice - a;
         match dest {
@@ -428,6 +434,11 @@ fn leggi_cmap(dati: &[u8], l: &Lettore) -> Result<CMap, Errore> {
             _ => pila.clear(),
         }
     }
+    // Sorted for `cerca`; of the same code written twice, the last one counts.
+    cmap.singoli.reverse();
+    cmap.singoli.sort_by_key(|(c, _)| *c);
+    cmap.singoli.dedup_by_key(|(c, _)| *c);
+    cmap.intervalli.sort_by_key(|(a, _, _)| *a);
     Ok(cmap)
 }
 
@@ -597,4 +608,53 @@ fn nome(doc: &Document, d: &Dictionary, chiave: &[u8]) -> Option<Vec<u8>> {
 
 fn stream_di<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Stream> {
     deref(doc, o).as_stream().ok()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn grassetti_dal_nome() {
+        for n in [
+            "Arial-BoldMT",
+            "Arial,Bold",
+            "Inter-SemiBold",
+            "Lato-Black",
+            "Foo-Heavy",
+            "Garamond-Demi",
+            "Univers-B",
+            "TimesNewRomanPS-BoldItalicMT",
+        ] {
+            assert!(nome_grassetto(n), "{n}");
+        }
+        for n in [
+            "ArialMT",
+            "Helvetica",
+            "Calibri-Light",
+            "Times-Italic",
+            "Bodoni",
+        ] {
+            assert!(!nome_grassetto(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn nomi_dei_glifi() {
+        assert_eq!(glifi::da_nome(b"agrave"), Some('à'));
+        assert_eq!(glifi::da_nome(b"Egrave"), Some('È'));
+        assert_eq!(glifi::da_nome(b"quoteright"), Some('’'));
+        assert_eq!(glifi::da_nome(b"uni00F9"), Some('ù'));
+        assert_eq!(glifi::da_nome(b"u1F600"), Some('😀'));
+        assert_eq!(glifi::da_nome(b"a.sc"), Some('a'));
+        assert_eq!(glifi::da_nome(b"g123"), None);
+    }
+
+    #[test]
+    fn codici_a_lunghezza_variabile() {
+        let spazi = [(1, 0x00, 0x80), (2, 0x8140, 0xFFFF)];
+        assert_eq!(codice_di(&spazi, &[0x41, 0x81, 0x40]), (0x41, 1));
+        assert_eq!(codice_di(&spazi, &[0x81, 0x40]), (0x8140, 2));
+        assert_eq!(codice_di(&[(2, 0, 0xFFFF)], &[0x12]), (0x12, 1));
+    }
 }

@@ -183,6 +183,7 @@ fn pagina<'a>(
         }
     }
     int.pezzi.clear();
+    int.moduli = 0;
     int.disegna(&dati, &risorse, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0)?;
     Ok(Pagina {
         x0,

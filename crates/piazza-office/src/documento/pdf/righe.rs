@@ -276,3 +276,47 @@ pub(super) fn numero_pagina(t: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn numeri_di_pagina() {
+        for t in [
+            "3",
+            "- 3 -",
+            "Pagina 3",
+            "pag. 3 di 12",
+            "Pag. 3/12",
+            "3/12",
+            "3 di 12",
+            "Page 3 of 12",
+            "iv",
+            "XII",
+            "– 7 –",
+        ] {
+            assert!(numero_pagina(t), "{t}");
+        }
+        for t in [
+            "Art. 3",
+            "3 marzo 2024",
+            "Comune di Prato",
+            "12345",
+            "pagina",
+            "3.5",
+            "civile",
+        ] {
+            assert!(!numero_pagina(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn intestazioni_normalizzate() {
+        assert_eq!(
+            normalizza("Delibera  n. 12 del 2024"),
+            normalizza("delibera n. 7 del 2024")
+        );
+        assert_ne!(normalizza("Delibera n. 12"), normalizza("Determina n. 12"));
+    }
+}
