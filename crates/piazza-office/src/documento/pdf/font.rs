@@ -22,6 +22,8 @@ pub(super) struct Font {
     semplice: [char; 256],
     unicode: Option<CMap>,
     larghezze: Larghezze,
+    /// Type3 widths are in glyph space: their `/FontMatrix` times 1000 makes them thousandths.
+    scala: f32,
     pub grassetto: bool,
 }
 
@@ -234,7 +236,18 @@ impl Font {
                 standard,
             };
         }
+        let scala = if sottotipo == b"Type3" {
+            d.get(b"FontMatrix")
+                .ok()
+                .and_then(|o| deref(doc, o).as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| deref(doc, o).as_float().ok())
+                .map_or(1.0, |x| (x * 1000.0).clamp(0.0, 1000.0))
+        } else {
+            1.0
+        };
         Ok(Font {
+            scala,
             composito,
             spazi_codice,
             semplice,
@@ -266,7 +279,7 @@ impl Font {
                 },
                 None => GlifoTesto::Nessuno,
             };
-            let larghezza = self.larghezza(codice, &testo);
+            let larghezza = self.larghezza(codice, &testo) * self.scala;
             f(Glifo {
                 spazio: n == 1 && codice == 32,
                 testo,
