@@ -195,7 +195,13 @@ fn testi_oltre_il_limite() {
 /// an error, never a panic, and quickly.
 #[test]
 fn file_rovinati_non_fanno_panico() {
-    let buono = pdf(crate::struttura::pagine(), &Opzioni { titolo: None, compresso: false });
+    let buono = pdf(
+        crate::struttura::pagine(),
+        &Opzioni {
+            titolo: None,
+            compresso: false,
+        },
+    );
     let limiti = Limiti::default();
     let inizio = Instant::now();
     let mut letti = 0;
@@ -218,5 +224,9 @@ fn file_rovinati_non_fanno_panico() {
         let _ = leggi(&rovinato, &limiti);
     }
     assert!(letti < 60, "troppi file troncati letti come buoni: {letti}");
-    assert!(inizio.elapsed() < Duration::from_secs(20), "{:?}", inizio.elapsed());
+    assert!(
+        inizio.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        inizio.elapsed()
+    );
 }

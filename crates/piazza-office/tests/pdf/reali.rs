@@ -84,6 +84,29 @@ fn manuale_della_firma_remota() {
                     .into()
         })
     );
+    // Paragraphs without spacing between them: told apart by the short line that ends one.
+    let i = b
+        .iter()
+        .position(|x| {
+            x == &Blocco::Paragrafo(
+            "Per ogni utente censito a sistema sarà disponibile dal menu laterale la funzione di \
+             “Gestione Firmatari”."
+                .into(),
+        )
+        })
+        .unwrap();
+    assert!(
+        b[i + 1]
+            .testo()
+            .starts_with("Attraverso questa funzione l'utente potrà censire")
+    );
+    assert!(b.contains(&Blocco::Paragrafo(
+        "L'accesso al sistema avviene attraverso il portale \"http://egov.ba.it/timbro-digitale\" \
+         cliccando in alto a destra sull'icona ACCEDI come riportato nella Figura 1."
+            .into()
+    )));
+    // A cover's bold labels one under the other stay apart.
+    assert!(b.contains(&titolo(5, "DATA VALIDAZIONE")));
     // The footers ("27.07.2021 … 3") are gone.
     assert!(
         b.iter()

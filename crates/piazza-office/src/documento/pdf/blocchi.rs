@@ -171,6 +171,13 @@ fn continua(b: &Bozza, r: &Riga, interlinee: &[(f32, f32)]) -> bool {
         .iter()
         .find(|(d, _)| (*d - r.dimensione).abs() < 0.25)
         .map_or(r.dimensione * 1.2, |(_, p)| *p);
+    // Bold lines spaced widely are labels one under the other (a cover's table), not a
+    // heading wrapped onto two lines.
+    let interlinea = if r.grassetto {
+        interlinea.min(r.dimensione * 1.3)
+    } else {
+        interlinea
+    };
     let soglia = interlinea * 1.3;
     if passo > soglia {
         return false;
@@ -179,11 +186,11 @@ fn continua(b: &Bozza, r: &Riga, interlinee: &[(f32, f32)]) -> bool {
         // A list item goes on with lines indented as far as its marker or further.
         return r.x0 >= v.x - 1.0;
     }
-    // A short line that ends a sentence ends its paragraph.
-    let larghezza = b.x1_max - b.x0;
-    !(b.righe >= 2
-        && u.testo.ends_with(['.', '!', '?', ':'])
-        && u.x1 < b.x1_max - larghezza * 0.15
+    // A line that ends a sentence well before the column's right edge ends its paragraph.
+    let destro = b.x1_max.max(u.destro);
+    let larghezza = destro - b.x0;
+    !(u.testo.ends_with(['.', '!', '?', ':'])
+        && u.x1 < destro - larghezza * 0.15
         && r.x0 <= b.x0 + 1.0 + r.dimensione * 3.0)
 }
 
@@ -253,14 +260,16 @@ fn dimensione_corpo(righe: &[Riga]) -> f32 {
         .map_or(10.0, |(d, _)| *d)
 }
 
-/// Each size's usual distance between baselines (the most frequent, the smaller on a tie:
-/// paragraph gaps are the larger ones).
+/// Each size's usual distance between baselines: the whole number of points that, with its
+/// two neighbours, counts most distances between lines of that size and weight (the smaller
+/// on a tie: paragraph gaps are the larger ones).
 fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
     let mut conteggi: Vec<(f32, i32, usize)> = Vec::new();
     for w in righe.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if a.pagina != b.pagina
             || a.sezione != b.sezione
+            || a.grassetto != b.grassetto
             || (a.dimensione - b.dimensione).abs() > 0.25
         {
             continue;
@@ -269,7 +278,7 @@ fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
         if d <= a.dimensione * 0.8 || d > a.dimensione * 3.0 {
             continue;
         }
-        let k = (d * 2.0).round() as i32;
+        let k = d.round() as i32;
         match conteggi
             .iter_mut()
             .find(|(x, kk, _)| (*x - a.dimensione).abs() < 0.25 && *kk == k)
@@ -279,56 +288,20 @@ fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
         }
     }
     let mut out: Vec<(f32, f32, usize)> = Vec::new();
-    for (d, k, n) in conteggi {
-        let passo = k as f32 / 2.0;
+    for &(d, k, _) in &conteggi {
+        let punteggio: usize = conteggi
+            .iter()
+            .filter(|(x, kk, _)| (*x - d).abs() < 0.25 && (kk - k).abs() <= 1)
+            .map(|(_, _, n)| n)
+            .sum();
+        let passo = k as f32 + 0.5;
         match out.iter_mut().find(|(x, _, _)| (*x - d).abs() < 0.25) {
-            Some(e) if n > e.2 || (n == e.2 && passo < e.1) => *e = (e.0, passo, n),
+            Some(e) if punteggio > e.2 || (punteggio == e.2 && passo < e.1) => {
+                *e = (e.0, passo, punteggio)
+            }
             Some(_) => {}
-            None => out.push((d, passo, n)),
+            None => out.push((d, passo, punteggio)),
         }
     }
     out.into_iter().map(|(d, p, _)| (d, p)).collect()
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn marcatori() {
-        assert_eq!(marcatore("• voce"), Some((false, 3)));
-        assert_eq!(marcatore("•voce"), Some((false, 3)));
-        assert_eq!(marcatore("- voce"), Some((false, 1)));
-        assert_eq!(marcatore("\u{F0B7} voce"), Some((false, 3)));
-        assert_eq!(marcatore("12. voce"), Some((true, 3)));
-        assert_eq!(marcatore("3) voce"), Some((true, 2)));
-        assert_eq!(marcatore("b) voce"), Some((true, 2)));
-        assert_eq!(marcatore("a. Voce"), Some((true, 2)));
-        for t in [
-            "-5 gradi",
-            "2024. Anno",
-            "1234. voce",
-            "a. voce",
-            "e’ vero",
-            "•",
-            "1.",
-            "Art. 1",
-            "*",
-        ] {
-            assert_eq!(marcatore(t), None, "{t}");
-        }
-    }
-
-    #[test]
-    fn trattini_a_fine_riga() {
-        let mut t = "parte-".to_owned();
-        unisci_testo(&mut t, "cipazione");
-        assert_eq!(t, "partecipazione");
-        let mut t = "Emilia-".to_owned();
-        unisci_testo(&mut t, "Romagna");
-        assert_eq!(t, "Emilia-Romagna");
-        let mut t = "anni 2020 -".to_owned();
-        unisci_testo(&mut t, "2024");
-        assert_eq!(t, "anni 2020 - 2024");
-    }
 }

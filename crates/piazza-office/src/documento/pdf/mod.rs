@@ -67,12 +67,14 @@ pub(super) fn flusso(s: &Stream, l: &Lettore) -> Result<Vec<u8>, Errore> {
 pub(crate) fn leggi(bytes: &[u8], c: &Controllo) -> Result<Documento, Errore> {
     // The object parser is a dependency: should a hostile file make it panic, the reading
     // fails as a damaged file instead of taking the caller's thread down.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| leggi_senza_panico(bytes, c)))
-        .unwrap_or_else(|_| {
-            Err(Errore::Danneggiato(
-                "la struttura del PDF non si riesce a leggere".into(),
-            ))
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        leggi_senza_panico(bytes, c)
+    }))
+    .unwrap_or_else(|_| {
+        Err(Errore::Danneggiato(
+            "la struttura del PDF non si riesce a leggere".into(),
+        ))
+    })
 }
 
 fn leggi_senza_panico(bytes: &[u8], c: &Controllo) -> Result<Documento, Errore> {

@@ -29,6 +29,8 @@ pub(super) struct Riga {
     pub testo: String,
     /// Among the first or last two lines of the page, in its top or bottom zone.
     pub margine: bool,
+    /// The right edge of the text of its page and column (its longest line's end).
+    pub destro: f32,
 }
 
 /// All the pages' lines in reading order, without running headers, footers and page numbers.
@@ -103,6 +105,19 @@ fn righe_pagina(indice: usize, p: Pagina, l: &Lettore) -> Result<Vec<Riga>, Erro
             v
         }
     };
+    let mut destri: Vec<(usize, f32)> = Vec::new();
+    for r in &righe {
+        match destri.iter_mut().find(|(s, _)| *s == r.sezione) {
+            Some(e) => e.1 = e.1.max(r.x1),
+            None => destri.push((r.sezione, r.x1)),
+        }
+    }
+    for r in &mut righe {
+        r.destro = destri
+            .iter()
+            .find(|(s, _)| *s == r.sezione)
+            .map_or(r.x1, |e| e.1);
+    }
     // The margin: the first and last two lines, when in the top or bottom 15 % of the page.
     let n = righe.len();
     let (alto, basso) = (y0 + altezza * 0.85, y0 + altezza * 0.15);
@@ -236,6 +251,7 @@ fn unisci(pagina: usize, mut pezzi: Vec<Pezzo>, l: &Lettore) -> Result<Vec<Riga>
             grassetto: peso_grassetto * 2 > peso,
             testo,
             margine: false,
+            destro: 0.0,
         });
     }
     Ok(righe)
