@@ -305,3 +305,71 @@ fn interlinee(righe: &[Riga]) -> Vec<(f32, f32)> {
     }
     out.into_iter().map(|(d, p, _)| (d, p)).collect()
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn marcatori() {
+        assert_eq!(marcatore("• voce"), Some((false, 3)));
+        assert_eq!(marcatore("•voce"), Some((false, 3)));
+        assert_eq!(marcatore("- voce"), Some((false, 1)));
+        assert_eq!(marcatore("\u{F0B7} voce"), Some((false, 3)));
+        assert_eq!(marcatore("12. voce"), Some((true, 3)));
+        assert_eq!(marcatore("3) voce"), Some((true, 2)));
+        assert_eq!(marcatore("b) voce"), Some((true, 2)));
+        assert_eq!(marcatore("a. Voce"), Some((true, 2)));
+        for t in [
+            "-5 gradi",
+            "1234. voce",
+            "a. voce",
+            "e’ vero",
+            "•",
+            "1.",
+            "Art. 1",
+            "*",
+            "l’anno",
+        ] {
+            assert_eq!(marcatore(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn trattini_a_fine_riga() {
+        let mut t = "parte-".to_owned();
+        unisci_testo(&mut t, "cipazione");
+        assert_eq!(t, "partecipazione");
+        let mut t = "Emilia-".to_owned();
+        unisci_testo(&mut t, "Romagna");
+        assert_eq!(t, "Emilia-Romagna");
+        let mut t = "anni 2020 -".to_owned();
+        unisci_testo(&mut t, "2024");
+        assert_eq!(t, "anni 2020 - 2024");
+    }
+
+    fn riga(y: f32, grassetto: bool) -> Riga {
+        Riga {
+            pagina: 0,
+            sezione: 0,
+            x0: 56.0,
+            x1: 500.0,
+            y,
+            dimensione: 12.0,
+            grassetto,
+            testo: String::new(),
+            margine: false,
+            destro: 500.0,
+        }
+    }
+
+    #[test]
+    fn interlinea_piu_frequente() {
+        // 19.2 and 18.8 count together; the two paragraph gaps of 30 do not win.
+        let ys = [700.0, 680.8, 662.0, 642.8, 612.8, 594.0, 564.0, 545.2];
+        let righe: Vec<Riga> = ys.iter().map(|y| riga(*y, false)).collect();
+        let v = interlinee(&righe);
+        assert_eq!(v.len(), 1);
+        assert!((v[0].1 - 19.5).abs() < 0.01, "{v:?}");
+    }
+}

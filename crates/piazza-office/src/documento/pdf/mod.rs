@@ -10,6 +10,7 @@
 //! left out.
 
 mod blocchi;
+mod cmap;
 mod contenuto;
 mod font;
 mod glifi;
