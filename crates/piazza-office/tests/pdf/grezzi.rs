@@ -49,13 +49,25 @@ fn pagina_con_risorse(
     catalogo: &str,
     altri: &[String],
 ) -> Vec<u8> {
+    pagina_completa(contenuto, font, risorse, "", catalogo, altri)
+}
+
+/// `pagina` adds entries to the page's dictionary, `risorse` to its resources.
+fn pagina_completa(
+    contenuto: &str,
+    font: &str,
+    risorse: &str,
+    pagina: &str,
+    catalogo: &str,
+    altri: &[String],
+) -> Vec<u8> {
     let mut o = vec![
         format!("<< /Type /Catalog /Pages 2 0 R {catalogo} >>"),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
         format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
              /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica \
-             /Encoding /WinAnsiEncoding >> {font} >> {risorse} >> >>"
+             /Encoding /WinAnsiEncoding >> {font} >> {risorse} >> {pagina} >>"
         ),
         flusso("", contenuto),
     ];
@@ -211,4 +223,34 @@ fn modulo_che_disegna_se_stesso() {
         inizio.elapsed()
     );
     assert_eq!(doc.blocchi, vec![Blocco::Paragrafo("Ciclo".into())]);
+}
+
+/// A page shown turned by `/Rotate`, its content turned back: the text upright on the screen
+/// is read, in the shown page's coordinates.
+#[test]
+fn pagina_ruotata() {
+    for (rotazione, cm) in [
+        ("90", "0 1 -1 0 595 0"),
+        ("-270", "0 1 -1 0 595 0"),
+        ("270", "0 -1 1 0 0 842"),
+    ] {
+        let pdf = pagina_completa(
+            &format!(
+                "q {cm} cm BT /F1 11 Tf 56 500 Td (Una pagina orizzontale con) Tj ET \
+                 BT /F1 11 Tf 56 486 Td (il suo paragrafo su due righe.) Tj ET Q"
+            ),
+            "",
+            "",
+            &format!("/Rotate {rotazione}"),
+            "",
+            &[],
+        );
+        assert_eq!(
+            leggi(&pdf).blocchi,
+            vec![Blocco::Paragrafo(
+                "Una pagina orizzontale con il suo paragrafo su due righe.".into()
+            )],
+            "{rotazione}"
+        );
+    }
 }

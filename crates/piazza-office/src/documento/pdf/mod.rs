@@ -198,10 +198,23 @@ fn pagina<'a>(
     }
     int.pezzi.clear();
     int.moduli = 0;
-    int.disegna(&dati, &risorse, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0)?;
+    // The page as it is shown: user space moved to the box's corner and turned by `/Rotate`
+    // (clockwise), so that text upright on the screen is horizontal here.
+    let rotazione = ereditato(doc, dict, b"Rotate")
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(0)
+        .rem_euclid(360);
+    let (w, h) = (larghezza, altezza);
+    let (ctm, larghezza, altezza) = match rotazione {
+        90 => ([0.0, -1.0, 1.0, 0.0, -y0, w + x0], h, w),
+        180 => ([-1.0, 0.0, 0.0, -1.0, w + x0, h + y0], w, h),
+        270 => ([0.0, 1.0, -1.0, 0.0, h + y0, -x0], h, w),
+        _ => ([1.0, 0.0, 0.0, 1.0, -x0, -y0], w, h),
+    };
+    int.disegna(&dati, &risorse, ctm, 0)?;
     Ok(Pagina {
-        x0,
-        y0,
+        x0: 0.0,
+        y0: 0.0,
         larghezza,
         altezza,
         pezzi: std::mem::take(&mut int.pezzi),
