@@ -101,7 +101,7 @@ pub fn leggi_struttura(doc: &Documento, regole: &Regole) -> PianoLetto {
                 }
                 let numerato = obiettivo_numerato(&pulito);
                 if numerato.is_none() && regole.e_titolo_obiettivi(&pulito) {
-                    lista = (in_obiettivo.is_none()).then(|| Lista {
+                    lista = in_obiettivo.is_none().then_some(Lista {
                         sotto: pulito,
                         livello_voci: None,
                         prese: false,

@@ -3,6 +3,7 @@
 use crate::kit::extract::Form;
 use crate::kit::extract::Multipart;
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::CRUMB;
@@ -59,8 +60,8 @@ pub async fn importa_form(ctx: Ctx) -> AppResult<Response> {
     })
 }
 
-/// Largest plan document accepted (a plan is a few dozen pages of text).
-pub const MAX_DOCUMENTO: usize = 4 * 1024 * 1024;
+/// Largest plan document accepted (a plan is tens of pages; a PDF with pictures is larger).
+pub const MAX_DOCUMENTO: usize = 20 * 1024 * 1024;
 
 fn anno_valido(s: &str) -> Result<i32, String> {
     match s.trim().parse::<i32>() {
@@ -69,7 +70,18 @@ fn anno_valido(s: &str) -> Result<i32, String> {
     }
 }
 
-/// Reads the uploaded document (or pasted text) and shows what was found, to correct.
+/// The bounds of reading a plan document.
+fn limiti() -> piazza_office::Limiti {
+    piazza_office::Limiti {
+        max_byte_file: MAX_DOCUMENTO,
+        tempo: std::time::Duration::from_secs(60),
+        ..Default::default()
+    }
+}
+
+/// Reads the uploaded document (DOCX, ODT, PDF, Markdown, reStructuredText, text) or the
+/// pasted text and shows what was found, to correct. A long document is read in the
+/// background with its progress (`kit::elaborazioni`).
 pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Response> {
     ctx.require_edit(PIANO, None)?;
     let mut campi = crate::kit::view::campi_multipart(multipart, MAX_DOCUMENTO + 64 * 1024).await?;
@@ -82,52 +94,79 @@ pub async fn importa_anteprima(ctx: Ctx, multipart: Multipart) -> AppResult<Resp
     if let Err(e) = anno_valido(&anno) {
         errori.push(e);
     }
-    if file.len() > MAX_DOCUMENTO {
-        errori.push("Il documento supera i 4 MB: caricare il testo del piano.".into());
-    }
     let documento = if file.is_empty() {
-        testo.clone()
+        testo.clone().into_bytes()
     } else {
-        crate::anagrafica::dait::decode(&file)
+        file
     };
-    if documento.trim().is_empty() {
+    if documento.iter().all(u8::is_ascii_whitespace) {
         errori.push("Caricare il documento del piano o incollarne il testo.".into());
     }
-    let letto = crate::piano::import::leggi(&documento);
-    if errori.is_empty() && letto.aree.is_empty() {
-        errori.push(
-            "Nel documento non ci sono sezioni con un elenco «Obiettivi»: controllare che sia il piano di attività."
-                .into(),
-        );
-    }
+    let rifiuta = |chrome: Chrome, anno: String, testo: String, errori: Vec<String>| ImportaPage {
+        chrome,
+        anno,
+        testo,
+        errori,
+    };
     if !errori.is_empty() {
-        return render_invalid(&ImportaPage {
-            chrome: crumbs_import(&ctx, "Importa un piano"),
+        return render_invalid(&rifiuta(
+            crumbs_import(&ctx, "Importa un piano"),
             anno,
             testo,
             errori,
-        });
+        ));
     }
-    render(&AnteprimaPage {
-        chrome: crumbs_import(&ctx, "Anteprima del piano"),
-        titolo: letto
-            .titolo
-            .clone()
-            .unwrap_or_else(|| format!("Piano di attività {}", anno.trim())),
-        anno: anno.trim().to_owned(),
-        aree: letto
-            .aree
-            .iter()
-            .map(|a| AreaAnteprima {
-                titolo: a.titolo.clone(),
-                obiettivi: a.obiettivi.join("\n"),
-                n: a.obiettivi.len(),
-                sotto: a.sotto.clone(),
+    let regole = crate::piano::import::Regole::da(&ctx.state.config.piano.titoli_obiettivi);
+    let (chrome_errore, chrome) = (
+        crumbs_import(&ctx, "Importa un piano"),
+        crumbs_import(&ctx, "Anteprima del piano"),
+    );
+    let elaborazioni = ctx.state.elaborazioni.clone();
+    elaborazioni
+        .avvia(&ctx, "Lettura del piano", "/piano/importa", move |av| async move {
+            av.fase("Lettura del documento", 0);
+            let letto = tokio::task::spawn_blocking(move || {
+                crate::piano::import::leggi_file(&documento, None, &regole, &limiti())
             })
-            .collect(),
-        senza_obiettivi: letto.sezioni_senza_obiettivi.clone(),
-        errori: Vec::new(),
-    })
+            .await
+            .map_err(|e| AppError::causa("lettura del piano interrotta", e))?;
+            av.controlla()?;
+            let errore = match &letto {
+                Err(e) => Some(e.to_string()),
+                Ok(l) if l.aree.is_empty() => Some(
+                    "Nel documento non ci sono sezioni con un elenco di obiettivi («Obiettivi», «Obiettivi strategici», «Risultati attesi»…): controllare che sia il piano di attività."
+                        .to_owned(),
+                ),
+                Ok(_) => None,
+            };
+            if let Some(e) = errore {
+                let pagina = rifiuta(chrome_errore, anno, testo, vec![e]);
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, pagina.render()?));
+            }
+            let letto = letto.expect("checked above");
+            let pagina = AnteprimaPage {
+                chrome,
+                titolo: letto
+                    .titolo
+                    .clone()
+                    .unwrap_or_else(|| format!("Piano di attività {}", anno.trim())),
+                anno: anno.trim().to_owned(),
+                aree: letto
+                    .aree
+                    .iter()
+                    .map(|a| AreaAnteprima {
+                        titolo: a.titolo.clone(),
+                        obiettivi: a.obiettivi.join("\n"),
+                        n: a.obiettivi.len(),
+                        sotto: a.sotto.clone(),
+                    })
+                    .collect(),
+                senza_obiettivi: letto.sezioni_senza_obiettivi.clone(),
+                errori: Vec::new(),
+            };
+            Ok((StatusCode::OK, pagina.render()?))
+        })
+        .await
 }
 
 /// Saves the plan as corrected in the preview: `area_N_titolo`, `area_N_obiettivi` (one per line)
