@@ -124,3 +124,21 @@ fn interruzioni_non_sono_titoli() {
         [par("Sopra"), par("Sotto"), voce(1, false, "voce")]
     );
 }
+
+/// An HTML block (a `<table>` up to the blank line) is text, not Markdown: its lone `-`
+/// lines are not headings' underlines (the Comune di Palermo's plan has such tables).
+#[test]
+fn un_blocco_html_non_fa_titoli() {
+    let d = leggi(
+        "piano.md",
+        "## Sezione\n\n<table>\n <tr><td><p>\nAgenzia\n<p>\n-\n<p>\nRegione</td></tr>\n</table>\n\nDopo.\n",
+    );
+    assert_eq!(d.blocchi.len(), 3, "{:?}", d.blocchi);
+    assert_eq!(d.blocchi[0], titolo(2, "Sezione"));
+    assert!(
+        matches!(&d.blocchi[1], piazza_office::Blocco::Paragrafo(t) if t.contains("Agenzia") && t.contains("Regione")),
+        "{:?}",
+        d.blocchi[1]
+    );
+    assert_eq!(d.blocchi[2], par("Dopo."));
+}

@@ -91,3 +91,25 @@ fn markup_in_linea() {
         )]
     );
 }
+
+/// A `- ` inside an item's text with no blank line before it goes on with the text (AgID's
+/// three-year plan writes "aggregatore\n   - come meglio precisato di seguito - nella…").
+#[test]
+fn un_trattino_nel_testo_di_una_voce_non_apre_un_elenco() {
+    let d = leggi(
+        "piano.rst",
+        "-  Accompagnare le PA\n   - come precisato - nelle attività.\n\n-  Seconda voce.\n\n   - una sotto-voce\n",
+    );
+    assert_eq!(
+        d.blocchi,
+        [
+            voce(
+                1,
+                false,
+                "Accompagnare le PA - come precisato - nelle attività."
+            ),
+            voce(1, false, "Seconda voce."),
+            voce(2, false, "una sotto-voce"),
+        ]
+    );
+}

@@ -31,6 +31,62 @@ pub(super) fn atx(riga: &str) -> Option<(usize, &str)> {
 }
 
 /// A line of only `c` (at least `min` of them), spaces allowed between when `spazi`.
+/// The start of an HTML block of CommonMark's kind 6: a block-level tag.
+fn blocco_html(t: &str) -> bool {
+    let Some(r) = t.strip_prefix('<') else {
+        return false;
+    };
+    let r = r.strip_prefix('/').unwrap_or(r);
+    let nome: String = r
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let dopo = r[nome.len()..].chars().next();
+    !nome.is_empty()
+        && dopo.is_none_or(|c| c == '>' || c == ' ' || c == '/' || c == '\t')
+        && [
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "center",
+            "dd",
+            "details",
+            "div",
+            "dl",
+            "dt",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hr",
+            "li",
+            "main",
+            "nav",
+            "ol",
+            "p",
+            "section",
+            "summary",
+            "table",
+            "tbody",
+            "td",
+            "tfoot",
+            "th",
+            "thead",
+            "tr",
+            "ul",
+        ]
+        .contains(&nome.as_str())
+}
+
 fn solo(t: &str, c: char, min: usize, spazi: bool) -> bool {
     let mut n = 0;
     for x in t.trim_end().chars() {
@@ -233,6 +289,9 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
     let mut recinto: Option<(u8, usize)> = None;
     let mut commento = false;
     let mut codice = false;
+    // Inside an HTML block (`<table>` … up to a blank line): its text is one paragraph, and
+    // none of its lines is Markdown (a lone `-` there is not a heading's underline).
+    let mut html = false;
     for riga in righe {
         md.r.controllo.passo()?;
         if let Some((c, n)) = recinto {
@@ -252,6 +311,23 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
             (col, resto) = (c.saturating_sub(1), r);
         }
         let vuota = resto.trim().is_empty();
+        if html {
+            if vuota {
+                html = false;
+                md.chiudi()?;
+            } else {
+                md.riga(resto)?;
+            }
+            continue;
+        }
+        if col < 4 && blocco_html(resto) {
+            md.chiudi()?;
+            md.pila.clear();
+            md.tipo = Tipo::Paragrafo;
+            md.riga(resto)?;
+            html = true;
+            continue;
+        }
         if let Some((_, n)) = md.tabella {
             if !vuota && resto.contains('|') {
                 let riga = md.riga_tabella(resto, n)?;

@@ -307,7 +307,13 @@ pub(super) fn leggi(t: &str, r: &mut Raccolta) -> Result<(), Errore> {
             rst.riga(&resto[1..])?;
             continue;
         }
+        // Inside an item's text, with no blank line before, a `- ` goes on with that text (a
+        // nested list needs a blank line before it).
+        let nel_testo = matches!(rst.tipo, Tipo::Voce { .. })
+            && !dopo
+            && rst.pila.last().is_some_and(|p| col >= p.1);
         if !matches!(rst.tipo, Tipo::Paragrafo { .. })
+            && !nel_testo
             && let Some((numerata, n, contenuto)) = marcatore(resto)
         {
             rst.chiudi()?;

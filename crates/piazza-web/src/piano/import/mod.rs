@@ -108,14 +108,78 @@ impl Regole {
 
     /// Whether a heading (already cleaned) introduces the objectives.
     pub fn e_titolo_obiettivi(&self, testo: &str) -> bool {
-        let n = normalize(testo);
-        self.titoli_obiettivi.iter().any(|f| {
-            n == *f
-                || n.strip_prefix(f.as_str())
-                    .and_then(|r| r.strip_prefix(' '))
-                    .is_some_and(|r| r.split_whitespace().count() <= 4)
+        self.tipo(testo).is_some()
+    }
+
+    /// What a heading introduces: its text, without numbering and a leading article, starts
+    /// with one of the forms (`2.3 Gli obiettivi generali del piano`).
+    pub fn tipo(&self, testo: &str) -> Option<Marcatore> {
+        let n = normalize(senza_numerazione(testo));
+        let n = senza_articolo(&n);
+        self.forma_iniziale(n)
+    }
+
+    /// What a paragraph introduces, if it is a lead-in: a sentence ending with `:` that
+    /// starts with a form (after a resolution's `Che` and an article), or the form alone.
+    pub fn attacco(&self, testo: &str) -> Option<Marcatore> {
+        let t = testo.trim().trim_end_matches(['*', '_']).trim_end();
+        let n = normalize(t);
+        if !t.ends_with(':') && !self.titoli_obiettivi.contains(&n) {
+            return None;
+        }
+        let n = n.strip_prefix("che ").unwrap_or(&n);
+        self.forma_iniziale(senza_articolo(n))
+    }
+
+    fn forma_iniziale(&self, n: &str) -> Option<Marcatore> {
+        let f = self.titoli_obiettivi.iter().find(|f| {
+            n.strip_prefix(f.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+        })?;
+        Some(if f.starts_with("obiettiv") {
+            Marcatore::Obiettivi
+        } else {
+            Marcatore::Altro
         })
     }
+}
+
+/// The kind of list a heading or lead-in introduces: in a section that has both, the
+/// "Obiettivi" lists win over "Risultati attesi" and "Linee d'azione".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Marcatore {
+    Altro,
+    Obiettivi,
+}
+
+/// `2.3- Titolo`, `6.2 Titolo`, `IV. Titolo` → `Titolo`.
+pub(crate) fn senza_numerazione(s: &str) -> &str {
+    let t = s.trim_start();
+    let fine = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let numero = &t[..fine];
+    let anno = numero.len() == 4 && !numero.contains('.');
+    if fine == 0 || anno || !numero.chars().any(|c| c.is_ascii_digit()) {
+        return t;
+    }
+    let resto = &t[fine..];
+    let dopo = resto.trim_start_matches(['-', '–', '—', ')', ' ', '\t']);
+    if dopo.len() < resto.len() || resto.is_empty() {
+        dopo
+    } else {
+        t
+    }
+}
+
+/// Without a leading Italian article (`gli obiettivi` → `obiettivi`), on normalised text.
+fn senza_articolo(n: &str) -> &str {
+    for a in ["gli ", "i ", "le ", "l ", "il ", "lo ", "la "] {
+        if let Some(r) = n.strip_prefix(a) {
+            return r;
+        }
+    }
+    n
 }
 
 const DECORATIONS: &[char] = &[
@@ -125,7 +189,7 @@ const DECORATIONS: &[char] = &[
 /// Removes Markdown emphasis and decorative characters around a heading, and leading numbering
 /// such as `1.`, `2)`, `A.`, `II -`.
 fn clean_heading(s: &str) -> String {
-    let mut t = s.replace("**", "").replace("__", "");
+    let mut t = senza_numerazione(&s.replace("**", "").replace("__", "")).to_owned();
     t = t
         .trim_matches(|c: char| c.is_whitespace() || DECORATIONS.contains(&c))
         .to_owned();
@@ -188,7 +252,8 @@ fn clean_item(s: &str) -> String {
     capitalize(t.trim())
 }
 
-/// `Obiettivo 1.2 – Titolo` (also `Obiettivo A:`, `Obiettivo n. 3 - …`): the objective's title.
+/// `Obiettivo 1.2 – Titolo` (also `Obiettivo A:`, `Obiettivo n. 3 - …`): the objective, titled
+/// by the whole heading.
 pub(crate) fn obiettivo_numerato(testo: &str) -> Option<String> {
     let t = testo.trim();
     let resto = t
@@ -212,6 +277,6 @@ pub(crate) fn obiettivo_numerato(testo: &str) -> Option<String> {
         return None;
     }
     let titolo = titolo.trim_start_matches(|c: char| c.is_whitespace() || "-–—:.)".contains(c));
-    let titolo = clean_item(titolo);
-    (!titolo.is_empty()).then_some(titolo)
+    // The whole heading: its number is how the plan refers to the objective.
+    (!titolo.trim().is_empty()).then(|| clean_item(t))
 }

@@ -7,6 +7,7 @@
 //! - `importa`: the import with its preview;
 //! - `esporta`: CSV, JSON, XLSX and the PDF report.
 
+mod corpus;
 mod cruscotto;
 mod esporta;
 mod importa;
