@@ -7,6 +7,7 @@
 //! | `rotte`, `limiti`, `csrf`, `protezioni`, `cliente` | routes, rate limits, CSRF, headers, client address |
 //! | `pannelli`, `collegamenti`, `moduli` | the registries domains meet through, the module list |
 //! | `fmt`, `text`, `list`, `export`, `pdf` | Italian formatting, text, lists, CSV/XLSX, PDF |
+//! | `impagina` | a report written once, out as PDF, DOCX and ODT |
 //! | `cache`, `config`, `assets` | read caches, the configuration, static files |
 //! | `elaborazioni` | long work in the background: progress page, cancel, outcome |
 //! | `orologio` | today's date for date rules, settable in tests (`con_oggi`) |
@@ -23,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod fmt;
+pub mod impagina;
 pub mod limiti;
 pub mod list;
 pub mod moduli;

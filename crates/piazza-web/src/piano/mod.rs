@@ -59,6 +59,8 @@ pub fn router(_cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
         .get("/piano/{anno}/export.json", routes::piano_json)
         .get("/piano/{anno}/export.xlsx", routes::piano_xlsx)
         .get("/piano/{anno}/relazione.pdf", routes::piano_pdf)
+        .get("/piano/{anno}/relazione.docx", routes::piano_docx)
+        .get("/piano/{anno}/relazione.odt", routes::piano_odt)
         .get("/piano/obiettivi/{id}", routes::obiettivo)
         .get("/piano/obiettivi/{id}/modifica", routes::obiettivo_form)
         .post("/piano/obiettivi/{id}/modifica", routes::obiettivo_aggiorna)

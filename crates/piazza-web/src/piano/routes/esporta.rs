@@ -148,32 +148,104 @@ pub async fn piano_xlsx(ctx: Ctx, Path(anno): Path<i32>) -> AppResult<Response> 
     ))
 }
 
-/// The progress report for the association's council, as PDF: cover, summary per area, the
+/// The formats of the progress report.
+#[derive(Clone, Copy)]
+enum Formato {
+    Pdf,
+    Docx,
+    Odt,
+}
+
+/// The progress report for the association's council: cover, summary per area, the
 /// objectives, what is late or off track, and the objectives at risk from the change of
-/// legislature. Staff only (it includes internal objectives).
+/// legislature. Staff only (it includes internal objectives). As PDF.
 pub async fn piano_pdf(
+    ctx: Ctx,
+    path: Path<i32>,
+    q: Query<CruscottoQuery>,
+) -> AppResult<Response> {
+    relazione_in(ctx, path, q, Formato::Pdf).await
+}
+
+/// The progress report as DOCX, for an office to edit.
+pub async fn piano_docx(
+    ctx: Ctx,
+    path: Path<i32>,
+    q: Query<CruscottoQuery>,
+) -> AppResult<Response> {
+    relazione_in(ctx, path, q, Formato::Docx).await
+}
+
+/// The progress report as ODT, for an office to edit.
+pub async fn piano_odt(
+    ctx: Ctx,
+    path: Path<i32>,
+    q: Query<CruscottoQuery>,
+) -> AppResult<Response> {
+    relazione_in(ctx, path, q, Formato::Odt).await
+}
+
+async fn relazione_in(
     ctx: Ctx,
     Path(anno): Path<i32>,
     Query(q): Query<CruscottoQuery>,
+    formato: Formato,
 ) -> AppResult<Response> {
-    use crate::kit::pdf::{Colonna, Documento};
+    use crate::kit::impagina::Ufficio;
     ctx.require_grant(PIANO)?;
     let v = vista(&ctx, anno).await?;
     let (al, _) = data_riferimento(&v, &q.al);
     let c = store::cruscotto(&v, al, &ctx.state.config);
     let config = &ctx.state.config;
-    let mut d = Documento::new(format!(
+    let titolo = format!(
         "{} · {} · relazione al {}",
         config.associazione.nome_associazione,
         v.p.titolo,
         fmt::date(al)
-    ));
-    d.spazio(120.0);
-    d.testo(&config.associazione.nome_associazione, 14.0, false);
-    d.spazio(10.0);
+    );
+    let nome = format!("relazione-piano-{anno}");
+    let meta = || {
+        piazza_office::documento::scrivi::Metadati::new(
+            titolo.clone(),
+            config.associazione.nome_associazione.clone(),
+            chrono::Utc::now().naive_utc(),
+        )
+    };
+    Ok(match formato {
+        Formato::Pdf => {
+            let mut d = crate::kit::pdf::Documento::new(titolo.clone());
+            d.spazio(120.0);
+            relazione(&mut d, &v, &c, al, config);
+            crate::kit::export::attachment(d.finish(), "application/pdf", &format!("{nome}.pdf"))
+        }
+        Formato::Docx => {
+            let mut d = Ufficio::default();
+            relazione(&mut d, &v, &c, al, config);
+            crate::kit::export::attachment(d.docx(&meta()), DOCX_MIME, &format!("{nome}.docx"))
+        }
+        Formato::Odt => {
+            let mut d = Ufficio::default();
+            relazione(&mut d, &v, &c, al, config);
+            crate::kit::export::attachment(d.odt(&meta()), ODT_MIME, &format!("{nome}.odt"))
+        }
+    })
+}
+
+const DOCX_MIME: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const ODT_MIME: &str = "application/vnd.oasis.opendocument.text";
+
+/// The report's content, whatever the format.
+fn relazione(
+    d: &mut impl crate::kit::impagina::Impaginazione,
+    v: &store::PianoVista,
+    c: &store::Cruscotto,
+    al: chrono::NaiveDate,
+    config: &crate::AppConfig,
+) {
+    use crate::kit::pdf::Colonna;
+    d.rilievo(&config.associazione.nome_associazione);
     d.titolo(&v.p.titolo);
-    d.testo("Relazione sullo stato di avanzamento", 14.0, true);
-    d.spazio(10.0);
+    d.rilievo("Relazione sullo stato di avanzamento");
     d.paragrafo(&format!("Situazione al {}.", fmt::date(al)));
     d.paragrafo(&match (&v.p.data_approvazione, &v.p.organo_approvazione) {
         (Some(data), Some(organo)) if v.p.stato == "approvato" => {
@@ -194,7 +266,7 @@ pub async fn piano_pdf(
             String::new()
         }
     ));
-    d.new_page();
+    d.fine_copertina();
     d.sezione("Sintesi per area");
     for a in &v.aree {
         d.barra(
@@ -288,8 +360,7 @@ pub async fn piano_pdf(
         },
     ];
     for (titolo, righe) in elenco {
-        d.testo(&format!("{titolo}: {}", righe.len()), 10.0, true);
-        d.spazio(2.0);
+        d.sottosezione(&format!("{titolo}: {}", righe.len()));
         if !righe.is_empty() {
             let r: Vec<Vec<String>> = righe
                 .iter()
@@ -298,9 +369,4 @@ pub async fn piano_pdf(
             d.tabella(&colonne, &r);
         }
     }
-    Ok(crate::kit::export::attachment(
-        d.finish(),
-        "application/pdf",
-        &format!("relazione-piano-{anno}.pdf"),
-    ))
 }

@@ -242,6 +242,18 @@ pub const MATRIX: &[Row] = &[
         STAFF_PIANO,
         Body::None,
     ),
+    (
+        "GET",
+        "/piano/{anno}/relazione.docx",
+        STAFF_PIANO,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/piano/{anno}/relazione.odt",
+        STAFF_PIANO,
+        Body::None,
+    ),
     ("GET", "/piano/obiettivi/{id}", PUBLIC, Body::None),
     (
         "POST",

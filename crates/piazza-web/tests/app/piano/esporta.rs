@@ -1,4 +1,4 @@
-//! Open data downloads, XLSX and the PDF report.
+//! Open data downloads, XLSX, and the report as PDF, DOCX and ODT.
 
 use axum::http::StatusCode;
 use piazza_db::audit::Actor;
@@ -121,4 +121,76 @@ async fn plan_approval_xlsx_and_pdf_report() {
     ] {
         assert!(text.contains(s), "{s}");
     }
+}
+
+/// The report as PDF, DOCX and ODT: read back with the office-documents core, the three have
+/// the same headings, and the editable two the same tables.
+#[tokio::test]
+async fn the_report_leaves_as_pdf_docx_and_odt_with_the_same_headings_and_tables() {
+    use piazza_office::{Blocco, Limiti, leggi_documento};
+    let app = TestApp::new().await;
+    plan(&app).await;
+    let mut letti = Vec::new();
+    for (formato, tipo) in [
+        ("pdf", "application/pdf"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("odt", "application/vnd.oasis.opendocument.text"),
+    ] {
+        let path = format!("/piano/2031/relazione.{formato}?al=30%2F06%2F2031");
+        assert_eq!(app.get(Role::Anon, &path).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get(Role::Viewer, &path).await.status, StatusCode::FORBIDDEN);
+        let r = app.get(Role::Editor, &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{formato}");
+        assert_eq!(r.headers[axum::http::header::CONTENT_TYPE], tipo);
+        let doc = leggi_documento(&r.body, Some(&format!("r.{formato}")), &Limiti::default())
+            .unwrap_or_else(|e| panic!("{formato}: {e}"));
+        letti.push((formato, doc));
+    }
+    let titoli = |d: &piazza_office::Documento| -> Vec<String> {
+        d.blocchi
+            .iter()
+            .filter_map(|b| match b {
+                Blocco::Titolo { testo, .. } => Some(testo.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let tabelle = |d: &piazza_office::Documento| -> Vec<Vec<Vec<String>>> {
+        d.blocchi
+            .iter()
+            .filter_map(|b| match b {
+                Blocco::Tabella(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (_, docx) = &letti[1];
+    let attesi = titoli(docx);
+    for h in [
+        "Sintesi per area",
+        "Obiettivi",
+        "Elementi in ritardo o da seguire",
+        "Obiettivi scaduti: 0",
+    ] {
+        assert!(attesi.iter().any(|t| t == h), "{h} in {attesi:?}");
+    }
+    for (formato, d) in &letti {
+        let trovati = titoli(d);
+        for h in ["Sintesi per area", "Obiettivi", "Elementi in ritardo o da seguire"] {
+            assert!(trovati.iter().any(|t| t == h), "{formato}: {h} in {trovati:?}");
+        }
+    }
+    assert_eq!(titoli(&letti[2].1), attesi, "ODT and DOCX");
+    let t = tabelle(docx);
+    assert_eq!(t, tabelle(&letti[2].1), "ODT and DOCX tables");
+    // The objectives table with its header, and the bars as a table.
+    assert!(t.iter().any(|t| t[0] == ["Area", "Obiettivo", "Responsabile", "Stato", "Avanz.", "Scadenza"]
+        && t.iter().skip(1).any(|r| r[1] == "Terzo")), "{t:?}");
+    assert!(t.iter().any(|t| t[0] == ["Voce", "Avanzamento"]
+        && t.last().is_some_and(|r| r[0] == "Piano nel complesso")));
+    assert!(
+        docx.blocchi.contains(&Blocco::Paragrafo("Situazione al 30/06/2031.".into())),
+        "{:?}",
+        docx.blocchi
+    );
 }
