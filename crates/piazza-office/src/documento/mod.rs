@@ -141,7 +141,14 @@ pub fn leggi_documento(
         return Err(Errore::FormatoDoc);
     }
     let controllo = crate::Controllo::new(limiti);
-    let doc = match formato_documento(nome, bytes).ok_or(Errore::NonDocumento)? {
+    let Some(formato) = formato_documento(nome, bytes) else {
+        // A zip that does not open is a damaged document, not an unknown one.
+        if crate::archivio::sembra_zip(bytes) {
+            crate::Archivio::apri(bytes)?;
+        }
+        return Err(Errore::NonDocumento);
+    };
+    let doc = match formato {
         FormatoDocumento::Docx => docx::leggi(&mut crate::Archivio::apri(bytes)?, &controllo)?,
         FormatoDocumento::Odt => odt::leggi(&mut crate::Archivio::apri(bytes)?, &controllo)?,
         FormatoDocumento::Pdf => pdf::leggi(bytes, &controllo)?,

@@ -227,7 +227,10 @@ pub struct MessaggioErrore(pub String);
 /// Megabytes as users read them (`10 MB`).
 pub fn megabyte(byte: usize) -> String {
     let mb = byte as f64 / (1024.0 * 1024.0);
-    if mb >= 1.0 {
+    if mb >= 10.0 {
+        // A limit with room for a form's other fields (20 MB and a few KB) reads as 20 MB.
+        format!("{} MB", crate::kit::fmt::int(mb.floor() as i64))
+    } else if mb >= 1.0 {
         format!("{} MB", crate::kit::fmt::numero((mb * 10.0).round() / 10.0))
     } else {
         format!("{} KB", byte.div_ceil(1024))

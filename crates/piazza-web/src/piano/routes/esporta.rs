@@ -159,11 +159,7 @@ enum Formato {
 /// The progress report for the association's council: cover, summary per area, the
 /// objectives, what is late or off track, and the objectives at risk from the change of
 /// legislature. Staff only (it includes internal objectives). As PDF.
-pub async fn piano_pdf(
-    ctx: Ctx,
-    path: Path<i32>,
-    q: Query<CruscottoQuery>,
-) -> AppResult<Response> {
+pub async fn piano_pdf(ctx: Ctx, path: Path<i32>, q: Query<CruscottoQuery>) -> AppResult<Response> {
     relazione_in(ctx, path, q, Formato::Pdf).await
 }
 
@@ -177,11 +173,7 @@ pub async fn piano_docx(
 }
 
 /// The progress report as ODT, for an office to edit.
-pub async fn piano_odt(
-    ctx: Ctx,
-    path: Path<i32>,
-    q: Query<CruscottoQuery>,
-) -> AppResult<Response> {
+pub async fn piano_odt(ctx: Ctx, path: Path<i32>, q: Query<CruscottoQuery>) -> AppResult<Response> {
     relazione_in(ctx, path, q, Formato::Odt).await
 }
 

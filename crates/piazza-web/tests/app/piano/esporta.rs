@@ -133,12 +133,21 @@ async fn the_report_leaves_as_pdf_docx_and_odt_with_the_same_headings_and_tables
     let mut letti = Vec::new();
     for (formato, tipo) in [
         ("pdf", "application/pdf"),
-        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("odt", "application/vnd.oasis.opendocument.text"),
     ] {
         let path = format!("/piano/2031/relazione.{formato}?al=30%2F06%2F2031");
-        assert_eq!(app.get(Role::Anon, &path).await.status, StatusCode::SEE_OTHER);
-        assert_eq!(app.get(Role::Viewer, &path).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get(Role::Anon, &path).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.get(Role::Viewer, &path).await.status,
+            StatusCode::FORBIDDEN
+        );
         let r = app.get(Role::Editor, &path).await;
         assert_eq!(r.status, StatusCode::OK, "{formato}");
         assert_eq!(r.headers[axum::http::header::CONTENT_TYPE], tipo);
@@ -176,20 +185,39 @@ async fn the_report_leaves_as_pdf_docx_and_odt_with_the_same_headings_and_tables
     }
     for (formato, d) in &letti {
         let trovati = titoli(d);
-        for h in ["Sintesi per area", "Obiettivi", "Elementi in ritardo o da seguire"] {
-            assert!(trovati.iter().any(|t| t == h), "{formato}: {h} in {trovati:?}");
+        for h in [
+            "Sintesi per area",
+            "Obiettivi",
+            "Elementi in ritardo o da seguire",
+        ] {
+            assert!(
+                trovati.iter().any(|t| t == h),
+                "{formato}: {h} in {trovati:?}"
+            );
         }
     }
     assert_eq!(titoli(&letti[2].1), attesi, "ODT and DOCX");
     let t = tabelle(docx);
     assert_eq!(t, tabelle(&letti[2].1), "ODT and DOCX tables");
     // The objectives table with its header, and the bars as a table.
-    assert!(t.iter().any(|t| t[0] == ["Area", "Obiettivo", "Responsabile", "Stato", "Avanz.", "Scadenza"]
-        && t.iter().skip(1).any(|r| r[1] == "Terzo")), "{t:?}");
+    assert!(
+        t.iter().any(|t| t[0]
+            == [
+                "Area",
+                "Obiettivo",
+                "Responsabile",
+                "Stato",
+                "Avanz.",
+                "Scadenza"
+            ]
+            && t.iter().skip(1).any(|r| r[1] == "Terzo")),
+        "{t:?}"
+    );
     assert!(t.iter().any(|t| t[0] == ["Voce", "Avanzamento"]
         && t.last().is_some_and(|r| r[0] == "Piano nel complesso")));
     assert!(
-        docx.blocchi.contains(&Blocco::Paragrafo("Situazione al 30/06/2031.".into())),
+        docx.blocchi
+            .contains(&Blocco::Paragrafo("Situazione al 30/06/2031.".into())),
         "{:?}",
         docx.blocchi
     );

@@ -9,6 +9,7 @@
 
 mod corpus;
 mod cruscotto;
+mod documenti;
 mod esporta;
 mod importa;
 mod obiettivo;
