@@ -21,7 +21,7 @@ maildir="$data/maildir"
 "$py" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$data/smtp.log" 2>&1 &
 smtp=$!
 
-env -u DATABASE_URL PIAZZA_SMTP_URL="smtp://127.0.0.1:$smtp_port" PIAZZA_PUBLIC_URL="http://127.0.0.1:$port" \
+env -u DATABASE_URL PIAZZA_ATTESA_ELABORAZIONE_MS=0 PIAZZA_SMTP_URL="smtp://127.0.0.1:$smtp_port" PIAZZA_PUBLIC_URL="http://127.0.0.1:$port" \
   "$bin" --data-dir "$data" demo --bind "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 trap 'kill $server $smtp 2>/dev/null || true; wait $server $smtp 2>/dev/null || true; rm -rf "$data"' EXIT

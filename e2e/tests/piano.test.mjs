@@ -38,7 +38,9 @@ test('import a plan with the preview, add an update, see the roll-up change, rea
   await page.goto(`${BASE}/piano/importa`);
   await page.fill('#anno', '2021');
   await page.setInputFiles('#file', { name: 'piano-2021.txt', mimeType: 'text/plain', buffer: Buffer.from(DOC) });
-  await Promise.all([page.waitForURL(`${BASE}/piano/importa/anteprima`), page.click('button:has-text("Anteprima")')]);
+  // The reading is long work: its progress page, then the preview at the same address.
+  await Promise.all([page.waitForURL(/\/elaborazioni\/\w+$/), page.click('button:has-text("Anteprima")')]);
+  await page.waitForSelector('#riepilogo-anteprima', { timeout: 30000 });
   assert.match(await page.textContent('#riepilogo-anteprima'), /Trovate 2 aree/);
   assert.equal(await page.inputValue('#area_0_titolo'), 'Servizi ai comuni');
   assert.match(await page.inputValue('#area_0_obiettivi'), /Formare il personale dei comuni della costa/);

@@ -167,6 +167,10 @@ impl Elaborazioni {
             svolta.fine.notify_waiters();
         });
         let attesa = Duration::from_millis(ctx.state.config.server.attesa_elaborazione_ms);
+        if attesa.is_zero() {
+            // No wait: always the progress page, however quick the work.
+            return Ok(Redirect::to(&format!("/elaborazioni/{}", e.id)).into_response());
+        }
         let _ = tokio::time::timeout(attesa, fine).await;
         let finito = e
             .esito
