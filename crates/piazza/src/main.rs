@@ -520,10 +520,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             anno,
             dry_run,
         }) => {
-            let text = std::fs::read(file)
+            let bytes = std::fs::read(file)
                 .map_err(|e| format!("impossibile leggere {}: {e}", file.display()))?;
-            let letto =
-                piazza_web::piano::import::leggi(&piazza_web::anagrafica::dait::decode(&text));
+            let nome = file.file_name().and_then(|n| n.to_str());
+            let regole =
+                piazza_web::piano::import::Regole::da(&settings.app.piano.titoli_obiettivi);
+            let limiti = piazza_office::Limiti {
+                max_byte_file: 200 * 1024 * 1024,
+                tempo: std::time::Duration::from_secs(600),
+                ..Default::default()
+            };
+            let letto = piazza_web::piano::import::leggi_file(&bytes, nome, &regole, &limiti)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
             println!(
                 "{}: {} aree, {} obiettivi.",
                 letto.titolo.as_deref().unwrap_or("Piano senza titolo"),

@@ -37,8 +37,7 @@ impl Impaginazione for crate::kit::pdf::Documento {
         crate::kit::pdf::Documento::sezione(self, testo);
     }
     fn sottosezione(&mut self, testo: &str) {
-        self.testo(testo, 10.0, true);
-        self.spazio(2.0);
+        crate::kit::pdf::Documento::sottosezione(self, testo);
     }
     fn rilievo(&mut self, testo: &str) {
         self.testo(testo, 14.0, true);

@@ -8,7 +8,8 @@
 //! Adobe allows to copy and redistribute), for printable ASCII; accented letters have the width
 //! of their base letter in these fonts.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use pdf_writer::types::StructRole;
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 /// Helvetica advance widths of ' '..='~', in 1/1000 em.
 const ASCII_REGULAR: [u16; 95] = [
@@ -145,11 +146,40 @@ pub struct Colonna<'a> {
     pub destra: bool,
 }
 
-/// A report being written, page by page.
+/// A report being written, page by page. It is a tagged PDF: every heading, paragraph and
+/// table cell is marked content of a structure element (`H1`, `H2`, `H3`, `P`, `Table`, `TR`,
+/// `TH`, `TD`) in reading order, drawings, repeated table headers and page footers are
+/// artifacts, and the catalogue says the language (`it-IT`) and that the document is marked,
+/// so screen readers and archives read its structure.
 pub struct Documento {
     pages: Vec<Content>,
     y: f32,
     footer: String,
+    /// The document's title (the first `titolo`), for its metadata.
+    titolo_doc: Option<String>,
+    /// The structure elements, in the order they were opened.
+    tag: Vec<Elemento>,
+    /// The elements directly under the document.
+    radice: Vec<usize>,
+    /// The next marked-content identifier of each page.
+    mcid: Vec<i32>,
+    /// The element that text drawn now belongs to (none: an artifact).
+    aperto: Option<usize>,
+}
+
+/// A structure element and its children, in order.
+struct Elemento {
+    ruolo: StructRole,
+    figli: Vec<Figlio>,
+}
+
+enum Figlio {
+    Elemento(usize),
+    /// Marked content on a page.
+    Contenuto {
+        pagina: usize,
+        mcid: i32,
+    },
 }
 
 impl Documento {
@@ -159,6 +189,11 @@ impl Documento {
             pages: Vec::new(),
             y: 0.0,
             footer: footer.into(),
+            titolo_doc: None,
+            tag: Vec::new(),
+            radice: Vec::new(),
+            mcid: Vec::new(),
+            aperto: None,
         };
         d.new_page();
         d
@@ -170,7 +205,30 @@ impl Documento {
 
     pub fn new_page(&mut self) {
         self.pages.push(Content::new());
+        self.mcid.push(0);
         self.y = PAGE_H - MARGIN;
+    }
+
+    /// Opens a structure element under `genitore` (none: the document).
+    fn elemento(&mut self, ruolo: StructRole, genitore: Option<usize>) -> usize {
+        let i = self.tag.len();
+        self.tag.push(Elemento {
+            ruolo,
+            figli: Vec::new(),
+        });
+        match genitore {
+            Some(g) => self.tag[g].figli.push(Figlio::Elemento(i)),
+            None => self.radice.push(i),
+        }
+        i
+    }
+
+    /// Draws `f` as an artifact (what is not content: lines, bars, page footers).
+    fn artefatto(&mut self, f: impl FnOnce(&mut Content)) {
+        let c = self.page();
+        c.begin_marked_content(Name(b"Artifact"));
+        f(c);
+        c.end_marked_content();
     }
 
     fn page(&mut self) -> &mut Content {
@@ -191,12 +249,32 @@ impl Documento {
         } else {
             b"F1".as_slice()
         };
+        let pagina = self.pages.len() - 1;
+        let mcid = self.aperto.map(|e| {
+            let id = self.mcid[pagina];
+            self.mcid[pagina] += 1;
+            self.tag[e]
+                .figli
+                .push(Figlio::Contenuto { pagina, mcid: id });
+            id
+        });
         let c = self.page();
+        match mcid {
+            Some(id) => {
+                c.begin_marked_content_with_properties(Name(b"Span"))
+                    .properties()
+                    .identify(id);
+            }
+            None => {
+                c.begin_marked_content(Name(b"Artifact"));
+            }
+        }
         c.begin_text();
         c.set_font(Name(font), size);
         c.next_line(x, y);
         c.show(Str(&bytes));
         c.end_text();
+        c.end_marked_content();
     }
 
     /// Vertical space.
@@ -204,8 +282,20 @@ impl Documento {
         self.y -= h;
     }
 
-    /// A block of wrapped text.
+    /// A block of wrapped text (a paragraph of the structure).
     pub fn testo(&mut self, text: &str, size: f32, bold: bool) {
+        self.testo_come(StructRole::P, text, size, bold);
+    }
+
+    /// A block of wrapped text as a structure element of `ruolo`.
+    fn testo_come(&mut self, ruolo: StructRole, text: &str, size: f32, bold: bool) {
+        let e = self.elemento(ruolo, None);
+        self.aperto = Some(e);
+        self.righe(text, size, bold);
+        self.aperto = None;
+    }
+
+    fn righe(&mut self, text: &str, size: f32, bold: bool) {
         for line in wrap(text, size, bold, Self::width()) {
             self.room(size * LEADING);
             self.y -= size * LEADING;
@@ -215,15 +305,22 @@ impl Documento {
     }
 
     pub fn titolo(&mut self, text: &str) {
-        self.testo(text, 20.0, true);
+        self.titolo_doc.get_or_insert_with(|| text.to_owned());
+        self.testo_come(StructRole::H1, text, 20.0, true);
         self.spazio(6.0);
     }
 
     pub fn sezione(&mut self, text: &str) {
         self.room(40.0);
         self.spazio(8.0);
-        self.testo(text, 13.0, true);
+        self.testo_come(StructRole::H2, text, 13.0, true);
         self.spazio(4.0);
+    }
+
+    /// A heading inside a section.
+    pub fn sottosezione(&mut self, text: &str) {
+        self.testo_come(StructRole::H3, text, 10.0, true);
+        self.spazio(2.0);
     }
 
     pub fn paragrafo(&mut self, text: &str) {
@@ -245,12 +342,13 @@ impl Documento {
         } else {
             first
         };
+        let e = self.elemento(StructRole::P, None);
+        self.aperto = Some(e);
         self.text_at(MARGIN, y + 2.0, BODY, false, &shown);
         let bar_x = MARGIN + label_w;
         let bar_w = Self::width() * 0.3;
         let fill = percent.map(|p| (p.clamp(0.0, 100.0) / 100.0) as f32 * bar_w);
-        {
-            let c = self.page();
+        self.artefatto(|c| {
             c.set_fill_rgb(0.9, 0.92, 0.94);
             c.rect(bar_x, y, bar_w, 10.0);
             c.fill_nonzero();
@@ -260,12 +358,13 @@ impl Documento {
                 c.fill_nonzero();
             }
             c.set_fill_rgb(0.0, 0.0, 0.0);
-        }
+        });
         let value = percent
             .map(|p| format!("{p:.0}%"))
             .unwrap_or_else(|| "–".into());
         let vw = text_width(&value, BODY, true);
         self.text_at(PAGE_W - MARGIN - vw, y + 2.0, BODY, true, &value);
+        self.aperto = None;
     }
 
     /// A table with wrapped cells; on a page break the header is printed again.
@@ -282,20 +381,23 @@ impl Documento {
         };
         let header: Vec<String> = colonne.iter().map(|c| c.titolo.to_owned()).collect();
         let header = wrap_row(&header, true);
-        self.riga(&header, &widths, colonne, size, true);
+        let tabella = self.elemento(StructRole::Table, None);
+        self.riga(&header, &widths, colonne, size, true, Some(tabella));
         for r in righe {
             let cells = wrap_row(r, false);
             let n = cells.iter().map(Vec::len).max().unwrap_or(1) as f32;
             if self.y - n * line_h - 4.0 < MARGIN + 20.0 {
                 self.new_page();
-                self.riga(&header, &widths, colonne, size, true);
+                // The header again on the new page: for the eye, not the structure.
+                self.riga(&header, &widths, colonne, size, true, None);
             }
-            self.riga(&cells, &widths, colonne, size, false);
+            self.riga(&cells, &widths, colonne, size, false, Some(tabella));
         }
         self.spazio(6.0);
     }
 
-    /// A row of cells already wrapped to their column widths.
+    /// A row of cells already wrapped to their column widths: a `TR` of `tabella` with `TH`
+    /// (header) or `TD` cells, or an artifact without a table.
     fn riga(
         &mut self,
         wrapped: &[Vec<String>],
@@ -303,13 +405,17 @@ impl Documento {
         colonne: &[Colonna<'_>],
         size: f32,
         bold: bool,
+        tabella: Option<usize>,
     ) {
         let line_h = size * LEADING;
         let n = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
         self.room(n * line_h + 4.0);
         let top = self.y;
         let mut x = MARGIN;
+        let tr = tabella.map(|t| self.elemento(StructRole::TR, Some(t)));
+        let cella = if bold { StructRole::TH } else { StructRole::TD };
         for ((lines, w), col) in wrapped.iter().zip(widths).zip(colonne) {
+            self.aperto = tr.map(|r| self.elemento(cella, Some(r)));
             for (i, l) in lines.iter().enumerate() {
                 let tx = if col.destra {
                     x + w - 2.0 - text_width(l, size, bold)
@@ -321,14 +427,16 @@ impl Documento {
             }
             x += w;
         }
+        self.aperto = None;
         self.y = top - n * line_h - 4.0;
         let y = self.y + 1.5;
-        let c = self.page();
-        c.set_stroke_rgb(0.75, 0.78, 0.8);
-        c.set_line_width(if bold { 0.8 } else { 0.3 });
-        c.move_to(MARGIN, y);
-        c.line_to(PAGE_W - MARGIN, y);
-        c.stroke();
+        self.artefatto(|c| {
+            c.set_stroke_rgb(0.75, 0.78, 0.8);
+            c.set_line_width(if bold { 0.8 } else { 0.3 });
+            c.move_to(MARGIN, y);
+            c.line_to(PAGE_W - MARGIN, y);
+            c.stroke();
+        });
     }
 
     /// The finished PDF file.
@@ -339,11 +447,13 @@ impl Documento {
             let label = format!("{footer} · pagina {} di {total}", i + 1);
             let bytes: Vec<u8> = label.chars().map(win_ansi).collect();
             let c = &mut self.pages[i];
+            c.begin_marked_content(Name(b"Artifact"));
             c.begin_text();
             c.set_font(Name(b"F1"), 8.0);
             c.next_line(MARGIN, MARGIN - 20.0);
             c.show(Str(&bytes));
             c.end_text();
+            c.end_marked_content();
         }
         let mut pdf = Pdf::new();
         let catalog = Ref::new(1);
@@ -356,7 +466,33 @@ impl Documento {
             ids.push((Ref::new(next), Ref::new(next + 1)));
             next += 2;
         }
-        pdf.catalog(catalog).pages(tree);
+        let radice = Ref::new(next);
+        let documento = Ref::new(next + 1);
+        let info = Ref::new(next + 2);
+        next += 3;
+        let refs: Vec<Ref> = (0..self.tag.len())
+            .map(|i| Ref::new(next + i as i32))
+            .collect();
+        {
+            let mut cat = pdf.catalog(catalog);
+            cat.pages(tree);
+            cat.pair(Name(b"StructTreeRoot"), radice);
+            cat.mark_info().marked(true);
+            cat.lang(TextStr("it-IT"));
+            cat.viewer_preferences().display_doc_title(true);
+        }
+        let titolo = self
+            .titolo_doc
+            .clone()
+            .unwrap_or_else(|| self.footer.clone());
+        pdf.document_info(info)
+            .title(TextStr(&titolo))
+            .producer(TextStr("Piazza"));
+        // Each page's marked contents, by MCID, as an array object of the parent tree.
+        let liste: Vec<Ref> = (0..total)
+            .map(|k| Ref::new(next + (self.tag.len() + k) as i32))
+            .collect();
+        self.scrivi_struttura(&mut pdf, radice, documento, &refs, &ids, &liste);
         pdf.pages(tree)
             .kids(ids.iter().map(|(p, _)| *p))
             .count(total as i32);
@@ -366,9 +502,11 @@ impl Documento {
         pdf.type1_font(bold)
             .base_font(Name(b"Helvetica-Bold"))
             .encoding_predefined(Name(b"WinAnsiEncoding"));
-        for (content, (page_id, content_id)) in self.pages.into_iter().zip(ids) {
+        for (k, (content, (page_id, content_id))) in self.pages.into_iter().zip(ids).enumerate() {
             let mut page = pdf.page(page_id);
             page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+            page.struct_parents(k as i32);
+            page.pair(Name(b"Tabs"), Name(b"S"));
             page.parent(tree);
             page.contents(content_id);
             let mut res = page.resources();
@@ -381,6 +519,81 @@ impl Documento {
             pdf.stream(content_id, &content.finish());
         }
         pdf.finish()
+    }
+
+    /// The structure tree: the root, the document element, every element with its children in
+    /// order, and the parent tree (for each page, the element of each marked content).
+    fn scrivi_struttura(
+        &self,
+        pdf: &mut Pdf,
+        radice: Ref,
+        documento: Ref,
+        refs: &[Ref],
+        pagine: &[(Ref, Ref)],
+        liste: &[Ref],
+    ) {
+        let mut genitori = vec![documento; self.tag.len()];
+        for (i, e) in self.tag.iter().enumerate() {
+            for f in &e.figli {
+                if let Figlio::Elemento(c) = f {
+                    genitori[*c] = refs[i];
+                }
+            }
+        }
+        let mut per_pagina: Vec<Vec<(i32, Ref)>> = vec![Vec::new(); pagine.len()];
+        for (i, e) in self.tag.iter().enumerate() {
+            for f in &e.figli {
+                if let Figlio::Contenuto { pagina, mcid } = f {
+                    per_pagina[*pagina].push((*mcid, refs[i]));
+                }
+            }
+        }
+        {
+            let mut r = pdf
+                .indirect(radice)
+                .start::<pdf_writer::writers::StructTreeRoot>();
+            r.child(documento);
+            r.parent_tree_next_key(pagine.len() as i32);
+            let mut albero = r.parent_tree();
+            let mut voci = albero.nums();
+            for (k, l) in liste.iter().enumerate() {
+                voci.insert(k as i32, *l);
+            }
+        }
+        for (k, mc) in per_pagina.iter_mut().enumerate() {
+            mc.sort_by_key(|(id, _)| *id);
+            pdf.indirect(liste[k])
+                .array()
+                .items(mc.iter().map(|(_, r)| *r));
+        }
+        {
+            let mut d = pdf.struct_element(documento);
+            d.kind(StructRole::Document);
+            d.parent(radice);
+            d.lang(TextStr("it-IT"));
+            let mut k = d.children();
+            for i in &self.radice {
+                k.struct_element(refs[*i]);
+            }
+        }
+        for (i, e) in self.tag.iter().enumerate() {
+            let mut el = pdf.struct_element(refs[i]);
+            el.kind(e.ruolo);
+            el.parent(genitori[i]);
+            let mut k = el.children();
+            for f in &e.figli {
+                match f {
+                    Figlio::Elemento(c) => {
+                        k.struct_element(refs[*c]);
+                    }
+                    Figlio::Contenuto { pagina, mcid } => {
+                        k.marked_content_ref()
+                            .marked_content_id(*mcid)
+                            .page(pagine[*pagina].0);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -73,7 +73,7 @@ pub fn leggi_struttura(doc: &Documento, regole: &Regole) -> PianoLetto {
             .filter(|t| !t.is_empty()),
         ..Default::default()
     };
-    let titoli = albero(doc, regole, &mut piano);
+    let (titoli, intestazione_ripetuta) = albero(doc, regole, &mut piano);
     let per_blocco: HashMap<usize, usize> = titoli
         .iter()
         .enumerate()
@@ -98,7 +98,10 @@ pub fn leggi_struttura(doc: &Documento, regole: &Regole) -> PianoLetto {
         let affiancati = fratelli
             .get(&(t.genitore, t.livello))
             .is_some_and(|f| f.len() >= 2 && !f.contains(&None));
-        if affiancati {
+        // Under the plan's title repeated on every page (a whole plan, not a chapter), the
+        // sections are the areas: an objectives heading beside one belongs to it.
+        let sotto_il_titolo = t.genitore.is_some() && t.genitore == intestazione_ripetuta;
+        if t.fratello.is_some() && (affiancati || sotto_il_titolo) {
             t.fratello
         } else {
             t.genitore.or(Some(i))
@@ -235,7 +238,11 @@ fn rango(m: Marcatore) -> Rango {
 
 /// The headings kept, with their parents and roles; the plan's title when the document has
 /// none of its own. Page headers (the title again, or a heading on many pages) are dropped.
-fn albero(doc: &Documento, regole: &Regole, piano: &mut PianoLetto) -> Vec<Titolo> {
+fn albero(
+    doc: &Documento,
+    regole: &Regole,
+    piano: &mut PianoLetto,
+) -> (Vec<Titolo>, Option<usize>) {
     let mut volte: HashMap<String, usize> = HashMap::new();
     for b in &doc.blocchi {
         if let Blocco::Titolo { testo, .. } = b {
@@ -244,6 +251,8 @@ fn albero(doc: &Documento, regole: &Regole, piano: &mut PianoLetto) -> Vec<Titol
     }
     let mut titoli: Vec<Titolo> = Vec::new();
     let mut visti_titolo = false;
+    // The title heading, when it is repeated as a page header.
+    let mut ripetuto = None;
     let primo = doc.blocchi.iter().find_map(|b| match b {
         Blocco::Titolo { testo, .. } => Some(normalize(testo)),
         _ => None,
@@ -284,6 +293,7 @@ fn albero(doc: &Documento, regole: &Regole, piano: &mut PianoLetto) -> Vec<Titol
                 continue;
             }
             visti_titolo = true;
+            ripetuto = Some(titoli.len());
         } else if volte[&n] >= 3 && ruolo == Ruolo::Sezione {
             continue;
         }
@@ -304,7 +314,7 @@ fn albero(doc: &Documento, regole: &Regole, piano: &mut PianoLetto) -> Vec<Titol
             fratello,
         });
     }
-    titoli
+    (titoli, ripetuto)
 }
 
 /// The areas in the order their objectives appear, each with its groups of the best rank; a
@@ -551,5 +561,34 @@ mod piano_2020 {
         assert_eq!(conta, [4, 3, 2, 7, 3, 3], "{:#?}", p.aree);
         assert_eq!(p.titolo.as_deref(), Some("Piano attività 2020"));
         assert_eq!(p.aree[0].titolo, "Rappresentanza");
+
+        // The same plan as a DOCX and an ODT made from it (headings as Word's heading styles,
+        // items as Word lists): the same areas and objectives.
+        let limiti = piazza_office::Limiti::default();
+        let doc = piazza_office::leggi_documento(&bytes, Some("piano.md"), &limiti).unwrap();
+        let meta = piazza_office::documento::scrivi::Metadati::new(
+            "Piano attività 2020",
+            "ANCI Toscana",
+            chrono::NaiveDate::from_ymd_opt(2020, 3, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+        );
+        for (nome, file) in [
+            (
+                "piano.docx",
+                piazza_office::documento::scrivi::docx(&doc, &meta),
+            ),
+            (
+                "piano.odt",
+                piazza_office::documento::scrivi::odt(&doc, &meta),
+            ),
+        ] {
+            let q = super::super::leggi_file(&file, Some(nome), &super::Regole::default(), &limiti)
+                .unwrap();
+            let conta: Vec<usize> = q.aree.iter().map(|a| a.obiettivi.len()).collect();
+            assert_eq!(conta, [4, 3, 2, 7, 3, 3], "{nome}");
+            assert_eq!(q.aree, p.aree, "{nome}: the same areas and objectives");
+        }
     }
 }

@@ -30,6 +30,14 @@ fn chiave(s: &str) -> String {
     n.trim().to_owned()
 }
 
+/// Areas as (title, objectives) compared by [`chiave`].
+fn chiavi<'a>(
+    aree: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
+) -> Vec<(String, Vec<String>)> {
+    aree.map(|(t, o)| (chiave(t), o.iter().map(|o| chiave(o)).collect()))
+        .collect()
+}
+
 fn cartella() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/piani")
 }
@@ -54,26 +62,8 @@ fn the_real_plans_give_the_areas_and_objectives_counted_by_hand() {
                 continue;
             }
         };
-        let trovate: Vec<(String, Vec<String>)> = letto
-            .aree
-            .iter()
-            .map(|a| {
-                (
-                    chiave(&a.titolo),
-                    a.obiettivi.iter().map(|o| chiave(o)).collect(),
-                )
-            })
-            .collect();
-        let attese: Vec<(String, Vec<String>)> = d
-            .aree
-            .iter()
-            .map(|a| {
-                (
-                    chiave(&a.titolo),
-                    a.obiettivi.iter().map(|o| chiave(o)).collect(),
-                )
-            })
-            .collect();
+        let trovate = chiavi(letto.aree.iter().map(|a| (&a.titolo, &a.obiettivi)));
+        let attese = chiavi(d.aree.iter().map(|a| (&a.titolo, &a.obiettivi)));
         if trovate != attese {
             errori.push(format!(
                 "{}:\n  attese {:?}\n  trovate {:?}",

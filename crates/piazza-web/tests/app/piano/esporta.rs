@@ -222,3 +222,91 @@ async fn the_report_leaves_as_pdf_docx_and_odt_with_the_same_headings_and_tables
         docx.blocchi
     );
 }
+
+/// The PDF report is tagged: marked, in Italian, a structure tree of the report's headings,
+/// paragraphs and tables in reading order, each marked content reachable from its page.
+#[tokio::test]
+async fn the_pdf_report_is_a_tagged_pdf() {
+    use lopdf::{Document, Object};
+    let app = TestApp::new().await;
+    plan(&app).await;
+    let r = app
+        .get(Role::Editor, "/piano/2031/relazione.pdf?al=30%2F06%2F2031")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = Document::load_mem(&r.body).unwrap();
+    let catalogo = doc.catalog().unwrap();
+    let mark = doc
+        .dereference(catalogo.get(b"MarkInfo").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap()
+        .clone();
+    assert!(mark.get(b"Marked").unwrap().as_bool().unwrap());
+    assert_eq!(catalogo.get(b"Lang").unwrap().as_str().unwrap(), b"it-IT");
+    let radice = doc
+        .get_object(
+            catalogo
+                .get(b"StructTreeRoot")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    // Walk the tree: the roles in reading order, and every (page, MCID) reached.
+    fn visita(
+        doc: &Document,
+        o: &Object,
+        ruoli: &mut Vec<String>,
+        contenuti: &mut Vec<(lopdf::ObjectId, i64)>,
+    ) {
+        let o = doc.dereference(o).unwrap().1;
+        match o {
+            Object::Array(a) => a.iter().for_each(|x| visita(doc, x, ruoli, contenuti)),
+            Object::Dictionary(d) => {
+                if let Ok(s) = d.get(b"S") {
+                    ruoli.push(String::from_utf8_lossy(s.as_name().unwrap()).into_owned());
+                }
+                if let Ok(id) = d.get(b"MCID") {
+                    let pg = d.get(b"Pg").unwrap().as_reference().unwrap();
+                    contenuti.push((pg, id.as_i64().unwrap()));
+                }
+                if let Ok(k) = d.get(b"K") {
+                    visita(doc, k, ruoli, contenuti);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut ruoli, mut contenuti) = (Vec::new(), Vec::new());
+    visita(&doc, radice.get(b"K").unwrap(), &mut ruoli, &mut contenuti);
+    assert_eq!(ruoli[0], "Document");
+    assert_eq!(ruoli.iter().filter(|r| *r == "H1").count(), 1, "{ruoli:?}");
+    assert_eq!(ruoli.iter().filter(|r| *r == "H2").count(), 3, "{ruoli:?}");
+    assert_eq!(ruoli.iter().filter(|r| *r == "H3").count(), 4, "{ruoli:?}");
+    assert!(ruoli.iter().filter(|r| *r == "Table").count() >= 1);
+    assert!(ruoli.contains(&"TH".to_owned()) && ruoli.contains(&"TD".to_owned()));
+    // Every marked content of every page is in the tree, once.
+    let mut nel_testo = Vec::new();
+    for (n, pagina) in doc.get_pages() {
+        let ops = doc.get_and_decode_page_content(pagina).unwrap().operations;
+        for (id, op) in ops.iter().filter(|o| o.operator == "BDC").enumerate() {
+            let mcid = op.operands[1]
+                .as_dict()
+                .unwrap()
+                .get(b"MCID")
+                .unwrap()
+                .as_i64()
+                .unwrap();
+            assert_eq!(mcid, id as i64, "page {n}: MCIDs in order");
+            nel_testo.push((pagina, mcid));
+        }
+    }
+    contenuti.sort();
+    nel_testo.sort();
+    assert_eq!(contenuti, nel_testo);
+    assert!(contenuti.len() > 20);
+}
