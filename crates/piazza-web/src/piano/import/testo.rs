@@ -55,7 +55,9 @@ fn classify(raw: &str, regole: &Regole) -> Line {
     }
     let stripped =
         t.trim_matches(|c: char| c.is_whitespace() || DECORATIONS.contains(&c) || c == ':');
-    if regole.e_titolo_obiettivi(stripped) {
+    // A list item is never a heading; a heading line is short and ends no sentence.
+    let breve = stripped.split_whitespace().count() <= 6 && !stripped.ends_with('.');
+    if breve && item_text(t).is_none() && regole.e_titolo_obiettivi(stripped) {
         return Line::Heading(stripped.to_owned());
     }
     // A decorated short line (`● rappresentanza`) is a heading in plain-text exports…
@@ -362,6 +364,18 @@ Solo testo.
                 obiettivi: vec!["Primo obiettivo".into(), "Secondo obiettivo".into()],
                 sotto: "Obiettivi".into(),
             }]
+        );
+    }
+
+    #[test]
+    fn an_item_that_starts_like_an_objectives_heading_is_an_item() {
+        let p = leggi(
+            "# Piano 2031\n\n## Area\n\n### Obiettivi\n\n- Obiettivo europeo\n- Obiettivi del progetto con i comuni\n\nObiettivo del piano è crescere con i comuni della costa e delle isole.\n",
+        );
+        assert_eq!(p.aree.len(), 1);
+        assert_eq!(
+            p.aree[0].obiettivi,
+            ["Obiettivo europeo", "Obiettivi del progetto con i comuni"]
         );
     }
 
