@@ -45,7 +45,7 @@ const DOCX = zip({
   'word/styles.xml': `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}><w:style w:type="paragraph" w:styleId="Titolo1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Titolo2"><w:name w:val="heading 2"/></w:style><w:style w:type="paragraph" w:styleId="Titolo3"><w:name w:val="heading 3"/></w:style><w:style w:type="paragraph" w:styleId="Paragrafoelenco"><w:name w:val="List Paragraph"/></w:style></w:styles>`,
   'word/numbering.xml': `<?xml version="1.0" encoding="UTF-8"?><w:numbering ${W}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>`,
   'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${[
-    para('Titolo1', 'Programma di lavoro 2022'),
+    para('Titolo1', 'Programma di lavoro 2019'),
     para('Titolo2', 'Innovazione nei comuni'),
     para(null, 'Il programma accompagna i comuni nella transizione digitale.'),
     para('Titolo3', 'Obiettivi strategici'),
@@ -61,9 +61,9 @@ test('upload a DOCX plan, see its progress page, correct the preview, save; the 
   const page = await newPage(browser);
   await login(page, 'segreteria@piazza.demo');
   await page.goto(`${BASE}/piano/importa`);
-  await page.fill('#anno', '2022');
+  await page.fill('#anno', '2019');
   await page.setInputFiles('#file', {
-    name: 'programma-2022.docx',
+    name: 'programma-2019.docx',
     mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     buffer: DOCX,
   });
@@ -76,7 +76,7 @@ test('upload a DOCX plan, see its progress page, correct the preview, save; the 
   assert.match(await page.textContent('main'), /trovati sotto «Obiettivi strategici»/);
   await page.reload();
   assert.match(await page.textContent('#riepilogo-anteprima'), /Trovate 2 aree/, 'after a reload too');
-  assert.equal(await page.inputValue('#titolo'), 'Programma di lavoro 2022');
+  assert.equal(await page.inputValue('#titolo'), 'Programma di lavoro 2019');
   assert.equal(await page.inputValue('#area_0_titolo'), 'Innovazione nei comuni');
   assert.equal(await page.inputValue('#area_0_obiettivi'),
     'Portare i servizi dei piccoli comuni in rete\nFormare i responsabili della transizione digitale');
@@ -84,15 +84,15 @@ test('upload a DOCX plan, see its progress page, correct the preview, save; the 
   assert.deepEqual(violations, [], violations.join('\n'));
   await page.screenshot({ path: `${SHOTS}documenti-anteprima-docx.png`, fullPage: true });
   await page.fill('#area_1_titolo', 'Ambiente, clima e territorio');
-  await Promise.all([page.waitForURL(`${BASE}/piano/2022`), page.click('button:has-text("Salva il piano")')]);
+  await Promise.all([page.waitForURL(`${BASE}/piano/2019`), page.click('button:has-text("Salva il piano")')]);
   assert.match(await page.textContent('main'), /2\. Ambiente, clima e territorio/);
   assert.match(await page.textContent('main'), /Sostenere i piani comunali per il clima/);
 
   for (const [formato, firma] of [['docx', 'PK'], ['odt', 'PK'], ['pdf', '%PDF-']]) {
-    const link = page.locator(`a[href="/piano/2022/relazione.${formato}"]`);
+    const link = page.locator(`a[href="/piano/2019/relazione.${formato}"]`);
     assert.equal(await link.count(), 1, `the ${formato} link`);
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    assert.equal(download.suggestedFilename(), `relazione-piano-2022.${formato}`);
+    assert.equal(download.suggestedFilename(), `relazione-piano-2019.${formato}`);
     const chunks = [];
     for await (const c of await download.createReadStream()) chunks.push(c);
     const bytes = Buffer.concat(chunks);
