@@ -14,6 +14,7 @@ mod iscrizioni;
 mod lavoro;
 mod ostile;
 mod pari;
+mod pdfa;
 mod permessi;
 mod piano;
 mod progetti;

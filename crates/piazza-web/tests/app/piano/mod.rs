@@ -34,7 +34,7 @@ async fn objective_ids(app: &TestApp) -> Vec<String> {
 }
 
 /// A plan 2031 with three objectives (Primo, Secondo in area 1, Terzo in area 2); their ids.
-async fn plan(app: &TestApp) -> Vec<String> {
+pub(crate) async fn plan(app: &TestApp) -> Vec<String> {
     store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &import::leggi(DOC))
         .await
         .unwrap();

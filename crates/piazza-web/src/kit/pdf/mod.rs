@@ -2,99 +2,22 @@
 //! council; later modules reuse it): A4 pages, headings, wrapped paragraphs, tables that continue
 //! on the next page with their header, progress bars, and page numbers.
 //!
-//! It uses the PDF standard fonts Helvetica and Helvetica-Bold with WinAnsi encoding, so nothing is
-//! embedded and Italian text (à è é ì ò ù, €, –, “ ”) prints as is. Line breaking needs the glyph
-//! widths: they are Adobe's published metrics of the two fonts (Adobe Core 14 AFM files, which
-//! Adobe allows to copy and redistribute), for printable ASCII; accented letters have the width
-//! of their base letter in these fonts.
+//! It is PDF/A-2a: tagged (see [`Documento`]), with its fonts embedded as subsets (Liberation
+//! Sans, see `caratteri`), the XMP metadata, the sRGB output intent and the file identifier
+//! (see `pdfa`). Line breaking uses the fonts' own advance widths.
 
-use pdf_writer::types::StructRole;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+mod caratteri;
+mod pdfa;
 
-/// Helvetica advance widths of ' '..='~', in 1/1000 em.
-const ASCII_REGULAR: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-/// Helvetica-Bold advance widths of ' '..='~', in 1/1000 em.
-const ASCII_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
-    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
-    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-];
+use pdf_writer::types::{OutputIntentSubtype, StructRole};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-/// The width of a character in 1/1000 em.
-fn glyph_width(c: char, bold: bool) -> u16 {
-    let table = if bold { &ASCII_BOLD } else { &ASCII_REGULAR };
-    let base = match c {
-        'À'..='Å' => 'A',
-        'È'..='Ë' => 'E',
-        'Ì'..='Ï' => 'I',
-        'Ò'..='Ö' => 'O',
-        'Ù'..='Ü' => 'U',
-        'à'..='å' => 'a',
-        'è'..='ë' => 'e',
-        'ì'..='ï' => 'i',
-        'ò'..='ö' => 'o',
-        'ù'..='ü' => 'u',
-        'Ç' => 'C',
-        'ç' => 'c',
-        'ñ' => 'n',
-        'Ñ' => 'N',
-        other => other,
-    };
-    match base {
-        ' '..='~' => table[base as usize - 32],
-        '—' | '…' => 1000,
-        '‘' | '’' => {
-            if bold {
-                278
-            } else {
-                222
-            }
-        }
-        '“' | '”' => {
-            if bold {
-                500
-            } else {
-                333
-            }
-        }
-        '•' => 350,
-        '°' => 400,
-        _ => 556,
-    }
-}
-
-/// The WinAnsi byte of a character (`?` for those it lacks).
-fn win_ansi(c: char) -> u8 {
-    match c {
-        ' '..='~' | '\u{a0}'..='ÿ' => c as u32 as u8,
-        '€' => 0x80,
-        '…' => 0x85,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        _ => b'?',
-    }
-}
+use caratteri::{Uso, carattere, comprimi};
 
 /// The width of `text` at `size` points.
 pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
-    text.chars()
-        .map(|c| f32::from(glyph_width(c, bold)))
-        .sum::<f32>()
-        * size
-        / 1000.0
+    let font = carattere(bold);
+    text.chars().map(|c| font.larghezza(c)).sum::<f32>() * size / 1000.0
 }
 
 /// Breaks `text` into lines no wider than `width` points (a word longer than a line is cut).
@@ -165,6 +88,8 @@ pub struct Documento {
     mcid: Vec<i32>,
     /// The element that text drawn now belongs to (none: an artifact).
     aperto: Option<usize>,
+    /// The glyphs used of the regular and the bold font.
+    usi: [Uso; 2],
 }
 
 /// A structure element and its children, in order.
@@ -194,6 +119,7 @@ impl Documento {
             radice: Vec::new(),
             mcid: Vec::new(),
             aperto: None,
+            usi: Default::default(),
         };
         d.new_page();
         d
@@ -243,7 +169,7 @@ impl Documento {
     }
 
     fn text_at(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
-        let bytes: Vec<u8> = text.chars().map(win_ansi).collect();
+        let bytes = self.usi[usize::from(bold)].codifica(carattere(bold), text);
         let font = if bold {
             b"F2".as_slice()
         } else {
@@ -445,7 +371,7 @@ impl Documento {
         let footer = self.footer.clone();
         for i in 0..total {
             let label = format!("{footer} · pagina {} di {total}", i + 1);
-            let bytes: Vec<u8> = label.chars().map(win_ansi).collect();
+            let bytes = self.usi[0].codifica(carattere(false), &label);
             let c = &mut self.pages[i];
             c.begin_marked_content(Name(b"Artifact"));
             c.begin_text();
@@ -458,9 +384,10 @@ impl Documento {
         let mut pdf = Pdf::new();
         let catalog = Ref::new(1);
         let tree = Ref::new(2);
-        let regular = Ref::new(3);
-        let bold = Ref::new(4);
-        let mut next = 5;
+        let fonts = [Ref::new(3), Ref::new(4)];
+        let metadati = Ref::new(5);
+        let profilo = Ref::new(6);
+        let mut next = 7;
         let mut ids = Vec::new();
         for _ in 0..total {
             ids.push((Ref::new(next), Ref::new(next + 1)));
@@ -473,35 +400,54 @@ impl Documento {
         let refs: Vec<Ref> = (0..self.tag.len())
             .map(|i| Ref::new(next + i as i32))
             .collect();
+        // Each page's marked contents, by MCID, as an array object of the parent tree.
+        let liste: Vec<Ref> = (0..total)
+            .map(|k| Ref::new(next + (self.tag.len() + k) as i32))
+            .collect();
+        next += (self.tag.len() + total) as i32;
+        let titolo = self
+            .titolo_doc
+            .clone()
+            .unwrap_or_else(|| self.footer.clone());
         {
             let mut cat = pdf.catalog(catalog);
             cat.pages(tree);
             cat.pair(Name(b"StructTreeRoot"), radice);
             cat.mark_info().marked(true);
             cat.lang(TextStr("it-IT"));
+            cat.metadata(metadati);
             cat.viewer_preferences().display_doc_title(true);
+            cat.output_intents()
+                .push()
+                .subtype(OutputIntentSubtype::PDFA)
+                .output_condition_identifier(TextStr(pdfa::CONDIZIONE))
+                .info(TextStr(pdfa::CONDIZIONE))
+                .dest_output_profile(profilo);
         }
-        let titolo = self
-            .titolo_doc
-            .clone()
-            .unwrap_or_else(|| self.footer.clone());
         pdf.document_info(info)
             .title(TextStr(&titolo))
-            .producer(TextStr("Piazza"));
-        // Each page's marked contents, by MCID, as an array object of the parent tree.
-        let liste: Vec<Ref> = (0..total)
-            .map(|k| Ref::new(next + (self.tag.len() + k) as i32))
-            .collect();
+            .producer(TextStr(pdfa::PRODUTTORE));
+        pdf.metadata(metadati, &pdfa::xmp(&titolo));
+        let icc = comprimi(&pdfa::SRGB);
+        pdf.icc_profile(profilo, &icc)
+            .n(3)
+            .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+            .filter(Filter::FlateDecode);
         self.scrivi_struttura(&mut pdf, radice, documento, &refs, &ids, &liste);
         pdf.pages(tree)
             .kids(ids.iter().map(|(p, _)| *p))
             .count(total as i32);
-        pdf.type1_font(regular)
-            .base_font(Name(b"Helvetica"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-        pdf.type1_font(bold)
-            .base_font(Name(b"Helvetica-Bold"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
+        // Every page names both fonts; one that no text used still needs a program, so it is
+        // written with the glyph of a space.
+        for (k, uso) in self.usi.iter_mut().enumerate() {
+            if uso.vuoto() {
+                uso.codifica(carattere(k == 1), " ");
+            }
+        }
+        for (k, uso) in self.usi.iter().enumerate() {
+            carattere(k == 1).scrivi(uso, &mut pdf, fonts[k], &mut next);
+        }
+        let mut impronta: Vec<Vec<u8>> = vec![titolo.into_bytes()];
         for (k, (content, (page_id, content_id))) in self.pages.into_iter().zip(ids).enumerate() {
             let mut page = pdf.page(page_id);
             page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
@@ -510,14 +456,19 @@ impl Documento {
             page.parent(tree);
             page.contents(content_id);
             let mut res = page.resources();
-            let mut fonts = res.fonts();
-            fonts.pair(Name(b"F1"), regular);
-            fonts.pair(Name(b"F2"), bold);
-            fonts.finish();
+            let mut nomi = res.fonts();
+            nomi.pair(Name(b"F1"), fonts[0]);
+            nomi.pair(Name(b"F2"), fonts[1]);
+            nomi.finish();
             res.finish();
             page.finish();
-            pdf.stream(content_id, &content.finish());
+            let z = comprimi(&content.finish());
+            pdf.stream(content_id, &z).filter(Filter::FlateDecode);
+            impronta.push(z);
         }
+        let parti: Vec<&[u8]> = impronta.iter().map(Vec::as_slice).collect();
+        let id = pdfa::identificativo(&parti);
+        pdf.set_file_id((id.clone(), id));
         pdf.finish()
     }
 
@@ -610,8 +561,6 @@ mod tests {
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| text_width(l, 10.0, false) <= 50.0));
         assert_eq!(lines.join(" "), "uno due tre quattro cinque");
-        assert_eq!(win_ansi('€'), 0x80);
-        assert_eq!(win_ansi('à'), 0xE0);
     }
 
     #[test]
@@ -624,7 +573,8 @@ mod tests {
         let bytes = d.finish();
         assert!(bytes.starts_with(b"%PDF-"));
         let s = String::from_utf8_lossy(&bytes);
-        assert!(s.contains("/Helvetica-Bold"));
+        assert!(s.contains("+LiberationSans-Bold"));
+        assert!(!s.contains("/Helvetica"));
         let pages = s.matches("/Type /Page\n").count() + s.matches("/Type /Page ").count();
         assert!(s.contains("/Count 4") || s.contains("/Count 3"), "{pages}");
     }
