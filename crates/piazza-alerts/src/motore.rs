@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -36,6 +36,7 @@ use crate::sms::Gateway;
 use crate::telegram::Bot;
 use crate::{Esito, canale, push};
 
+mod nodo;
 mod operai_push;
 
 /// The engine's settings.
@@ -56,6 +57,16 @@ pub struct Config {
     /// Where web-push connections may go: [`piazza_net::Regole::push`] (public addresses,
     /// `https`); tests and benchmarks with a push service on loopback allow it and `http`.
     pub rete_push: piazza_net::Regole,
+    /// Root certificates TLS to push services trusts beside the web PKI's, which stay: none in
+    /// production; tests with a push service on loopback over HTTPS give its CA.
+    pub radici_push: Vec<push::CertificateDer<'static>>,
+    /// This node's name among the processes sharing the database (`piazza serve` gives its
+    /// host and listening address); empty: the host, the process and a number.
+    pub nodo: String,
+    /// How often the node beats, and how old a beat may get before the other nodes take the
+    /// node for dead and requeue what it claimed.
+    pub battito: Duration,
+    pub nodo_perso: Duration,
     pub email: Option<ConfigEmail>,
     pub telegram: Option<ConfigTelegram>,
     pub sms: Option<ConfigSms>,
@@ -93,6 +104,10 @@ impl Default for Config {
             tentativi_max: 8,
             timeout: Duration::from_secs(20),
             rete_push: piazza_net::Regole::push(),
+            radici_push: Vec::new(),
+            nodo: String::new(),
+            battito: Duration::from_secs(2),
+            nodo_perso: Duration::from_secs(20),
             email: None,
             telegram: None,
             sms: None,
@@ -189,6 +204,9 @@ pub struct Motore {
     push_origini: Mutex<HashMap<String, (Arc<Semaphore>, Instant)>>,
     pub metriche: Metriche,
     sveglia: Arc<Notify>,
+    /// This node's id in `nodi` (0 until registered: see [`nodo`]).
+    nodo: AtomicI64,
+    registrazione: tokio::sync::Mutex<()>,
 }
 
 /// Notifications are immutable once created: the engine keeps the recent ones in memory.
@@ -217,11 +235,12 @@ impl Motore {
         };
         Ok(Self {
             mittente: push::Mittente::new(vapid, &cfg.contatto_vapid),
-            connessioni: push::Connessioni::new(
+            connessioni: push::Connessioni::con_radici(
                 cfg.timeout,
                 cfg.push_per_origine.max(1),
                 cfg.rete_push.clone(),
-            ),
+                &cfg.radici_push,
+            )?,
             telegram: cfg
                 .telegram
                 .clone()
@@ -241,6 +260,8 @@ impl Motore {
             push_origini: Mutex::default(),
             metriche: Metriche::default(),
             sveglia,
+            nodo: AtomicI64::new(0),
+            registrazione: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -263,10 +284,10 @@ impl Motore {
         c
     }
 
-    /// Puts back in the queue what a previous process claimed, then starts one worker per
-    /// channel.
+    /// Registers this node, puts back in the queue what a previous process of its name (or a
+    /// dead node) claimed, then starts one worker per channel. Returns the rows requeued.
     pub async fn avvia(self: &Arc<Self>) -> Result<u64, DbErr> {
-        let ripresi = outbox::riprendi(&self.db).await?;
+        let (_, ripresi) = self.registra_nodo().await?;
         if ripresi > 0 {
             tracing::info!(
                 ripresi,
@@ -289,7 +310,8 @@ impl Motore {
             let notificato = sveglia.notified();
             tokio::pin!(notificato);
             notificato.as_mut().enable();
-            match outbox::prenota(&self.db, canale, self.cfg.blocco, Utc::now()).await {
+            let nodo = self.nodo.load(Ordering::Acquire);
+            match outbox::prenota(&self.db, canale, self.cfg.blocco, Utc::now(), nodo).await {
                 Ok(lotto) if !lotto.is_empty() => {
                     let me = self.clone();
                     tokio::spawn(async move {
@@ -322,11 +344,13 @@ impl Motore {
     /// Sends everything due now, channel by channel, until nothing is due; returns how many
     /// rows were handled. For tests and the command line: no background task.
     pub async fn svuota(self: &Arc<Self>) -> Result<usize, DbErr> {
+        let nodo = self.nodo().await?;
         let mut totale = 0;
         loop {
             let mut giro = 0;
             for c in self.canali() {
-                let lotto = outbox::prenota(&self.db, c, self.cfg.blocco, Utc::now()).await?;
+                let lotto =
+                    outbox::prenota(&self.db, c, self.cfg.blocco, Utc::now(), nodo).await?;
                 giro += lotto.len();
                 self.elabora(c, lotto).await;
             }

@@ -4,14 +4,17 @@
 //! A row goes `in_coda` → `in_corso` (claimed by a worker) → `inviato` | `in_coda` again (a
 //! retry, with `prossimo_at`) | `fallito` | `scaduto` (past the alert's expiry: dropped, never
 //! sent late) | `annullato` (the recipient unsubscribed meanwhile). Rows still `in_corso` when
-//! the process died are put back in the queue at the next start ([`riprendi`]): at most those
-//! — the messages in flight at the kill — can be sent twice.
+//! a node died are put back in the queue when it stops beating, or at once when a process of
+//! its name starts again ([`riprendi`], `piazza_db::nodi`): at most those — the messages in
+//! flight at the kill — can be sent twice. Nodes on one database share the queue: a claim
+//! skips rows another node holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
+//! writer) and marks the rows with the claiming node.
 
 use chrono::{DateTime, Utc};
 use piazza_db::entities::{invio, iscrizione, notifica, notifica_voce};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, QueryFilter, QuerySelect, Statement, Value, sea_query::Expr,
+    ExprTrait, QueryFilter, QuerySelect, sea_query::Expr,
 };
 
 use crate::canale;
@@ -33,20 +36,7 @@ pub mod iscrizione_stato {
     pub const ATTIVA: &str = "attiva";
 }
 
-/// A statement written with `$1`, `$2`... for either backend (SQLite reads them as `?1`...).
-pub fn stmt(db: &impl ConnectionTrait, sql: &str, valori: Vec<Value>) -> Statement {
-    let b = db.get_database_backend();
-    let sql = match b {
-        DatabaseBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(b, sql, valori)
-}
-
-/// Times are kept to the millisecond, so that text comparisons in SQLite hold.
-pub fn al_ms(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
-}
+pub use piazza_db::{al_ms, stmt};
 
 /// Whether a change concerns a subscriber: their risk, and either the level reached their
 /// threshold and changed (a rise, or a lowering that is still at or above it), or — if they
@@ -74,7 +64,13 @@ pub async fn distribuisci_blocco(
 ) -> Result<Option<u64>, DbErr> {
     let ora = al_ms(ora);
     let txn = piazza_db::scrittura(db).await?;
-    let Some(n) = notifica::Entity::find_by_id(notifica_id).one(&txn).await? else {
+    // Locked: the notifiers of other nodes fanning the same notification out wait, then read
+    // the progress this block made (SQLite has one writer anyway).
+    let Some(n) = notifica::Entity::find_by_id(notifica_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+    else {
         return Ok(None);
     };
     if n.distribuita_at.is_some() {
@@ -218,6 +214,7 @@ pub async fn prenota(
     canale: &str,
     limite: usize,
     ora: DateTime<Utc>,
+    nodo: i64,
 ) -> Result<Vec<Prenotato>, DbErr> {
     let pg = db.get_database_backend() == DatabaseBackend::Postgres;
     let blocca = if pg { " FOR UPDATE SKIP LOCKED" } else { "" };
@@ -246,7 +243,7 @@ pub async fn prenota(
     // SQLite compiles a bound `LIMIT` anew at every execution (a bound value could change the
     // plan), and a claim with its subqueries is not cheap to compile.
     let sql = format!(
-        "UPDATE invii SET stato = '{}' WHERE id IN (SELECT id FROM invii WHERE stato = '{}' \
+        "UPDATE invii SET stato = '{}', nodo_id = {nodo} WHERE id IN (SELECT id FROM invii WHERE stato = '{}' \
          AND canale = $1 AND prossimo_at <= $2 ORDER BY prossimo_at, id LIMIT {limite}{blocca}) \
          RETURNING id, notifica_id, destinatario_id, tentativi, scade_at, {destinatario}",
         stato::IN_CORSO,
@@ -413,14 +410,32 @@ pub async fn registra(
     txn.commit().await
 }
 
-/// At start: what was claimed by a process that died goes back in the queue. Returns how many.
-pub async fn riprendi(db: &DatabaseConnection) -> Result<u64, DbErr> {
-    Ok(invio::Entity::update_many()
-        .col_expr(invio::Column::Stato, Expr::value(stato::IN_CODA))
-        .filter(invio::Column::Stato.eq(stato::IN_CORSO))
-        .exec(db)
+/// What was claimed by nodes that are gone goes back in the queue: nodes in `precedenti`
+/// (earlier processes of this node's name), nodes whose last beat is older than `limite`
+/// (apart from `io`), and claims of no node or of a node no longer registered. Returns how
+/// many rows.
+pub async fn riprendi(
+    db: &impl ConnectionTrait,
+    io: i64,
+    limite: DateTime<Utc>,
+    precedenti: &[i64],
+) -> Result<u64, DbErr> {
+    let precedenti = if precedenti.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = precedenti.iter().map(i64::to_string).collect();
+        format!(" OR nodo_id IN ({})", ids.join(","))
+    };
+    let sql = format!(
+        "UPDATE invii SET stato = '{}' WHERE stato = '{}' AND (nodo_id IS NULL{precedenti} \
+         OR nodo_id NOT IN (SELECT id FROM nodi WHERE vivo_at >= $1 OR id = $2))",
+        stato::IN_CODA,
+        stato::IN_CORSO
+    );
+    Ok(db
+        .execute_raw(stmt(db, &sql, vec![al_ms(limite).into(), io.into()]))
         .await?
-        .rows_affected)
+        .rows_affected())
 }
 
 /// `stato = 'in_coda'` written as a literal: the queue's partial index is then usable (a bound

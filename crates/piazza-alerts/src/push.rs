@@ -25,6 +25,8 @@ use std::time::Duration;
 
 use piazza_net::{Regole, Rifiuto};
 use piazza_push::{Sottoscrizione, Vapid, cifra, origine};
+/// A root certificate in DER, as [`Connessioni::con_radici`] takes it.
+pub use tokio_rustls::rustls::pki_types::CertificateDer;
 
 use crate::Esito;
 use crate::h1;
@@ -110,6 +112,23 @@ struct Servizio {
     indirizzi: Vec<std::net::SocketAddr>,
 }
 
+/// What a message gets when the TLS handshake with its push service fails: a retry (the
+/// push service may fix its certificate, our clock may be wrong), the reason saying when the
+/// push service's certificate is the cause.
+fn errore_tls(origine: &str, e: std::io::Error) -> Esito {
+    let rustls = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<tokio_rustls::rustls::Error>());
+    let motivo = match rustls {
+        Some(
+            r @ (tokio_rustls::rustls::Error::InvalidCertificate(_)
+            | tokio_rustls::rustls::Error::NoCertificatesPresented),
+        ) => format!("servizio push {origine}: certificato non valido ({r})"),
+        _ => format!("connessione al servizio push: {e}"),
+    };
+    Esito::Riprova { dopo: None, motivo }
+}
+
 /// What a message gets when its push service's origin is refused by the rules.
 ///
 /// - The endpoint itself is refused (a loopback, private or link-local address written in it,
@@ -136,11 +155,29 @@ fn esito_del_rifiuto(origine: &str, r: Rifiuto, dal_dns: bool) -> Esito {
 impl Connessioni {
     /// `timeout` bounds connecting and each request; at most `max_inattive` idle connections
     /// are kept per push service; connections go only where `regole` allow
-    /// ([`Regole::push`] in production).
+    /// ([`Regole::push`] in production). TLS trusts the web PKI's roots (`webpki-roots`).
     pub fn new(timeout: Duration, max_inattive: usize, regole: Regole) -> Self {
-        let radici = tokio_rustls::rustls::RootCertStore {
+        Self::con_radici(timeout, max_inattive, regole, &[])
+            .expect("no extra roots: nothing to reject")
+    }
+
+    /// [`Connessioni::new`], TLS also trusting `radici_extra` beside the web PKI's roots,
+    /// which stay: none in production; tests give the CA of their push service on loopback.
+    /// Fails on a certificate that is not a usable root.
+    pub fn con_radici(
+        timeout: Duration,
+        max_inattive: usize,
+        regole: Regole,
+        radici_extra: &[CertificateDer<'static>],
+    ) -> Result<Self, String> {
+        let mut radici = tokio_rustls::rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
+        for r in radici_extra {
+            radici
+                .add(r.clone())
+                .map_err(|e| format!("certificato radice per i servizi push non valido: {e}"))?;
+        }
         let mut cfg = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
             tokio_rustls::rustls::crypto::ring::default_provider(),
         ))
@@ -149,13 +186,13 @@ impl Connessioni {
         .with_root_certificates(radici)
         .with_no_client_auth();
         cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Self {
+        Ok(Self {
             tls: tokio_rustls::TlsConnector::from(Arc::new(cfg)),
             timeout,
             regole,
             inattive: Mutex::default(),
             max_inattive: max_inattive.max(1),
-        }
+        })
     }
 
     /// An open connection to `origine` (an idle one, or a new one). Failing, what the message
@@ -222,7 +259,12 @@ impl Connessioni {
         let io: Box<dyn h1::Flusso> = if a.https {
             let nome = tokio_rustls::rustls::pki_types::ServerName::try_from(a.host.clone())
                 .map_err(|e| errore(&e))?;
-            Box::new(self.tls.connect(nome, tcp).await.map_err(|e| errore(&e))?)
+            Box::new(
+                self.tls
+                    .connect(nome, tcp)
+                    .await
+                    .map_err(|e| errore_tls(origine, e))?,
+            )
         } else {
             Box::new(tcp)
         };

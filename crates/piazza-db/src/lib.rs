@@ -8,6 +8,7 @@ pub mod audit;
 pub mod entities;
 pub mod lavoro;
 pub mod migration;
+pub mod nodi;
 pub mod session_store;
 
 use std::time::Duration;
@@ -18,6 +19,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use nodi::{al_ms, stmt};
 pub use sea_orm;
 
 /// Opens a pool on `url` (`sqlite://path?mode=rwc` or `postgres://...`).

@@ -101,9 +101,18 @@ impl AppState {
 
     /// The delivery engine of this deployment (not started).
     pub fn motore(&self) -> Result<piazza_alerts::motore::Motore, String> {
+        self.motore_del_nodo(String::new())
+    }
+
+    /// The delivery engine of the node named `nodo` among those sharing the database (empty:
+    /// a name of its own; see [`piazza_alerts::motore::Config::nodo`]).
+    pub fn motore_del_nodo(&self, nodo: String) -> Result<piazza_alerts::motore::Motore, String> {
         piazza_alerts::motore::Motore::new(
             self.db_invii.clone(),
-            self.config.motore(),
+            piazza_alerts::motore::Config {
+                nodo,
+                ..self.config.motore()
+            },
             piazza_push::Vapid::da_pkcs8(self.chiavi.vapid.pkcs8())
                 .ok_or("chiave VAPID non leggibile")?,
             Arc::new(self.testi()),

@@ -299,7 +299,15 @@ async fn serve(
     piazza_web::allerte::poller::avvia(state.clone());
     // Delivers alerts to subscribers: the engine's workers (after putting back in the queue
     // what a previous process left in flight), then the notifier that feeds them.
-    let motore = std::sync::Arc::new(state.motore()?);
+    // Several processes may share the database (PostgreSQL): writes made by the others reach
+    // this one's cached reads within a second, and this node's name (its host and address:
+    // one process at a time can hold it) lets a restart take back what it left in flight.
+    state
+        .generazione
+        .clone()
+        .sincronizza(db.clone(), std::time::Duration::from_secs(1));
+    let nodo = format!("{} {bind}", piazza_db::nodi::host());
+    let motore = std::sync::Arc::new(state.motore_del_nodo(nodo)?);
     let ripresi = motore
         .avvia()
         .await

@@ -16,6 +16,8 @@ pub struct Model {
     pub inviato_at: Option<DateTimeUtc>,
     pub errore: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The node that claimed it (`nodi`), while `in_corso` and after.
+    pub nodo_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub scade_at: DateTimeUtc,
     pub distribuita_fino: i64,
     pub distribuita_at: Option<DateTimeUtc>,
+    /// The n-th change of the alert state notified (unique); `None` for exercises.
+    pub generazione: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

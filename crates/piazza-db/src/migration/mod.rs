@@ -11,6 +11,7 @@ mod m0005_allerte;
 mod m0006_iscrizioni;
 mod m0007_coda_invii;
 mod m0008_sessioni;
+mod m0009_nodi;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_iscrizioni::Migration),
             Box::new(m0007_coda_invii::Migration),
             Box::new(m0008_sessioni::Migration),
+            Box::new(m0009_nodi::Migration),
         ]
     }
 }

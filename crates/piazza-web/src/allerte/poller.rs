@@ -387,8 +387,37 @@ pub async fn da_interrogare(
         .await?)
 }
 
+/// How long a source taken for a poll stays taken if the poll never records its outcome (the
+/// node died): then another node polls it.
+const PRESA: i64 = 120;
+
+/// Takes a due source for a poll, so that no other node polls it at the same time: its next
+/// attempt moves [`PRESA`] seconds ahead, and the poll's outcome sets it again. `false` if
+/// another node took it first.
+pub async fn prendi(
+    db: &DatabaseConnection,
+    fonte: &fonte_allerta::Model,
+    ora: DateTime<Utc>,
+) -> AppResult<bool> {
+    let r = fonte_allerta::Entity::update_many()
+        .col_expr(
+            fonte_allerta::Column::ProssimoTentativo,
+            sea_orm::sea_query::Expr::value(ora + chrono::Duration::seconds(PRESA)),
+        )
+        .filter(fonte_allerta::Column::Id.eq(fonte.id))
+        .filter(
+            Condition::any()
+                .add(fonte_allerta::Column::ProssimoTentativo.is_null())
+                .add(fonte_allerta::Column::ProssimoTentativo.lte(ora)),
+        )
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 /// The polling loop of `piazza serve`: every few seconds, the sources that are due, each in its
-/// own task; after new documents the public snapshot is renewed.
+/// own task, each taken first ([`prendi`]: with several nodes, one polls it); after new
+/// documents the public snapshot is renewed.
 pub fn avvia(state: crate::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let client = client(Duration::from_secs(20), state.config.regole_fonti());
@@ -405,6 +434,14 @@ pub fn avvia(state: crate::AppState) -> tokio::task::JoinHandle<()> {
             };
             let mut compiti = tokio::task::JoinSet::new();
             for f in fonti {
+                match prendi(&state.db, &f, Utc::now()).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(fonte = %f.codice, error = %e, "alert source not taken");
+                        continue;
+                    }
+                }
                 let (db, t, c) = (state.db.clone(), state.territorio.get(), client.clone());
                 compiti.spawn(async move {
                     let r = interroga(&db, &t, &c, &f).await;

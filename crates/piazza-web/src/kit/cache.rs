@@ -1,32 +1,82 @@
 //! A small read-through cache for data shown on busy pages (the comune page is public).
 //!
-//! An entry is valid while no write request has succeeded in this process since it was loaded
-//! (the router bumps [`Generazione`] after every successful POST), and for at most `ttl`, which
-//! bounds how long a change made by another process (the CLI, a second server) stays unseen.
+//! An entry is valid while no write has succeeded since it was loaded (the router bumps
+//! [`Generazione`] after every successful POST), and for at most `ttl`. With several nodes on
+//! one database ([`Generazione::sincronizza`], started by `piazza serve`) a write on any node
+//! bumps a shared counter, and every node reads it each second: a change made elsewhere is seen
+//! within about a second; the TTL bounds the rest (the command line writing directly).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Counts successful write requests of this process, and wakes who waits for a change (the
-/// alert notifier).
+use sea_orm::DatabaseConnection;
+
+/// The shared counter of writes (`contatori`).
+const SCRITTURE: &str = "scritture";
+
+/// Counts successful writes, and wakes who waits for a change (the alert notifier).
 #[derive(Debug, Default)]
-pub struct Generazione(AtomicU64, tokio::sync::Notify);
+pub struct Generazione(AtomicU64, tokio::sync::Notify, OnceLock<DatabaseConnection>);
 
 impl Generazione {
     pub fn current(&self) -> u64 {
         self.0.load(Ordering::Acquire)
     }
+
+    /// After a write: this node's cached reads are stale, and (once [`Self::sincronizza`]
+    /// runs) the other nodes' too.
     pub fn bump(&self) {
+        self.avanza();
+        if let Some(db) = self.2.get().cloned()
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            rt.spawn(async move {
+                if let Err(e) = piazza_db::nodi::incrementa(&db, SCRITTURE).await {
+                    tracing::warn!(error = %e, "shared write counter not updated");
+                }
+            });
+        }
+    }
+
+    fn avanza(&self) {
         self.0.fetch_add(1, Ordering::AcqRel);
         self.1.notify_waiters();
     }
+
     /// Completes at the next [`Generazione::bump`] (`enable` it before checking the state).
     pub fn cambiata(&self) -> tokio::sync::futures::Notified<'_> {
         self.1.notified()
+    }
+
+    /// Shares the generation with the other nodes on `db`: from now on a bump also counts in
+    /// the database, and a change of that count made by another node bumps this one (checked
+    /// every `ogni`). Runs until the process ends.
+    pub fn sincronizza(self: Arc<Self>, db: DatabaseConnection, ogni: Duration) {
+        if self.2.set(db.clone()).is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            let mut visto = piazza_db::nodi::contatore(&db, SCRITTURE).await.ok();
+            let mut tick = tokio::time::interval(ogni);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match piazza_db::nodi::contatore(&db, SCRITTURE).await {
+                    Ok(n) if Some(n) != visto => {
+                        if visto.is_some() {
+                            self.avanza();
+                        }
+                        visto = Some(n);
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "shared write counter not read"),
+                }
+            }
+        });
     }
 }
 

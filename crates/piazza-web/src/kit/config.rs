@@ -207,6 +207,9 @@ pub struct Allerte {
     /// product bounds what a crash can send twice).
     pub invio_blocco: usize,
     pub invio_lotti_in_volo: usize,
+    /// With several nodes on one database: a node whose heartbeat is this many seconds old
+    /// is taken for dead, and the messages it had claimed go to the others.
+    pub nodo_perso_secondi: u64,
     /// Retention: the log of messages sent is deleted after this many days; subscriptions
     /// never confirmed after this many hours.
     pub giorni_conservazione_invii: i64,
@@ -232,6 +235,7 @@ impl Default for Allerte {
             fonti_loopback: false,
             invio_blocco: 1000,
             invio_lotti_in_volo: 2,
+            nodo_perso_secondi: 20,
             giorni_conservazione_invii: 30,
             ore_conferma: 48,
             metrics_token: None,
@@ -359,6 +363,7 @@ impl AppConfig {
             push_per_origine: a.push_per_origine,
             blocco: a.invio_blocco.max(1),
             lotti_in_volo: a.invio_lotti_in_volo.max(1),
+            nodo_perso: std::time::Duration::from_secs(a.nodo_perso_secondi.max(3)),
             email: self.smtp.url.as_ref().map(|url| ConfigEmail {
                 url: url.esponi().to_owned(),
                 mittente: self.smtp.mittente.clone(),

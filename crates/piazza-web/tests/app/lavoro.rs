@@ -20,7 +20,7 @@ use crate::common::{Role, TestApp};
 const ISCRITTI: usize = 100_000;
 
 /// `n` confirmed push subscribers of the comuni `comuni`, in blocks.
-async fn iscrivi(db: &sea_orm::DatabaseConnection, n: usize, comuni: &[i64]) {
+pub(crate) async fn iscrivi(db: &sea_orm::DatabaseConnection, n: usize, comuni: &[i64]) {
     let consenso = consenso::Entity::insert(consenso::ActiveModel {
         sha256: Set("test-lavoro".into()),
         testo: Set("consenso del test".into()),

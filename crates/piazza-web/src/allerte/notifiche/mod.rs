@@ -27,7 +27,8 @@ use piazza_db::entities::{
 };
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::da_cap::RISCHI;
@@ -61,13 +62,19 @@ struct VoceNuova {
     fino_a: Option<DateTime<Utc>>,
 }
 
+/// A notification to write: of a change of the state (its generation), or of an exercise.
+struct Nuova {
+    allerta_id: Option<i64>,
+    /// `None` for an exercise.
+    generazione: Option<i64>,
+    titolo: String,
+}
+
 /// Writes a notification with its changes; returns its id.
 async fn scrivi(
     c: &impl ConnectionTrait,
     t: &Territorio,
-    allerta_id: Option<i64>,
-    esercitazione: bool,
-    titolo: String,
+    nuova: Nuova,
     voci: &[VoceNuova],
     ora: DateTime<Utc>,
 ) -> AppResult<i64> {
@@ -84,9 +91,10 @@ async fn scrivi(
         .unwrap_or(ora)
         .max(ora + Duration::minutes(10));
     let n = notifica::Entity::insert(notifica::ActiveModel {
-        allerta_id: Set(allerta_id),
-        esercitazione: Set(esercitazione),
-        titolo: Set(titolo),
+        allerta_id: Set(nuova.allerta_id),
+        esercitazione: Set(nuova.generazione.is_none()),
+        generazione: Set(nuova.generazione),
+        titolo: Set(nuova.titolo),
         creata_at: Set(outbox::al_ms(ora)),
         scade_at: Set(outbox::al_ms(scade)),
         distribuita_fino: Set(0),
@@ -193,6 +201,33 @@ pub async fn rileva(
 ) -> AppResult<Vec<i64>> {
     // Nothing here is audited: the notification is its own record.
     let uow = Lavoro::apri(db, &Actor::system("notificatore")).await?;
+    // One notifier at a time, whatever the number of nodes. The first run writes the memory's
+    // marker row (a second first run waits on its key, then finds it); later runs lock it
+    // until this transaction ends (on PostgreSQL a row lock, which the next notifier waits for
+    // and then reads the memory this one wrote; SQLite's writer lock is already held). The
+    // unique generation below stops a second notification regardless.
+    let primo = chiave_servizio::Entity::insert(chiave_servizio::ActiveModel {
+        nome: Set(INIZIALIZZATO.into()),
+        valore: Set(ora.to_rfc3339()),
+        created_at: Set(ora),
+        ..Default::default()
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(chiave_servizio::Column::Nome)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&uow)
+    .await?
+        == 1;
+    if !primo {
+        uow.execute_raw(piazza_db::stmt(
+            &uow,
+            "UPDATE chiavi_servizio SET valore = valore WHERE nome = $1",
+            vec![INIZIALIZZATO.into()],
+        ))
+        .await?;
+    }
     let mut nuove = Vec::new();
     let adesso: BTreeMap<(i64, String), i32> = store::stato_al(&uow, ora)
         .await?
@@ -203,21 +238,8 @@ pub async fn rileva(
                 .map(move |(r, l)| ((comune, r), l.numero()))
         })
         .collect();
-    let inizializzato = chiave_servizio::Entity::find()
-        .filter(chiave_servizio::Column::Nome.eq(INIZIALIZZATO))
-        .one(&uow)
-        .await?
-        .is_some();
-    if !inizializzato {
+    if primo {
         ricorda(&uow, &adesso).await?;
-        chiave_servizio::Entity::insert(chiave_servizio::ActiveModel {
-            nome: Set(INIZIALIZZATO.into()),
-            valore: Set(ora.to_rfc3339()),
-            created_at: Set(ora),
-            ..Default::default()
-        })
-        .exec_without_returning(&uow)
-        .await?;
         uow.conferma().await?;
         return Ok(nuove);
     }
@@ -265,7 +287,19 @@ pub async fn rileva(
                     .len()
             ),
         };
-        nuove.push(scrivi(&uow, t, principale.map(|a| a.id), false, titolo, &voci, ora).await?);
+        let generazione: Option<i64> = notifica::Entity::find()
+            .select_only()
+            .column_as(notifica::Column::Generazione.max(), "g")
+            .into_tuple()
+            .one(&uow)
+            .await?
+            .flatten();
+        let nuova = Nuova {
+            allerta_id: principale.map(|a| a.id),
+            generazione: Some(generazione.unwrap_or(0) + 1),
+            titolo,
+        };
+        nuove.push(scrivi(&uow, t, nuova, &voci, ora).await?);
         ricorda(&uow, &adesso).await?;
     }
     // Exercises approved or received in the last day, not yet notified.
@@ -309,7 +343,12 @@ pub async fn rileva(
             })
             .collect();
         if !voci.is_empty() {
-            nuove.push(scrivi(&uow, t, Some(e.id), true, e.titolo.clone(), &voci, ora).await?);
+            let nuova = Nuova {
+                allerta_id: Some(e.id),
+                generazione: None,
+                titolo: e.titolo.clone(),
+            };
+            nuove.push(scrivi(&uow, t, nuova, &voci, ora).await?);
         }
     }
     uow.conferma().await?;
@@ -359,6 +398,8 @@ pub async fn passo(state: &AppState) -> AppResult<()> {
     for id in da_distribuire(&state.db).await? {
         distribuisci(&state.db_invii, id, &state.sveglia_invii).await?;
     }
+    // Another node may have queued messages: this node's workers, idle, look at once.
+    state.sveglia_invii.notify_waiters();
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod comuni;
 mod feed;
 mod fonti;
 mod lettura;
+mod nodi;
 mod poller;
 mod sala;
 mod stato;

@@ -3,7 +3,9 @@
 //! payload with the subscription's private key, as a browser would; then answers 201, 410,
 //! 429 with Retry-After or 500 as asked. Those tests allow loopback and `http` in the
 //! outbound rules; the last ones keep the production rules and check that nothing on loopback
-//! is connected to.
+//! is connected to. [`tls`]: the same push service over HTTPS.
+
+mod tls;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,7 +35,19 @@ struct Ricevuto {
     messaggi: Vec<(String, HeaderMap, Vec<u8>)>,
 }
 
-type Stato = Arc<(Mutex<Ricevuto>, Vec<u8>, [u8; 16], Mutex<Vec<u16>>)>;
+/// What the push service of a test knows and got.
+struct ServizioPush {
+    ricevuto: Mutex<Ricevuto>,
+    /// The subscriber's private key and auth secret, to decrypt.
+    privata: Vec<u8>,
+    auth: [u8; 16],
+    /// The answers still to give, popped from the end (then 201).
+    risposte: Mutex<Vec<u16>>,
+    /// `http` or `https`: the origin the VAPID audience must name, with the `Host` header.
+    schema: &'static str,
+}
+
+type Stato = Arc<ServizioPush>;
 
 async fn servizio(
     axum::extract::State(st): axum::extract::State<Stato>,
@@ -41,7 +55,13 @@ async fn servizio(
     h: HeaderMap,
     corpo: Bytes,
 ) -> impl IntoResponse {
-    let (ricevuto, privata, auth, risposte) = &*st;
+    let ServizioPush {
+        ricevuto,
+        privata,
+        auth,
+        risposte,
+        schema,
+    } = &*st;
     let risposta = risposte.lock().unwrap().pop().unwrap_or(201);
     if risposta != 201 {
         let mut r = StatusCode::from_u16(risposta).unwrap().into_response();
@@ -68,7 +88,7 @@ async fn servizio(
     }
     let dati: serde_json::Value = serde_json::from_slice(&da_b64(parti[1]).unwrap()).unwrap();
     let host = h["host"].to_str().unwrap();
-    assert_eq!(dati["aud"], format!("http://{host}"));
+    assert_eq!(dati["aud"], format!("{schema}://{host}"));
     // Decrypt with the subscription's private key.
     let sk = SecretKey::from_slice(privata).unwrap();
     let ua_public: [u8; 65] = sk.public_key().to_sec1_bytes().as_ref().try_into().unwrap();
@@ -89,16 +109,29 @@ async fn servizio(
     }
 }
 
-async fn avvia(b: &Browser, risposte: Vec<u16>) -> (String, Stato) {
-    let st: Stato = Arc::new((
-        Mutex::default(),
-        b.privata.to_bytes().to_vec(),
-        b.auth,
-        Mutex::new(risposte),
-    ));
-    let app = Router::new()
+/// The state of a push service decrypting for `b`, answering `risposte` (from the end) and
+/// then 201, reached over `schema`.
+fn stato(b: &Browser, risposte: Vec<u16>, schema: &'static str) -> Stato {
+    Arc::new(ServizioPush {
+        ricevuto: Mutex::default(),
+        privata: b.privata.to_bytes().to_vec(),
+        auth: b.auth,
+        risposte: Mutex::new(risposte),
+        schema,
+    })
+}
+
+/// The push service's routes: `POST /push/{id}`.
+fn app(st: Stato) -> Router {
+    Router::new()
         .route("/push/{id}", post(servizio))
-        .with_state(st.clone());
+        .with_state(st)
+}
+
+/// The push service on loopback over plain `http`: its base URL.
+async fn avvia(b: &Browser, risposte: Vec<u16>) -> (String, Stato) {
+    let st = stato(b, risposte, "http");
+    let app = app(st.clone());
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
@@ -150,7 +183,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
         Esito::Consegnato
     );
     {
-        let r = st.0.lock().unwrap();
+        let r = st.ricevuto.lock().unwrap();
         let (id, h, chiaro) = &r.messaggi[0];
         assert_eq!(id, "abc");
         assert_eq!(chiaro.as_slice(), corpo);
@@ -182,7 +215,7 @@ async fn the_push_service_decrypts_the_message_and_checks_the_vapid_token() {
         Esito::Riprova { .. }
     ));
     // Only the first request was delivered.
-    assert_eq!(st.0.lock().unwrap().messaggi.len(), 1);
+    assert_eq!(st.ricevuto.lock().unwrap().messaggi.len(), 1);
 }
 
 #[test]
@@ -364,68 +397,104 @@ impl Vuoto {
     }
 }
 
+/// A database of its own (SQLite, in a temporary file) with one confirmation message queued
+/// for each push subscription made.
+struct Base {
+    db: sea_orm::DatabaseConnection,
+    file: std::path::PathBuf,
+}
+
+impl Base {
+    async fn nuova(nome: &str) -> Self {
+        let file = std::env::temp_dir().join(format!(
+            "piazza-alerts-{nome}-{}-{}.db",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let db = piazza_db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+            .await
+            .unwrap();
+        piazza_db::migrate(&db).await.unwrap();
+        Self { db, file }
+    }
+
+    /// Active push subscriptions of `b` at `endpoint`s, each with its confirmation queued
+    /// (valid for an hour).
+    async fn sottoscrizioni_confermate(&self, b: &Browser, endpoint: &[String]) {
+        use piazza_alerts::outbox;
+        use piazza_db::entities::{consenso, iscrizione};
+        use sea_orm::{EntityTrait, Set};
+
+        let ora = chrono::Utc::now();
+        let consenso = consenso::Entity::insert(consenso::ActiveModel {
+            sha256: Set("prova".into()),
+            testo: Set("prova".into()),
+            created_at: Set(ora),
+            ..Default::default()
+        })
+        .exec(&self.db)
+        .await
+        .unwrap()
+        .last_insert_id;
+        let chiave = b64(&b.privata.public_key().to_sec1_bytes());
+        for e in endpoint {
+            let i = iscrizione::Entity::insert(iscrizione::ActiveModel {
+                canale: Set("push".into()),
+                indirizzo: Set(e.clone()),
+                p256dh: Set(Some(chiave.clone())),
+                auth: Set(Some(b64(&b.auth))),
+                soglia: Set(1),
+                rischi: Set(511),
+                fine_allerta: Set(true),
+                tester: Set(false),
+                stato: Set(outbox::iscrizione_stato::ATTIVA.into()),
+                consenso_id: Set(consenso),
+                consenso_at: Set(ora),
+                confermata_at: Set(Some(ora)),
+                created_at: Set(ora),
+                ..Default::default()
+            })
+            .exec_with_returning(&self.db)
+            .await
+            .unwrap();
+            outbox::accoda_conferma(&self.db, &i, ora, ora + chrono::Duration::hours(1))
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn chiudi(self) {
+        self.db.close().await.unwrap();
+        for suffisso in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffisso}", self.file.display()));
+        }
+    }
+}
+
 /// The engine with its default settings: subscriptions whose endpoint is on this machine are
 /// removed, their messages recorded as failed, and nothing connects to the listener.
 #[tokio::test]
 async fn the_engine_removes_subscriptions_the_rules_refuse_without_connecting() {
     use piazza_alerts::motore::{Config, Motore};
     use piazza_alerts::outbox;
-    use piazza_db::entities::{consenso, invio, iscrizione};
-    use sea_orm::{EntityTrait, Set};
+    use piazza_db::entities::{invio, iscrizione};
+    use sea_orm::EntityTrait;
 
     let (porta, accettate) = ascoltatore().await;
-    let file = std::env::temp_dir().join(format!(
-        "piazza-alerts-rete-{}-{}.db",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    let db = piazza_db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
-        .await
-        .unwrap();
-    piazza_db::migrate(&db).await.unwrap();
-    let ora = chrono::Utc::now();
-    let consenso = consenso::Entity::insert(consenso::ActiveModel {
-        sha256: Set("prova".into()),
-        testo: Set("prova".into()),
-        created_at: Set(ora),
-        ..Default::default()
-    })
-    .exec(&db)
-    .await
-    .unwrap()
-    .last_insert_id;
+    let base = Base::nuova("rete").await;
+    let db = base.db.clone();
     let b = browser();
-    let chiave = b64(&b.privata.public_key().to_sec1_bytes());
-    for endpoint in [
-        format!("https://127.0.0.1:{porta}/push/a"),
-        format!("https://localhost:{porta}/push/b"),
-    ] {
-        let i = iscrizione::Entity::insert(iscrizione::ActiveModel {
-            canale: Set("push".into()),
-            indirizzo: Set(endpoint),
-            p256dh: Set(Some(chiave.clone())),
-            auth: Set(Some(b64(&b.auth))),
-            soglia: Set(1),
-            rischi: Set(511),
-            fine_allerta: Set(true),
-            tester: Set(false),
-            stato: Set(outbox::iscrizione_stato::ATTIVA.into()),
-            consenso_id: Set(consenso),
-            consenso_at: Set(ora),
-            confermata_at: Set(Some(ora)),
-            created_at: Set(ora),
-            ..Default::default()
-        })
-        .exec_with_returning(&db)
-        .await
-        .unwrap();
-        outbox::accoda_conferma(&db, &i, ora, ora + chrono::Duration::hours(1))
-            .await
-            .unwrap();
-    }
+    base.sottoscrizioni_confermate(
+        &b,
+        &[
+            format!("https://127.0.0.1:{porta}/push/a"),
+            format!("https://localhost:{porta}/push/b"),
+        ],
+    )
+    .await;
     let motore = Arc::new(
         Motore::new(
             db.clone(),
@@ -464,8 +533,5 @@ async fn the_engine_removes_subscriptions_the_rules_refuse_without_connecting() 
         .2;
     assert_eq!(rimossi, 2);
     drop(motore);
-    db.close().await.unwrap();
-    for suffisso in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffisso}", file.display()));
-    }
+    base.chiudi().await;
 }

@@ -1,24 +1,28 @@
 //! The `piazza` binary driven as a user would: real processes on a temporary data directory.
-//! (These run on SQLite; the database layer itself is tested on both backends in piazza-web.)
+//! (These run on SQLite, apart from `nodi`, which runs several servers on PostgreSQL when
+//! `TEST_DATABASE_URL` is set; the database layer itself is tested on both backends in
+//! piazza-web.)
+
+mod nodi;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn data(name: &str) -> PathBuf {
+pub(crate) fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../data")
         .join(name)
 }
 
-fn tmpdir(tag: &str) -> PathBuf {
+pub(crate) fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("piazza-cli-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-fn piazza(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn piazza(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_piazza"));
     cmd.arg("--data-dir")
         .arg(dir)
@@ -39,7 +43,7 @@ fn piazza(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -387,253 +391,4 @@ fn import_bollettino_reads_the_index_or_a_day_and_a_copy_changes_nothing() {
     );
     assert!(out(&o).contains("Nulla è stato salvato"), "{}", out(&o));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Crash safety with real processes: `piazza serve` is killed (SIGKILL) in the middle of
-/// sending an alert to thousands of web-push subscribers, then started again. Every
-/// subscriber receives the alert; the only duplicates are messages that were in flight at the
-/// kill (claimed and not yet recorded), which the outbox bounds.
-#[test]
-fn killed_in_the_middle_of_a_fan_out_it_resumes_and_loses_nobody() {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
-
-    use piazza_alerts::outbox;
-    use piazza_db::entities::{invio, iscrizione, iscrizione_comune};
-    use piazza_web::allerte::bollettino::Livello;
-    use piazza_web::allerte::model::NuovaAllerta;
-    use piazza_web::allerte::{fonti, notifiche, store};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-
-    const N: usize = 4000;
-    const BLOCCO: usize = 100;
-    const LOTTI: usize = 2;
-    let dir = tmpdir("crash");
-    let o = piazza(&dir, &["migrate"], None);
-    assert!(o.status.success(), "{}", out(&o));
-    let rt = tokio::runtime::Runtime::new().unwrap();
-
-    // The push service: counts what each endpoint receives, a little slowly.
-    let ricevuti: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let base = {
-        let r = ricevuti.clone();
-        rt.block_on(async move {
-            let app = axum::Router::new().route(
-                "/push/{id}",
-                axum::routing::post(
-                    move |axum::extract::Path(id): axum::extract::Path<String>| {
-                        let r = r.clone();
-                        async move {
-                            tokio::time::sleep(std::time::Duration::from_millis(4)).await;
-                            *r.lock().unwrap().entry(id).or_default() += 1;
-                            axum::http::StatusCode::CREATED
-                        }
-                    },
-                ),
-            );
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let a = l.local_addr().unwrap();
-            tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-            format!("http://{a}")
-        })
-    };
-
-    // N subscribers of Lucca, the notifier initialised, then a red alert on Lucca.
-    let url = format!("sqlite://{}?mode=rwc", dir.join("piazza.db").display());
-    rt.block_on(async {
-        let db = piazza_db::connect(&url).await.unwrap();
-        let state = piazza_web::AppState::new(db.clone(), piazza_web::AppConfig::default())
-            .await
-            .unwrap();
-        let t = state.territorio.get();
-        let lucca = t.comune("046017").unwrap().id;
-        // Any valid P-256 point will do as the browsers' keys: the service does not decrypt.
-        let chiave = piazza_push::b64(state.chiavi.vapid.chiave_pubblica());
-        let consenso = {
-            use piazza_db::entities::consenso;
-            consenso::Entity::insert(consenso::ActiveModel {
-                sha256: Set("prova".into()),
-                testo: Set("prova".into()),
-                created_at: Set(chrono::Utc::now()),
-                ..Default::default()
-            })
-            .exec(&db)
-            .await
-            .unwrap()
-            .last_insert_id
-        };
-        for parte in (0..N).collect::<Vec<_>>().chunks(500) {
-            iscrizione::Entity::insert_many(parte.iter().map(|i| iscrizione::ActiveModel {
-                canale: Set("push".into()),
-                indirizzo: Set(format!("{base}/push/{i}")),
-                p256dh: Set(Some(chiave.clone())),
-                auth: Set(Some("AAAAAAAAAAAAAAAAAAAAAA".into())),
-                soglia: Set(1),
-                rischi: Set(511),
-                fine_allerta: Set(true),
-                tester: Set(false),
-                stato: Set(outbox::iscrizione_stato::ATTIVA.into()),
-                consenso_id: Set(consenso),
-                consenso_at: Set(chrono::Utc::now()),
-                confermata_at: Set(Some(chrono::Utc::now())),
-                created_at: Set(chrono::Utc::now()),
-                ..Default::default()
-            }))
-            .exec_without_returning(&db)
-            .await
-            .unwrap();
-        }
-        let ids: Vec<i64> = iscrizione::Entity::find()
-            .all(&db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|i| i.id)
-            .collect();
-        for parte in ids.chunks(500) {
-            iscrizione_comune::Entity::insert_many(parte.iter().map(|id| {
-                iscrizione_comune::ActiveModel {
-                    iscrizione_id: Set(*id),
-                    comune_id: Set(lucca),
-                    ..Default::default()
-                }
-            }))
-            .exec_without_returning(&db)
-            .await
-            .unwrap();
-        }
-        notifiche::rileva(&db, &t, chrono::Utc::now())
-            .await
-            .unwrap();
-        let ora = chrono::Utc::now();
-        let doc = NuovaAllerta {
-            titolo: "Piena del Serchio".into(),
-            rischio: "idraulico".into(),
-            livello: Livello::Rosso,
-            inizio: ora,
-            scadenza: ora + chrono::Duration::hours(6),
-            comuni: vec!["046017".into()],
-            area: "Lucca".into(),
-            descrizione: None,
-            istruzioni: None,
-            esercitazione: false,
-        }
-        .documento("prova@piazza.test", ora, None);
-        let fonte = fonti::fonte_operatori(&db).await.unwrap();
-        store::ingerisci(
-            &db,
-            &t,
-            &fonte,
-            &piazza_db::audit::Actor::system("test"),
-            &doc,
-        )
-        .await
-        .unwrap();
-    });
-
-    let porta = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let avvia = || {
-        Command::new(env!("CARGO_BIN_EXE_piazza"))
-            .arg("--data-dir")
-            .arg(&dir)
-            .args(["serve", "--bind", &format!("127.0.0.1:{porta}")])
-            .env_remove("DATABASE_URL")
-            .env("PIAZZA_LOG", "warn")
-            .env("PIAZZA_PUSH_CONCORRENZA", "8")
-            // The push service of this test listens on loopback.
-            .env("PIAZZA_PUSH_LOOPBACK", "true")
-            .env("PIAZZA_INVIO_BLOCCO", BLOCCO.to_string())
-            .env("PIAZZA_INVIO_LOTTI_IN_VOLO", LOTTI.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let totale = |r: &Mutex<HashMap<String, usize>>| r.lock().unwrap().values().sum::<usize>();
-    let attendi = |soglia: usize, secondi: u64| {
-        let t0 = std::time::Instant::now();
-        while totale(&ricevuti) < soglia {
-            assert!(
-                t0.elapsed().as_secs() < secondi,
-                "after {secondi} s only {} of {soglia} delivered",
-                totale(&ricevuti)
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    };
-
-    let mut primo = avvia();
-    attendi(N / 4, 60);
-    primo.kill().unwrap(); // SIGKILL
-    primo.wait().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let al_kill = totale(&ricevuti);
-    assert!(al_kill < N, "the kill came too late to prove anything");
-    // What the outbox says was in flight at the kill: claimed and not recorded.
-    let in_volo = rt.block_on(async {
-        let db = piazza_db::connect(&url).await.unwrap();
-        invio::Entity::find()
-            .filter(invio::Column::Stato.eq(outbox::stato::IN_CORSO))
-            .count(&db)
-            .await
-            .unwrap() as usize
-    });
-    assert!(in_volo <= BLOCCO * LOTTI, "{in_volo} in flight");
-
-    let mut secondo = avvia();
-    let t0 = std::time::Instant::now();
-    while ricevuti.lock().unwrap().len() < N {
-        assert!(
-            t0.elapsed().as_secs() < 90,
-            "after the restart only {} of {N} subscribers reached",
-            ricevuti.lock().unwrap().len()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    // Let the last outcomes be recorded, then stop.
-    let (inviati, aperti) = rt.block_on(async {
-        let db = piazza_db::connect(&url).await.unwrap();
-        for _ in 0..100 {
-            let aperti = invio::Entity::find()
-                .filter(
-                    invio::Column::Stato.is_in([outbox::stato::IN_CODA, outbox::stato::IN_CORSO]),
-                )
-                .count(&db)
-                .await
-                .unwrap();
-            if aperti == 0 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        let inviati = invio::Entity::find()
-            .filter(invio::Column::Stato.eq(outbox::stato::INVIATO))
-            .count(&db)
-            .await
-            .unwrap();
-        let aperti = invio::Entity::find()
-            .filter(invio::Column::Stato.ne(outbox::stato::INVIATO))
-            .count(&db)
-            .await
-            .unwrap();
-        (inviati as usize, aperti)
-    });
-    secondo.kill().unwrap();
-    secondo.wait().unwrap();
-    let r = ricevuti.lock().unwrap();
-    assert_eq!(r.len(), N, "every subscriber reached");
-    assert_eq!(inviati, N, "one outbox row per subscriber, all sent");
-    assert_eq!(aperti, 0);
-    let doppi: usize = r.values().map(|n| n - 1).sum();
-    assert!(
-        doppi <= in_volo,
-        "{doppi} duplicates but only {in_volo} were in flight at the kill ({al_kill} delivered before it)"
-    );
-    eprintln!(
-        "crash test: {al_kill} of {N} delivered before SIGKILL, {in_volo} in flight, {doppi} sent twice"
-    );
 }
