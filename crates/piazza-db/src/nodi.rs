@@ -108,24 +108,30 @@ pub async fn dimentica(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbE
     Ok(())
 }
 
-/// The nodes alive at `limite` or later: (id, name, last beat), for the operators' page.
-pub async fn vivi(
-    db: &impl ConnectionTrait,
-    limite: DateTime<Utc>,
-) -> Result<Vec<(i64, String, DateTime<Utc>)>, DbErr> {
+/// A node as the operators' page shows it.
+pub struct Nodo {
+    pub id: i64,
+    pub nome: String,
+    pub avviato_at: DateTime<Utc>,
+    pub vivo_at: DateTime<Utc>,
+}
+
+/// The nodes alive at `limite` or later, oldest first (the operators' page, `/metrics`).
+pub async fn vivi(db: &impl ConnectionTrait, limite: DateTime<Utc>) -> Result<Vec<Nodo>, DbErr> {
     db.query_all_raw(stmt(
         db,
-        "SELECT id, nome, vivo_at FROM nodi WHERE vivo_at >= $1 ORDER BY id",
+        "SELECT id, nome, avviato_at, vivo_at FROM nodi WHERE vivo_at >= $1 ORDER BY id",
         vec![al_ms(limite).into()],
     ))
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            r.try_get("", "id")?,
-            r.try_get("", "nome")?,
-            r.try_get("", "vivo_at")?,
-        ))
+        Ok(Nodo {
+            id: r.try_get("", "id")?,
+            nome: r.try_get("", "nome")?,
+            avviato_at: r.try_get("", "avviato_at")?,
+            vivo_at: r.try_get("", "vivo_at")?,
+        })
     })
     .collect()
 }

@@ -111,6 +111,7 @@ struct InviiPage {
     chrome: Chrome,
     schede: Vec<Scheda>,
     avanzamenti: Vec<Avanzamento>,
+    nodi: Vec<Nodo>,
     adesione: std::sync::Arc<Adesione>,
     totali: Vec<(&'static str, i64)>,
     canali_attivi: Vec<&'static str>,
@@ -124,6 +125,27 @@ struct InviiPage {
 #[template(path = "allerte/invii_stato.html")]
 struct InviiStato {
     avanzamenti: Vec<Avanzamento>,
+    nodi: Vec<Nodo>,
+}
+
+/// A `piazza serve` process beating on this database.
+struct Nodo {
+    nome: String,
+    avviato: String,
+}
+
+/// The nodes alive now: beating within `nodo_perso_secondi`.
+async fn nodi(ctx: &Ctx) -> AppResult<Vec<Nodo>> {
+    let limite = chrono::Utc::now()
+        - chrono::Duration::seconds(ctx.state.config.allerte.nodo_perso_secondi as i64);
+    Ok(piazza_db::nodi::vivi(&ctx.state.db, limite)
+        .await?
+        .into_iter()
+        .map(|n| Nodo {
+            nome: n.nome,
+            avviato: crate::kit::fmt::ora_italiana(n.avviato_at),
+        })
+        .collect())
 }
 
 fn canali_attivi(ctx: &Ctx) -> Vec<&'static str> {
@@ -154,6 +176,7 @@ async fn invii_page(ctx: &Ctx, esito: Option<String>) -> AppResult<InviiPage> {
         chrome: ctx.chrome("Invii ai cittadini", &[CRUMB, ("Invii", "/allerte/invii")]),
         schede: schede(ctx, "/allerte/invii"),
         avanzamenti: avanzamenti(ctx, 20).await?,
+        nodi: nodi(ctx).await?,
         adesione: a.clone(),
         totali: a
             .totali
@@ -194,6 +217,7 @@ pub async fn invii_stato(ctx: Ctx) -> AppResult<Response> {
     richiedi_staff(&ctx)?;
     render(&InviiStato {
         avanzamenti: avanzamenti(&ctx, 20).await?,
+        nodi: nodi(&ctx).await?,
     })
 }
 
@@ -338,6 +362,9 @@ pub async fn metrics(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     );
     out.push_str("# TYPE piazza_iscrizioni_da_confermare gauge\n");
     let _ = writeln!(out, "piazza_iscrizioni_da_confermare {da_confermare}");
+    out.push_str("# HELP piazza_nodi Piazza processes beating on this database.\n");
+    out.push_str("# TYPE piazza_nodi gauge\n");
+    let _ = writeln!(out, "piazza_nodi {}", nodi(&ctx).await?.len());
     if let Some(m) = ctx.state.motore_attivo.get() {
         out.push_str("# HELP piazza_invii_eventi_total Delivery events since start by channel.\n");
         out.push_str("# TYPE piazza_invii_eventi_total counter\n");

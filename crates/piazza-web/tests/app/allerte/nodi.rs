@@ -191,3 +191,41 @@ async fn a_write_on_one_node_reaches_the_caches_of_another_within_seconds() {
     assert!(b.current() > prima);
     assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
 }
+
+#[tokio::test]
+async fn the_desk_sees_the_nodes_in_service_and_metrics_count_them() {
+    let app = TestApp::new().await;
+    let ora = Utc::now();
+    let db = &app.db;
+    let (vivo, _) = piazza_db::nodi::registra(db, "server-1 10.0.0.5:8080", ora)
+        .await
+        .unwrap();
+    let (morto, _) = piazza_db::nodi::registra(db, "server-2 10.0.0.6:8080", ora)
+        .await
+        .unwrap();
+    // The second stopped beating a minute ago (beyond the 20 seconds of the default).
+    use sea_orm::ConnectionTrait;
+    db.execute_raw(piazza_db::stmt(
+        db,
+        "UPDATE nodi SET vivo_at = $1 WHERE id = $2",
+        vec![
+            piazza_db::al_ms(ora - chrono::Duration::minutes(1)).into(),
+            morto.into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    assert!(vivo != morto);
+    let r = app
+        .get(crate::common::Role::Viewer, "/allerte/invii/stato")
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK);
+    let pagina = r.text();
+    assert!(
+        pagina.contains("Nodi in servizio (1): server-1 10.0.0.5:8080"),
+        "{pagina}"
+    );
+    assert!(!pagina.contains("server-2"));
+    let m = app.get(crate::common::Role::Admin, "/metrics").await.text();
+    assert!(m.contains("\npiazza_nodi 1\n"), "{m}");
+}
