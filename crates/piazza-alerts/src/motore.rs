@@ -349,8 +349,7 @@ impl Motore {
         loop {
             let mut giro = 0;
             for c in self.canali() {
-                let lotto =
-                    outbox::prenota(&self.db, c, self.cfg.blocco, Utc::now(), nodo).await?;
+                let lotto = outbox::prenota(&self.db, c, self.cfg.blocco, Utc::now(), nodo).await?;
                 giro += lotto.len();
                 self.elabora(c, lotto).await;
             }

@@ -17,61 +17,232 @@ use p256::{PublicKey, SecretKey};
 use piazza_push::{b64, da_b64, decifra_con};
 
 /// An SMTP server on loopback written for the tests (so that `cargo test` needs nothing
-/// installed): it speaks the protocol lettre speaks (EHLO, MAIL, RCPT, DATA with dot-stuffing,
-/// RSET, NOOP, QUIT) and keeps every message. The browser spec and the benchmark talk to an
-/// independent implementation, Python's aiosmtpd.
+/// installed): EHLO (PIPELINING and AUTH PLAIN/LOGIN when asked), MAIL, RCPT, DATA with
+/// dot-stuffing, RSET, NOOP, QUIT; it keeps every message, counts connections, answers chosen
+/// recipients with chosen replies, and notes what a client did wrong (commands in a group to a
+/// server without PIPELINING, commands after DATA in a group). The browser spec and the
+/// benchmark talk to an independent implementation, Python's aiosmtpd.
 pub struct Smtp {
     pub porta: u16,
-    ricevuti: Arc<Mutex<Vec<String>>>,
+    stato: Arc<StatoSmtp>,
 }
 
-async fn sessione(s: tokio::net::TcpStream, ricevuti: Arc<Mutex<Vec<String>>>) {
+/// How the test SMTP server behaves.
+#[derive(Clone, Default)]
+pub struct ComeSmtp {
+    /// Offer PIPELINING (RFC 2920) in EHLO.
+    pub pipelining: bool,
+    /// Offer AUTH and require these credentials before MAIL.
+    pub credenziali: Option<(String, String)>,
+    /// The AUTH mechanisms offered (`PLAIN LOGIN` unless set).
+    pub meccanismi: Option<&'static str>,
+    /// Close each connection, without a word, after this many messages (as a server closes
+    /// an idle client).
+    pub chiudi_dopo: Option<usize>,
+}
+
+/// One transaction as the server saw it arrive.
+#[derive(Debug, Clone)]
+pub struct Busta {
+    pub da: String,
+    pub a: String,
+    /// RCPT TO and DATA arrived with MAIL FROM, in one read.
+    pub in_gruppo: bool,
+    /// The content and its final dot arrived in one read.
+    pub corpo_in_gruppo: bool,
+}
+
+#[derive(Default)]
+struct StatoSmtp {
+    come: ComeSmtp,
+    ricevuti: Mutex<Vec<String>>,
+    connessioni: std::sync::atomic::AtomicUsize,
+    buste: Mutex<Vec<Busta>>,
+    /// Recipients (a fragment of the address) answered with a reply of our choosing.
+    risposte: Mutex<Vec<(String, String)>>,
+    /// The mechanism of every successful AUTH.
+    autenticazioni: Mutex<Vec<String>>,
+    violazioni: Mutex<Vec<String>>,
+}
+
+/// Standard base64 (with `+` and `/`) decoded.
+fn da_base64(s: &str) -> Option<String> {
+    let b = da_b64(&s.trim().replace('+', "-").replace('/', "_"))?;
+    String::from_utf8(b).ok()
+}
+
+async fn sessione(s: tokio::net::TcpStream, stato: Arc<StatoSmtp>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    stato
+        .connessioni
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let (r, mut w) = s.into_split();
     let mut r = BufReader::new(r);
     if w.write_all(b"220 localhost ESMTP prova\r\n").await.is_err() {
         return;
     }
+    let come = stato.come.clone();
+    let viola = |m: String| stato.violazioni.lock().unwrap().push(m);
     let mut riga = String::new();
+    let mut autenticato = come.credenziali.is_none();
+    // The transaction open: sender, recipients accepted, whether its commands came in a group.
+    let mut da: Option<(String, bool)> = None;
+    let mut a: Vec<String> = Vec::new();
+    let mut messaggi = 0;
     loop {
+        if come.chiudi_dopo.is_some_and(|n| messaggi >= n) {
+            return;
+        }
         riga.clear();
         if r.read_line(&mut riga).await.unwrap_or(0) == 0 {
             return;
         }
-        let cmd = riga.trim_end().to_ascii_uppercase();
-        let risposta: &[u8] = if cmd.starts_with("EHLO") {
-            b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-        } else if cmd.starts_with("HELO")
-            || cmd.starts_with("MAIL FROM")
-            || cmd.starts_with("RCPT TO")
-            || cmd.starts_with("RSET")
-            || cmd.starts_with("NOOP")
+        let cmd = riga.trim_end().to_owned();
+        let maiuscolo = cmd.to_ascii_uppercase();
+        let in_coda = String::from_utf8_lossy(r.buffer()).into_owned();
+        if !come.pipelining && !in_coda.is_empty() {
+            viola(format!(
+                "{cmd:?} in un gruppo con {in_coda:?}, senza PIPELINING"
+            ));
+        }
+        let risposta: String = if maiuscolo.starts_with("EHLO") {
+            let mut e = "250-localhost\r\n250-8BITMIME\r\n".to_owned();
+            if come.pipelining {
+                e.push_str("250-PIPELINING\r\n");
+            }
+            if come.credenziali.is_some() {
+                e.push_str(&format!(
+                    "250-AUTH {}\r\n",
+                    come.meccanismi.unwrap_or("PLAIN LOGIN")
+                ));
+            }
+            e + "250 SMTPUTF8"
+        } else if maiuscolo.starts_with("AUTH ") {
+            let Some((utente, parola)) = come.credenziali.clone() else {
+                viola(format!("{cmd:?} senza AUTH offerto"));
+                continue;
+            };
+            let mut parti = cmd[5..].split_whitespace();
+            let meccanismo = parti.next().unwrap_or("").to_ascii_uppercase();
+            let iniziale = parti.next().map(str::to_owned);
+            let mut chiedi = async |domanda: &str| -> Option<String> {
+                w.write_all(format!("334 {domanda}\r\n").as_bytes())
+                    .await
+                    .ok()?;
+                let mut l = String::new();
+                r.read_line(&mut l).await.ok()?;
+                Some(l)
+            };
+            let giuste = match meccanismo.as_str() {
+                "PLAIN" => {
+                    let c = match iniziale {
+                        Some(c) => Some(c),
+                        None => chiedi("").await,
+                    };
+                    c.and_then(|c| da_base64(&c)) == Some(format!("\0{utente}\0{parola}"))
+                }
+                "LOGIN" => {
+                    let u = chiedi("VXNlcm5hbWU6").await.and_then(|c| da_base64(&c));
+                    let p = chiedi("UGFzc3dvcmQ6").await.and_then(|c| da_base64(&c));
+                    u == Some(utente) && p == Some(parola)
+                }
+                _ => false,
+            };
+            if giuste {
+                autenticato = true;
+                stato.autenticazioni.lock().unwrap().push(meccanismo);
+                "235 2.7.0 autenticato".into()
+            } else {
+                "535 5.7.8 credenziali errate".into()
+            }
+        } else if maiuscolo.starts_with("MAIL FROM:") {
+            if !autenticato {
+                "530 5.7.0 autenticazione richiesta".into()
+            } else {
+                let gruppo = in_coda.to_ascii_uppercase().contains("RCPT TO:")
+                    && in_coda.to_ascii_uppercase().contains("DATA\r\n");
+                da = Some((cmd[10..].trim().to_owned(), gruppo));
+                a.clear();
+                "250 2.1.0 OK".into()
+            }
+        } else if maiuscolo.starts_with("RCPT TO:") {
+            let indirizzo = cmd[8..].trim().to_owned();
+            let scelta = stato
+                .risposte
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(f, _)| indirizzo.contains(f.as_str()))
+                .map(|(_, r)| r.clone());
+            match scelta {
+                Some(s) if s.starts_with("421") => {
+                    let _ = w.write_all(format!("{s}\r\n").as_bytes()).await;
+                    return;
+                }
+                Some(s) => s,
+                None if da.is_none() => "503 5.5.1 prima MAIL".into(),
+                None => {
+                    a.push(indirizzo);
+                    "250 2.1.5 OK".into()
+                }
+            }
+        } else if maiuscolo.starts_with("HELO")
+            || maiuscolo.starts_with("RSET")
+            || maiuscolo.starts_with("NOOP")
         {
-            b"250 OK\r\n"
-        } else if cmd == "DATA" {
+            da = None;
+            a.clear();
+            "250 OK".into()
+        } else if maiuscolo == "DATA" {
+            if !in_coda.is_empty() {
+                viola(format!("DATA seguito nello stesso gruppo da {in_coda:?}"));
+            }
+            let Some((mittente, in_gruppo)) = da.take().filter(|_| !a.is_empty()) else {
+                if w.write_all(b"503 5.5.1 nessun destinatario valido\r\n")
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                continue;
+            };
             if w.write_all(b"354 avanti\r\n").await.is_err() {
                 return;
             }
             let mut testo = String::new();
+            let mut corpo_in_gruppo = None;
             loop {
                 riga.clear();
                 if r.read_line(&mut riga).await.unwrap_or(0) == 0 {
                     return;
                 }
+                corpo_in_gruppo
+                    .get_or_insert_with(|| riga == ".\r\n" || r.buffer().ends_with(b"\r\n.\r\n"));
                 if riga == ".\r\n" || riga == ".\n" {
                     break;
                 }
                 testo.push_str(riga.strip_prefix('.').unwrap_or(&riga));
             }
-            ricevuti.lock().unwrap().push(testo);
-            b"250 OK messaggio ricevuto\r\n"
-        } else if cmd == "QUIT" {
+            stato.ricevuti.lock().unwrap().push(testo);
+            stato.buste.lock().unwrap().push(Busta {
+                da: mittente,
+                a: a.join(","),
+                in_gruppo,
+                corpo_in_gruppo: corpo_in_gruppo.unwrap_or(false),
+            });
+            a.clear();
+            messaggi += 1;
+            "250 2.0.0 OK messaggio ricevuto".into()
+        } else if maiuscolo == "QUIT" {
             let _ = w.write_all(b"221 arrivederci\r\n").await;
             return;
         } else {
-            b"502 comando non riconosciuto\r\n"
+            "502 comando non riconosciuto".into()
         };
-        if w.write_all(risposta).await.is_err() {
+        if w.write_all(format!("{risposta}\r\n").as_bytes())
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -152,17 +323,57 @@ fn leggi(testo: &str) -> Posta {
 }
 
 impl Smtp {
+    /// The server lettre's transport was tested against: no PIPELINING, no AUTH.
     pub async fn avvia() -> Self {
+        Self::con(ComeSmtp::default()).await
+    }
+
+    pub async fn con(come: ComeSmtp) -> Self {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let porta = l.local_addr().unwrap().port();
-        let ricevuti: Arc<Mutex<Vec<String>>> = Arc::default();
-        let r = ricevuti.clone();
+        let stato = Arc::new(StatoSmtp {
+            come,
+            ..Default::default()
+        });
+        let s = stato.clone();
         tokio::spawn(async move {
-            while let Ok((s, _)) = l.accept().await {
-                tokio::spawn(sessione(s, r.clone()));
+            while let Ok((c, _)) = l.accept().await {
+                tokio::spawn(sessione(c, s.clone()));
             }
         });
-        Self { porta, ricevuti }
+        Self { porta, stato }
+    }
+
+    /// From now on, RCPT TO for an address containing `frammento` gets `risposta` (one or
+    /// more lines joined by CRLF; a 421 closes the connection after it).
+    pub fn rispondi(&self, frammento: &str, risposta: &str) {
+        self.stato
+            .risposte
+            .lock()
+            .unwrap()
+            .push((frammento.to_owned(), risposta.to_owned()));
+    }
+
+    /// Connections accepted so far.
+    pub fn connessioni(&self) -> usize {
+        self.stato
+            .connessioni
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Every transaction that ended with a message, oldest first.
+    pub fn buste(&self) -> Vec<Busta> {
+        self.stato.buste.lock().unwrap().clone()
+    }
+
+    /// The mechanism of every successful AUTH.
+    pub fn autenticazioni(&self) -> Vec<String> {
+        self.stato.autenticazioni.lock().unwrap().clone()
+    }
+
+    /// What clients did against the protocol (empty for a good client).
+    pub fn violazioni(&self) -> Vec<String> {
+        self.stato.violazioni.lock().unwrap().clone()
     }
 
     pub fn url(&self) -> String {
@@ -171,7 +382,8 @@ impl Smtp {
 
     /// Every message received so far, oldest first.
     pub fn messaggi(&self) -> Vec<Posta> {
-        self.ricevuti
+        self.stato
+            .ricevuti
             .lock()
             .unwrap()
             .iter()

@@ -1,12 +1,14 @@
 //! Cittadino Informato, part 2: subscriptions and delivery, end to end against real peers on
 //! loopback (`pari`): an SMTP server, a push service that decrypts, Telegram and SMS peers.
 //!
-//! One file per part: `email` (double opt-in, delivery, one-click unsubscribe), `push` (web push
-//! end to end), `canali` (Telegram and SMS), `rifiuti` (bad input, rate limit), `staff` (the
-//! sending page and `/metrics`); here the helpers they share (also used by `ostile`).
+//! One file per part: `email` (double opt-in, delivery, one-click unsubscribe), `email_smtp`
+//! (the SMTP client against the test server), `push` (web push end to end), `canali` (Telegram
+//! and SMS), `rifiuti` (bad input, rate limit), `staff` (the sending page and `/metrics`);
+//! here the helpers they share (also used by `ostile`).
 
 mod canali;
 mod email;
+mod email_smtp;
 mod push;
 mod rifiuti;
 mod staff;
