@@ -46,6 +46,10 @@ pub struct Config {
     pub contatto_vapid: String,
     pub push_concorrenza: usize,
     pub push_per_origine: usize,
+    /// Web-push requests sent in a row on one connection before their answers (HTTP/1.1
+    /// pipelining; 1 = one at a time). A push service that drops requests sent in a row gets
+    /// one at a time from then on.
+    pub push_in_fila: usize,
     /// Rows claimed at a time by a worker.
     pub blocco: usize,
     /// Blocks claimed and not yet recorded, per channel.
@@ -99,6 +103,7 @@ impl Default for Config {
             contatto_vapid: "mailto:cittadino-informato@example.org".into(),
             push_concorrenza: 256,
             push_per_origine: 256,
+            push_in_fila: 16,
             blocco: 1000,
             lotti_in_volo: 2,
             tentativi_max: 8,
@@ -202,6 +207,8 @@ pub struct Motore {
     notifiche: Mutex<HashMap<i64, Arc<Notifica>>>,
     push_tutti: Arc<Semaphore>,
     push_origini: Mutex<HashMap<String, (Arc<Semaphore>, Instant)>>,
+    /// Push services that get one request at a time (see `Config::push_in_fila`).
+    push_senza_fila: Mutex<std::collections::HashSet<String>>,
     pub metriche: Metriche,
     sveglia: Arc<Notify>,
     /// This node's id in `nodi` (0 until registered: see [`nodo`]).
@@ -258,6 +265,7 @@ impl Motore {
             chat: Mutex::default(),
             notifiche: Mutex::default(),
             push_origini: Mutex::default(),
+            push_senza_fila: Mutex::default(),
             metriche: Metriche::default(),
             sveglia,
             nodo: AtomicI64::new(0),

@@ -411,6 +411,50 @@ pub async fn spedisci(pool: &Connessioni, c: &mut Connessione, p: Pronto) -> Esi
             };
         }
     };
+    esito_della_risposta(&r)
+}
+
+/// Sends several messages at once on `c` (HTTP/1.1 pipelining), within the pool's timeout for
+/// all of them: one outcome per message, `None` for a message the push service did not get
+/// (the connection ended before it), to be sent again on another connection. `tace` is true
+/// when the service answered some and then dropped the connection without saying so, or did
+/// not answer them all in time: it may not take requests in a row.
+pub async fn spedisci_in_fila(
+    pool: &Connessioni,
+    c: &mut Connessione,
+    pronti: &[&Pronto],
+) -> (Vec<Option<Esito>>, bool) {
+    let richieste: Vec<&[u8]> = pronti.iter().map(|p| p.0.as_slice()).collect();
+    let Ok(esiti) = tokio::time::timeout(pool.timeout, c.h1.scambia_in_fila(&richieste)).await
+    else {
+        c.h1.chiudi();
+        let e = Esito::Riprova {
+            dopo: None,
+            motivo: "tempo scaduto".into(),
+        };
+        return (pronti.iter().map(|_| Some(e.clone())).collect(), true);
+    };
+    // Answers, then silence: the service may have dropped the requests after the first.
+    let risposte = esiti.iter().filter(|r| r.is_ok()).count();
+    let tace = risposte > 0 && esiti.iter().any(|r| matches!(r, Err(h1::Errore::Risposta(_))));
+    let esiti = esiti
+        .into_iter()
+        .map(|r| match r {
+            Ok(r) => Some(esito_della_risposta(&r)),
+            Err(h1::Errore::NonInviata(_)) => None,
+            Err(h1::Errore::Risposta(e)) => {
+                Some(Esito::Riprova {
+                    dopo: None,
+                    motivo: format!("richiesta non riuscita: {e}"),
+                })
+            }
+        })
+        .collect();
+    (esiti, tace)
+}
+
+/// What the push service's answer means for the message.
+fn esito_della_risposta(r: &h1::Risposta) -> Esito {
     match r.stato {
         200..=299 => Esito::Consegnato,
         404 | 410 => Esito::Scaduta,

@@ -112,13 +112,11 @@ impl Motore {
                     Err(e) => fatti.push((p, d, e)),
                 }
             }
-            for (p, d, pronto) in pronti.drain(..) {
-                if let Some(e) = self.in_pausa(&origine) {
+            let mut da_inviare: std::collections::VecDeque<_> = pronti.drain(..).collect();
+            let mut riprovati = 0;
+            while let Some((p, d, pronto)) = da_inviare.pop_front() {
+                if let Some(e) = self.in_pausa(&origine).or_else(|| rifiutato.clone()) {
                     fatti.push((p, d, e));
-                    continue;
-                }
-                if let Some(e) = &rifiutato {
-                    fatti.push((p, d, e.clone()));
                     continue;
                 }
                 if !conn.as_ref().is_some_and(push::Connessione::aperta) {
@@ -138,21 +136,91 @@ impl Motore {
                     }
                 }
                 let Some(k) = conn.as_mut() else { continue };
-                let e = push::spedisci(&self.connessioni, k, pronto).await;
-                if let Esito::Riprova { dopo: Some(t), .. } = &e {
-                    self.pausa_push(&origine, *t);
+                let fila = self.fila(&origine).min(da_inviare.len() + 1);
+                if fila <= 1 {
+                    let e = push::spedisci(&self.connessioni, k, pronto).await;
+                    self.dopo_esito(&origine, &e, &mut rifiutato);
+                    fatti.push((p, d, e));
+                    continue;
                 }
-                if matches!(e, Esito::Vietato(_)) {
-                    // Refused when a closed connection was replaced.
-                    rifiutato = Some(e.clone());
+                // Several requests in a row on the connection (HTTP/1.1 pipelining).
+                let mut lotto = vec![(p, d, pronto)];
+                lotto.extend(da_inviare.drain(..fila - 1));
+                let richieste: Vec<&push::Pronto> = lotto.iter().map(|l| &l.2).collect();
+                let (esiti, tace) = push::spedisci_in_fila(&self.connessioni, k, &richieste).await;
+                if tace {
+                    self.senza_fila(&origine);
                 }
-                fatti.push((p, d, e));
+                let mut non_ricevuti = Vec::new();
+                for ((p, d, pronto), e) in lotto.into_iter().zip(esiti) {
+                    match e {
+                        Some(e) => {
+                            self.dopo_esito(&origine, &e, &mut rifiutato);
+                            fatti.push((p, d, e));
+                        }
+                        None => non_ricevuti.push((p, d, pronto)),
+                    }
+                }
+                // Not received (the connection ended before them): again, on a new one.
+                if !non_ricevuti.is_empty() {
+                    riprovati += 1;
+                    for (p, d, pronto) in non_ricevuti.into_iter().rev() {
+                        if riprovati > 3 {
+                            let e = Esito::Riprova {
+                                dopo: None,
+                                motivo: "il servizio push chiude le connessioni".into(),
+                            };
+                            fatti.push((p, d, e));
+                        } else {
+                            da_inviare.push_front((p, d, pronto));
+                        }
+                    }
+                }
             }
         }
         if let Some(c) = conn {
             self.connessioni.restituisci(c);
         }
         fatti
+    }
+
+    /// How many requests go in a row on one connection to `origine`: `push_in_fila`, or one
+    /// for a push service that did not answer requests in a row.
+    fn fila(&self, origine: &str) -> usize {
+        if self.cfg.push_in_fila <= 1
+            || self.push_senza_fila.lock().expect("senza fila").contains(origine)
+        {
+            1
+        } else {
+            self.cfg.push_in_fila
+        }
+    }
+
+    /// From now on, one request at a time to `origine`.
+    fn senza_fila(&self, origine: &str) {
+        if self
+            .push_senza_fila
+            .lock()
+            .expect("senza fila")
+            .insert(origine.to_owned())
+        {
+            tracing::warn!(
+                origine,
+                "push service dropped requests sent in a row: one at a time from now on"
+            );
+        }
+    }
+
+    /// What an outcome says of the push service: a pause it asked for, or a refusal that
+    /// holds for every message to it.
+    fn dopo_esito(&self, origine: &str, e: &Esito, rifiutato: &mut Option<Esito>) {
+        if let Esito::Riprova { dopo: Some(t), .. } = e {
+            self.pausa_push(origine, *t);
+        }
+        if matches!(e, Esito::Vietato(_)) {
+            // Refused when a closed connection was replaced.
+            *rifiutato = Some(e.clone());
+        }
     }
 
     /// While `origine` is paused: what a message to it gets (retry when the pause ends).

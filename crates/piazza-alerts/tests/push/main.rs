@@ -5,6 +5,7 @@
 //! outbound rules; the last ones keep the production rules and check that nothing on loopback
 //! is connected to. [`tls`]: the same push service over HTTPS.
 
+mod fila;
 mod tls;
 
 use std::sync::{Arc, Mutex};

@@ -265,7 +265,7 @@ fn an_extra_root_that_is_not_a_certificate_is_refused_when_the_connector_is_buil
 }
 
 /// Every confirmation message with the same payload.
-struct Conferma;
+pub(crate) struct Conferma;
 
 const CONFERMA: &str = r#"{"titolo":"Iscrizione confermata","testo":"Riceverai le allerte"}"#;
 

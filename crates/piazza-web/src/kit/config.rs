@@ -194,6 +194,8 @@ pub struct Allerte {
     /// Web push: requests at once, overall and to one push service.
     pub push_concorrenza: usize,
     pub push_per_origine: usize,
+    /// Web-push requests sent in a row on one connection (HTTP/1.1 pipelining; 1 = off).
+    pub push_in_fila: usize,
     /// Accept push endpoints on this machine (`http://127.0.0.1`, `localhost`: tests and
     /// benchmarks only).
     pub push_loopback: bool,
@@ -227,6 +229,7 @@ impl Default for Allerte {
             vapid_contatto: "mailto:cittadino-informato@ancitoscana.it".into(),
             push_concorrenza: 256,
             push_per_origine: 256,
+            push_in_fila: 16,
             push_loopback: false,
             push_servizi_ammessi: piazza_net::SERVIZI_PUSH_NOTI
                 .iter()
@@ -361,6 +364,7 @@ impl AppConfig {
             rete_push: self.regole_push(),
             push_concorrenza: a.push_concorrenza,
             push_per_origine: a.push_per_origine,
+            push_in_fila: a.push_in_fila.max(1),
             blocco: a.invio_blocco.max(1),
             lotti_in_volo: a.invio_lotti_in_volo.max(1),
             nodo_perso: std::time::Duration::from_secs(a.nodo_perso_secondi.max(3)),
