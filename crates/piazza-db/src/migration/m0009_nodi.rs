@@ -60,16 +60,13 @@ impl MigrationTrait for Migration {
              WHERE esercitazione",
         )
         .await?;
-        c.execute_unprepared(
-            "CREATE INDEX ix_invii_in_corso ON invii (nodo_id) WHERE stato = 'in_corso'",
-        )
-        .await?;
+        // No index for the claims in flight: every claim and every outcome would maintain it
+        // (two index writes a message), and it would serve only a start and a node's death.
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for (t, i) in [
-            ("invii", "ix_invii_in_corso"),
             ("notifiche", "ix_notifiche_esercitazione"),
             ("notifiche", "ix_notifiche_generazione"),
         ] {
