@@ -436,18 +436,19 @@ pub async fn spedisci_in_fila(
     };
     // Answers, then silence: the service may have dropped the requests after the first.
     let risposte = esiti.iter().filter(|r| r.is_ok()).count();
-    let tace = risposte > 0 && esiti.iter().any(|r| matches!(r, Err(h1::Errore::Risposta(_))));
+    let tace = risposte > 0
+        && esiti
+            .iter()
+            .any(|r| matches!(r, Err(h1::Errore::Risposta(_))));
     let esiti = esiti
         .into_iter()
         .map(|r| match r {
             Ok(r) => Some(esito_della_risposta(&r)),
             Err(h1::Errore::NonInviata(_)) => None,
-            Err(h1::Errore::Risposta(e)) => {
-                Some(Esito::Riprova {
-                    dopo: None,
-                    motivo: format!("richiesta non riuscita: {e}"),
-                })
-            }
+            Err(h1::Errore::Risposta(e)) => Some(Esito::Riprova {
+                dopo: None,
+                motivo: format!("richiesta non riuscita: {e}"),
+            }),
         })
         .collect();
     (esiti, tace)

@@ -321,7 +321,11 @@ fn limite(n: usize) -> (f64, Cpu, usize) {
         }
     });
     let fatti = per * core;
-    (fatti as f64 / t.elapsed().as_secs_f64(), Cpu::ora().da(cpu0), fatti)
+    (
+        fatti as f64 / t.elapsed().as_secs_f64(),
+        Cpu::ora().da(cpu0),
+        fatti,
+    )
 }
 
 /// The loopback SMTP server (Python, aiosmtpd): accepts every message, prints `primo <bytes>`

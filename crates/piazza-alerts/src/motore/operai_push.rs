@@ -188,7 +188,11 @@ impl Motore {
     /// for a push service that did not answer requests in a row.
     fn fila(&self, origine: &str) -> usize {
         if self.cfg.push_in_fila <= 1
-            || self.push_senza_fila.lock().expect("senza fila").contains(origine)
+            || self
+                .push_senza_fila
+                .lock()
+                .expect("senza fila")
+                .contains(origine)
         {
             1
         } else {

@@ -61,7 +61,9 @@ async fn servizio(tutte: bool) -> (u16, Arc<Conti>) {
                             break;
                         }
                         buf.drain(..n + lunghezza);
-                        risposte.extend_from_slice(b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n");
+                        risposte.extend_from_slice(
+                            b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n",
+                        );
                         c.risposte.fetch_add(1, Ordering::SeqCst);
                         if !tutte {
                             break;
