@@ -6,6 +6,8 @@
 //! an HTTPS URL that accepts a POST, and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
 
 mod pool;
+#[cfg(test)]
+mod prove_tls;
 mod risposta;
 mod smtp;
 
@@ -45,6 +47,16 @@ impl Posta {
             pool: pool::Pool::new(server, connessioni.max(1) as usize),
             mittente,
         })
+    }
+
+    /// TLS to the server also trusts `radici` beside the web's roots (a relay whose
+    /// certificate a private CA signed; tests).
+    pub fn con_radici(
+        mut self,
+        radici: &[tokio_rustls::rustls::pki_types::CertificateDer<'static>],
+    ) -> Result<Self, String> {
+        self.pool.server_mut().radici(radici)?;
+        Ok(self)
     }
 
     /// Bounds connecting, each write and each reply of the server (30 s unless set).

@@ -108,7 +108,11 @@ impl Server {
         let nome = Some(u.path().trim_matches('/'))
             .filter(|p| !p.is_empty())
             .map(str::to_owned);
-        let connettore = (tls != Tls::Nessuno).then(connettore_tls);
+        let connettore = if tls == Tls::Nessuno {
+            None
+        } else {
+            Some(connettore_tls(&[])?)
+        };
         Ok(Self {
             porta: u.port().unwrap_or(predefinita),
             host,
@@ -118,6 +122,17 @@ impl Server {
             tempo: Duration::from_secs(30),
             connettore,
         })
+    }
+
+    /// TLS also trusts `radici` beside the web's roots (a relay with a private CA; tests).
+    pub fn radici(
+        &mut self,
+        radici: &[rustls::pki_types::CertificateDer<'static>],
+    ) -> Result<(), String> {
+        if self.tls != Tls::Nessuno {
+            self.connettore = Some(connettore_tls(radici)?);
+        }
+        Ok(())
     }
 
     /// Opens a connection ready for messages (greeted, TLS as asked, authenticated).
@@ -203,11 +218,19 @@ impl Server {
     }
 }
 
-/// The TLS client: the web's roots (webpki-roots), ring, TLS 1.2 and 1.3.
-fn connettore_tls() -> tokio_rustls::TlsConnector {
-    let radici = rustls::RootCertStore {
+/// The TLS client: the web's roots (webpki-roots) and `extra` beside them, ring, TLS 1.2 and
+/// 1.3.
+fn connettore_tls(
+    extra: &[rustls::pki_types::CertificateDer<'static>],
+) -> Result<tokio_rustls::TlsConnector, String> {
+    let mut radici = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    for r in extra {
+        radici
+            .add(r.clone())
+            .map_err(|e| format!("certificato radice per il server SMTP non valido: {e}"))?;
+    }
     let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -215,7 +238,7 @@ fn connettore_tls() -> tokio_rustls::TlsConnector {
     .expect("TLS 1.2 and 1.3 with ring")
     .with_root_certificates(radici)
     .with_no_client_auth();
-    tokio_rustls::TlsConnector::from(Arc::new(cfg))
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(cfg)))
 }
 
 /// A reply refusing a step of opening the connection, as an error of the connection: whatever
