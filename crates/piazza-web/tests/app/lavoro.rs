@@ -128,11 +128,25 @@ async fn edits_during_a_fan_out_of_100000_messages_all_succeed() {
         inizio.elapsed()
     });
 
-    // Edits of three domains, one after the other, until the fan-out ends.
+    // The fan-out under way: its first block is in the outbox.
+    while piazza_db::entities::invio::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap()
+        == 0
+        && !fan_out.is_finished()
+    {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+
+    // Edits of three domains, one after the other, until the fan-out ends. An edit started
+    // while the fan-out runs meets its write lock: it must wait, not fail (SQLite's waits are
+    // not fair, so it may get the lock only when the fan-out ends).
     let mut fatte = 0usize;
     let mut durante = 0usize;
     let mut piu_lenta = Duration::ZERO;
     while !fan_out.is_finished() || fatte < 4 {
+        let iniziata_durante = !fan_out.is_finished();
         let t0 = Instant::now();
         let r = if fatte % 3 == 2 {
             // Checks that the code is free, then inserts: a read, then a write.
@@ -167,7 +181,7 @@ async fn edits_during_a_fan_out_of_100000_messages_all_succeed() {
             r.text()
         );
         piu_lenta = piu_lenta.max(t0.elapsed());
-        if !fan_out.is_finished() {
+        if iniziata_durante {
             durante += 1;
         }
         fatte += 1;
@@ -177,8 +191,8 @@ async fn edits_during_a_fan_out_of_100000_messages_all_succeed() {
         "fan-out of {ISCRITTI} in {durata:?}; {fatte} edits, {durante} during it, slowest {piu_lenta:?}"
     );
     assert!(
-        durante >= 2,
-        "the edits overlapped the fan-out ({durante} of {fatte} did)"
+        durante >= 1,
+        "no edit started during the fan-out ({fatte} edits)"
     );
     let in_coda = piazza_db::entities::invio::Entity::find()
         .count(&app.db)
