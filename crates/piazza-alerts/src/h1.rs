@@ -149,8 +149,9 @@ impl Connessione {
             self.aperta = false;
             let mut inizio = 0;
             for r in richieste {
+                // Bytes of this request that went out: none, or some.
                 esiti.push(Err(errore_scrittura(
-                    if inizio < scritti { 1 } else { 0 },
+                    scritti.saturating_sub(inizio),
                     e.clone(),
                 )));
                 inizio += r.len();

@@ -10,6 +10,7 @@ pub mod lavoro;
 pub mod migration;
 pub mod nodi;
 pub mod session_store;
+mod sql;
 
 use std::time::Duration;
 
@@ -19,8 +20,8 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use nodi::{al_ms, stmt};
 pub use sea_orm;
+pub use sql::{al_ms, stmt};
 
 /// Opens a pool on `url` (`sqlite://path?mode=rwc` or `postgres://...`).
 ///
