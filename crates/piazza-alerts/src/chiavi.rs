@@ -25,6 +25,8 @@ pub struct Chiavi {
 pub enum Scopo {
     Conferma,
     Gestione,
+    /// A registration's ticket (an event, a course): confirm, see, cancel, accept a seat.
+    Biglietto,
 }
 
 impl Scopo {
@@ -32,6 +34,7 @@ impl Scopo {
         match self {
             Scopo::Conferma => b"conferma",
             Scopo::Gestione => b"gestione",
+            Scopo::Biglietto => b"biglietto",
         }
     }
 }

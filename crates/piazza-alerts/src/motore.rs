@@ -565,6 +565,7 @@ impl Motore {
                         oggetto: &c.oggetto,
                         testo: &c.testo,
                         disiscrivi: c.disiscrivi.as_deref(),
+                        allegato: None,
                     })
                     .await
             }

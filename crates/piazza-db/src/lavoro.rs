@@ -210,16 +210,21 @@ macro_rules! audita {
 audita! {
     allerta => "allerta", |r| r.id;
     amministratore => "amministratore", |r| r.id;
+    attestato => "attestato", |r| r.codice;
     avviso_comunale => "avviso_comunale", |r| r.id;
     bando => "bando", |r| r.id;
     canale_telegram => "canale_telegram", |r| r.id;
     collegamento_obiettivo => "collegamento_obiettivo", |r| r.id;
+    evento => "evento", |r| r.public_id;
     evento_calendario => "evento_calendario", |r| r.id;
+    evento_partner => "evento_partner", |r| r.id;
     fonte_allerta => "fonte_allerta", |r| r.codice;
     geocodice_allerta => "geocodice_allerta", |r| r.id;
     indicatore => "indicatore", |r| r.public_id;
     misura_indicatore => "misura", |r| r.id;
     obiettivo => "obiettivo", |r| r.public_id;
+    offerta => "offerta", |r| r.id;
+    offerta_sessione => "offerta_sessione", |r| r.id;
     organizzazione => "organizzazione", |r| r.public_id;
     persona => "persona", |r| r.public_id;
     piano => "piano", |r| r.anno;
@@ -234,7 +239,9 @@ audita! {
     progetto_wp => "progetto_wp", |r| r.id;
     programma => "programma", |r| r.codice;
     proposta => "proposta", |r| r.id;
+    proposta_evento => "proposta_evento", |r| r.id;
     protezione_civile_comune => "protezione_civile_comune", |r| r.comune_id;
+    registrazione => "registrazione", |r| r.codice;
     stato_obiettivo => "stato_obiettivo", |r| r.codice;
     token_calendario => "token_calendario", |r| r.id;
     utente_ruolo => "utente_ruolo", |r| r.id;

@@ -40,6 +40,10 @@ pub const STEPS: &[Step] = &[
         nome: "allerte",
         run: |c| Box::pin(crate::allerte::demo::carica(c)),
     },
+    Step {
+        nome: "eventi",
+        run: |c| Box::pin(crate::eventi::demo::carica(c)),
+    },
 ];
 
 /// The demo logins, printed by `piazza demo`.

@@ -7,11 +7,13 @@ pub mod allerte;
 pub mod anagrafica;
 pub mod auth;
 pub mod demo;
+pub mod eventi;
 pub mod home;
 pub mod kit;
 pub mod piano;
 pub mod progetti;
 pub mod refdata;
+pub mod registrazioni;
 pub mod server;
 pub mod territorio;
 
@@ -146,8 +148,13 @@ pub static REGISTRO: pannelli::Registro = pannelli::Registro {
         anagrafica::pannelli::PANNELLI,
         piano::pannelli::PANNELLI,
         progetti::pannelli::PANNELLI,
+        eventi::pannelli::PANNELLI,
     ],
-    cifre: &[territorio::pannelli::CIFRE, allerte::pannelli::CIFRE],
+    cifre: &[
+        territorio::pannelli::CIFRE,
+        allerte::pannelli::CIFRE,
+        eventi::pannelli::CIFRE,
+    ],
     collegamenti: &[
         territorio::pannelli::COLLEGAMENTI,
         anagrafica::pannelli::COLLEGAMENTI,
@@ -166,6 +173,8 @@ pub fn rotte(cfg: &AppConfig) -> rotte::Rotte {
         .unisci(piano::router(cfg))
         .unisci(progetti::router(cfg))
         .unisci(allerte::router(cfg))
+        .unisci(registrazioni::router(cfg))
+        .unisci(eventi::router(cfg))
         .unisci(admin::router(cfg))
         .unisci(kit::elaborazioni::router())
 }

@@ -14,7 +14,7 @@ mod smtp;
 use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message, SinglePart};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 
 use crate::Esito;
 use smtp::Errore;
@@ -26,6 +26,16 @@ pub struct Email<'a> {
     pub testo: &'a str,
     /// The one-click unsubscribe URL (absent on confirmation messages).
     pub disiscrivi: Option<&'a str>,
+    /// A file sent with the text (an iCalendar invitation, a ticket).
+    pub allegato: Option<Allegato<'a>>,
+}
+
+/// A file attached to a message.
+pub struct Allegato<'a> {
+    pub nome: &'a str,
+    /// Its MIME type (`text/calendar; method=REQUEST`, `application/pdf`).
+    pub tipo: &'a str,
+    pub dati: &'a [u8],
 }
 
 /// The SMTP server and our sender address.
@@ -90,12 +100,22 @@ impl Posta {
                 ));
         }
         // Quoted-printable: readable in any client, links intact after decoding.
-        b.singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .header(ContentTransferEncoding::QuotedPrintable)
-                .body(e.testo.to_owned()),
-        )
+        let testo = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::QuotedPrintable)
+            .body(e.testo.to_owned());
+        match &e.allegato {
+            None => b.singlepart(testo),
+            Some(a) => {
+                let tipo = ContentType::parse(a.tipo)
+                    .map_err(|err| format!("tipo dell'allegato non valido ({}): {err}", a.tipo))?;
+                b.multipart(
+                    MultiPart::mixed()
+                        .singlepart(testo)
+                        .singlepart(Attachment::new(a.nome.to_owned()).body(a.dati.to_vec(), tipo)),
+                )
+            }
+        }
         .map_err(|err| format!("messaggio non componibile: {err}"))
     }
 
@@ -188,6 +208,7 @@ mod tests {
                 oggetto: "Allerta rossa",
                 testo: "prima\n.\n.seconda",
                 disiscrivi: Some("https://piazza.example/allerte/disiscrivi/1-x"),
+                allegato: None,
             })
             .unwrap();
         let t = String::from_utf8(dati(&m.formatted())).unwrap();

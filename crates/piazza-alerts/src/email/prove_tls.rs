@@ -146,6 +146,7 @@ fn messaggio() -> Email<'static> {
         oggetto: "Allerta arancione",
         testo: "Allerta arancione per rischio idraulico a Lucca.",
         disiscrivi: None,
+        allegato: None,
     }
 }
 

@@ -12,6 +12,7 @@ mod m0006_iscrizioni;
 mod m0007_coda_invii;
 mod m0008_sessioni;
 mod m0009_nodi;
+mod m0010_eventi;
 
 /// A foreign key `fk_<from>_<col>` from `from.col` to `to.id`.
 fn fk(
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_coda_invii::Migration),
             Box::new(m0008_sessioni::Migration),
             Box::new(m0009_nodi::Migration),
+            Box::new(m0010_eventi::Migration),
         ]
     }
 }

@@ -120,6 +120,9 @@ pub struct Accesso {
     pub login_account_intervallo_secondi: u64,
     /// Idle time after which a session expires, in minutes.
     pub durata_sessione_minuti: i64,
+    /// Public registrations to events allowed in a burst per client address, then one a
+    /// second (an office registering many people from one address stays well inside).
+    pub registrazioni_burst: u32,
 }
 
 impl Default for Accesso {
@@ -130,6 +133,7 @@ impl Default for Accesso {
             login_account_burst: 10,
             login_account_intervallo_secondi: 30,
             durata_sessione_minuti: 8 * 60,
+            registrazioni_burst: 30,
         }
     }
 }

@@ -54,3 +54,16 @@ pub fn per_indirizzo(cfg: &AppConfig) -> Limite {
         .expect("valid rate-limit configuration");
     GovernorLayer::new(governor).error_handler(too_many)
 }
+
+/// The budget of public registrations to events per client address: a generous one (a whole
+/// office registers from one address), `registrazioni_burst` at once, then one a second.
+pub fn per_indirizzo_registrazioni(cfg: &AppConfig) -> Limite {
+    let governor = GovernorConfigBuilder::default()
+        .key_extractor(PeerIp)
+        .per_second(1)
+        .burst_size(cfg.accesso.registrazioni_burst.max(1))
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("valid rate-limit configuration");
+    GovernorLayer::new(governor).error_handler(too_many)
+}

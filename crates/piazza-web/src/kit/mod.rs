@@ -11,6 +11,9 @@
 //! | `cache`, `config`, `assets` | read caches, the configuration, static files |
 //! | `elaborazioni` | long work in the background: progress page, cancel, outcome |
 //! | `orologio` | today's date for date rules, settable in tests (`con_oggi`) |
+//! | `posta` | transactional e-mail: queued in the unit of work, sent by a worker |
+//! | `qr` | QR codes as SVG and as PDF drawing |
+//! | `ical` | iCalendar (RFC 5545): feeds and invitations |
 
 pub mod assets;
 pub mod cache;
@@ -24,6 +27,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod fmt;
+pub mod ical;
 pub mod impagina;
 pub mod limiti;
 pub mod list;
@@ -31,7 +35,9 @@ pub mod moduli;
 pub mod orologio;
 pub mod pannelli;
 pub mod pdf;
+pub mod posta;
 pub mod protezioni;
+pub mod qr;
 pub mod rotte;
 pub mod text;
 pub mod view;

@@ -21,6 +21,7 @@ pub const ANAGRAFICA: &str = "anagrafica";
 pub const PIANO: &str = "piano";
 pub const PROGETTI: &str = "progetti";
 pub const ALLERTE: &str = "allerte";
+pub const EVENTI: &str = "eventi";
 pub const AMMINISTRAZIONE: &str = "amministrazione";
 
 pub const MODULI: &[Modulo] = &[
@@ -68,6 +69,18 @@ pub const MODULI: &[Modulo] = &[
         path: "/allerte",
         // The alert state is public; the regional desk (editors) composes and approves alerts
         // for any comune, a referente for their own comuni (`allerte::routes`).
+        lettura_pubblica: true,
+        referente_legge: true,
+        referente_modifica: true,
+        solo_admin: false,
+    },
+    Modulo {
+        chiave: EVENTI,
+        nome: "Eventi",
+        path: "/eventi",
+        // The calendar and the event pages are public; a referente proposes events for their
+        // comuni, registers their staff and sees their comuni's participants; the module's
+        // viewers are the check-in staff (`eventi::routes`).
         lettura_pubblica: true,
         referente_legge: true,
         referente_modifica: true,

@@ -330,6 +330,18 @@ pub struct Opzione {
     pub scelta: bool,
 }
 
+/// The options of a catalogue of (code, name), `scelta` selected.
+pub fn opzioni(catalogo: &[(&str, &str)], scelta: &str) -> Vec<Opzione> {
+    catalogo
+        .iter()
+        .map(|(c, n)| Opzione {
+            valore: (*c).into(),
+            nome: (*n).into(),
+            scelta: *c == scelta,
+        })
+        .collect()
+}
+
 /// A tab of a module's sub-navigation (`templates/<module>/schede.html`).
 pub struct Scheda {
     pub nome: &'static str,

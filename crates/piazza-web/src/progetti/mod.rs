@@ -5,7 +5,6 @@
 
 pub mod demo;
 pub mod gantt;
-pub mod ical;
 pub mod import;
 pub mod model;
 pub mod pannelli;

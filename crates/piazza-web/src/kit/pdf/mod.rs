@@ -293,6 +293,24 @@ impl Documento {
         self.aperto = None;
     }
 
+    /// A QR code of `celle` (row by row, `lato` modules a side) `mm` millimetres wide at the
+    /// right margin, from the current line down; an artifact (the code it holds is printed as
+    /// text too).
+    pub fn qr(&mut self, celle: &[bool], lato: usize, mm: f32) {
+        let w = mm * 72.0 / 25.4;
+        self.room(w);
+        let m = w / lato as f32;
+        let (x0, y0) = (PAGE_W - MARGIN - w, self.y);
+        self.artefatto(|c| {
+            c.set_fill_rgb(0.0, 0.0, 0.0);
+            for (i, _) in celle.iter().enumerate().filter(|(_, d)| **d) {
+                let (x, y) = ((i % lato) as f32, (i / lato) as f32);
+                c.rect(x0 + x * m, y0 - (y + 1.0) * m, m, m);
+            }
+            c.fill_nonzero();
+        });
+    }
+
     /// A table with wrapped cells; on a page break the header is printed again.
     pub fn tabella(&mut self, colonne: &[Colonna<'_>], righe: &[Vec<String>]) {
         let size = 9.0;

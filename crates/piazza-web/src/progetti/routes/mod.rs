@@ -79,14 +79,7 @@ async fn progetto_modificabile(ctx: &Ctx, id: &str) -> AppResult<progetto_db::Mo
 }
 
 fn opzioni(catalogo: Catalogo, scelta: &str) -> Vec<Opzione> {
-    catalogo
-        .iter()
-        .map(|(c, n)| Opzione {
-            valore: (*c).into(),
-            nome: (*n).into(),
-            scelta: *c == scelta,
-        })
-        .collect()
+    crate::kit::view::opzioni(catalogo, scelta)
 }
 
 fn opzioni_programmi(programmi: &[programma::Model], scelta: &str) -> Vec<Opzione> {

@@ -13,7 +13,7 @@ use crate::kit::extract::{Path, Query};
 use crate::kit::fmt;
 use crate::kit::fmt::oggi as today;
 use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render};
-use crate::progetti::ical;
+use crate::kit::ical;
 use crate::progetti::store;
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,7 +192,8 @@ fn ics(nome: &str, s: Vec<store::Scadenza>, base: &str) -> Response {
         .into_iter()
         .map(|x| ical::Evento {
             uid: x.uid,
-            data: x.data,
+            quando: ical::Quando::Giorno(x.data),
+            luogo: None,
             descrizione: x
                 .progetto
                 .as_ref()

@@ -20,6 +20,7 @@ fn email<'a>(a: &'a str, disiscrivi: Option<&'a str>) -> Email<'a> {
         oggetto: "Allerta rossa - rischio idraulico - Lucca",
         testo: TESTO,
         disiscrivi,
+        allegato: None,
     }
 }
 

@@ -1,16 +1,27 @@
-//! The deadlines as an iCalendar feed (RFC 5545) that calendar applications subscribe to:
-//! all-day events, lines folded at 75 octets, text escaped, CRLF line ends.
+//! iCalendar (RFC 5545): the feeds calendar applications subscribe to (a project's deadlines,
+//! the events) and the invitation attached to an e-mail (`METHOD:REQUEST`): all-day or timed
+//! events, lines folded at 75 octets, text escaped, CRLF line ends.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// One deadline of the feed.
+/// When an entry is.
+#[derive(Debug, Clone, Copy)]
+pub enum Quando {
+    /// All day (a deadline).
+    Giorno(NaiveDate),
+    /// From, to (UTC).
+    Orario(DateTime<Utc>, DateTime<Utc>),
+}
+
+/// One entry of a calendar.
 #[derive(Debug, Clone)]
 pub struct Evento {
     /// Stable across requests, so that calendar applications update instead of duplicating.
     pub uid: String,
-    pub data: NaiveDate,
+    pub quando: Quando,
+    pub luogo: Option<String>,
     pub titolo: String,
     pub descrizione: String,
     pub categoria: &'static str,
@@ -48,14 +59,23 @@ fn line(out: &mut String, content: &str) {
     out.push_str("\r\n");
 }
 
-/// The whole calendar.
+/// The whole calendar, published (a feed).
 pub fn calendario(nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> String {
+    scrivi("PUBLISH", nome, eventi, adesso)
+}
+
+/// An invitation to `eventi` (`METHOD:REQUEST`, for an e-mail attachment).
+pub fn invito(nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> String {
+    scrivi("REQUEST", nome, eventi, adesso)
+}
+
+fn scrivi(metodo: &str, nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> String {
     let mut out = String::with_capacity(256 + eventi.len() * 300);
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
-    line(&mut out, "PRODID:-//Piazza//Progetti//IT");
+    line(&mut out, "PRODID:-//Piazza//Piazza//IT");
     line(&mut out, "CALSCALE:GREGORIAN");
-    line(&mut out, "METHOD:PUBLISH");
+    line(&mut out, &format!("METHOD:{metodo}"));
     line(&mut out, &format!("X-WR-CALNAME:{}", escape(nome)));
     let stamp = adesso.format("%Y%m%dT%H%M%SZ").to_string();
     let mut buf = String::new();
@@ -64,13 +84,22 @@ pub fn calendario(nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> Strin
         line(&mut out, &format!("UID:{}", escape(&e.uid)));
         line(&mut out, &format!("DTSTAMP:{stamp}"));
         buf.clear();
-        let _ = write!(buf, "DTSTART;VALUE=DATE:{}", e.data.format("%Y%m%d"));
-        line(&mut out, &buf);
-        let fine = e.data.succ_opt().unwrap_or(e.data);
-        line(
-            &mut out,
-            &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")),
-        );
+        match e.quando {
+            Quando::Giorno(d) => {
+                let _ = write!(buf, "DTSTART;VALUE=DATE:{}", d.format("%Y%m%d"));
+                line(&mut out, &buf);
+                let fine = d.succ_opt().unwrap_or(d);
+                line(&mut out, &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")));
+            }
+            Quando::Orario(da, a) => {
+                let _ = write!(buf, "DTSTART:{}", da.format("%Y%m%dT%H%M%SZ"));
+                line(&mut out, &buf);
+                line(&mut out, &format!("DTEND:{}", a.format("%Y%m%dT%H%M%SZ")));
+            }
+        }
+        if let Some(l) = &e.luogo {
+            line(&mut out, &format!("LOCATION:{}", escape(l)));
+        }
         line(&mut out, &format!("SUMMARY:{}", escape(&e.titolo)));
         if !e.descrizione.is_empty() {
             line(&mut out, &format!("DESCRIPTION:{}", escape(&e.descrizione)));
@@ -79,7 +108,9 @@ pub fn calendario(nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) -> Strin
         if let Some(u) = &e.url {
             line(&mut out, &format!("URL:{u}"));
         }
-        line(&mut out, "TRANSP:TRANSPARENT");
+        if matches!(e.quando, Quando::Giorno(_)) {
+            line(&mut out, "TRANSP:TRANSPARENT");
+        }
         line(&mut out, "END:VEVENT");
     }
     line(&mut out, "END:VCALENDAR");
@@ -94,7 +125,8 @@ mod tests {
     fn folds_long_lines_on_character_boundaries_and_escapes_text() {
         let e = Evento {
             uid: "x@piazza".into(),
-            data: NaiveDate::from_ymd_opt(2020, 3, 31).unwrap(),
+            quando: Quando::Giorno(NaiveDate::from_ymd_opt(2020, 3, 31).unwrap()),
+            luogo: None,
             titolo:
                 "Rendicontazione; periodo 1, più è lungo più va piegato: àèìòù àèìòù àèìòù àèìòù"
                     .into(),

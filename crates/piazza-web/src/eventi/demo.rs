@@ -1,0 +1,176 @@
+//! Demo events, read from `data/demo/eventi.toml` (written for the demo): the 2020 events with
+//! registrations, attendance and certificates, and coming ones (one full, with a waitlist).
+//! Registrations go through the registration core like real ones; the messages they queue are
+//! removed at the end (the demo's addresses are not real).
+
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use piazza_db::entities::{organizzazione, posta, presenza};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+
+use crate::demo::DemoCtx;
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::{fmt, text};
+use crate::registrazioni::messaggi::Avvisi;
+use crate::registrazioni::model::{NuovaRegistrazione, stato};
+use crate::registrazioni::store as reg;
+
+const DATI: &str = include_str!("../../../../data/demo/eventi.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dati {
+    evento: Vec<Evento>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Evento {
+    titolo: String,
+    tipo: String,
+    descrizione: String,
+    comune: Option<String>,
+    indirizzo: Option<String>,
+    link_online: Option<String>,
+    giorno: Option<String>,
+    tra_giorni: Option<i64>,
+    sessioni: Vec<String>,
+    capienza: i32,
+    registrati: usize,
+    presenti: usize,
+    #[serde(default)]
+    idoneita: Option<String>,
+    #[serde(default)]
+    relatori: Option<String>,
+    #[serde(default)]
+    patrocinio: bool,
+    #[serde(default)]
+    partner: Vec<String>,
+}
+
+const NOMI: &[&str] = &["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Matteo", "Chiara", "Andrea"];
+const COGNOMI: &[&str] = &["Bianchi", "Rossi", "Neri", "Conti", "Galli", "Fabbri", "Lombardi", "Moretti", "Marini", "Ricci", "Santini", "Bartoli"];
+
+pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
+    let dati: Dati = toml::from_str(DATI).map_err(|e| AppError::interno(format!("eventi.toml: {e}")))?;
+    let uow = Lavoro::apri(c.db, &c.actor).await?;
+    let chiavi = std::sync::Arc::new(piazza_alerts::chiavi::Chiavi::carica(c.db).await?);
+    let avvisi = Avvisi::new(&c.config.associazione.public_url, &c.config.associazione.nome_associazione, chiavi);
+    let oggi = Utc::now().date_naive();
+    let (mut eventi, mut registrazioni) = (0, 0);
+    let comuni: Vec<&crate::territorio::ComuneInfo> = c.territorio.comuni.iter().collect();
+    for (i, e) in dati.evento.into_iter().enumerate() {
+        let giorno = match (&e.giorno, e.tra_giorni) {
+            (Some(g), _) => fmt::parse_date(g).ok_or_else(|| AppError::interno(format!("data {g}")))?,
+            (None, Some(n)) => oggi + Duration::days(n),
+            (None, None) => return Err(AppError::interno("evento demo senza data")),
+        };
+        let comune_id = match &e.comune {
+            Some(n) => {
+                let k = text::normalize(n);
+                Some(c.territorio.comuni.iter().find(|x| x.nome_norm == k).map(|x| x.id)
+                    .ok_or_else(|| AppError::interno(format!("comune demo {n}")))?)
+            }
+            None => None,
+        };
+        let sessioni = e.sessioni.iter().map(|s| sessione(giorno, s)).collect::<AppResult<Vec<_>>>()?;
+        let n = super::model::NuovoEvento {
+            titolo: e.titolo,
+            tipo: e.tipo,
+            descrizione: e.descrizione,
+            comune_id,
+            indirizzo: e.indirizzo,
+            link_online: e.link_online,
+            relatori: e.relatori,
+            sessioni,
+            capienza: e.capienza,
+            idoneita: e.idoneita.unwrap_or_else(|| "tutti".into()),
+            approvazione: false,
+            quota_comune: None,
+            ore_offerta: 48,
+            chiude_at: None,
+            domande: Vec::new(),
+            stato: "pubblicato".into(),
+            patrocinio: e.patrocinio,
+        };
+        let ora = Utc::now();
+        let ev = super::store::crea(&uow, n, None, ora).await?;
+        for p in &e.partner {
+            if let Some(o) = organizzazione::Entity::find()
+                .filter(organizzazione::Column::NomeNorm.eq(text::normalize(p)))
+                .one(&uow)
+                .await?
+            {
+                super::store::aggiungi_partner(&uow, ev.id, o.id, "partner").await?;
+            }
+        }
+        let o = reg::offerta(&uow, ev.offerta_id).await?.ok_or(AppError::NotFound)?;
+        let sess = reg::sessioni_di(&uow, o.id).await?;
+        for k in 0..e.registrati {
+            let comune = comuni[(i * 37 + k * 11) % comuni.len()];
+            let (nome, cognome) = (NOMI[(i + k) % NOMI.len()], COGNOMI[(k * 7 + i) % COGNOMI.len()]);
+            let (r, _) = reg::registra(
+                &uow,
+                &o,
+                NuovaRegistrazione {
+                    nome: nome.into(),
+                    cognome: cognome.into(),
+                    email: format!("{}.{}.{k}@comune-demo.example", text::normalize(nome), text::normalize(cognome)),
+                    organizzazione: Some(format!("Comune di {}", comune.nome)),
+                    tipo_organizzazione: "comune".into(),
+                    comune_id: Some(comune.id),
+                    ruolo: Some(if k % 3 == 0 { "Sindaco" } else { "Funzionario" }.into()),
+                    risposte: Vec::new(),
+                },
+                true,
+                &avvisi,
+                ora,
+            )
+            .await?;
+            registrazioni += 1;
+            if k < e.presenti && r.stato != stato::LISTA_ATTESA {
+                for s in &sess {
+                    for (verso, at) in [("entrata", s.inizio + Duration::minutes(5)), ("uscita", s.fine - Duration::minutes(10))] {
+                        presenza::ActiveModel {
+                            registrazione_id: Set(r.id),
+                            sessione_id: Set(Some(s.id)),
+                            verso: Set(verso.into()),
+                            at: Set(at),
+                            nonce: Set(format!("demo-{}-{}-{verso}", r.id, s.id)),
+                            utente_id: Set(None),
+                            ..Default::default()
+                        }
+                        .insert(&uow)
+                        .await?;
+                    }
+                }
+                if sess.last().is_some_and(|s| s.fine < ora) {
+                    let r = reg::registrazione(&uow, r.id).await?.ok_or(AppError::NotFound)?;
+                    reg::attestato(&uow, &r, &o, ora).await?;
+                }
+            }
+        }
+        eventi += 1;
+    }
+    posta::Entity::delete_many().filter(posta::Column::A.like("%@comune-demo.example")).exec(&uow).await?;
+    uow.conferma().await?;
+    Ok(format!("{eventi} eventi, {registrazioni} registrazioni"))
+}
+
+fn sessione(giorno: NaiveDate, s: &str) -> AppResult<reg::NuovaSessione> {
+    let errore = || AppError::interno(format!("sessione demo «{s}»"));
+    let (orari, resto) = s.split_once(' ').ok_or_else(errore)?;
+    let (da, a) = orari.split_once('-').ok_or_else(errore)?;
+    let t = |x: &str| NaiveTime::parse_from_str(x, "%H:%M").map_err(|_| errore());
+    let (titolo, luogo) = match resto.split_once('@') {
+        Some((t, l)) => (t.trim().to_owned(), Some(l.trim().to_owned())),
+        None => (resto.trim().to_owned(), None),
+    };
+    Ok(reg::NuovaSessione {
+        titolo,
+        inizio: fmt::da_ora_italiana(giorno.and_time(t(da)?)),
+        fine: fmt::da_ora_italiana(giorno.and_time(t(a)?)),
+        luogo,
+    })
+}

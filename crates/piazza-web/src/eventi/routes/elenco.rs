@@ -1,0 +1,148 @@
+//! The calendar of events, its iCalendar feed, and the map of where the association has been.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+
+use super::{CRUMB, schede, vede_bozze};
+use crate::eventi::model::{STATI, TIPI, nome};
+use crate::eventi::store;
+use crate::kit::error::AppResult;
+use crate::kit::ical;
+use crate::kit::moduli::EVENTI;
+use crate::kit::view::{Chrome, Ctx, Scheda, render};
+use crate::registrazioni::messaggi::quando;
+
+pub struct Voce {
+    pub id: String,
+    pub titolo: String,
+    pub tipo: &'static str,
+    pub quando: String,
+    pub dove: String,
+    pub stato: &'static str,
+    pub bozza: bool,
+    pub posti: String,
+    pub patrocinio: bool,
+}
+
+#[derive(Template)]
+#[template(path = "eventi/elenco.html")]
+struct ElencoPage {
+    chrome: Chrome,
+    schede: Vec<Scheda>,
+    prossimi: Vec<Voce>,
+    passati: Vec<Voce>,
+    puo_creare: bool,
+}
+
+fn voce(ctx: &Ctx, s: &store::Scheda) -> Voce {
+    let t = ctx.state.territorio.get();
+    let comune = s.e.comune_id.and_then(|id| t.comune_by_id(id)).map(|c| c.nome.clone());
+    let dove = match (comune, &s.e.link_online) {
+        (Some(c), Some(_)) => format!("{c} e online"),
+        (Some(c), None) => c,
+        (None, Some(_)) => "Online".into(),
+        (None, None) => "—".into(),
+    };
+    let liberi = (s.o.capienza - s.o.occupati).max(0);
+    Voce {
+        id: s.e.public_id.clone(),
+        titolo: s.e.titolo.clone(),
+        tipo: nome(TIPI, &s.e.tipo),
+        quando: quando(&s.sessioni),
+        dove,
+        stato: nome(STATI, &s.e.stato),
+        bozza: s.e.stato != "pubblicato",
+        posti: if liberi == 0 {
+            "Completo (lista d'attesa)".into()
+        } else {
+            format!("{liberi} posti liberi su {}", s.o.capienza)
+        },
+        patrocinio: s.e.patrocinio,
+    }
+}
+
+/// `/eventi`: the coming events and the past ones (the staff see drafts too).
+pub async fn elenco(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_read(EVENTI)?;
+    let tutti = store::elenco(&ctx.state.db, !vede_bozze(&ctx)).await?;
+    let ora = Utc::now();
+    let (mut passati, prossimi): (Vec<_>, Vec<_>) = tutti
+        .iter()
+        .partition(|s| s.sessioni.last().is_some_and(|x| x.fine < ora));
+    passati.reverse();
+    render(&ElencoPage {
+        chrome: ctx.chrome("Eventi", &[CRUMB]),
+        schede: schede(&ctx, "/eventi"),
+        prossimi: prossimi.iter().map(|s| voce(&ctx, s)).collect(),
+        passati: passati.iter().take(100).map(|s| voce(&ctx, s)).collect(),
+        puo_creare: ctx.can_edit(EVENTI, None),
+    })
+}
+
+/// The published events as an iCalendar feed (one entry per session).
+pub async fn calendario_ics(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_read(EVENTI)?;
+    let base = ctx.state.config.associazione.public_url.trim_end_matches('/').to_owned();
+    let eventi = store::elenco(&ctx.state.db, true).await?;
+    let voci = super::evento::voci_ical(&eventi, &base);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        ical::calendario("Eventi", &voci, Utc::now()),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "eventi/mappa.html")]
+struct MappaPage {
+    chrome: Chrome,
+    schede: Vec<Scheda>,
+    mappa: crate::territorio::model::MappaPronta,
+    province: Vec<(String, usize, usize)>,
+    non_visitate: Vec<String>,
+}
+
+/// Where the association has been in the last twelve months, and the provinces it has not.
+pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
+    ctx.require_read(EVENTI)?;
+    let eventi = store::elenco(&ctx.state.db, true).await?;
+    let ora = Utc::now();
+    let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, ora - Duration::days(365), ora);
+    let t = ctx.state.territorio.get();
+    let mut layer = crate::progetti::routes::layer_progetti(&t, &conteggi);
+    layer.titolo = "Eventi per comune negli ultimi 12 mesi".into();
+    for v in layer.valori.values_mut() {
+        v.1 = v.1.replace("progetti", "eventi").replace("progetto", "evento");
+    }
+    let mut province: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for c in &t.comuni {
+        let p = province.entry(c.provincia.clone()).or_default();
+        if conteggi.contains_key(&c.id) {
+            p.0 += 1;
+        }
+        p.1 += 1;
+    }
+    let non_visitate = province
+        .iter()
+        .filter(|(_, (v, _))| *v == 0)
+        .map(|(n, _)| n.clone())
+        .collect();
+    render(&MappaPage {
+        chrome: ctx.chrome("Dove siamo stati", &[CRUMB, ("Mappa", "/eventi/mappa")]),
+        schede: schede(&ctx, "/eventi/mappa"),
+        mappa: crate::territorio::model::MappaPronta {
+            svg: t.render_map(&layer),
+            titolo: layer.titolo,
+            classi: layer.classi,
+        },
+        province: province.into_iter().map(|(n, (v, tot))| (n, v, tot)).collect(),
+        non_visitate,
+    })
+}

@@ -1,0 +1,211 @@
+//! The registration core's store: offers and their sessions (here), seats and the waitlist
+//! (`posti`), attendance (`presenze`), certificates (`attestati`), lists and exports
+//! (`elenchi`). Every write is a unit of work; the messages of a change are queued in it.
+
+mod attestati;
+mod elenchi;
+mod posti;
+mod presenze;
+
+pub use attestati::{Attestato, attestato, attestato_per_codice};
+pub use elenchi::{Conteggi, conteggi, per_comune, registrazioni};
+pub use posti::{
+    EsitoConferma, accetta, annulla, approva, conferma_email, registra, respingi, scadi_offerte,
+};
+pub use presenze::{EsitoPresenza, Scansione, cerca, minuti, presenti, scansiona};
+
+use chrono::{DateTime, Utc};
+use piazza_db::entities::{offerta, offerta_sessione, registrazione};
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use super::model::{Domanda, stato};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::view::FormErrors;
+
+/// An offer as its owner (an event, a course edition) describes it.
+#[derive(Debug, Clone)]
+pub struct NuovaOfferta {
+    /// `evento`, `corso`.
+    pub tipo: &'static str,
+    pub titolo: String,
+    /// The owner's public page (path), linked from tickets and messages.
+    pub url: String,
+    pub capienza: i32,
+    pub apre_at: Option<DateTime<Utc>>,
+    pub chiude_at: Option<DateTime<Utc>>,
+    pub approvazione: bool,
+    pub idoneita: String,
+    pub quota_comune: Option<i32>,
+    pub ore_offerta: i32,
+    pub domande: Vec<Domanda>,
+    pub sessioni: Vec<NuovaSessione>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NuovaSessione {
+    pub titolo: String,
+    pub inizio: DateTime<Utc>,
+    pub fine: DateTime<Utc>,
+    pub luogo: Option<String>,
+}
+
+/// Creates an offer with its sessions.
+pub async fn crea_offerta(
+    uow: &Lavoro,
+    o: NuovaOfferta,
+    ora: DateTime<Utc>,
+) -> Result<offerta::Model, DbErr> {
+    let m = uow
+        .inserisci(offerta::ActiveModel {
+            tipo: Set(o.tipo.into()),
+            titolo: Set(o.titolo),
+            url: Set(o.url),
+            capienza: Set(o.capienza),
+            occupati: Set(0),
+            sequenza: Set(0),
+            apre_at: Set(o.apre_at),
+            chiude_at: Set(o.chiude_at),
+            approvazione: Set(o.approvazione),
+            idoneita: Set(o.idoneita),
+            quota_comune: Set(o.quota_comune),
+            ore_offerta: Set(o.ore_offerta),
+            domande: Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into())),
+            created_at: Set(ora),
+            ..Default::default()
+        })
+        .await?;
+    sostituisci_sessioni(uow, m.id, o.sessioni).await?;
+    Ok(m)
+}
+
+/// Changes an offer (title, capacity, rules, sessions). A capacity below the seats already
+/// held is refused; a larger one gives the new seats to the waitlist at once.
+pub async fn aggiorna_offerta(
+    uow: &Lavoro,
+    id: i64,
+    o: NuovaOfferta,
+    avvisi: &super::messaggi::Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<offerta::Model> {
+    let prima = offerta::Entity::find_by_id(id)
+        .one(uow)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if o.capienza < prima.occupati {
+        let mut e = FormErrors::default();
+        e.add(
+            "capienza",
+            format!(
+                "I posti già assegnati sono {}: la capienza non può essere minore.",
+                prima.occupati
+            ),
+        );
+        return Err(AppError::invalido(e));
+    }
+    let mut am: offerta::ActiveModel = prima.clone().into();
+    am.titolo = Set(o.titolo);
+    am.url = Set(o.url);
+    am.capienza = Set(o.capienza);
+    am.apre_at = Set(o.apre_at);
+    am.chiude_at = Set(o.chiude_at);
+    am.approvazione = Set(o.approvazione);
+    am.idoneita = Set(o.idoneita);
+    am.quota_comune = Set(o.quota_comune);
+    am.ore_offerta = Set(o.ore_offerta);
+    am.domande = Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into()));
+    let m = uow.aggiorna(&prima, am).await?;
+    sostituisci_sessioni(uow, id, o.sessioni).await?;
+    posti::promuovi(uow, id, avvisi, ora).await?;
+    Ok(m)
+}
+
+async fn sostituisci_sessioni(
+    uow: &Lavoro,
+    offerta_id: i64,
+    sessioni: Vec<NuovaSessione>,
+) -> Result<(), DbErr> {
+    let esistenti = sessioni_di(uow, offerta_id).await?;
+    // Sessions keep their ids (attendance points at them) when only their details change.
+    for (i, s) in sessioni.into_iter().enumerate() {
+        let mut am = match esistenti.get(i) {
+            Some(e) => e.clone().into(),
+            None => offerta_sessione::ActiveModel {
+                offerta_id: Set(offerta_id),
+                ..Default::default()
+            },
+        };
+        am.ordine = Set(i as i32);
+        am.titolo = Set(s.titolo);
+        am.inizio = Set(s.inizio);
+        am.fine = Set(s.fine);
+        am.luogo = Set(s.luogo);
+        am.save(uow).await?;
+    }
+    Ok(())
+}
+
+/// An offer, if it exists.
+pub async fn offerta(db: &impl ConnectionTrait, id: i64) -> Result<Option<offerta::Model>, DbErr> {
+    offerta::Entity::find_by_id(id).one(db).await
+}
+
+/// The sessions of an offer, in order.
+pub async fn sessioni_di(
+    db: &impl ConnectionTrait,
+    offerta_id: i64,
+) -> Result<Vec<offerta_sessione::Model>, DbErr> {
+    offerta_sessione::Entity::find()
+        .filter(offerta_sessione::Column::OffertaId.eq(offerta_id))
+        .order_by_asc(offerta_sessione::Column::Ordine)
+        .all(db)
+        .await
+}
+
+/// The questions of an offer.
+pub fn domande(o: &offerta::Model) -> Vec<Domanda> {
+    serde_json::from_str(&o.domande).unwrap_or_default()
+}
+
+/// A registration by id.
+pub async fn registrazione(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<registrazione::Model>, DbErr> {
+    registrazione::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether registrations are open at `ora`, and if not why (Italian).
+pub fn aperta(o: &offerta::Model, ora: DateTime<Utc>) -> Result<(), String> {
+    if o.apre_at.is_some_and(|a| ora < a) {
+        return Err(format!(
+            "Le registrazioni aprono il {}.",
+            super::messaggi::ora(o.apre_at.unwrap_or(ora))
+        ));
+    }
+    if o.chiude_at.is_some_and(|c| ora >= c) {
+        return Err("Le registrazioni sono chiuse.".into());
+    }
+    Ok(())
+}
+
+/// The position of `r` on its waitlist (1 = next), if it waits.
+pub async fn posizione_in_lista(
+    db: &impl ConnectionTrait,
+    r: &registrazione::Model,
+) -> Result<Option<u64>, DbErr> {
+    use sea_orm::PaginatorTrait;
+    if r.stato != stato::LISTA_ATTESA {
+        return Ok(None);
+    }
+    let prima = registrazione::Entity::find()
+        .filter(registrazione::Column::OffertaId.eq(r.offerta_id))
+        .filter(registrazione::Column::Stato.eq(stato::LISTA_ATTESA))
+        .filter(registrazione::Column::Posizione.lt(r.posizione.unwrap_or(i64::MAX)))
+        .count(db)
+        .await?;
+    Ok(Some(prima + 1))
+}

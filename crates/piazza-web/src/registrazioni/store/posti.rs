@@ -1,0 +1,419 @@
+//! Seats and the waitlist. The database keeps the count: a seat is taken by
+//! `UPDATE offerte SET occupati = occupati + 1 WHERE id = $1 AND occupati < capienza` (and the
+//! table's `CHECK` refuses any overbooking), and every step that decides between a seat and
+//! the waitlist first takes the offer's arrival number with an `UPDATE … RETURNING` of its row:
+//! on PostgreSQL that locks the row until the commit, on SQLite the unit of work already holds
+//! the write lock (`BEGIN IMMEDIATE`). So concurrent confirmations are decided one at a time,
+//! in the order they reached the row, and the waitlist's `posizione` is that order.
+
+use chrono::{DateTime, Duration, Utc};
+use piazza_db::audit::Actor;
+use piazza_db::entities::{offerta, registrazione};
+use piazza_db::lavoro::Lavoro;
+use piazza_db::stmt;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::super::messaggi::{Avvisi, Avviso};
+use super::super::model::{NuovaRegistrazione, codice, stato};
+use super::{aperta, sessioni_di};
+use crate::kit::error::{AppError, AppResult};
+use crate::kit::posta;
+use crate::kit::view::FormErrors;
+
+/// What a confirmation (of the e-mail, or by the staff) gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EsitoConferma {
+    Confermata,
+    ListaAttesa,
+    InApprovazione,
+    /// Nothing to do: the registration was already past that step (its state).
+    Gia(String),
+}
+
+/// The message already used for a second registration of one address.
+const GIA_REGISTRATO: &str = "Questo indirizzo è già registrato a questo evento: cerca nella \
+posta (anche nello spam) il messaggio con il collegamento del biglietto.";
+
+/// Registers `n` to `o`. Public registrations wait for the e-mail confirmation; `diretta`
+/// (staff, a comune's referente registering its people) confirms at once.
+pub async fn registra(
+    uow: &Lavoro,
+    o: &offerta::Model,
+    n: NuovaRegistrazione,
+    diretta: bool,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
+    if let Err(m) = aperta(o, ora) {
+        return Err(AppError::Conflict(m));
+    }
+    let email_norm = n.email.to_lowercase();
+    let gia = registrazione::Entity::find()
+        .filter(registrazione::Column::OffertaId.eq(o.id))
+        .filter(registrazione::Column::EmailNorm.eq(email_norm.clone()))
+        .filter(registrazione::Column::Stato.is_not_in(stato::CHIUSI))
+        .count(uow)
+        .await?;
+    if gia > 0 {
+        let mut e = FormErrors::default();
+        e.add("email", GIA_REGISTRATO);
+        return Err(AppError::invalido(e));
+    }
+    let risposte = serde_json::to_string(&n.risposte).unwrap_or_else(|_| "[]".into());
+    let r = uow
+        .inserisci(registrazione::ActiveModel {
+            offerta_id: Set(o.id),
+            codice: Set(codice(8)),
+            email: Set(n.email),
+            email_norm: Set(email_norm),
+            nome: Set(n.nome),
+            cognome: Set(n.cognome),
+            organizzazione: Set(n.organizzazione),
+            tipo_organizzazione: Set(n.tipo_organizzazione),
+            comune_id: Set(n.comune_id),
+            ruolo: Set(n.ruolo),
+            risposte: Set(risposte),
+            stato: Set(stato::DA_CONFERMARE.into()),
+            posizione: Set(None),
+            creata_at: Set(ora),
+            iscritta_da: Set(uow.actor().utente_id),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| {
+            // Two requests with one address at once: the partial unique index decides.
+            let s = e.to_string();
+            if s.contains("ix_registrazioni_email_viva") || s.contains("UNIQUE") {
+                let mut fe = FormErrors::default();
+                fe.add("email", GIA_REGISTRATO);
+                AppError::invalido(fe)
+            } else {
+                e.into()
+            }
+        })?;
+    if diretta {
+        let esito = assegna(uow, r, avvisi, ora).await?;
+        return Ok(esito);
+    }
+    let sessioni = sessioni_di(uow, o.id).await?;
+    posta::accoda(uow, avvisi.messaggio(Avviso::ConfermaEmail, &r, o, &sessioni), ora).await?;
+    Ok((r, None))
+}
+
+/// The person followed the link of the confirmation e-mail: a seat, the waitlist, or the
+/// organisers' approval.
+pub async fn conferma_email(
+    uow: &Lavoro,
+    id: i64,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<(registrazione::Model, EsitoConferma)> {
+    let r = carica(uow, id).await?;
+    if r.stato != stato::DA_CONFERMARE {
+        let s = r.stato.clone();
+        return Ok((r, EsitoConferma::Gia(s)));
+    }
+    let (r, e) = assegna(uow, r, avvisi, ora).await?;
+    Ok((r, e.unwrap_or(EsitoConferma::Gia(String::new()))))
+}
+
+async fn carica(db: &impl ConnectionTrait, id: i64) -> AppResult<registrazione::Model> {
+    registrazione::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Takes the offer's next arrival number, locking its row for the rest of the transaction.
+async fn arrivo(uow: &Lavoro, offerta_id: i64) -> Result<(i64, offerta::Model), DbErr> {
+    let riga = uow
+        .query_one_raw(stmt(
+            uow,
+            "UPDATE offerte SET sequenza = sequenza + 1 WHERE id = $1 RETURNING sequenza",
+            vec![offerta_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("offerta {offerta_id}")))?;
+    let seq: i64 = riga.try_get("", "sequenza")?;
+    let o = offerta::Entity::find_by_id(offerta_id)
+        .one(uow)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("offerta {offerta_id}")))?;
+    Ok((seq, o))
+}
+
+/// Takes a seat for a person of `comune` if one is free and the comune's quota allows.
+async fn prendi_posto(
+    uow: &Lavoro,
+    o: &offerta::Model,
+    comune: Option<i64>,
+) -> Result<Posto, DbErr> {
+    if let (Some(q), Some(c)) = (o.quota_comune, comune) {
+        let del_comune = registrazione::Entity::find()
+            .filter(registrazione::Column::OffertaId.eq(o.id))
+            .filter(registrazione::Column::ComuneId.eq(c))
+            .filter(registrazione::Column::Stato.is_in(stato::CON_POSTO))
+            .count(uow)
+            .await?;
+        if del_comune >= q.max(0) as u64 {
+            return Ok(Posto::QuotaPiena);
+        }
+    }
+    let preso = uow
+        .execute_raw(stmt(
+            uow,
+            "UPDATE offerte SET occupati = occupati + 1 WHERE id = $1 AND occupati < capienza",
+            vec![o.id.into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    Ok(if preso { Posto::Preso } else { Posto::Esauriti })
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Posto {
+    Preso,
+    Esauriti,
+    QuotaPiena,
+}
+
+async fn lascia_posto(uow: &Lavoro, offerta_id: i64) -> Result<(), DbErr> {
+    uow.execute_raw(stmt(
+        uow,
+        "UPDATE offerte SET occupati = occupati - 1 WHERE id = $1 AND occupati > 0",
+        vec![offerta_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn passa(
+    uow: &Lavoro,
+    r: &registrazione::Model,
+    azione: &str,
+    f: impl FnOnce(&mut registrazione::ActiveModel),
+) -> Result<registrazione::Model, DbErr> {
+    let mut am: registrazione::ActiveModel = r.clone().into();
+    f(&mut am);
+    uow.aggiorna_come(azione, r, am).await
+}
+
+async fn avvisa(
+    uow: &Lavoro,
+    avvisi: &Avvisi,
+    a: Avviso,
+    r: &registrazione::Model,
+    o: &offerta::Model,
+    ora: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let sessioni = sessioni_di(uow, o.id).await?;
+    posta::accoda(uow, avvisi.messaggio(a, r, o, &sessioni), ora).await
+}
+
+/// Decides between a seat and the waitlist (or the approval) for a registration that has just
+/// been confirmed by its person or by the staff.
+async fn assegna(
+    uow: &Lavoro,
+    r: registrazione::Model,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
+    let (seq, o) = arrivo(uow, r.offerta_id).await?;
+    let (nuovo, avviso, esito) = if o.approvazione {
+        (stato::IN_APPROVAZIONE, Avviso::InApprovazione, EsitoConferma::InApprovazione)
+    } else if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
+        (stato::CONFERMATA, Avviso::Confermata, EsitoConferma::Confermata)
+    } else {
+        (stato::LISTA_ATTESA, Avviso::ListaAttesa, EsitoConferma::ListaAttesa)
+    };
+    let r = passa(uow, &r, "conferma", |am| {
+        am.stato = Set(nuovo.into());
+        am.posizione = Set(Some(seq));
+        am.confermata_at = Set(Some(ora));
+    })
+    .await?;
+    avvisa(uow, avvisi, avviso, &r, &o, ora).await?;
+    Ok((r, Some(esito)))
+}
+
+/// The organisers approve a registration: a seat, or the waitlist in its arrival order.
+pub async fn approva(
+    uow: &Lavoro,
+    id: i64,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<EsitoConferma> {
+    let r = carica(uow, id).await?;
+    if r.stato != stato::IN_APPROVAZIONE {
+        return Ok(EsitoConferma::Gia(r.stato));
+    }
+    let (_, o) = arrivo(uow, r.offerta_id).await?;
+    let (nuovo, avviso, esito) = if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
+        (stato::CONFERMATA, Avviso::Confermata, EsitoConferma::Confermata)
+    } else {
+        (stato::LISTA_ATTESA, Avviso::ListaAttesa, EsitoConferma::ListaAttesa)
+    };
+    let r = passa(uow, &r, "approva", |am| am.stato = Set(nuovo.into())).await?;
+    avvisa(uow, avvisi, avviso, &r, &o, ora).await?;
+    Ok(esito)
+}
+
+/// The organisers decline a registration waiting for approval (or on the waitlist).
+pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
+    let r = carica(uow, id).await?;
+    if !matches!(r.stato.as_str(), stato::IN_APPROVAZIONE | stato::LISTA_ATTESA) {
+        return Err(AppError::Conflict(
+            "Si può respingere solo una registrazione in attesa di approvazione o in lista d'attesa."
+                .into(),
+        ));
+    }
+    let o = super::offerta(uow, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let r = passa(uow, &r, "respingi", |am| {
+        am.stato = Set(stato::RESPINTA.into());
+        am.annullata_at = Set(Some(ora));
+    })
+    .await?;
+    avvisa(uow, avvisi, Avviso::Respinta, &r, &o, ora).await?;
+    Ok(())
+}
+
+/// The person (from the ticket) or the staff cancel a registration; a seat it held goes to the
+/// waitlist. Returns false when it was already over.
+pub async fn annulla(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<bool> {
+    let r = carica(uow, id).await?;
+    if stato::CHIUSI.contains(&r.stato.as_str()) {
+        return Ok(false);
+    }
+    let (_, o) = arrivo(uow, r.offerta_id).await?;
+    let aveva_posto = stato::CON_POSTO.contains(&r.stato.as_str());
+    let r = passa(uow, &r, "annulla", |am| {
+        am.stato = Set(stato::ANNULLATA.into());
+        am.annullata_at = Set(Some(ora));
+        am.offerta_scade_at = Set(None);
+    })
+    .await?;
+    avvisa(uow, avvisi, Avviso::Annullata, &r, &o, ora).await?;
+    if aveva_posto {
+        lascia_posto(uow, o.id).await?;
+        promuovi(uow, o.id, avvisi, ora).await?;
+    }
+    Ok(true)
+}
+
+/// Gives the free seats to the waitlist in order: each person gets an offer that holds the
+/// seat for the offer's `ore_offerta` hours (none: confirmed at once). A person whose comune's
+/// quota is full keeps their place and the next one is tried.
+pub(super) async fn promuovi(
+    uow: &Lavoro,
+    offerta_id: i64,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<u32> {
+    let (_, o) = arrivo(uow, offerta_id).await?;
+    let mut promossi = 0;
+    let mut dopo = i64::MIN;
+    loop {
+        let attesa = registrazione::Entity::find()
+            .filter(registrazione::Column::OffertaId.eq(offerta_id))
+            .filter(registrazione::Column::Stato.eq(stato::LISTA_ATTESA))
+            .filter(registrazione::Column::Posizione.gt(dopo))
+            .order_by_asc(registrazione::Column::Posizione)
+            .limit(50)
+            .all(uow)
+            .await?;
+        if attesa.is_empty() {
+            return Ok(promossi);
+        }
+        for r in attesa {
+            dopo = r.posizione.unwrap_or(dopo);
+            match prendi_posto(uow, &o, r.comune_id).await? {
+                Posto::Esauriti => return Ok(promossi),
+                Posto::QuotaPiena => continue,
+                Posto::Preso => {}
+            }
+            promossi += 1;
+            let (nuovo, avviso, scade) = if o.ore_offerta > 0 {
+                (
+                    stato::POSTO_OFFERTO,
+                    Avviso::PostoOfferto,
+                    Some(ora + Duration::hours(o.ore_offerta.into())),
+                )
+            } else {
+                (stato::CONFERMATA, Avviso::Confermata, None)
+            };
+            let r = passa(uow, &r, "promuovi", |am| {
+                am.stato = Set(nuovo.into());
+                am.offerta_scade_at = Set(scade);
+            })
+            .await?;
+            avvisa(uow, avvisi, avviso, &r, &o, ora).await?;
+        }
+    }
+}
+
+/// The person accepts the seat offered to them, before it expires.
+pub async fn accetta(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
+    let r = carica(uow, id).await?;
+    if r.stato == stato::CONFERMATA {
+        return Ok(());
+    }
+    if r.stato != stato::POSTO_OFFERTO {
+        return Err(AppError::Conflict("Non c'è un posto offerto da accettare.".into()));
+    }
+    if r.offerta_scade_at.is_some_and(|s| ora >= s) {
+        return Err(AppError::Conflict(
+            "L'offerta del posto è scaduta: il posto è passato alla persona successiva.".into(),
+        ));
+    }
+    let o = super::offerta(uow, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let r = passa(uow, &r, "accetta", |am| {
+        am.stato = Set(stato::CONFERMATA.into());
+        am.offerta_scade_at = Set(None);
+    })
+    .await?;
+    avvisa(uow, avvisi, Avviso::Confermata, &r, &o, ora).await?;
+    Ok(())
+}
+
+/// Offers not accepted by `ora` expire: the seat goes to the next person. One unit of work per
+/// expired offer. Returns how many expired.
+pub async fn scadi_offerte(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<u32> {
+    let scadute: Vec<i64> = registrazione::Entity::find()
+        .select_only()
+        .column(registrazione::Column::Id)
+        .filter(registrazione::Column::Stato.eq(stato::POSTO_OFFERTO))
+        .filter(registrazione::Column::OffertaScadeAt.lte(ora))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut n = 0;
+    for id in scadute {
+        let uow = Lavoro::apri(db, actor).await?;
+        let r = carica(&uow, id).await?;
+        // Accepted or cancelled since the list was read.
+        if r.stato != stato::POSTO_OFFERTO || r.offerta_scade_at.is_none_or(|s| s > ora) {
+            continue;
+        }
+        let (_, o) = arrivo(&uow, r.offerta_id).await?;
+        let r = passa(&uow, &r, "scadenza", |am| {
+            am.stato = Set(stato::SCADUTA.into());
+            am.annullata_at = Set(Some(ora));
+        })
+        .await?;
+        avvisa(&uow, avvisi, Avviso::Scaduta, &r, &o, ora).await?;
+        lascia_posto(&uow, o.id).await?;
+        promuovi(&uow, o.id, avvisi, ora).await?;
+        uow.conferma().await?;
+        n += 1;
+    }
+    Ok(n)
+}
