@@ -123,8 +123,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("registrazioni", &["offerta_id", "stato", "posizione"], false))
-            .await?;
+        m.create_index(index(
+            "registrazioni",
+            &["offerta_id", "stato", "posizione"],
+            false,
+        ))
+        .await?;
         m.create_index(index("registrazioni", &["comune_id"], false))
             .await?;
         let c = m.get_connection();
@@ -200,12 +204,23 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("proposta_id"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(&mut fk("eventi", "comune_id", "comuni", ForeignKeyAction::SetNull))
-                .foreign_key(&mut fk("eventi", "offerta_id", "offerte", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "eventi",
+                    "comune_id",
+                    "comuni",
+                    ForeignKeyAction::SetNull,
+                ))
+                .foreign_key(&mut fk(
+                    "eventi",
+                    "offerta_id",
+                    "offerte",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("eventi", &["comune_id"], false)).await?;
+        m.create_index(index("eventi", &["comune_id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("eventi_partner")

@@ -49,32 +49,54 @@ struct Evento {
     partner: Vec<String>,
 }
 
-const NOMI: &[&str] = &["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Matteo", "Chiara", "Andrea"];
-const COGNOMI: &[&str] = &["Bianchi", "Rossi", "Neri", "Conti", "Galli", "Fabbri", "Lombardi", "Moretti", "Marini", "Ricci", "Santini", "Bartoli"];
+const NOMI: &[&str] = &[
+    "Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Matteo", "Chiara", "Andrea",
+];
+const COGNOMI: &[&str] = &[
+    "Bianchi", "Rossi", "Neri", "Conti", "Galli", "Fabbri", "Lombardi", "Moretti", "Marini",
+    "Ricci", "Santini", "Bartoli",
+];
 
 pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
-    let dati: Dati = toml::from_str(DATI).map_err(|e| AppError::interno(format!("eventi.toml: {e}")))?;
+    let dati: Dati =
+        toml::from_str(DATI).map_err(|e| AppError::interno(format!("eventi.toml: {e}")))?;
     let uow = Lavoro::apri(c.db, &c.actor).await?;
     let chiavi = std::sync::Arc::new(piazza_alerts::chiavi::Chiavi::carica(c.db).await?);
-    let avvisi = Avvisi::new(&c.config.associazione.public_url, &c.config.associazione.nome_associazione, chiavi);
+    let avvisi = Avvisi::new(
+        &c.config.associazione.public_url,
+        &c.config.associazione.nome_associazione,
+        chiavi,
+    );
     let oggi = Utc::now().date_naive();
     let (mut eventi, mut registrazioni) = (0, 0);
     let comuni: Vec<&crate::territorio::ComuneInfo> = c.territorio.comuni.iter().collect();
     for (i, e) in dati.evento.into_iter().enumerate() {
         let giorno = match (&e.giorno, e.tra_giorni) {
-            (Some(g), _) => fmt::parse_date(g).ok_or_else(|| AppError::interno(format!("data {g}")))?,
+            (Some(g), _) => {
+                fmt::parse_date(g).ok_or_else(|| AppError::interno(format!("data {g}")))?
+            }
             (None, Some(n)) => oggi + Duration::days(n),
             (None, None) => return Err(AppError::interno("evento demo senza data")),
         };
         let comune_id = match &e.comune {
             Some(n) => {
                 let k = text::normalize(n);
-                Some(c.territorio.comuni.iter().find(|x| x.nome_norm == k).map(|x| x.id)
-                    .ok_or_else(|| AppError::interno(format!("comune demo {n}")))?)
+                Some(
+                    c.territorio
+                        .comuni
+                        .iter()
+                        .find(|x| x.nome_norm == k)
+                        .map(|x| x.id)
+                        .ok_or_else(|| AppError::interno(format!("comune demo {n}")))?,
+                )
             }
             None => None,
         };
-        let sessioni = e.sessioni.iter().map(|s| sessione(giorno, s)).collect::<AppResult<Vec<_>>>()?;
+        let sessioni = e
+            .sessioni
+            .iter()
+            .map(|s| sessione(giorno, s))
+            .collect::<AppResult<Vec<_>>>()?;
         let n = super::model::NuovoEvento {
             titolo: e.titolo,
             tipo: e.tipo,
@@ -105,18 +127,27 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 super::store::aggiungi_partner(&uow, ev.id, o.id, "partner").await?;
             }
         }
-        let o = reg::offerta(&uow, ev.offerta_id).await?.ok_or(AppError::NotFound)?;
+        let o = reg::offerta(&uow, ev.offerta_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let sess = reg::sessioni_di(&uow, o.id).await?;
         for k in 0..e.registrati {
             let comune = comuni[(i * 37 + k * 11) % comuni.len()];
-            let (nome, cognome) = (NOMI[(i + k) % NOMI.len()], COGNOMI[(k * 7 + i) % COGNOMI.len()]);
+            let (nome, cognome) = (
+                NOMI[(i + k) % NOMI.len()],
+                COGNOMI[(k * 7 + i) % COGNOMI.len()],
+            );
             let (r, _) = reg::registra(
                 &uow,
                 &o,
                 NuovaRegistrazione {
                     nome: nome.into(),
                     cognome: cognome.into(),
-                    email: format!("{}.{}.{k}@comune-demo.example", text::normalize(nome), text::normalize(cognome)),
+                    email: format!(
+                        "{}.{}.{k}@comune-demo.example",
+                        text::normalize(nome),
+                        text::normalize(cognome)
+                    ),
                     organizzazione: Some(format!("Comune di {}", comune.nome)),
                     tipo_organizzazione: "comune".into(),
                     comune_id: Some(comune.id),
@@ -131,7 +162,10 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             registrazioni += 1;
             if k < e.presenti && r.stato != stato::LISTA_ATTESA {
                 for s in &sess {
-                    for (verso, at) in [("entrata", s.inizio + Duration::minutes(5)), ("uscita", s.fine - Duration::minutes(10))] {
+                    for (verso, at) in [
+                        ("entrata", s.inizio + Duration::minutes(5)),
+                        ("uscita", s.fine - Duration::minutes(10)),
+                    ] {
                         presenza::ActiveModel {
                             registrazione_id: Set(r.id),
                             sessione_id: Set(Some(s.id)),
@@ -146,14 +180,19 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     }
                 }
                 if sess.last().is_some_and(|s| s.fine < ora) {
-                    let r = reg::registrazione(&uow, r.id).await?.ok_or(AppError::NotFound)?;
+                    let r = reg::registrazione(&uow, r.id)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
                     reg::attestato(&uow, &r, &o, ora).await?;
                 }
             }
         }
         eventi += 1;
     }
-    posta::Entity::delete_many().filter(posta::Column::A.like("%@comune-demo.example")).exec(&uow).await?;
+    posta::Entity::delete_many()
+        .filter(posta::Column::A.like("%@comune-demo.example"))
+        .exec(&uow)
+        .await?;
     uow.conferma().await?;
     Ok(format!("{eventi} eventi, {registrazioni} registrazioni"))
 }

@@ -40,7 +40,10 @@ pub const SUPPORTI: &[(&str, &str)] = &[
 ];
 
 pub fn nome(tabella: &[(&str, &'static str)], k: &str) -> &'static str {
-    tabella.iter().find(|(c, _)| *c == k).map_or("—", |(_, n)| n)
+    tabella
+        .iter()
+        .find(|(c, _)| *c == k)
+        .map_or("—", |(_, n)| n)
 }
 
 /// The event form as posted.
@@ -107,15 +110,23 @@ pub struct NuovoEvento {
 /// One session a line: `15/05/2020 09:30-13:00 Title @ place` (title and place optional).
 pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
     let mut v = Vec::new();
-    for (n, riga) in s.lines().map(str::trim).filter(|r| !r.is_empty()).enumerate() {
+    for (n, riga) in s
+        .lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .enumerate()
+    {
         let mut parti = riga.splitn(3, char::is_whitespace);
         let data = parti.next().and_then(fmt::parse_date);
-        let orari = parti.next().and_then(|o| o.split_once('-')).and_then(|(a, b)| {
-            Some((
-                NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
-                NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
-            ))
-        });
+        let orari = parti
+            .next()
+            .and_then(|o| o.split_once('-'))
+            .and_then(|(a, b)| {
+                Some((
+                    NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+                    NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+                ))
+            });
         let (Some(data), Some((da, a))) = (data, orari) else {
             e.add(
                 "sessioni",
@@ -127,7 +138,10 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
             continue;
         };
         if a <= da {
-            e.add("sessioni", format!("Riga {}: l'orario di fine precede l'inizio.", n + 1));
+            e.add(
+                "sessioni",
+                format!("Riga {}: l'orario di fine precede l'inizio.", n + 1),
+            );
             continue;
         }
         let resto = parti.next().unwrap_or("").trim();
@@ -136,7 +150,11 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
             None => (resto, None),
         };
         v.push(NuovaSessione {
-            titolo: if titolo.is_empty() { format!("Sessione {}", n + 1) } else { titolo.into() },
+            titolo: if titolo.is_empty() {
+                format!("Sessione {}", n + 1)
+            } else {
+                titolo.into()
+            },
             inizio: fmt::da_ora_italiana(data.and_time(da)),
             fine: fmt::da_ora_italiana(data.and_time(a)),
             luogo,
@@ -176,14 +194,23 @@ fn intero(e: &mut FormErrors, campo: &'static str, v: &str, min: i32, max: i32) 
     match v.replace('.', "").parse::<i32>() {
         Ok(n) if (min..=max).contains(&n) => Some(n),
         _ => {
-            e.add(campo, format!("Scrivi un numero intero da {min} a {}.", fmt::int(max.into())));
+            e.add(
+                campo,
+                format!(
+                    "Scrivi un numero intero da {min} a {}.",
+                    fmt::int(max.into())
+                ),
+            );
             None
         }
     }
 }
 
 impl EventoForm {
-    pub fn validate(&self, comune: impl Fn(&str) -> Option<i64>) -> Result<NuovoEvento, FormErrors> {
+    pub fn validate(
+        &self,
+        comune: impl Fn(&str) -> Option<i64>,
+    ) -> Result<NuovoEvento, FormErrors> {
         let mut e = FormErrors::default();
         for (campo, v, max) in [
             ("titolo", &self.titolo, 200),
@@ -207,36 +234,55 @@ impl EventoForm {
             Some(c) => {
                 let id = comune(c);
                 if id.is_none() {
-                    e.add("comune", "Comune non trovato: scrivi il nome di un comune toscano.");
+                    e.add(
+                        "comune",
+                        "Comune non trovato: scrivi il nome di un comune toscano.",
+                    );
                 }
                 id
             }
         };
         let link = non_empty(&self.link_online);
         if let Some(l) = &link {
-            if !(l.starts_with("https://") || l.starts_with("http://")) || l.contains(char::is_whitespace) {
-                e.add("link_online", "Il collegamento deve essere un indirizzo web (https://…).");
+            if !(l.starts_with("https://") || l.starts_with("http://"))
+                || l.contains(char::is_whitespace)
+            {
+                e.add(
+                    "link_online",
+                    "Il collegamento deve essere un indirizzo web (https://…).",
+                );
             }
         }
         if comune_id.is_none() && link.is_none() && !e.has("comune") {
-            e.add("comune", "Indica dove si tiene: un comune (con l'indirizzo) o un collegamento online.");
+            e.add(
+                "comune",
+                "Indica dove si tiene: un comune (con l'indirizzo) o un collegamento online.",
+            );
         }
         let sessioni = leggi_sessioni(&self.sessioni, &mut e);
         let capienza = intero(&mut e, "capienza", &self.capienza, 1, 100_000);
         if capienza.is_none() && !e.has("capienza") {
             e.add("capienza", "Indica quanti posti ci sono.");
         }
-        let idoneita = if self.idoneita.is_empty() { "tutti" } else { self.idoneita.as_str() };
+        let idoneita = if self.idoneita.is_empty() {
+            "tutti"
+        } else {
+            self.idoneita.as_str()
+        };
         if !IDONEITA.iter().any(|(k, _)| *k == idoneita) {
             e.add("idoneita", "Scegli chi può registrarsi.");
         }
         let quota_comune = intero(&mut e, "quota_comune", &self.quota_comune, 1, 100_000);
         let ore_offerta = intero(&mut e, "ore_offerta", &self.ore_offerta, 0, 720).unwrap_or(48);
-        let chiude_at = e
-            .date("chiusura", &self.chiusura)
-            .map(|d: NaiveDate| fmt::da_ora_italiana(d.and_hms_opt(23, 59, 59).expect("valid time")));
+        let chiude_at = e.date("chiusura", &self.chiusura).map(|d: NaiveDate| {
+            fmt::da_ora_italiana(d.and_hms_opt(23, 59, 59).expect("valid time"))
+        });
         let domande = leggi_domande(&self.domande, &mut e);
-        let stato = if self.stato.is_empty() { "bozza" } else { self.stato.as_str() };
+        let stato = if self.stato.is_empty() {
+            "bozza"
+        } else {
+            self.stato.as_str()
+        };
         if !STATI.iter().any(|(k, _)| *k == stato) {
             e.add("stato", "Stato non valido.");
         }

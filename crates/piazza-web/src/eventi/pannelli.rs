@@ -25,7 +25,13 @@ async fn del_comune(ctx: &Ctx, comune: i64) -> AppResult<Option<String>> {
         .filter(|s| s.e.comune_id == Some(comune))
         .rev()
         .take(10)
-        .map(|s| (s.e.public_id.clone(), s.e.titolo.clone(), quando(&s.sessioni)))
+        .map(|s| {
+            (
+                s.e.public_id.clone(),
+                s.e.titolo.clone(),
+                quando(&s.sessioni),
+            )
+        })
         .collect();
     if eventi.is_empty() {
         return Ok(None);

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use piazza_db::entities::{evento, evento_partner, offerta, offerta_sessione, organizzazione, proposta_evento};
-use piazza_db::lavoro::Lavoro;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+use piazza_db::entities::{
+    evento, evento_partner, offerta, offerta_sessione, organizzazione, proposta_evento,
 };
+use piazza_db::lavoro::Lavoro;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::model::NuovoEvento;
 use crate::kit::error::{AppError, AppResult};
@@ -116,8 +116,14 @@ pub async fn aggiorna(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<evento::Model> {
-    reg::aggiorna_offerta(uow, prima.offerta_id, offerta_di(&n, &prima.public_id), avvisi, ora)
-        .await?;
+    reg::aggiorna_offerta(
+        uow,
+        prima.offerta_id,
+        offerta_di(&n, &prima.public_id),
+        avvisi,
+        ora,
+    )
+    .await?;
     let mut am: evento::ActiveModel = prima.clone().into();
     am.titolo = Set(n.titolo);
     am.tipo = Set(n.tipo);
@@ -139,7 +145,9 @@ pub async fn scheda(db: &impl ConnectionTrait, public_id: &str) -> AppResult<Sch
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let o = reg::offerta(db, e.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let o = reg::offerta(db, e.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let sessioni = reg::sessioni_di(db, o.id).await?;
     Ok(Scheda { e, o, sessioni })
 }

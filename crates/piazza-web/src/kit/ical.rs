@@ -89,7 +89,10 @@ fn scrivi(metodo: &str, nome: &str, eventi: &[Evento], adesso: DateTime<Utc>) ->
                 let _ = write!(buf, "DTSTART;VALUE=DATE:{}", d.format("%Y%m%d"));
                 line(&mut out, &buf);
                 let fine = d.succ_opt().unwrap_or(d);
-                line(&mut out, &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")));
+                line(
+                    &mut out,
+                    &format!("DTEND;VALUE=DATE:{}", fine.format("%Y%m%d")),
+                );
             }
             Quando::Orario(da, a) => {
                 let _ = write!(buf, "DTSTART:{}", da.format("%Y%m%dT%H%M%SZ"));

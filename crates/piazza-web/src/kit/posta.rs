@@ -51,7 +51,11 @@ pub struct Messaggio {
 }
 
 /// Queues `m` in the caller's transaction (pass the unit of work).
-pub async fn accoda(db: &impl ConnectionTrait, m: Messaggio, ora: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn accoda(
+    db: &impl ConnectionTrait,
+    m: Messaggio,
+    ora: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let (nome, tipo, dati) = match m.allegato {
         Some((n, t, d)) => (Some(n), Some(t), Some(d)),
         None => (None, None, None),
@@ -103,10 +107,7 @@ pub async fn consegna(
         // The claim: only one node moves `prossimo_at` from the value it read.
         let preso = posta::Entity::update_many()
             .col_expr(posta::Column::Stato, stato::IN_CORSO.into())
-            .col_expr(
-                posta::Column::ProssimoAt,
-                (ora + TEMPO_CLAIM).into(),
-            )
+            .col_expr(posta::Column::ProssimoAt, (ora + TEMPO_CLAIM).into())
             .filter(posta::Column::Id.eq(r.id))
             .filter(posta::Column::ProssimoAt.eq(r.prossimo_at))
             .filter(posta::Column::Stato.eq(r.stato.clone()))
@@ -151,9 +152,7 @@ pub async fn consegna(
                 am.prossimo_at = Set(Utc::now() + attesa);
                 am.errore = Set(Some(motivo));
             }
-            Esito::Riprova { motivo: m, .. }
-            | Esito::Rifiutato(m)
-            | Esito::Vietato(m) => {
+            Esito::Riprova { motivo: m, .. } | Esito::Rifiutato(m) | Esito::Vietato(m) => {
                 p.falliti += 1;
                 am.stato = Set(stato::FALLITO.into());
                 am.errore = Set(Some(m));

@@ -43,7 +43,10 @@ pub mod stato {
 pub const IDONEITA: &[(&str, &str)] = &[
     ("tutti", "Chiunque"),
     ("enti", "Amministratori e personale di enti pubblici"),
-    ("comuni", "Amministratori e personale dei comuni e delle unioni"),
+    (
+        "comuni",
+        "Amministratori e personale dei comuni e delle unioni",
+    ),
 ];
 
 /// The kinds of organisation a participant belongs to (figures by type).
@@ -106,8 +109,16 @@ pub struct Domanda {
 
 /// The form fields of the answers (at most ten questions).
 pub const CAMPI_DOMANDE: [&str; 10] = [
-    "domanda_0", "domanda_1", "domanda_2", "domanda_3", "domanda_4", "domanda_5", "domanda_6",
-    "domanda_7", "domanda_8", "domanda_9",
+    "domanda_0",
+    "domanda_1",
+    "domanda_2",
+    "domanda_3",
+    "domanda_4",
+    "domanda_5",
+    "domanda_6",
+    "domanda_7",
+    "domanda_8",
+    "domanda_9",
 ];
 
 /// Reads the organiser's questions, one a line: `Testo? *` (the star: required),
@@ -130,7 +141,10 @@ pub fn leggi_domande(s: &str, errors: &mut FormErrors) -> Vec<Domanda> {
             _ => (riga, Vec::new()),
         };
         if testo.chars().count() > 200 {
-            errors.add("domande", "Ogni domanda può avere al massimo 200 caratteri.");
+            errors.add(
+                "domande",
+                "Ogni domanda può avere al massimo 200 caratteri.",
+            );
         }
         v.push(Domanda {
             testo: testo.to_owned(),
@@ -208,7 +222,9 @@ pub fn email_valida(s: &str) -> bool {
         && !d.starts_with('.')
         && !d.ends_with('.')
         && !d.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
         && s.len() <= 254
 }
 
@@ -239,7 +255,10 @@ impl RegistrazioneForm {
         }
         let email = self.email.trim().to_owned();
         if !email_valida(&email) {
-            e.add("email", "Indirizzo e-mail non valido (esempio: nome@comune.it).");
+            e.add(
+                "email",
+                "Indirizzo e-mail non valido (esempio: nome@comune.it).",
+            );
         }
         let tipo = self.tipo_organizzazione.trim();
         if !TIPI_ORGANIZZAZIONE.iter().any(|(k, _)| *k == tipo) {
@@ -264,13 +283,19 @@ impl RegistrazioneForm {
             Some(c) => {
                 let id = comune(c);
                 if id.is_none() {
-                    e.add("comune", "Comune non trovato: scrivi il nome di un comune toscano.");
+                    e.add(
+                        "comune",
+                        "Comune non trovato: scrivi il nome di un comune toscano.",
+                    );
                 }
                 id
             }
         };
         if self.consenso.is_none() {
-            e.add("consenso", "Serve il consenso al trattamento dei dati per registrarsi.");
+            e.add(
+                "consenso",
+                "Serve il consenso al trattamento dei dati per registrarsi.",
+            );
         }
         let mut risposte = Vec::new();
         for (i, d) in domande.iter().enumerate() {
@@ -319,7 +344,10 @@ mod tests {
     #[test]
     fn questions_round_trip() {
         let mut e = FormErrors::default();
-        let d = leggi_domande("Esigenze alimentari?\nPartecipi alla cena: sì | no *\n", &mut e);
+        let d = leggi_domande(
+            "Esigenze alimentari?\nPartecipi alla cena: sì | no *\n",
+            &mut e,
+        );
         assert!(e.is_empty());
         assert_eq!(d.len(), 2);
         assert!(d[1].obbligatoria && d[1].scelte == ["sì", "no"]);
@@ -329,7 +357,9 @@ mod tests {
     #[test]
     fn emails() {
         assert!(email_valida("anna.rossi@comune.prato.it"));
-        for s in ["anna", "a@b", "a b@c.it", "a@.it", "a@b.it.", "<a@b.it>", "a@b@c.it"] {
+        for s in [
+            "anna", "a@b", "a b@c.it", "a@.it", "a@b.it.", "<a@b.it>", "a@b@c.it",
+        ] {
             assert!(!email_valida(s), "{s}");
         }
     }

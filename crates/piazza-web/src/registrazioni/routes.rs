@@ -57,8 +57,12 @@ pub async fn biglietto(
 ) -> AppResult<Response> {
     let id = verifica(&ctx, &gettone)?;
     let db = &ctx.state.db;
-    let r = store::registrazione(db, id).await?.ok_or(AppError::NotFound)?;
-    let o = store::offerta(db, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let r = store::registrazione(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let o = store::offerta(db, r.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let sessioni = store::sessioni_di(db, o.id).await?;
     let posizione = store::posizione_in_lista(db, &r).await?;
     let attestato = attestato::Entity::find()
@@ -105,7 +109,9 @@ where
 
 pub async fn conferma(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<Response> {
     azione(&ctx, &gettone, async |uow, id, av| {
-        store::conferma_email(uow, id, av, Utc::now()).await.map(|_| ())
+        store::conferma_email(uow, id, av, Utc::now())
+            .await
+            .map(|_| ())
     })
     .await?;
     Ok(see_other(&format!("/biglietto/{gettone}?fatto=confermata")))
@@ -133,12 +139,20 @@ pub async fn attestato_pdf(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<R
     let db = &ctx.state.db;
     let actor = piazza_db::audit::Actor::system(&format!("registrazione {id} (dal biglietto)"));
     let uow = Lavoro::apri(db, &actor).await?;
-    let r = store::registrazione(&uow, id).await?.ok_or(AppError::NotFound)?;
-    let o = store::offerta(&uow, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let r = store::registrazione(&uow, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let o = store::offerta(&uow, r.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let a = store::attestato(&uow, &r, &o, Utc::now()).await?;
     uow.conferma().await?;
     let cfg = &ctx.state.config.associazione;
-    let pdf = certificato::pdf(&a, &cfg.nome_associazione, cfg.public_url.trim_end_matches('/'));
+    let pdf = certificato::pdf(
+        &a,
+        &cfg.nome_associazione,
+        cfg.public_url.trim_end_matches('/'),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -175,14 +189,22 @@ async fn verifica_page(ctx: &Ctx, codice: &str) -> AppResult<Response> {
         store::attestato_per_codice(&ctx.state.db, codice).await?
     };
     let mut resp = render(&VerificaPage {
-        chrome: ctx.chrome("Verifica di un attestato", &[("Verifica attestato", "/verifica")]),
+        chrome: ctx.chrome(
+            "Verifica di un attestato",
+            &[("Verifica attestato", "/verifica")],
+        ),
         cercato: codice.trim().to_owned(),
-        ore: a.as_ref().map(|a| certificato::ore(a.minuti)).unwrap_or_default(),
+        ore: a
+            .as_ref()
+            .map(|a| certificato::ore(a.minuti))
+            .unwrap_or_default(),
         emesso: a.as_ref().map(|a| ora(a.emesso_at)).unwrap_or_default(),
         a,
     })?;
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid header"));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("valid header"),
+    );
     Ok(resp)
 }
 

@@ -12,6 +12,8 @@ const DOMINI: &[&str] = &[
     "piano",
     "progetti",
     "allerte",
+    "registrazioni",
+    "eventi",
     "admin",
 ];
 

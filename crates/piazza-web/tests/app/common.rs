@@ -210,6 +210,7 @@ impl TestApp {
                 g("viewer", Some("anagrafica"), None),
                 g("viewer", Some("progetti"), None),
                 g("viewer", Some("allerte"), None),
+                g("viewer", Some("eventi"), None),
             ],
         )
         .await
@@ -226,6 +227,7 @@ impl TestApp {
                 g("editor", Some("piano"), None),
                 g("editor", Some("progetti"), None),
                 g("editor", Some("allerte"), None),
+                g("editor", Some("eventi"), None),
             ],
         )
         .await
@@ -345,6 +347,18 @@ impl TestApp {
             path,
             cookie.as_deref(),
             Some("application/x-www-form-urlencoded"),
+            body.as_bytes().to_vec(),
+        ))
+        .await
+    }
+
+    pub async fn post_json(&self, role: Role, path: &str, body: &str) -> Resp {
+        let cookie = self.login(role).await;
+        self.send(self.request(
+            Method::POST,
+            path,
+            cookie.as_deref(),
+            Some("application/json"),
             body.as_bytes().to_vec(),
         ))
         .await

@@ -10,6 +10,7 @@ mod architettura;
 mod auth;
 mod elaborazioni;
 mod errori;
+mod eventi;
 mod iscrizioni;
 mod lavoro;
 mod ostile;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::CRUMB;
 use crate::eventi::store;
 use crate::kit::error::{ApiErrore, AppError, AppResult};
-use crate::kit::extract::{Json, Path, Query};
+use crate::kit::extract::{Corpo, Path, Query};
 use crate::kit::moduli::EVENTI;
 use crate::kit::view::{Chrome, Ctx, render};
 use crate::registrazioni::model::stato;
@@ -33,7 +33,14 @@ pub async fn checkin_page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respons
     let s = store::scheda(&ctx.state.db, &id).await?;
     let c = reg::conteggi(&ctx.state.db, s.o.id).await?;
     render(&CheckinPage {
-        chrome: ctx.chrome("Accoglienza", &[CRUMB, (&s.e.titolo, &format!("/eventi/{id}")), ("Accoglienza", "")]),
+        chrome: ctx.chrome(
+            "Accoglienza",
+            &[
+                CRUMB,
+                (&s.e.titolo, &format!("/eventi/{id}")),
+                ("Accoglienza", ""),
+            ],
+        ),
         id,
         titolo: s.e.titolo,
         presenti: c.presenti,
@@ -45,18 +52,29 @@ pub async fn checkin_page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respons
 pub async fn checkin_scansione(
     ctx: Ctx,
     Path(id): Path<String>,
-    Json(s): Json<Scansione>,
+    Corpo(corpo): Corpo,
 ) -> Result<axum::Json<Value>, ApiErrore> {
     ctx.require_grant(EVENTI)?;
+    // Read after the permission check: a stranger learns nothing from the body's errors.
+    let s: Scansione = serde_json::from_slice(&corpo).map_err(|_| {
+        AppError::BadRequest("Lettura non valida: serve un JSON con codice, nonce e verso.".into())
+    })?;
     if s.nonce.trim().is_empty() || s.nonce.len() > 64 || s.codice.len() > 64 {
-        return Err(AppError::BadRequest("Lettura non valida: manca il nonce o il codice è troppo lungo.".into()).into());
+        return Err(AppError::BadRequest(
+            "Lettura non valida: manca il nonce o il codice è troppo lungo.".into(),
+        )
+        .into());
     }
     if !matches!(s.verso.as_str(), "entrata" | "uscita") {
         return Err(AppError::BadRequest("Verso non valido: «entrata» o «uscita».".into()).into());
     }
     let ev = store::scheda(&ctx.state.db, &id).await?;
-    let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await.map_err(AppError::from)?;
-    let (esito, r) = reg::scansiona(&uow, ev.o.id, &s, Utc::now()).await.map_err(AppError::from)?;
+    let uow = Lavoro::apri(&ctx.state.db, &ctx.actor())
+        .await
+        .map_err(AppError::from)?;
+    let (esito, r) = reg::scansiona(&uow, ev.o.id, &s, Utc::now())
+        .await
+        .map_err(AppError::from)?;
     let presenti = reg::presenti(&uow, ev.o.id).await.map_err(AppError::from)?;
     uow.conferma().await.map_err(AppError::from)?;
     let mut v = json!({

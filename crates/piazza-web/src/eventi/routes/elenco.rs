@@ -40,7 +40,10 @@ struct ElencoPage {
 
 fn voce(ctx: &Ctx, s: &store::Scheda) -> Voce {
     let t = ctx.state.territorio.get();
-    let comune = s.e.comune_id.and_then(|id| t.comune_by_id(id)).map(|c| c.nome.clone());
+    let comune =
+        s.e.comune_id
+            .and_then(|id| t.comune_by_id(id))
+            .map(|c| c.nome.clone());
     let dove = match (comune, &s.e.link_online) {
         (Some(c), Some(_)) => format!("{c} e online"),
         (Some(c), None) => c,
@@ -86,7 +89,13 @@ pub async fn elenco(ctx: Ctx) -> AppResult<Response> {
 /// The published events as an iCalendar feed (one entry per session).
 pub async fn calendario_ics(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(EVENTI)?;
-    let base = ctx.state.config.associazione.public_url.trim_end_matches('/').to_owned();
+    let base = ctx
+        .state
+        .config
+        .associazione
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let eventi = store::elenco(&ctx.state.db, true).await?;
     let voci = super::evento::voci_ical(&eventi, &base);
     Ok((
@@ -119,7 +128,9 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
     let mut layer = crate::progetti::routes::layer_progetti(&t, &conteggi);
     layer.titolo = "Eventi per comune negli ultimi 12 mesi".into();
     for v in layer.valori.values_mut() {
-        v.1 = v.1.replace("progetti", "eventi").replace("progetto", "evento");
+        v.1 =
+            v.1.replace("progetti", "eventi")
+                .replace("progetto", "evento");
     }
     let mut province: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for c in &t.comuni {
@@ -142,7 +153,10 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
             titolo: layer.titolo,
             classi: layer.classi,
         },
-        province: province.into_iter().map(|(n, (v, tot))| (n, v, tot)).collect(),
+        province: province
+            .into_iter()
+            .map(|(n, (v, tot))| (n, v, tot))
+            .collect(),
         non_visitate,
     })
 }

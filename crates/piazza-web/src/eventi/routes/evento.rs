@@ -15,7 +15,9 @@ use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Form, Path, Query};
 use crate::kit::ical;
 use crate::kit::moduli::EVENTI;
-use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other};
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other,
+};
 use crate::registrazioni::messaggi::{Avvisi, ora, quando};
 use crate::registrazioni::model::{
     Domanda, IDONEITA, RegistrazioneForm, TIPI_ORGANIZZAZIONE, scrivi_domande,
@@ -120,9 +122,22 @@ pub struct Inviata {
 }
 
 /// `/eventi/{id}`: the public page.
-pub async fn pagina(ctx: Ctx, Path(id): Path<String>, Query(q): Query<Inviata>) -> AppResult<Response> {
+pub async fn pagina(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<Inviata>,
+) -> AppResult<Response> {
     let inviata = !q.inviata.is_empty();
-    render(&evento_page(&ctx, &id, RegistrazioneForm::default(), FormErrors::default(), inviata).await?)
+    render(
+        &evento_page(
+            &ctx,
+            &id,
+            RegistrazioneForm::default(),
+            FormErrors::default(),
+            inviata,
+        )
+        .await?,
+    )
 }
 
 /// A person registers (public, rate-limited): the confirmation e-mail goes out; the answer
@@ -135,7 +150,9 @@ pub async fn iscriviti(
     ctx.require_read(EVENTI)?;
     let s = store::scheda(&ctx.state.db, &id).await?;
     if s.e.stato != "pubblicato" {
-        return Err(AppError::Conflict("L'evento non è aperto alle registrazioni.".into()));
+        return Err(AppError::Conflict(
+            "L'evento non è aperto alle registrazioni.".into(),
+        ));
     }
     let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, comune_id(&ctx)) {
         Ok(n) => n,
@@ -186,7 +203,13 @@ pub async fn evento_ics(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response>
     if s.e.stato != "pubblicato" && !vede_bozze(&ctx) {
         return Err(AppError::NotFound);
     }
-    let base = ctx.state.config.associazione.public_url.trim_end_matches('/').to_owned();
+    let base = ctx
+        .state
+        .config
+        .associazione
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let titolo = s.e.titolo.clone();
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
@@ -207,11 +230,24 @@ struct FormPage {
     idoneita: Vec<Opzione>,
 }
 
-fn form_page(ctx: &Ctx, titolo: &str, azione: String, f: EventoForm, errors: FormErrors) -> FormPage {
+fn form_page(
+    ctx: &Ctx,
+    titolo: &str,
+    azione: String,
+    f: EventoForm,
+    errors: FormErrors,
+) -> FormPage {
     FormPage {
         chrome: ctx.chrome(titolo.to_owned(), &[CRUMB, (titolo, "")]),
         tipi: opzioni(TIPI, &f.tipo),
-        stati: opzioni(STATI, if f.stato.is_empty() { "bozza" } else { &f.stato }),
+        stati: opzioni(
+            STATI,
+            if f.stato.is_empty() {
+                "bozza"
+            } else {
+                &f.stato
+            },
+        ),
         idoneita: opzioni(IDONEITA, &f.idoneita),
         azione,
         f,
@@ -225,7 +261,13 @@ pub async fn nuovo_form(ctx: Ctx) -> AppResult<Response> {
         ore_offerta: "48".into(),
         ..Default::default()
     };
-    render(&form_page(&ctx, "Nuovo evento", "/eventi/nuovo".into(), f, FormErrors::default()))
+    render(&form_page(
+        &ctx,
+        "Nuovo evento",
+        "/eventi/nuovo".into(),
+        f,
+        FormErrors::default(),
+    ))
 }
 
 pub async fn crea(ctx: Ctx, Form(f): Form<EventoForm>) -> AppResult<Response> {
@@ -233,7 +275,13 @@ pub async fn crea(ctx: Ctx, Form(f): Form<EventoForm>) -> AppResult<Response> {
     let n = match f.validate(comune_id(&ctx)) {
         Ok(n) => n,
         Err(e) => {
-            return render_invalid(&form_page(&ctx, "Nuovo evento", "/eventi/nuovo".into(), f, e));
+            return render_invalid(&form_page(
+                &ctx,
+                "Nuovo evento",
+                "/eventi/nuovo".into(),
+                f,
+                e,
+            ));
         }
     };
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
@@ -250,7 +298,12 @@ pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respon
         titolo: s.e.titolo.clone(),
         tipo: s.e.tipo.clone(),
         descrizione: s.e.descrizione.clone(),
-        comune: s.e.comune_id.and_then(|c| t.comune_by_id(c)).map(|c| c.nome.clone()).unwrap_or_default(),
+        comune: s
+            .e
+            .comune_id
+            .and_then(|c| t.comune_by_id(c))
+            .map(|c| c.nome.clone())
+            .unwrap_or_default(),
         indirizzo: s.e.indirizzo.clone().unwrap_or_default(),
         link_online: s.e.link_online.clone().unwrap_or_default(),
         relatori: s.e.relatori.clone().unwrap_or_default(),
@@ -260,12 +313,22 @@ pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respon
         approvazione: s.o.approvazione.then(|| "1".into()),
         quota_comune: s.o.quota_comune.map(|q| q.to_string()).unwrap_or_default(),
         ore_offerta: s.o.ore_offerta.to_string(),
-        chiusura: s.o.chiude_at.map(|c| ora(c)[..10].to_owned()).unwrap_or_default(),
+        chiusura: s
+            .o
+            .chiude_at
+            .map(|c| ora(c)[..10].to_owned())
+            .unwrap_or_default(),
         domande: scrivi_domande(&reg::domande(&s.o)),
         stato: s.e.stato.clone(),
         patrocinio: s.e.patrocinio.then(|| "1".into()),
     };
-    render(&form_page(&ctx, "Modifica l'evento", format!("/eventi/{id}/modifica"), f, FormErrors::default()))
+    render(&form_page(
+        &ctx,
+        "Modifica l'evento",
+        format!("/eventi/{id}/modifica"),
+        f,
+        FormErrors::default(),
+    ))
 }
 
 pub async fn aggiorna(

@@ -16,9 +16,13 @@ use crate::kit::error::{AppError, AppResult};
 use crate::kit::export::{Cell, Table, csv_response, xlsx_response};
 use crate::kit::extract::{Form, Path};
 use crate::kit::moduli::EVENTI;
-use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other};
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other,
+};
 use crate::registrazioni::messaggi::{Avvisi, ora};
-use crate::registrazioni::model::{RegistrazioneForm, TIPI_ORGANIZZAZIONE, mostra_codice, nome_tipo, stato};
+use crate::registrazioni::model::{
+    RegistrazioneForm, TIPI_ORGANIZZAZIONE, mostra_codice, nome_tipo, stato,
+};
 use crate::registrazioni::store::{self as reg, Conteggi};
 
 pub struct Riga {
@@ -59,21 +63,40 @@ fn comuni_visibili(ctx: &Ctx) -> AppResult<Option<Vec<i64>>> {
     Ok(Some(u.comuni_referente().collect()))
 }
 
-async fn righe(ctx: &Ctx, offerta_id: i64, comuni: &Option<Vec<i64>>) -> AppResult<Vec<registrazione::Model>> {
+async fn righe(
+    ctx: &Ctx,
+    offerta_id: i64,
+    comuni: &Option<Vec<i64>>,
+) -> AppResult<Vec<registrazione::Model>> {
     let tutte = reg::registrazioni(&ctx.state.db, offerta_id).await?;
     Ok(match comuni {
         None => tutte,
-        Some(c) => tutte.into_iter().filter(|r| r.comune_id.is_some_and(|id| c.contains(&id))).collect(),
+        Some(c) => tutte
+            .into_iter()
+            .filter(|r| r.comune_id.is_some_and(|id| c.contains(&id)))
+            .collect(),
     })
 }
 
-async fn pagina(ctx: &Ctx, id: &str, f: RegistrazioneForm, errors: FormErrors) -> AppResult<PartecipantiPage> {
+async fn pagina(
+    ctx: &Ctx,
+    id: &str,
+    f: RegistrazioneForm,
+    errors: FormErrors,
+) -> AppResult<PartecipantiPage> {
     let comuni = comuni_visibili(ctx)?;
     let s = store::scheda(&ctx.state.db, id).await?;
     let t = ctx.state.territorio.get();
     let regs = righe(ctx, s.o.id, &comuni).await?;
     Ok(PartecipantiPage {
-        chrome: ctx.chrome("Partecipanti", &[CRUMB, (&s.e.titolo, &format!("/eventi/{id}")), ("Partecipanti", "")]),
+        chrome: ctx.chrome(
+            "Partecipanti",
+            &[
+                CRUMB,
+                (&s.e.titolo, &format!("/eventi/{id}")),
+                ("Partecipanti", ""),
+            ],
+        ),
         id: id.to_owned(),
         titolo: s.e.titolo.clone(),
         c: reg::conteggi(&ctx.state.db, s.o.id).await?,
@@ -83,8 +106,15 @@ async fn pagina(ctx: &Ctx, id: &str, f: RegistrazioneForm, errors: FormErrors) -
             .map(|r| Riga {
                 id: r.id,
                 nome: format!("{} {}", r.cognome, r.nome),
-                organizzazione: r.organizzazione.clone().unwrap_or_else(|| nome_tipo(&r.tipo_organizzazione).into()),
-                comune: r.comune_id.and_then(|c| t.comune_by_id(c)).map(|c| c.nome.clone()).unwrap_or_default(),
+                organizzazione: r
+                    .organizzazione
+                    .clone()
+                    .unwrap_or_else(|| nome_tipo(&r.tipo_organizzazione).into()),
+                comune: r
+                    .comune_id
+                    .and_then(|c| t.comune_by_id(c))
+                    .map(|c| c.nome.clone())
+                    .unwrap_or_default(),
                 stato: stato::nome(&r.stato),
                 codice: mostra_codice(&r.codice),
                 quando: ora(r.creata_at),
@@ -106,7 +136,15 @@ async fn pagina(ctx: &Ctx, id: &str, f: RegistrazioneForm, errors: FormErrors) -
 
 /// `/eventi/{id}/partecipanti`.
 pub async fn partecipanti(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    render(&pagina(&ctx, &id, RegistrazioneForm::default(), FormErrors::default()).await?)
+    render(
+        &pagina(
+            &ctx,
+            &id,
+            RegistrazioneForm::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
@@ -116,8 +154,17 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
     let regs = righe(ctx, s.o.id, &comuni).await?;
     Ok(Table {
         headers: vec![
-            "Cognome", "Nome", "E-mail", "Organizzazione", "Tipo", "Comune", "Provincia", "Ruolo",
-            "Stato", "Codice", "Registrata il",
+            "Cognome",
+            "Nome",
+            "E-mail",
+            "Organizzazione",
+            "Tipo",
+            "Comune",
+            "Provincia",
+            "Ruolo",
+            "Stato",
+            "Codice",
+            "Registrata il",
         ],
         rows: regs
             .into_iter()
@@ -142,22 +189,32 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
 }
 
 pub async fn partecipanti_csv(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    Ok(csv_response(&tabella(&ctx, &id).await?, &format!("partecipanti-{id}.csv")))
+    Ok(csv_response(
+        &tabella(&ctx, &id).await?,
+        &format!("partecipanti-{id}.csv"),
+    ))
 }
 
 pub async fn partecipanti_xlsx(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    xlsx_response(&tabella(&ctx, &id).await?, "Partecipanti", &format!("partecipanti-{id}.xlsx"))
+    xlsx_response(
+        &tabella(&ctx, &id).await?,
+        "Partecipanti",
+        &format!("partecipanti-{id}.xlsx"),
+    )
 }
 
 /// The organiser decides on a registration: `approva`, `respingi`, `annulla`.
 pub async fn azione(
     ctx: Ctx,
-    Path((id, rid, azione)): Path<(String, i64, String)>,
+    Path((id, rid, azione)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     ctx.require_edit(EVENTI, None)?;
+    let rid: i64 = rid.parse().map_err(|_| AppError::NotFound)?;
     let s = store::scheda(&ctx.state.db, &id).await?;
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
-    let r = reg::registrazione(&uow, rid).await?.ok_or(AppError::NotFound)?;
+    let r = reg::registrazione(&uow, rid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if r.offerta_id != s.o.id {
         return Err(AppError::NotFound);
     }
@@ -196,9 +253,13 @@ pub async fn partner_aggiungi(
     if !RUOLI_PARTNER.iter().any(|(k, _)| *k == f.ruolo) {
         return Err(AppError::BadRequest("Ruolo del partner non valido.".into()));
     }
-    let org = match crate::anagrafica::store::organizzazione(&ctx.state.db, f.organizzazione.trim()).await {
+    let org = match crate::anagrafica::store::organizzazione(&ctx.state.db, f.organizzazione.trim())
+        .await
+    {
         Err(AppError::NotFound) => {
-            return Err(AppError::BadRequest("Organizzazione non trovata in Anagrafica.".into()));
+            return Err(AppError::BadRequest(
+                "Organizzazione non trovata in Anagrafica.".into(),
+            ));
         }
         o => o?,
     };
@@ -220,7 +281,9 @@ pub async fn registra_personale(
     // Consent is the referente's: they register colleagues of their own office.
     f.consenso = Some("1".into());
     let t = ctx.state.territorio.get();
-    let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, |c| trova_comune(&t, c).map(|c| c.id)) {
+    let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, |c| {
+        trova_comune(&t, c).map(|c| c.id)
+    }) {
         Ok(n) => n,
         Err(e) => return render_invalid(&pagina(&ctx, &id, f, e).await?),
     };

@@ -20,7 +20,9 @@ use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Corpo, Path};
 use crate::kit::fmt;
 use crate::kit::moduli::EVENTI;
-use crate::kit::view::{Chrome, Ctx, FormErrors, Scheda, form_pairs, render, render_invalid, see_other};
+use crate::kit::view::{
+    Chrome, Ctx, FormErrors, Scheda, form_pairs, render, render_invalid, see_other,
+};
 use crate::registrazioni::store::NuovaSessione;
 
 pub struct Voce {
@@ -54,19 +56,25 @@ struct PropostePage {
     decide: bool,
 }
 
-async fn pagina(ctx: &Ctx, f: PropostaForm, scelti: Vec<String>, errors: FormErrors) -> AppResult<PropostePage> {
+async fn pagina(
+    ctx: &Ctx,
+    f: PropostaForm,
+    scelti: Vec<String>,
+    errors: FormErrors,
+) -> AppResult<PropostePage> {
     let u = ctx.require_edit_some(EVENTI)?;
     let decide = ctx.can_edit(EVENTI, None);
     let miei: Vec<i64> = u.comuni_referente().collect();
     let proposte = store::proposte(&ctx.state.db, (!decide).then_some(miei.as_slice())).await?;
     let t = ctx.state.territorio.get();
     let mut per_provincia: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let eventi: std::collections::HashMap<i64, String> = piazza_db::entities::evento::Entity::find()
-        .all(&ctx.state.db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e.public_id))
-        .collect();
+    let eventi: std::collections::HashMap<i64, String> =
+        piazza_db::entities::evento::Entity::find()
+            .all(&ctx.state.db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e.public_id))
+            .collect();
     let voci = proposte
         .into_iter()
         .map(|p| {
@@ -77,7 +85,8 @@ async fn pagina(ctx: &Ctx, f: PropostaForm, scelti: Vec<String>, errors: FormErr
             if p.stato == "accolta" {
                 e.1 += 1;
             }
-            let punti: BTreeMap<String, i64> = serde_json::from_str(&p.valutazione).unwrap_or_default();
+            let punti: BTreeMap<String, i64> =
+                serde_json::from_str(&p.valutazione).unwrap_or_default();
             Voce {
                 id: p.id,
                 comune: c.map(|c| c.nome.clone()).unwrap_or_default(),
@@ -106,12 +115,24 @@ async fn pagina(ctx: &Ctx, f: PropostaForm, scelti: Vec<String>, errors: FormErr
         })
         .collect();
     Ok(PropostePage {
-        chrome: ctx.chrome("Proposte dei comuni", &[CRUMB, ("Proposte dei comuni", "/eventi/proposte")]),
+        chrome: ctx.chrome(
+            "Proposte dei comuni",
+            &[CRUMB, ("Proposte dei comuni", "/eventi/proposte")],
+        ),
         schede: schede(ctx, "/eventi/proposte"),
         voci,
-        per_provincia: per_provincia.into_iter().map(|(p, (n, a))| (p, n, a)).collect(),
-        comuni: miei.iter().filter_map(|c| t.comune_by_id(*c).map(|c| c.nome.clone())).collect(),
-        supporti: SUPPORTI.iter().map(|(k, n)| (*k, *n, scelti.iter().any(|s| s == k))).collect(),
+        per_provincia: per_provincia
+            .into_iter()
+            .map(|(p, (n, a))| (p, n, a))
+            .collect(),
+        comuni: miei
+            .iter()
+            .filter_map(|c| t.comune_by_id(*c).map(|c| c.nome.clone()))
+            .collect(),
+        supporti: SUPPORTI
+            .iter()
+            .map(|(k, n)| (*k, *n, scelti.iter().any(|s| s == k)))
+            .collect(),
         criteri: CRITERI,
         decide,
         f,
@@ -120,11 +141,22 @@ async fn pagina(ctx: &Ctx, f: PropostaForm, scelti: Vec<String>, errors: FormErr
 }
 
 pub async fn proposte(ctx: Ctx) -> AppResult<Response> {
-    render(&pagina(&ctx, PropostaForm::default(), Vec::new(), FormErrors::default()).await?)
+    render(
+        &pagina(
+            &ctx,
+            PropostaForm::default(),
+            Vec::new(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 fn campo<'a>(coppie: &'a [(String, String)], k: &str) -> &'a str {
-    coppie.iter().find(|(c, _)| c == k).map_or("", |(_, v)| v.as_str())
+    coppie
+        .iter()
+        .find(|(c, _)| c == k)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// A referente proposes an event for one of their comuni.
@@ -189,16 +221,25 @@ pub async fn proposta_crea(ctx: Ctx, Corpo(body): Corpo) -> AppResult<Response> 
 
 /// The office decides: criteria scores, `accolta` or `respinta`, the reason, the support given.
 /// An accepted proposal becomes a draft event with the patronage.
-pub async fn proposta_decidi(ctx: Ctx, Path(id): Path<i64>, Corpo(body): Corpo) -> AppResult<Response> {
+pub async fn proposta_decidi(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Corpo(body): Corpo,
+) -> AppResult<Response> {
     ctx.require_edit(EVENTI, None)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let coppie = form_pairs(&body);
     let esito = campo(&coppie, "esito");
     if !matches!(esito, "accolta" | "respinta") {
-        return Err(AppError::BadRequest("Scegli se accogliere o respingere la proposta.".into()));
+        return Err(AppError::BadRequest(
+            "Scegli se accogliere o respingere la proposta.".into(),
+        ));
     }
     let motivazione = campo(&coppie, "motivazione").trim();
     if motivazione.is_empty() || motivazione.chars().count() > 2000 {
-        return Err(AppError::BadRequest("Scrivi la motivazione della decisione (al massimo 2.000 caratteri).".into()));
+        return Err(AppError::BadRequest(
+            "Scrivi la motivazione della decisione (al massimo 2.000 caratteri).".into(),
+        ));
     }
     let mut punti = BTreeMap::new();
     for (k, _) in CRITERI {
@@ -206,17 +247,25 @@ pub async fn proposta_decidi(ctx: Ctx, Path(id): Path<i64>, Corpo(body): Corpo) 
             Ok(n) if (0..=3).contains(&n) => {
                 punti.insert((*k).to_owned(), n);
             }
-            _ => return Err(AppError::BadRequest("Dai a ogni criterio un punteggio da 0 a 3.".into())),
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Dai a ogni criterio un punteggio da 0 a 3.".into(),
+                ));
+            }
         }
     }
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
-    let p = proposta_evento::Entity::find_by_id(id).one(&uow).await?.ok_or(AppError::NotFound)?;
+    let p = proposta_evento::Entity::find_by_id(id)
+        .one(&uow)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if p.stato != "presentata" {
         return Err(AppError::Conflict("La proposta è già stata decisa.".into()));
     }
     let ora = Utc::now();
     let evento_id = if esito == "accolta" {
-        let inizio = fmt::da_ora_italiana(p.data_prevista.and_hms_opt(9, 30, 0).expect("valid time"));
+        let inizio =
+            fmt::da_ora_italiana(p.data_prevista.and_hms_opt(9, 30, 0).expect("valid time"));
         let e = store::crea(
             &uow,
             NuovoEvento {

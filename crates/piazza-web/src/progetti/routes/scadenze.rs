@@ -12,8 +12,8 @@ use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Path, Query};
 use crate::kit::fmt;
 use crate::kit::fmt::oggi as today;
-use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render};
 use crate::kit::ical;
+use crate::kit::view::{Chrome, Ctx, FormErrors, Opzione, Scheda, render};
 use crate::progetti::store;
 
 #[derive(Debug, Default, Deserialize)]

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use piazza_db::entities::registrazione;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::super::model::stato;
 use super::presenti;

@@ -99,7 +99,12 @@ pub async fn registra(
         return Ok(esito);
     }
     let sessioni = sessioni_di(uow, o.id).await?;
-    posta::accoda(uow, avvisi.messaggio(Avviso::ConfermaEmail, &r, o, &sessioni), ora).await?;
+    posta::accoda(
+        uow,
+        avvisi.messaggio(Avviso::ConfermaEmail, &r, o, &sessioni),
+        ora,
+    )
+    .await?;
     Ok((r, None))
 }
 
@@ -224,11 +229,23 @@ async fn assegna(
 ) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
     let (seq, o) = arrivo(uow, r.offerta_id).await?;
     let (nuovo, avviso, esito) = if o.approvazione {
-        (stato::IN_APPROVAZIONE, Avviso::InApprovazione, EsitoConferma::InApprovazione)
+        (
+            stato::IN_APPROVAZIONE,
+            Avviso::InApprovazione,
+            EsitoConferma::InApprovazione,
+        )
     } else if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
-        (stato::CONFERMATA, Avviso::Confermata, EsitoConferma::Confermata)
+        (
+            stato::CONFERMATA,
+            Avviso::Confermata,
+            EsitoConferma::Confermata,
+        )
     } else {
-        (stato::LISTA_ATTESA, Avviso::ListaAttesa, EsitoConferma::ListaAttesa)
+        (
+            stato::LISTA_ATTESA,
+            Avviso::ListaAttesa,
+            EsitoConferma::ListaAttesa,
+        )
     };
     let r = passa(uow, &r, "conferma", |am| {
         am.stato = Set(nuovo.into());
@@ -253,9 +270,17 @@ pub async fn approva(
     }
     let (_, o) = arrivo(uow, r.offerta_id).await?;
     let (nuovo, avviso, esito) = if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
-        (stato::CONFERMATA, Avviso::Confermata, EsitoConferma::Confermata)
+        (
+            stato::CONFERMATA,
+            Avviso::Confermata,
+            EsitoConferma::Confermata,
+        )
     } else {
-        (stato::LISTA_ATTESA, Avviso::ListaAttesa, EsitoConferma::ListaAttesa)
+        (
+            stato::LISTA_ATTESA,
+            Avviso::ListaAttesa,
+            EsitoConferma::ListaAttesa,
+        )
     };
     let r = passa(uow, &r, "approva", |am| am.stato = Set(nuovo.into())).await?;
     avvisa(uow, avvisi, avviso, &r, &o, ora).await?;
@@ -265,13 +290,18 @@ pub async fn approva(
 /// The organisers decline a registration waiting for approval (or on the waitlist).
 pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
     let r = carica(uow, id).await?;
-    if !matches!(r.stato.as_str(), stato::IN_APPROVAZIONE | stato::LISTA_ATTESA) {
+    if !matches!(
+        r.stato.as_str(),
+        stato::IN_APPROVAZIONE | stato::LISTA_ATTESA
+    ) {
         return Err(AppError::Conflict(
             "Si può respingere solo una registrazione in attesa di approvazione o in lista d'attesa."
                 .into(),
         ));
     }
-    let o = super::offerta(uow, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let o = super::offerta(uow, r.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let r = passa(uow, &r, "respingi", |am| {
         am.stato = Set(stato::RESPINTA.into());
         am.annullata_at = Set(Some(ora));
@@ -283,7 +313,12 @@ pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>
 
 /// The person (from the ticket) or the staff cancel a registration; a seat it held goes to the
 /// waitlist. Returns false when it was already over.
-pub async fn annulla(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<bool> {
+pub async fn annulla(
+    uow: &Lavoro,
+    id: i64,
+    avvisi: &Avvisi,
+    ora: DateTime<Utc>,
+) -> AppResult<bool> {
     let r = carica(uow, id).await?;
     if stato::CHIUSI.contains(&r.stato.as_str()) {
         return Ok(false);
@@ -362,14 +397,18 @@ pub async fn accetta(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>)
         return Ok(());
     }
     if r.stato != stato::POSTO_OFFERTO {
-        return Err(AppError::Conflict("Non c'è un posto offerto da accettare.".into()));
+        return Err(AppError::Conflict(
+            "Non c'è un posto offerto da accettare.".into(),
+        ));
     }
     if r.offerta_scade_at.is_some_and(|s| ora >= s) {
         return Err(AppError::Conflict(
             "L'offerta del posto è scaduta: il posto è passato alla persona successiva.".into(),
         ));
     }
-    let o = super::offerta(uow, r.offerta_id).await?.ok_or(AppError::NotFound)?;
+    let o = super::offerta(uow, r.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let r = passa(uow, &r, "accetta", |am| {
         am.stato = Set(stato::CONFERMATA.into());
         am.offerta_scade_at = Set(None);

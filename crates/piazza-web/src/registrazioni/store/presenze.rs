@@ -85,8 +85,14 @@ pub async fn scansiona(
         .one(uow)
         .await?
     {
-        let r = registrazione::Entity::find_by_id(p.registrazione_id).one(uow).await?;
-        let e = if p.verso == "uscita" { EsitoPresenza::Uscita } else { EsitoPresenza::Valido };
+        let r = registrazione::Entity::find_by_id(p.registrazione_id)
+            .one(uow)
+            .await?;
+        let e = if p.verso == "uscita" {
+            EsitoPresenza::Uscita
+        } else {
+            EsitoPresenza::Valido
+        };
         return Ok((e, r));
     }
     let codice = normalizza_codice(&s.codice);
@@ -108,10 +114,9 @@ pub async fn scansiona(
         return Ok((e, Some(r)));
     }
     // A queued scan keeps the time it was made; a clock far off is not believed.
-    let at = s
-        .at
-        .filter(|t| *t <= ora + Duration::minutes(5) && *t >= ora - Duration::days(2))
-        .unwrap_or(ora);
+    let at =
+        s.at.filter(|t| *t <= ora + Duration::minutes(5) && *t >= ora - Duration::days(2))
+            .unwrap_or(ora);
     let ultima = presenza::Entity::find()
         .filter(presenza::Column::RegistrazioneId.eq(r.id))
         .order_by_desc(presenza::Column::At)
@@ -137,7 +142,11 @@ pub async fn scansiona(
     }
     .insert(uow)
     .await?;
-    let e = if uscita { EsitoPresenza::Uscita } else { EsitoPresenza::Valido };
+    let e = if uscita {
+        EsitoPresenza::Uscita
+    } else {
+        EsitoPresenza::Valido
+    };
     Ok((e, Some(r)))
 }
 
@@ -168,7 +177,9 @@ pub async fn presenti(db: &impl ConnectionTrait, offerta_id: i64) -> Result<i64,
             vec![offerta_id.into()],
         ))
         .await?;
-    Ok(r.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
+    Ok(r.map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// Minutes attended: each entry to the next exit; an entry never closed counts to the end of

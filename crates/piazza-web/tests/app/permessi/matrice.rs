@@ -44,6 +44,15 @@ const EDIT_ALLERTE_COMUNE: [Exp; 5] = [Login, Deny, Ok, Ok, Ok];
 const DECIDE_ALLERTE: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
 /// The sources' health: a grant on the module.
 const GRANT_ALLERTE: [Exp; 5] = [Login, Ok, Deny, Ok, Ok];
+/// Creating and changing events, deciding on registrations and proposals: the module's editors.
+const EDIT_EVENTI: [Exp; 5] = [Login, Deny, Deny, Ok, Ok];
+/// Participants and proposals: the editors, and a referente for their comuni.
+const EVENTI_COMUNE: [Exp; 5] = [Login, Deny, Ok, Ok, Ok];
+/// The door: a grant on the module (the check-in staff are its viewers).
+const PORTA_EVENTI: [Exp; 5] = [Login, Ok, Deny, Ok, Ok];
+/// The door's JSON endpoints: the same, but the anonymous get a JSON 401, not a redirect (the
+/// page keeps its queued scans; `eventi::porta` checks the 401).
+const PORTA_EVENTI_JSON: [Exp; 5] = [Ok, Ok, Deny, Ok, Ok];
 pub const MATRIX: &[Row] = &[
     ("GET", "/", PUBLIC, Body::None),
     ("GET", "/healthz", PUBLIC, Body::None),
@@ -523,6 +532,100 @@ pub const MATRIX: &[Row] = &[
     ("GET", "/elaborazioni/{id}", LOGGED, Body::None),
     ("GET", "/elaborazioni/{id}/stato", LOGGED, Body::None),
     ("POST", "/elaborazioni/{id}/annulla", LOGGED, Body::None),
+    ("GET", "/biglietto/{gettone}", PUBLIC, Body::None),
+    ("POST", "/biglietto/{gettone}/conferma", PUBLIC, Body::None),
+    ("POST", "/biglietto/{gettone}/accetta", PUBLIC, Body::None),
+    ("POST", "/biglietto/{gettone}/annulla", PUBLIC, Body::None),
+    (
+        "GET",
+        "/biglietto/{gettone}/attestato.pdf",
+        PUBLIC,
+        Body::None,
+    ),
+    ("GET", "/verifica", PUBLIC, Body::None),
+    ("GET", "/verifica/{codice}", PUBLIC, Body::None),
+    ("GET", "/eventi", PUBLIC, Body::None),
+    ("GET", "/eventi/calendario.ics", PUBLIC, Body::None),
+    ("GET", "/eventi/mappa", PUBLIC, Body::None),
+    ("GET", "/eventi/nuovo", EDIT_EVENTI, Body::None),
+    ("POST", "/eventi/nuovo", EDIT_EVENTI, Body::Form("titolo=")),
+    ("GET", "/eventi/proposte", EVENTI_COMUNE, Body::None),
+    (
+        "POST",
+        "/eventi/proposte",
+        EVENTI_COMUNE,
+        Body::Form("titolo="),
+    ),
+    (
+        "POST",
+        "/eventi/proposte/{id}/decisione",
+        EDIT_EVENTI,
+        Body::Form("esito=x"),
+    ),
+    ("GET", "/eventi/{id}", PUBLIC, Body::None),
+    (
+        "POST",
+        "/eventi/{id}/iscriviti",
+        PUBLIC,
+        Body::Form("nome="),
+    ),
+    ("GET", "/eventi/{id}/calendario.ics", PUBLIC, Body::None),
+    ("GET", "/eventi/{id}/modifica", EDIT_EVENTI, Body::None),
+    (
+        "POST",
+        "/eventi/{id}/modifica",
+        EDIT_EVENTI,
+        Body::Form("titolo="),
+    ),
+    (
+        "POST",
+        "/eventi/{id}/partner",
+        EDIT_EVENTI,
+        Body::Form("ruolo=x"),
+    ),
+    (
+        "GET",
+        "/eventi/{id}/partecipanti",
+        EVENTI_COMUNE,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/eventi/{id}/partecipanti",
+        EVENTI_COMUNE,
+        Body::Form("nome="),
+    ),
+    (
+        "GET",
+        "/eventi/{id}/partecipanti.csv",
+        EVENTI_COMUNE,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/eventi/{id}/partecipanti.xlsx",
+        EVENTI_COMUNE,
+        Body::None,
+    ),
+    (
+        "POST",
+        "/eventi/{id}/registrazioni/{rid}/{azione}",
+        EDIT_EVENTI,
+        Body::None,
+    ),
+    ("GET", "/eventi/{id}/checkin", PORTA_EVENTI, Body::None),
+    (
+        "POST",
+        "/eventi/{id}/checkin",
+        PORTA_EVENTI_JSON,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/eventi/{id}/checkin/cerca",
+        PORTA_EVENTI_JSON,
+        Body::None,
+    ),
     ("GET", "/admin/audit", ADMIN, Body::None),
     ("GET", "/admin/utenti", ADMIN, Body::None),
     // Last: it ends the session of the role that calls it.
