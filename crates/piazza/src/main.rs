@@ -317,6 +317,9 @@ async fn serve(
     }
     let _ = state.motore_attivo.set(motore);
     piazza_web::allerte::notifiche::avvia(state.clone());
+    // Transactional e-mail (registrations, tickets, offers) and the expiry of seat offers.
+    piazza_web::kit::posta::avvia(state.db.clone(), &state.config);
+    piazza_web::registrazioni::avvia(state.clone());
     let router = piazza_web::router(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -60,8 +60,9 @@ const COGNOMI: &[&str] = &[
 pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     let dati: Dati =
         toml::from_str(DATI).map_err(|e| AppError::interno(format!("eventi.toml: {e}")))?;
-    let uow = Lavoro::apri(c.db, &c.actor).await?;
+    // The keys first: reading (or creating) them is a write of its own.
     let chiavi = std::sync::Arc::new(piazza_alerts::chiavi::Chiavi::carica(c.db).await?);
+    let uow = Lavoro::apri(c.db, &c.actor).await?;
     let avvisi = Avvisi::new(
         &c.config.associazione.public_url,
         &c.config.associazione.nome_associazione,
