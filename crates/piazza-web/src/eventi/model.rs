@@ -243,15 +243,14 @@ impl EventoForm {
             }
         };
         let link = non_empty(&self.link_online);
-        if let Some(l) = &link {
-            if !(l.starts_with("https://") || l.starts_with("http://"))
-                || l.contains(char::is_whitespace)
-            {
-                e.add(
-                    "link_online",
-                    "Il collegamento deve essere un indirizzo web (https://…).",
-                );
-            }
+        if let Some(l) = &link
+            && (!(l.starts_with("https://") || l.starts_with("http://"))
+                || l.contains(char::is_whitespace))
+        {
+            e.add(
+                "link_online",
+                "Il collegamento deve essere un indirizzo web (https://…).",
+            );
         }
         if comune_id.is_none() && link.is_none() && !e.has("comune") {
             e.add(

@@ -242,10 +242,12 @@ pub async fn aggiungi_partner(
 pub fn per_comune(eventi: &[Scheda], da: DateTime<Utc>, a: DateTime<Utc>) -> HashMap<i64, i64> {
     let mut m = HashMap::new();
     for s in eventi {
-        if let (Some(c), Some(t)) = (s.e.comune_id, s.inizio()) {
-            if t >= da && t < a && s.e.stato != "annullato" {
-                *m.entry(c).or_default() += 1;
-            }
+        if let (Some(c), Some(t)) = (s.e.comune_id, s.inizio())
+            && t >= da
+            && t < a
+            && s.e.stato != "annullato"
+        {
+            *m.entry(c).or_default() += 1;
         }
     }
     m
