@@ -72,7 +72,7 @@ mod tests {
         let u = super::utenti();
         assert_eq!(u.len(), 5);
         assert_eq!(u[0].email, "admin@piazza.demo");
-        assert_eq!(u[1].permessi.len(), 5);
+        assert_eq!(u[1].permessi.len(), 6, "the secretariat edits six modules");
         assert_eq!(u[4].permessi[0].comune.as_deref(), Some("048017"));
         assert_eq!(u[3].email, "lettore@piazza.demo");
     }
