@@ -4,50 +4,13 @@
 // by a typed code and by a QR image fed to the page; axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { BASE, SHOTS, launch, newPage, login, axe } from './helpers.mjs';
+import { writeFileSync } from 'node:fs';
+import { BASE, SHOTS, MAILDIR, launch, newPage, login, axe, attendi, link } from './helpers.mjs';
 
-const MAILDIR = process.env.PIAZZA_MAILDIR;
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** Every message in the Maildir: lower-cased unfolded headers and the decoded body. */
-function posta() {
-  const dir = `${MAILDIR}/new`;
-  let files = [];
-  try { files = readdirSync(dir); } catch { return []; }
-  return files
-    .map((f) => ({ f, t: statSync(`${dir}/${f}`).mtimeMs }))
-    .sort((a, b) => a.t - b.t)
-    .map(({ f }) => {
-      const raw = readFileSync(`${dir}/${f}`, 'utf8').replace(/\r\n/g, '\n');
-      const i = raw.indexOf('\n\n');
-      const head = raw.slice(0, i).replace(/\n[ \t]+/g, ' ');
-      let body = raw.slice(i + 2);
-      const h = {};
-      for (const line of head.split('\n')) {
-        const k = line.indexOf(':');
-        if (k > 0) h[line.slice(0, k).trim().toLowerCase()] = line.slice(k + 1).trim();
-      }
-      if (/quoted-printable/i.test(h['content-transfer-encoding'] ?? '')) {
-        body = Buffer.from(body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, x) => String.fromCharCode(parseInt(x, 16))), 'latin1').toString('utf8');
-      }
-      return { h, body };
-    });
-}
-
-async function attendi(cond, what, ms = 30000) {
-  const t0 = Date.now();
-  for (;;) {
-    const m = posta().filter(cond);
-    if (m.length) return m[m.length - 1];
-    if (Date.now() - t0 > ms) throw new Error(`no message: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const link = (body, prefix) => body.slice(body.indexOf(prefix)).split(/\s/)[0];
 
 async function pulito(page, what) {
   const v = await axe(page);

@@ -131,6 +131,13 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("registrazioni", &["comune_id"], false))
             .await?;
+        // The ticker of expired seat offers looks for `posto_offerto` rows by their deadline.
+        m.create_index(index(
+            "registrazioni",
+            &["stato", "offerta_scade_at"],
+            false,
+        ))
+        .await?;
         let c = m.get_connection();
         // Partial indexes are written the same in SQLite and PostgreSQL.
         c.execute_unprepared(

@@ -70,7 +70,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     );
     let oggi = Utc::now().date_naive();
     let (mut eventi, mut registrazioni) = (0, 0);
-    let comuni: Vec<&crate::territorio::ComuneInfo> = c.territorio.comuni.iter().collect();
+    let comuni = &c.territorio.comuni;
     for (i, e) in dati.evento.into_iter().enumerate() {
         let giorno = match (&e.giorno, e.tra_giorni) {
             (Some(g), _) => {
@@ -80,17 +80,12 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             (None, None) => return Err(AppError::interno("evento demo senza data")),
         };
         let comune_id = match &e.comune {
-            Some(n) => {
-                let k = text::normalize(n);
-                Some(
-                    c.territorio
-                        .comuni
-                        .iter()
-                        .find(|x| x.nome_norm == k)
-                        .map(|x| x.id)
-                        .ok_or_else(|| AppError::interno(format!("comune demo {n}")))?,
-                )
-            }
+            Some(n) => Some(
+                c.territorio
+                    .trova(n)
+                    .map(|x| x.id)
+                    .ok_or_else(|| AppError::interno(format!("comune demo {n}")))?,
+            ),
             None => None,
         };
         let sessioni = e
@@ -133,7 +128,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             .ok_or(AppError::NotFound)?;
         let sess = reg::sessioni_di(&uow, o.id).await?;
         for k in 0..e.registrati {
-            let comune = comuni[(i * 37 + k * 11) % comuni.len()];
+            let comune = &comuni[(i * 37 + k * 11) % comuni.len()];
             let (nome, cognome) = (
                 NOMI[(i + k) % NOMI.len()],
                 COGNOMI[(k * 7 + i) % COGNOMI.len()],

@@ -19,20 +19,20 @@ async fn del_comune(ctx: &Ctx, comune: i64) -> AppResult<Option<String>> {
     if !ctx.can_read(EVENTI) {
         return Ok(None);
     }
-    let eventi: Vec<(String, String, String)> = super::store::elenco(&ctx.state.db, true)
-        .await?
-        .into_iter()
-        .filter(|s| s.e.comune_id == Some(comune))
-        .rev()
-        .take(10)
-        .map(|s| {
-            (
-                s.e.public_id.clone(),
-                s.e.titolo.clone(),
-                quando(&s.sessioni),
-            )
-        })
-        .collect();
+    let eventi: Vec<(String, String, String)> =
+        super::store::elenco(&ctx.state.db, true, Some(comune))
+            .await?
+            .into_iter()
+            .rev()
+            .take(10)
+            .map(|s| {
+                (
+                    s.e.public_id.clone(),
+                    s.e.titolo.clone(),
+                    quando(&s.sessioni),
+                )
+            })
+            .collect();
     if eventi.is_empty() {
         return Ok(None);
     }
@@ -47,15 +47,10 @@ pub const PANNELLI: &[Pannello] = &[Pannello {
 }];
 
 async fn prossimi(ctx: &Ctx) -> AppResult<Option<CifraVista>> {
-    let ora = chrono::Utc::now();
-    let n = super::store::elenco(&ctx.state.db, true)
-        .await?
-        .iter()
-        .filter(|s| s.inizio().is_some_and(|t| t >= ora))
-        .count();
+    let n = super::store::in_programma(&ctx.state.db, chrono::Utc::now()).await?;
     Ok(Some(CifraVista {
         id: "cifra-eventi",
-        valore: crate::kit::fmt::int(n as i64),
+        valore: crate::kit::fmt::int(n),
         etichetta: "eventi in programma",
         href: Some("/eventi"),
     }))

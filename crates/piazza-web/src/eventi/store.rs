@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::model::NuovoEvento;
 use crate::kit::error::{AppError, AppResult};
+use crate::kit::fmt;
 use crate::registrazioni::messaggi::Avvisi;
 use crate::registrazioni::store::{self as reg, NuovaOfferta};
 
@@ -51,7 +52,7 @@ async fn public_id(db: &impl ConnectionTrait, n: &NuovoEvento) -> Result<String,
     let giorno = n
         .sessioni
         .first()
-        .map(|s| crate::kit::fmt::ora_italiana(s.inizio))
+        .map(|s| fmt::ora_italiana(s.inizio))
         .map(|d| format!("{}-{}-{}", &d[6..10], &d[3..5], &d[..2]))
         .unwrap_or_default();
     let slug: String = crate::kit::text::normalize(&n.titolo)
@@ -152,11 +153,19 @@ pub async fn scheda(db: &impl ConnectionTrait, public_id: &str) -> AppResult<Sch
     Ok(Scheda { e, o, sessioni })
 }
 
-/// Every event (`pubblici`: only published ones), in the order of their first session.
-pub async fn elenco(db: &impl ConnectionTrait, pubblici: bool) -> Result<Vec<Scheda>, DbErr> {
+/// Every event (`pubblici`: only published ones; `comune`: only those held there), in the
+/// order of their first session.
+pub async fn elenco(
+    db: &impl ConnectionTrait,
+    pubblici: bool,
+    comune: Option<i64>,
+) -> Result<Vec<Scheda>, DbErr> {
     let mut q = evento::Entity::find();
     if pubblici {
         q = q.filter(evento::Column::Stato.eq("pubblicato"));
+    }
+    if let Some(c) = comune {
+        q = q.filter(evento::Column::ComuneId.eq(c));
     }
     let eventi = q.all(db).await?;
     let offerte: HashMap<i64, offerta::Model> = offerta::Entity::find()
@@ -211,6 +220,23 @@ pub async fn partner(
             Some((r, o))
         })
         .collect())
+}
+
+/// How many published events have their first session at `ora` or later (one query: the
+/// home page shows it).
+pub async fn in_programma(db: &impl ConnectionTrait, ora: DateTime<Utc>) -> Result<i64, DbErr> {
+    let r = db
+        .query_one_raw(piazza_db::stmt(
+            db,
+            "SELECT COUNT(*) AS n FROM (SELECT e.id FROM eventi e \
+             JOIN offerta_sessioni s ON s.offerta_id = e.offerta_id \
+             WHERE e.stato = 'pubblicato' GROUP BY e.id HAVING MIN(s.inizio) >= $1) t",
+            vec![piazza_db::al_ms(ora).into()],
+        ))
+        .await?;
+    Ok(r.map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// Adds an organisation to an event in a role.

@@ -255,6 +255,23 @@ impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }
+    /// The messages of `campi` in a validation error raised below the page (a store's check, a
+    /// unique index), to show next to those fields; any other error is given back.
+    pub fn da_errore(e: AppError, campi: &[&'static str]) -> Result<Self, AppError> {
+        let AppError::Invalido {
+            campi: messaggi, ..
+        } = e
+        else {
+            return Err(e);
+        };
+        let mut f = Self::default();
+        for c in campi {
+            if let Some(m) = messaggi.get(*c) {
+                f.add(c, m.clone());
+            }
+        }
+        Ok(f)
+    }
     pub fn has(&self, field: &str) -> bool {
         self.0.contains_key(field)
     }

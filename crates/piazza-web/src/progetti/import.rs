@@ -283,11 +283,7 @@ pub fn valida(f: &Foglio, rif: &Riferimenti) -> Result<Vec<RigaValida>, Vec<Stri
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            let k = normalize(parte);
-            let c = rif
-                .territorio
-                .comune(parte)
-                .or_else(|| rif.territorio.comuni.iter().find(|c| c.nome_norm == k));
+            let c = rif.territorio.trova(parte);
             match c {
                 Some(c) if !comuni.contains(&c.id) => comuni.push(c.id),
                 Some(_) => {}

@@ -20,21 +20,9 @@ pub fn ore(minuti: i32) -> String {
     }
 }
 
-/// A verification code as printed: groups of four.
-pub fn codice_leggibile(c: &str) -> String {
-    if c.len() == 8 {
-        return mostra_codice(c);
-    }
-    c.as_bytes()
-        .chunks(4)
-        .map(|g| String::from_utf8_lossy(g).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// The PDF of `a`; `base` is the deployment's public address (no trailing slash).
 pub fn pdf(a: &super::store::Attestato, associazione: &str, base: &str) -> Vec<u8> {
-    let codice = codice_leggibile(&a.codice);
+    let codice = mostra_codice(&a.codice);
     let url = format!("{base}/verifica/{}", a.codice);
     let mut d = Documento::new(format!("{associazione} — attestato {codice}"));
     d.testo(associazione, 12.0, true);
@@ -70,6 +58,6 @@ mod tests {
         assert_eq!(ore(45), "45 minuti");
         assert_eq!(ore(60), "1 ora");
         assert_eq!(ore(210), "3 ore e 30 minuti");
-        assert_eq!(codice_leggibile("ABCDEFGHJKMN"), "ABCD-EFGH-JKMN");
+        assert_eq!(mostra_codice("ABCDEFGHJKMN"), "ABCD-EFGH-JKMN");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use piazza_alerts::chiavi::{Chiavi, Scopo};
 use piazza_db::entities::{offerta, offerta_sessione, registrazione};
 
@@ -121,7 +121,9 @@ impl Avvisi {
                      Per accettarlo apri questo collegamento e premi «Accetta il posto»:\n{link}\n\n\
                      Se non lo accetti entro quell'ora, il posto passa alla persona successiva.",
                     o.titolo,
-                    r.offerta_scade_at.map(ora).unwrap_or_default()
+                    r.offerta_scade_at
+                        .map(fmt::ora_italiana)
+                        .unwrap_or_default()
                 ),
             ),
             Avviso::Annullata => (
@@ -183,16 +185,15 @@ impl Avvisi {
     }
 }
 
-/// Italian time of an instant (`dd/mm/yyyy hh:mm`).
-pub fn ora(t: DateTime<Utc>) -> String {
-    fmt::ora_italiana(t)
-}
-
 /// When the sessions are, in a few words.
 pub fn quando(sessioni: &[offerta_sessione::Model]) -> String {
     match sessioni {
         [] => "data da definire".into(),
-        [s] => ora(s.inizio),
-        [p, .., u] => format!("dal {} al {}", ora(p.inizio), ora(u.inizio)),
+        [s] => fmt::ora_italiana(s.inizio),
+        [p, .., u] => format!(
+            "dal {} al {}",
+            fmt::ora_italiana(p.inizio),
+            fmt::ora_italiana(u.inizio)
+        ),
     }
 }

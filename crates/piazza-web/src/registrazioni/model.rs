@@ -88,13 +88,13 @@ pub fn normalizza_codice(s: &str) -> String {
         .collect()
 }
 
-/// A ticket code as printed: two groups of four.
+/// A code as printed: groups of four (`K7M2-P9XR`, a certificate's `ABCD-EFGH-JKMN`).
 pub fn mostra_codice(c: &str) -> String {
-    if c.len() == 8 {
-        format!("{}-{}", &c[..4], &c[4..])
-    } else {
-        c.to_owned()
-    }
+    c.as_bytes()
+        .chunks(4)
+        .map(String::from_utf8_lossy)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A question the organiser adds to the form.

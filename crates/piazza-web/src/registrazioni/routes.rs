@@ -11,11 +11,12 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::messaggi::{Avvisi, ora, quando};
+use super::messaggi::{Avvisi, quando};
 use super::model::{mostra_codice, stato};
 use super::{certificato, store};
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Path, Query};
+use crate::kit::fmt;
 use crate::kit::qr;
 use crate::kit::view::{Chrome, Ctx, render, see_other};
 
@@ -82,7 +83,10 @@ pub async fn biglietto(
         qr: qr::svg(&r.codice, 220, &format!("QR del biglietto {codice}")),
         stato: stato::nome(&r.stato),
         quando: quando(&sessioni),
-        scade: r.offerta_scade_at.map(ora).unwrap_or_default(),
+        scade: r
+            .offerta_scade_at
+            .map(fmt::ora_italiana)
+            .unwrap_or_default(),
         puo_annullare: !stato::CHIUSI.contains(&r.stato.as_str()),
         codice,
         posizione,
@@ -198,7 +202,10 @@ async fn verifica_page(ctx: &Ctx, codice: &str) -> AppResult<Response> {
             .as_ref()
             .map(|a| certificato::ore(a.minuti))
             .unwrap_or_default(),
-        emesso: a.as_ref().map(|a| ora(a.emesso_at)).unwrap_or_default(),
+        emesso: a
+            .as_ref()
+            .map(|a| fmt::ora_italiana(a.emesso_at))
+            .unwrap_or_default(),
         a,
     })?;
     resp.headers_mut().insert(

@@ -203,6 +203,55 @@ impl Territorio {
         self.by_codice.get(codice).map(|i| &self.comuni[*i])
     }
 
+    /// A layer of counts per comune (projects, events): classes 1, 2–3, 4–6, 7–10, 11 and more;
+    /// each comune's label is "1 `uno`" or "n `molti`".
+    pub fn layer_conteggi(
+        &self,
+        titolo: &str,
+        conteggi: &HashMap<i64, i64>,
+        uno: &str,
+        molti: &str,
+    ) -> Layer {
+        let limiti = [1, 2, 4, 7, 11];
+        let etichette = ["1", "2 – 3", "4 – 6", "7 – 10", "11 e oltre"];
+        let mut valori = HashMap::new();
+        for c in &self.comuni {
+            if let Some(n) = conteggi.get(&c.id).filter(|n| **n > 0) {
+                let classe = limiti.iter().take_while(|l| *n >= **l).count() - 1;
+                let testo = if *n == 1 {
+                    format!("1 {uno}")
+                } else {
+                    format!("{n} {molti}")
+                };
+                valori.insert(c.codice_istat.clone(), (classe, testo));
+            }
+        }
+        Layer {
+            titolo: titolo.into(),
+            classi: etichette
+                .iter()
+                .zip(map::SEQUENTIAL)
+                .map(|(e, c)| Classe {
+                    etichetta: (*e).into(),
+                    colore: c,
+                })
+                .collect(),
+            valori,
+            etichette: Vec::new(),
+        }
+    }
+
+    /// A comune as people type it: its ISTAT code, or its name (case and accents ignored).
+    pub fn trova(&self, s: &str) -> Option<&ComuneInfo> {
+        let s = s.trim();
+        self.comune(s).or_else(|| {
+            let n = crate::kit::text::normalize(s);
+            self.comuni
+                .iter()
+                .find(|c| !n.is_empty() && c.nome_norm == n)
+        })
+    }
+
     pub fn comune_by_id(&self, id: i64) -> Option<&ComuneInfo> {
         self.by_id.get(&id).map(|i| &self.comuni[*i])
     }

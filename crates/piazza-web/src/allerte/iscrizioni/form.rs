@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use super::{MAX_COMUNI, bit, rischi_di};
 use crate::allerte::bollettino::Livello;
 use crate::allerte::da_cap::RISCHI;
-use crate::kit::text::normalize;
 use crate::kit::view::FormErrors;
 use crate::territorio::Territorio;
 
@@ -94,21 +93,12 @@ pub struct NuovaIscrizione {
     pub telefono: Option<String>,
 }
 
-/// A comune by ISTAT code or by name (case and accents ignored).
-pub fn trova_comune<'t>(t: &'t Territorio, s: &str) -> Option<&'t crate::territorio::ComuneInfo> {
-    let s = s.trim();
-    t.comune(s).or_else(|| {
-        let n = normalize(s);
-        t.comuni.iter().find(|c| c.nome_norm == n)
-    })
-}
-
 /// Comuni, risks, threshold, all-clears.
 pub fn valida_preferenze(f: &IscrizioneForm, t: &Territorio, e: &mut FormErrors) -> Preferenze {
     let mut comuni = Vec::new();
     let mut visti = BTreeSet::new();
     for c in f.comuni.iter().filter(|c| !c.trim().is_empty()) {
-        match trova_comune(t, c) {
+        match t.trova(c) {
             Some(cm) => {
                 if visti.insert(cm.id) {
                     comuni.push(cm.id);

@@ -30,8 +30,7 @@ mod scheda;
 
 pub use adesione::{Adesione, adesione, crescita};
 pub use form::{
-    IscrizioneForm, NuovaIscrizione, Preferenze, cellulare, email, trova_comune, valida,
-    valida_preferenze,
+    IscrizioneForm, NuovaIscrizione, Preferenze, cellulare, email, valida, valida_preferenze,
 };
 pub use iscrivi::{EsitoPush, PushJson, PushKeys, iscrivi, iscrivi_push, valida_push};
 pub use scheda::{Scheda, aggiorna, conferma, elimina, esporta, imposta_tester, messaggi, scheda};

@@ -71,7 +71,7 @@ fn voce(ctx: &Ctx, s: &store::Scheda) -> Voce {
 /// `/eventi`: the coming events and the past ones (the staff see drafts too).
 pub async fn elenco(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(EVENTI)?;
-    let tutti = store::elenco(&ctx.state.db, !vede_bozze(&ctx)).await?;
+    let tutti = store::elenco(&ctx.state.db, !vede_bozze(&ctx), None).await?;
     let ora = Utc::now();
     let (mut passati, prossimi): (Vec<_>, Vec<_>) = tutti
         .iter()
@@ -96,7 +96,7 @@ pub async fn calendario_ics(ctx: Ctx) -> AppResult<Response> {
         .public_url
         .trim_end_matches('/')
         .to_owned();
-    let eventi = store::elenco(&ctx.state.db, true).await?;
+    let eventi = store::elenco(&ctx.state.db, true, None).await?;
     let voci = super::evento::voci_ical(&eventi, &base);
     Ok((
         [
@@ -121,17 +121,16 @@ struct MappaPage {
 /// Where the association has been in the last twelve months, and the provinces it has not.
 pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(EVENTI)?;
-    let eventi = store::elenco(&ctx.state.db, true).await?;
+    let eventi = store::elenco(&ctx.state.db, true, None).await?;
     let ora = Utc::now();
     let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, ora - Duration::days(365), ora);
     let t = ctx.state.territorio.get();
-    let mut layer = crate::progetti::routes::layer_progetti(&t, &conteggi);
-    layer.titolo = "Eventi per comune negli ultimi 12 mesi".into();
-    for v in layer.valori.values_mut() {
-        v.1 =
-            v.1.replace("progetti", "eventi")
-                .replace("progetto", "evento");
-    }
+    let layer = t.layer_conteggi(
+        "Eventi per comune negli ultimi 12 mesi",
+        &conteggi,
+        "evento",
+        "eventi",
+    );
     let mut province: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for c in &t.comuni {
         let p = province.entry(c.provincia.clone()).or_default();

@@ -8,17 +8,17 @@ use chrono::Utc;
 use piazza_db::lavoro::Lavoro;
 
 use super::{CRUMB, vede_bozze};
-use crate::allerte::iscrizioni::trova_comune;
 use crate::eventi::model::{self, EventoForm, RUOLI_PARTNER, STATI, TIPI, nome};
 use crate::eventi::store;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Form, Path, Query};
+use crate::kit::fmt;
 use crate::kit::ical;
 use crate::kit::moduli::EVENTI;
 use crate::kit::view::{
     Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other,
 };
-use crate::registrazioni::messaggi::{Avvisi, ora, quando};
+use crate::registrazioni::messaggi::{Avvisi, quando};
 use crate::registrazioni::model::{
     Domanda, IDONEITA, RegistrazioneForm, TIPI_ORGANIZZAZIONE, scrivi_domande,
 };
@@ -55,7 +55,7 @@ struct EventoPage {
 
 fn comune_id(ctx: &Ctx) -> impl Fn(&str) -> Option<i64> {
     let t = ctx.state.territorio.get();
-    move |s| trova_comune(&t, s).map(|c| c.id)
+    move |s| t.trova(s).map(|c| c.id)
 }
 
 async fn evento_page(
@@ -92,7 +92,11 @@ async fn evento_page(
             .iter()
             .map(|x| Sessione {
                 titolo: x.titolo.clone(),
-                quando: format!("{} – {}", ora(x.inizio), &ora(x.fine)[11..]),
+                quando: format!(
+                    "{} – {}",
+                    fmt::ora_italiana(x.inizio),
+                    &fmt::ora_italiana(x.fine)[11..]
+                ),
                 luogo: x.luogo.clone().unwrap_or_default(),
             })
             .collect(),
@@ -162,15 +166,11 @@ pub async fn iscriviti(
     let uow = Lavoro::apri(&ctx.state.db, &actor).await?;
     match reg::registra(&uow, &s.o, n, false, &Avvisi::da(&ctx.state), Utc::now()).await {
         Ok(_) => uow.conferma().await?,
-        Err(AppError::Invalido { campi, .. }) => {
+        Err(e) => {
             drop(uow);
-            let mut e = FormErrors::default();
-            if let Some(m) = campi.get("email") {
-                e.add("email", m.clone());
-            }
+            let e = FormErrors::da_errore(e, &["email"])?;
             return render_invalid(&evento_page(&ctx, &id, f, e, false).await?);
         }
-        Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/eventi/{id}?inviata=1#registrazione")))
 }
@@ -316,7 +316,7 @@ pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respon
         chiusura: s
             .o
             .chiude_at
-            .map(|c| ora(c)[..10].to_owned())
+            .map(|c| fmt::ora_italiana(c)[..10].to_owned())
             .unwrap_or_default(),
         domande: scrivi_domande(&reg::domande(&s.o)),
         stato: s.e.stato.clone(),
@@ -346,15 +346,11 @@ pub async fn aggiorna(
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
     match store::aggiorna(&uow, &s.e, n, &Avvisi::da(&ctx.state), Utc::now()).await {
         Ok(_) => uow.conferma().await?,
-        Err(AppError::Invalido { campi, .. }) => {
+        Err(e) => {
             drop(uow);
-            let mut e = FormErrors::default();
-            if let Some(m) = campi.get("capienza") {
-                e.add("capienza", m.clone());
-            }
+            let e = FormErrors::da_errore(e, &["capienza"])?;
             return render_invalid(&form_page(&ctx, "Modifica l'evento", azione, f, e));
         }
-        Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/eventi/{id}")))
 }

@@ -9,17 +9,17 @@ use piazza_db::lavoro::Lavoro;
 use serde::Deserialize;
 
 use super::CRUMB;
-use crate::allerte::iscrizioni::trova_comune;
 use crate::eventi::model::RUOLI_PARTNER;
 use crate::eventi::store;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::export::{Cell, Table, csv_response, xlsx_response};
 use crate::kit::extract::{Form, Path};
+use crate::kit::fmt;
 use crate::kit::moduli::EVENTI;
 use crate::kit::view::{
     Chrome, Ctx, FormErrors, Opzione, opzioni, render, render_invalid, see_other,
 };
-use crate::registrazioni::messaggi::{Avvisi, ora};
+use crate::registrazioni::messaggi::Avvisi;
 use crate::registrazioni::model::{
     RegistrazioneForm, TIPI_ORGANIZZAZIONE, mostra_codice, nome_tipo, stato,
 };
@@ -117,7 +117,7 @@ async fn pagina(
                     .unwrap_or_default(),
                 stato: stato::nome(&r.stato),
                 codice: mostra_codice(&r.codice),
-                quando: ora(r.creata_at),
+                quando: fmt::ora_italiana(r.creata_at),
                 stato_codice: r.stato,
                 email: r.email,
             })
@@ -181,7 +181,7 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
                     Cell::Text(r.ruolo.unwrap_or_default()),
                     Cell::Text(stato::nome(&r.stato).into()),
                     Cell::Text(mostra_codice(&r.codice)),
-                    Cell::Text(ora(r.creata_at)),
+                    Cell::Text(fmt::ora_italiana(r.creata_at)),
                 ]
             })
             .collect(),
@@ -282,7 +282,7 @@ pub async fn registra_personale(
     f.consenso = Some("1".into());
     let t = ctx.state.territorio.get();
     let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, |c| {
-        trova_comune(&t, c).map(|c| c.id)
+        t.trova(c).map(|c| c.id)
     }) {
         Ok(n) => n,
         Err(e) => return render_invalid(&pagina(&ctx, &id, f, e).await?),
@@ -293,15 +293,11 @@ pub async fn registra_personale(
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
     match reg::registra(&uow, &s.o, n, true, &Avvisi::da(&ctx.state), Utc::now()).await {
         Ok(_) => uow.conferma().await?,
-        Err(AppError::Invalido { campi, .. }) => {
+        Err(e) => {
             drop(uow);
-            let mut e = FormErrors::default();
-            if let Some(m) = campi.get("email") {
-                e.add("email", m.clone());
-            }
+            let e = FormErrors::da_errore(e, &["email"])?;
             return render_invalid(&pagina(&ctx, &id, f, e).await?);
         }
-        Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/eventi/{id}/partecipanti")))
 }

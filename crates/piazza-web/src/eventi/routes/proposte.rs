@@ -13,7 +13,6 @@ use piazza_db::lavoro::Lavoro;
 use sea_orm::{EntityTrait, Set};
 
 use super::{CRUMB, schede};
-use crate::allerte::iscrizioni::trova_comune;
 use crate::eventi::model::{CRITERI, NuovoEvento, PropostaForm, SUPPORTI, nome};
 use crate::eventi::store;
 use crate::kit::error::{AppError, AppResult};
@@ -177,7 +176,7 @@ pub async fn proposta_crea(ctx: Ctx, Corpo(body): Corpo) -> AppResult<Response> 
         .collect();
     let mut e = FormErrors::default();
     let t = ctx.state.territorio.get();
-    let comune = trova_comune(&t, &f.comune).map(|c| c.id);
+    let comune = t.trova(&f.comune).map(|c| c.id);
     if comune.is_none() {
         e.add("comune", "Scegli il comune che propone l'evento.");
     }

@@ -38,42 +38,10 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
     })
 }
 
-/// The map layer "projects per comune": classes 1, 2–3, 4–6, 7–10, more.
+/// The map layer "projects per comune" (see [`crate::territorio::Territorio::layer_conteggi`]).
 pub fn layer_progetti(
     t: &crate::territorio::Territorio,
     conteggi: &HashMap<i64, i64>,
 ) -> crate::territorio::map::Layer {
-    use crate::territorio::map::{Classe, Layer, SEQUENTIAL};
-    let limiti = [1, 2, 4, 7, 11];
-    let etichette = ["1", "2 – 3", "4 – 6", "7 – 10", "11 e oltre"];
-    let mut valori = HashMap::new();
-    for c in &t.comuni {
-        if let Some(n) = conteggi.get(&c.id).filter(|n| **n > 0) {
-            let classe = limiti.iter().take_while(|l| *n >= **l).count() - 1;
-            valori.insert(
-                c.codice_istat.clone(),
-                (
-                    classe,
-                    if *n == 1 {
-                        "1 progetto".to_owned()
-                    } else {
-                        format!("{n} progetti")
-                    },
-                ),
-            );
-        }
-    }
-    Layer {
-        titolo: "Progetti per comune".into(),
-        classi: etichette
-            .iter()
-            .zip(SEQUENTIAL)
-            .map(|(e, c)| Classe {
-                etichetta: (*e).into(),
-                colore: c,
-            })
-            .collect(),
-        valori,
-        etichette: Vec::new(),
-    }
+    t.layer_conteggi("Progetti per comune", conteggi, "progetto", "progetti")
 }

@@ -75,10 +75,7 @@ async fn valida_parte(
     let parte = match parte {
         "comuni" => {
             let t = ctx.state.territorio.get();
-            let k = crate::kit::text::normalize(&f.comune);
-            let c = t
-                .comune(f.comune.trim())
-                .or_else(|| t.comuni.iter().find(|c| !k.is_empty() && c.nome_norm == k));
+            let c = t.trova(&f.comune);
             match c {
                 Some(c) => NuovaParte::Comune { comune_id: c.id },
                 None => {

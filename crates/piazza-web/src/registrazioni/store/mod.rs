@@ -24,6 +24,7 @@ use sea_orm::{
 
 use super::model::{Domanda, stato};
 use crate::kit::error::{AppError, AppResult};
+use crate::kit::fmt;
 use crate::kit::view::FormErrors;
 
 /// An offer as its owner (an event, a course edition) describes it.
@@ -91,10 +92,11 @@ pub async fn aggiorna_offerta(
     avvisi: &super::messaggi::Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<offerta::Model> {
-    let prima = offerta::Entity::find_by_id(id)
-        .one(uow)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Locked first: the seats held cannot change between the check and the update.
+    let (_, prima) = match posti::arrivo(uow, id).await {
+        Err(DbErr::RecordNotFound(_)) => return Err(AppError::NotFound),
+        r => r?,
+    };
     if o.capienza < prima.occupati {
         let mut e = FormErrors::default();
         e.add(
@@ -119,7 +121,8 @@ pub async fn aggiorna_offerta(
     am.domande = Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into()));
     let m = uow.aggiorna(&prima, am).await?;
     sostituisci_sessioni(uow, id, o.sessioni).await?;
-    posti::promuovi(uow, id, avvisi, ora).await?;
+    // New seats go to the waitlist now.
+    posti::promuovi(uow, &m, avvisi, ora).await?;
     Ok(m)
 }
 
@@ -183,7 +186,7 @@ pub fn aperta(o: &offerta::Model, ora: DateTime<Utc>) -> Result<(), String> {
     if o.apre_at.is_some_and(|a| ora < a) {
         return Err(format!(
             "Le registrazioni aprono il {}.",
-            super::messaggi::ora(o.apre_at.unwrap_or(ora))
+            fmt::ora_italiana(o.apre_at.unwrap_or(ora))
         ));
     }
     if o.chiude_at.is_some_and(|c| ora >= c) {

@@ -133,7 +133,7 @@ async fn carica(db: &impl ConnectionTrait, id: i64) -> AppResult<registrazione::
 }
 
 /// Takes the offer's next arrival number, locking its row for the rest of the transaction.
-async fn arrivo(uow: &Lavoro, offerta_id: i64) -> Result<(i64, offerta::Model), DbErr> {
+pub(super) async fn arrivo(uow: &Lavoro, offerta_id: i64) -> Result<(i64, offerta::Model), DbErr> {
     let riga = uow
         .query_one_raw(stmt(
             uow,
@@ -334,21 +334,22 @@ pub async fn annulla(
     avvisa(uow, avvisi, Avviso::Annullata, &r, &o, ora).await?;
     if aveva_posto {
         lascia_posto(uow, o.id).await?;
-        promuovi(uow, o.id, avvisi, ora).await?;
+        promuovi(uow, &o, avvisi, ora).await?;
     }
     Ok(true)
 }
 
 /// Gives the free seats to the waitlist in order: each person gets an offer that holds the
 /// seat for the offer's `ore_offerta` hours (none: confirmed at once). A person whose comune's
-/// quota is full keeps their place and the next one is tried.
+/// quota is full keeps their place and the next one is tried. The caller has locked the
+/// offer's row in this unit of work (`arrivo`, or its own update of the offer).
 pub(super) async fn promuovi(
     uow: &Lavoro,
-    offerta_id: i64,
+    o: &offerta::Model,
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<u32> {
-    let (_, o) = arrivo(uow, offerta_id).await?;
+    let offerta_id = o.id;
     let mut promossi = 0;
     let mut dopo = i64::MIN;
     loop {
@@ -365,7 +366,7 @@ pub(super) async fn promuovi(
         }
         for r in attesa {
             dopo = r.posizione.unwrap_or(dopo);
-            match prendi_posto(uow, &o, r.comune_id).await? {
+            match prendi_posto(uow, o, r.comune_id).await? {
                 Posto::Esauriti => return Ok(promossi),
                 Posto::QuotaPiena => continue,
                 Posto::Preso => {}
@@ -385,7 +386,7 @@ pub(super) async fn promuovi(
                 am.offerta_scade_at = Set(scade);
             })
             .await?;
-            avvisa(uow, avvisi, avviso, &r, &o, ora).await?;
+            avvisa(uow, avvisi, avviso, &r, o, ora).await?;
         }
     }
 }
@@ -450,7 +451,7 @@ pub async fn scadi_offerte(
         .await?;
         avvisa(&uow, avvisi, Avviso::Scaduta, &r, &o, ora).await?;
         lascia_posto(&uow, o.id).await?;
-        promuovi(&uow, o.id, avvisi, ora).await?;
+        promuovi(&uow, &o, avvisi, ora).await?;
         uow.conferma().await?;
         n += 1;
     }
