@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,20 @@ const SCRITTURE: &str = "scritture";
 
 /// Counts successful writes, and wakes who waits for a change (the alert notifier).
 #[derive(Debug, Default)]
-pub struct Generazione(AtomicU64, tokio::sync::Notify, OnceLock<DatabaseConnection>);
+pub struct Generazione(
+    AtomicU64,
+    tokio::sync::Notify,
+    OnceLock<DatabaseConnection>,
+    Arc<Condivisa>,
+);
+
+/// The shared counter's increments: at most one in flight; bumps made meanwhile are folded
+/// into one more (the other nodes only look for a change, not for how many).
+#[derive(Debug, Default)]
+struct Condivisa {
+    in_volo: AtomicBool,
+    ancora: AtomicBool,
+}
 
 impl Generazione {
     pub fn current(&self) -> u64 {
@@ -31,15 +44,34 @@ impl Generazione {
     /// runs) the other nodes' too.
     pub fn bump(&self) {
         self.avanza();
-        if let Some(db) = self.2.get().cloned()
-            && let Ok(rt) = tokio::runtime::Handle::try_current()
-        {
-            rt.spawn(async move {
+        let Some(db) = self.2.get().cloned() else {
+            return;
+        };
+        let c = self.3.clone();
+        c.ancora.store(true, Ordering::Release);
+        if c.in_volo.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            c.in_volo.store(false, Ordering::Release);
+            return;
+        };
+        rt.spawn(async move {
+            loop {
+                c.ancora.store(false, Ordering::Release);
                 if let Err(e) = piazza_db::nodi::incrementa(&db, SCRITTURE).await {
                     tracing::warn!(error = %e, "shared write counter not updated");
                 }
-            });
-        }
+                if c.ancora.load(Ordering::Acquire) {
+                    continue;
+                }
+                c.in_volo.store(false, Ordering::Release);
+                // A bump between the check and the release found the flag still set: take it.
+                if !(c.ancora.load(Ordering::Acquire) && !c.in_volo.swap(true, Ordering::AcqRel)) {
+                    break;
+                }
+            }
+        });
     }
 
     fn avanza(&self) {
