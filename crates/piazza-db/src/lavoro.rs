@@ -240,6 +240,7 @@ audita! {
     programma => "programma", |r| r.codice;
     proposta => "proposta", |r| r.id;
     proposta_evento => "proposta_evento", |r| r.id;
+    questionario => "questionario", |r| r.registrazione_id;
     protezione_civile_comune => "protezione_civile_comune", |r| r.comune_id;
     registrazione => "registrazione", |r| r.codice;
     stato_obiettivo => "stato_obiettivo", |r| r.codice;

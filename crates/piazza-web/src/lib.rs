@@ -159,6 +159,7 @@ pub static REGISTRO: pannelli::Registro = pannelli::Registro {
         territorio::pannelli::COLLEGAMENTI,
         anagrafica::pannelli::COLLEGAMENTI,
         progetti::pannelli::COLLEGAMENTI,
+        eventi::pannelli::COLLEGAMENTI,
     ],
 };
 

@@ -14,6 +14,8 @@ pub struct Model {
     pub indirizzo: Option<String>,
     pub link_online: Option<String>,
     pub relatori: Option<String>,
+    /// The project the event belongs to (its public id), linked through the registry of kinds.
+    pub progetto: Option<String>,
     pub stato: String,
     pub patrocinio: bool,
     pub offerta_id: i64,

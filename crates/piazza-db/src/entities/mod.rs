@@ -50,6 +50,7 @@ pub mod programma;
 pub mod proposta;
 pub mod proposta_evento;
 pub mod protezione_civile_comune;
+pub mod questionario;
 pub mod provincia;
 pub mod registrazione;
 pub mod sessione;

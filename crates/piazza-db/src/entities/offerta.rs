@@ -17,8 +17,12 @@ pub struct Model {
     pub approvazione: bool,
     pub idoneita: String,
     pub quota_comune: Option<i32>,
+    /// The most seats per type of organisation, a JSON object (`{"impresa": 20}`).
+    pub quote_tipo: String,
     pub ore_offerta: i32,
     pub domande: String,
+    /// When the satisfaction survey was sent to the attendees.
+    pub questionario_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -58,8 +58,10 @@ impl MigrationTrait for Migration {
                 .col(boolean("approvazione").default(false))
                 .col(string("idoneita"))
                 .col(integer_null("quota_comune"))
+                .col(text("quote_tipo"))
                 .col(integer("ore_offerta").default(48))
                 .col(text("domande"))
+                .col(timestamp_with_time_zone_null("questionario_at"))
                 .col(timestamp_with_time_zone("created_at"))
                 .check(Expr::cust("occupati >= 0 AND occupati <= capienza"))
                 .to_owned(),
@@ -195,6 +197,33 @@ impl MigrationTrait for Migration {
 
         m.create_table(
             Table::create()
+                .table("questionari")
+                .col(big_pk_auto("id"))
+                .col(big_integer("registrazione_id").unique_key())
+                .col(big_integer("offerta_id"))
+                .col(integer("generale"))
+                .col(integer("contenuti"))
+                .col(integer("organizzazione"))
+                .col(text_null("commento"))
+                .col(timestamp_with_time_zone("risposto_at"))
+                .check(Expr::cust(
+                    "generale BETWEEN 1 AND 5 AND contenuti BETWEEN 1 AND 5 \
+                     AND organizzazione BETWEEN 1 AND 5",
+                ))
+                .foreign_key(&mut fk(
+                    "questionari",
+                    "registrazione_id",
+                    "registrazioni",
+                    ForeignKeyAction::Cascade,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("questionari", &["offerta_id"], false))
+            .await?;
+
+        m.create_table(
+            Table::create()
                 .table("eventi")
                 .col(big_pk_auto("id"))
                 .col(string("public_id").unique_key())
@@ -205,6 +234,7 @@ impl MigrationTrait for Migration {
                 .col(string_null("indirizzo"))
                 .col(string_null("link_online"))
                 .col(string_null("relatori"))
+                .col(string_null("progetto"))
                 .col(string("stato"))
                 .col(boolean("patrocinio").default(false))
                 .col(big_integer("offerta_id"))
@@ -293,6 +323,7 @@ impl MigrationTrait for Migration {
             "proposte_evento",
             "eventi_partner",
             "eventi",
+            "questionari",
             "attestati",
             "presenze",
             "registrazioni",

@@ -1,10 +1,11 @@
 //! Demo events, read from `data/demo/eventi.toml` (written for the demo): the 2020 events with
 //! registrations, attendance and certificates, and coming ones (one full, with a waitlist).
 //! Registrations go through the registration core like real ones; the messages they queue are
-//! removed at the end (the demo's addresses are not real).
+//! removed at the end (the demo's addresses are not real). The past events' attendees answered
+//! the survey; some events are linked to plan objectives and projects.
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
-use piazza_db::entities::{organizzazione, posta, presenza};
+use piazza_db::entities::{obiettivo, offerta, organizzazione, posta, presenza, progetto};
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
@@ -15,6 +16,15 @@ use crate::kit::{fmt, text};
 use crate::registrazioni::messaggi::Avvisi;
 use crate::registrazioni::model::{NuovaRegistrazione, stato};
 use crate::registrazioni::store as reg;
+
+/// Comments of the demo surveys (some answers have none).
+const COMMENTI: &[&str] = &[
+    "Utile il confronto con gli altri comuni.",
+    "Più tempo per le domande del pubblico.",
+    "Materiali chiari, grazie.",
+    "La sala era troppo piccola per tutti.",
+    "Ripetere l'incontro in autunno.",
+];
 
 const DATI: &str = include_str!("../../../../data/demo/eventi.toml");
 
@@ -45,6 +55,15 @@ struct Evento {
     relatori: Option<String>,
     #[serde(default)]
     patrocinio: bool,
+    /// The acronym of the project the event belongs to.
+    #[serde(default)]
+    progetto: Option<String>,
+    /// Words of the plan objective the event is linked to.
+    #[serde(default)]
+    obiettivo: Option<String>,
+    /// The most seats per type of organisation.
+    #[serde(default)]
+    quote_tipo: std::collections::BTreeMap<String, i32>,
     #[serde(default)]
     partner: Vec<String>,
 }
@@ -69,7 +88,8 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         chiavi,
     );
     let oggi = Utc::now().date_naive();
-    let (mut eventi, mut registrazioni) = (0, 0);
+    let (mut eventi, mut registrazioni, mut risposte) = (0, 0, 0);
+    let (mut da_collegare, mut passate) = (Vec::new(), Vec::new());
     let comuni = &c.territorio.comuni;
     for (i, e) in dati.evento.into_iter().enumerate() {
         let giorno = match (&e.giorno, e.tra_giorni) {
@@ -93,6 +113,17 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             .iter()
             .map(|s| sessione(giorno, s))
             .collect::<AppResult<Vec<_>>>()?;
+        let progetto = match &e.progetto {
+            Some(a) => Some(
+                progetto::Entity::find()
+                    .filter(progetto::Column::Acronimo.eq(a.as_str()))
+                    .one(&uow)
+                    .await?
+                    .ok_or_else(|| AppError::interno(format!("progetto demo {a}")))?
+                    .public_id,
+            ),
+            None => None,
+        };
         let n = super::model::NuovoEvento {
             titolo: e.titolo,
             tipo: e.tipo,
@@ -106,14 +137,19 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             idoneita: e.idoneita.unwrap_or_else(|| "tutti".into()),
             approvazione: false,
             quota_comune: None,
+            quote_tipo: e.quote_tipo.clone(),
             ore_offerta: 48,
             chiude_at: None,
             domande: Vec::new(),
             stato: "pubblicato".into(),
             patrocinio: e.patrocinio,
+            progetto,
         };
         let ora = Utc::now();
         let ev = super::store::crea(&uow, n, None, ora).await?;
+        if let Some(o) = &e.obiettivo {
+            da_collegare.push((o.clone(), ev.public_id.clone()));
+        }
         for p in &e.partner {
             if let Some(o) = organizzazione::Entity::find()
                 .filter(organizzazione::Column::NomeNorm.eq(text::normalize(p)))
@@ -127,12 +163,20 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             .await?
             .ok_or(AppError::NotFound)?;
         let sess = reg::sessioni_di(&uow, o.id).await?;
+        if sess.last().is_some_and(|s| s.fine < ora) {
+            passate.push(o.id);
+        }
         for k in 0..e.registrati {
             let comune = &comuni[(i * 37 + k * 11) % comuni.len()];
             let (nome, cognome) = (
                 NOMI[(i + k) % NOMI.len()],
                 COGNOMI[(k * 7 + i) % COGNOMI.len()],
             );
+            let tipo = match k % 7 {
+                5 => "unione",
+                6 => "associazione",
+                _ => "comune",
+            };
             let (r, _) = reg::registra(
                 &uow,
                 &o,
@@ -144,8 +188,12 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                         text::normalize(nome),
                         text::normalize(cognome)
                     ),
-                    organizzazione: Some(format!("Comune di {}", comune.nome)),
-                    tipo_organizzazione: "comune".into(),
+                    organizzazione: Some(match tipo {
+                        "unione" => format!("Unione dei comuni dell'area di {}", comune.nome),
+                        "associazione" => format!("Pro loco di {}", comune.nome),
+                        _ => format!("Comune di {}", comune.nome),
+                    }),
+                    tipo_organizzazione: tipo.into(),
                     comune_id: Some(comune.id),
                     ruolo: Some(if k % 3 == 0 { "Sindaco" } else { "Funzionario" }.into()),
                     risposte: Vec::new(),
@@ -180,6 +228,22 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                         .await?
                         .ok_or(AppError::NotFound)?;
                     reg::attestato(&uow, &r, &o, ora).await?;
+                    // Most attendees answer the survey, with marks that vary.
+                    if k % 4 != 3 {
+                        let v = |d: usize| 3 + ((k + d + i) % 3) as i32;
+                        let commento = COMMENTI.get((k + i) % 9).map(|c| (*c).to_owned());
+                        reg::rispondi(
+                            &uow,
+                            &r,
+                            reg::Risposta {
+                                voti: [v(0), v(1), v(2)],
+                                commento,
+                            },
+                            ora,
+                        )
+                        .await?;
+                        risposte += 1;
+                    }
                 }
             }
         }
@@ -189,8 +253,27 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
         .filter(posta::Column::A.like("%@comune-demo.example"))
         .exec(&uow)
         .await?;
+    // The surveys of the past events count as sent (the demo's people answered above).
+    offerta::Entity::update_many()
+        .col_expr(offerta::Column::QuestionarioAt, Utc::now().into())
+        .filter(offerta::Column::Id.is_in(passate))
+        .exec(&uow)
+        .await?;
     uow.conferma().await?;
-    Ok(format!("{eventi} eventi, {registrazioni} registrazioni"))
+    // Links to the objectives of the demo plan (made through Piano, audited there).
+    for (parole, chiave) in &da_collegare {
+        if let Some(o) = obiettivo::Entity::find()
+            .filter(obiettivo::Column::Titolo.contains(parole.as_str()))
+            .one(c.db)
+            .await?
+        {
+            crate::piano::store::collega(c.db, &c.actor, &o, "evento", chiave).await?;
+        }
+    }
+    Ok(format!(
+        "{eventi} eventi, {registrazioni} registrazioni, {risposte} questionari, {} collegamenti al piano",
+        da_collegare.len()
+    ))
 }
 
 fn sessione(giorno: NaiveDate, s: &str) -> AppResult<reg::NuovaSessione> {

@@ -36,6 +36,7 @@ pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
         .get("/eventi/{id}/modifica", routes::modifica_form)
         .post("/eventi/{id}/modifica", routes::aggiorna)
         .post("/eventi/{id}/partner", routes::partner_aggiungi)
+        .post("/eventi/{id}/obiettivi", routes::obiettivo_collega)
         .get("/eventi/{id}/partecipanti", routes::partecipanti)
         .post("/eventi/{id}/partecipanti", routes::registra_personale)
         .get("/eventi/{id}/partecipanti.csv", routes::partecipanti_csv)

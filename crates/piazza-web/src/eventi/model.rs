@@ -1,13 +1,15 @@
 //! Eventi's types: kinds of event, the event form (sessions typed one a line) and the
 //! proposal a comune sends.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 
 use crate::kit::fmt;
 use crate::kit::text::non_empty;
 use crate::kit::view::FormErrors;
-use crate::registrazioni::model::{Domanda, IDONEITA, leggi_domande};
+use crate::registrazioni::model::{Domanda, IDONEITA, TIPI_ORGANIZZAZIONE, leggi_domande};
 use crate::registrazioni::store::NuovaSessione;
 
 pub const TIPI: &[(&str, &str)] = &[
@@ -83,6 +85,17 @@ pub struct EventoForm {
     pub stato: String,
     #[serde(default)]
     pub patrocinio: Option<String>,
+    /// The project the event belongs to (its code).
+    #[serde(default)]
+    pub progetto: String,
+    /// The other fields: the quotas per type of organisation are `quota_tipo_{type}`.
+    #[serde(flatten)]
+    pub altri: BTreeMap<String, String>,
+}
+
+/// The form field of the quota of a type of organisation.
+pub fn campo_quota(tipo: &str) -> String {
+    format!("quota_tipo_{tipo}")
 }
 
 /// A valid event.
@@ -100,11 +113,13 @@ pub struct NuovoEvento {
     pub idoneita: String,
     pub approvazione: bool,
     pub quota_comune: Option<i32>,
+    pub quote_tipo: BTreeMap<String, i32>,
     pub ore_offerta: i32,
     pub chiude_at: Option<DateTime<Utc>>,
     pub domande: Vec<Domanda>,
     pub stato: String,
     pub patrocinio: bool,
+    pub progetto: Option<String>,
 }
 
 /// One session a line: `15/05/2020 09:30-13:00 Title @ place` (title and place optional).
@@ -220,6 +235,7 @@ impl EventoForm {
             ("relatori", &self.relatori, 1000),
             ("sessioni", &self.sessioni, 4000),
             ("domande", &self.domande, 3000),
+            ("progetto", &self.progetto, 100),
         ] {
             e.lunghezza(campo, v, max);
         }
@@ -272,6 +288,22 @@ impl EventoForm {
             e.add("idoneita", "Scegli chi può registrarsi.");
         }
         let quota_comune = intero(&mut e, "quota_comune", &self.quota_comune, 1, 100_000);
+        let mut quote_tipo = BTreeMap::new();
+        for (k, nome) in TIPI_ORGANIZZAZIONE {
+            let v = self.altri.get(&campo_quota(k)).map_or("", |v| v.trim());
+            if v.is_empty() {
+                continue;
+            }
+            match v.replace('.', "").parse::<i32>() {
+                Ok(n) if (0..=100_000).contains(&n) => {
+                    quote_tipo.insert((*k).to_owned(), n);
+                }
+                _ => e.add(
+                    "quote_tipo",
+                    format!("{nome}: scrivi un numero intero di posti (0 se non può registrarsi)."),
+                ),
+            }
+        }
         let ore_offerta = intero(&mut e, "ore_offerta", &self.ore_offerta, 0, 720).unwrap_or(48);
         let chiude_at = e.date("chiusura", &self.chiusura).map(|d: NaiveDate| {
             fmt::da_ora_italiana(d.and_hms_opt(23, 59, 59).expect("valid time"))
@@ -301,11 +333,13 @@ impl EventoForm {
             idoneita: idoneita.into(),
             approvazione: self.approvazione.is_some(),
             quota_comune,
+            quote_tipo,
             ore_offerta,
             chiude_at,
             domande,
             stato: stato.into(),
             patrocinio: self.patrocinio.is_some(),
+            progetto: non_empty(&self.progetto),
         })
     }
 }

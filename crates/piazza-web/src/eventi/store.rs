@@ -41,6 +41,7 @@ fn offerta_di(n: &NuovoEvento, public_id: &str) -> NuovaOfferta {
         approvazione: n.approvazione,
         idoneita: n.idoneita.clone(),
         quota_comune: n.quota_comune,
+        quote_tipo: n.quote_tipo.clone(),
         ore_offerta: n.ore_offerta,
         domande: n.domande.clone(),
         sessioni: n.sessioni.clone(),
@@ -98,6 +99,7 @@ pub async fn crea(
             indirizzo: Set(n.indirizzo),
             link_online: Set(n.link_online),
             relatori: Set(n.relatori),
+            progetto: Set(n.progetto),
             stato: Set(n.stato),
             patrocinio: Set(n.patrocinio),
             offerta_id: Set(o.id),
@@ -133,6 +135,7 @@ pub async fn aggiorna(
     am.indirizzo = Set(n.indirizzo);
     am.link_online = Set(n.link_online);
     am.relatori = Set(n.relatori);
+    am.progetto = Set(n.progetto);
     am.stato = Set(n.stato);
     am.patrocinio = Set(n.patrocinio);
     am.updated_at = Set(ora);

@@ -25,6 +25,8 @@ pub enum Avviso {
     Annullata,
     Scaduta,
     Respinta,
+    /// After the event, to who attended: the certificate and the satisfaction survey.
+    Questionario,
 }
 
 /// Writes the messages: the deployment's address, the association's name, the link keys.
@@ -145,6 +147,15 @@ impl Avvisi {
                 format!("Registrazione non approvata: {}", o.titolo),
                 format!(
                     "gli organizzatori di «{}» non hanno potuto accogliere la tua registrazione.",
+                    o.titolo
+                ),
+            ),
+            Avviso::Questionario => (
+                format!("Grazie di aver partecipato: {}", o.titolo),
+                format!(
+                    "grazie di aver partecipato a «{}».\n\n\
+                     Il tuo attestato di partecipazione si scarica da qui:\n{link}\n\n\
+                     Ci aiuti a fare meglio? Tre domande, un minuto:\n{link}/questionario",
                     o.titolo
                 ),
             ),

@@ -39,12 +39,15 @@ pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
         .post("/biglietto/{gettone}/annulla", routes::annulla)
         .strato(limite)
         .get("/biglietto/{gettone}/attestato.pdf", routes::attestato_pdf)
+        .get("/biglietto/{gettone}/questionario", routes::questionario)
+        .post("/biglietto/{gettone}/questionario", routes::questionario_invia)
+        .strato(crate::kit::limiti::per_indirizzo(cfg))
         .get("/verifica", routes::verifica_form)
         .get("/verifica/{codice}", routes::verifica_codice)
 }
 
 /// Starts the ticker of `piazza serve`: every minute, seats offered and not accepted in time
-/// pass to the next person on the waitlist.
+/// pass to the next person on the waitlist, and the offers just ended send their survey.
 pub fn avvia(state: AppState) {
     tokio::spawn(async move {
         let actor = piazza_db::audit::Actor::system("scadenza delle offerte di posto");
@@ -57,6 +60,20 @@ pub fn avvia(state: AppState) {
             {
                 tracing::warn!(error = %e, "expiring seat offers failed");
             }
+            if let Err(e) = questionari(&state, &actor, &avvisi).await {
+                tracing::warn!(error = %e, "sending the surveys failed");
+            }
         }
     });
+}
+
+async fn questionari(
+    state: &AppState,
+    actor: &piazza_db::audit::Actor,
+    avvisi: &messaggi::Avvisi,
+) -> crate::kit::error::AppResult<u32> {
+    let uow = piazza_db::lavoro::Lavoro::apri(&state.db, actor).await?;
+    let n = store::invia_questionari(&uow, avvisi, chrono::Utc::now()).await?;
+    uow.conferma().await?;
+    Ok(n)
 }

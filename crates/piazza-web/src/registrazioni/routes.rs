@@ -13,12 +13,13 @@ use serde::Deserialize;
 
 use super::messaggi::{Avvisi, quando};
 use super::model::{mostra_codice, stato};
+use super::store::{QuestionarioForm, StatoQuestionario, VOCI};
 use super::{certificato, store};
 use crate::kit::error::{AppError, AppResult};
-use crate::kit::extract::{Path, Query};
+use crate::kit::extract::{Form, Path, Query};
 use crate::kit::fmt;
 use crate::kit::qr;
-use crate::kit::view::{Chrome, Ctx, render, see_other};
+use crate::kit::view::{Chrome, Ctx, FormErrors, render, render_invalid, see_other};
 
 #[derive(Template)]
 #[template(path = "registrazioni/biglietto.html")]
@@ -36,6 +37,7 @@ struct BigliettoPage {
     attestato: Option<String>,
     puo_annullare: bool,
     avviso: Option<&'static str>,
+    questionario: StatoQuestionario,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,11 +73,13 @@ pub async fn biglietto(
         .one(db)
         .await?
         .map(|a| a.codice);
+    let questionario = store::stato_questionario(db, &r, &sessioni, Utc::now()).await?;
     let codice = mostra_codice(&r.codice);
     let avviso = match a.fatto.as_str() {
         "confermata" => Some("Grazie: la registrazione è confermata."),
         "accettato" => Some("Hai accettato il posto: la registrazione è confermata."),
         "annullata" => Some("La registrazione è annullata."),
+        "questionario" => Some("Grazie di aver risposto al questionario."),
         _ => None,
     };
     render(&BigliettoPage {
@@ -93,6 +97,7 @@ pub async fn biglietto(
         attestato,
         gettone,
         avviso,
+        questionario,
         r,
         o,
     })
@@ -168,6 +173,76 @@ pub async fn attestato_pdf(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<R
         pdf,
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "registrazioni/questionario.html")]
+struct QuestionarioPage {
+    chrome: Chrome,
+    gettone: String,
+    titolo: String,
+    voci: Vec<(&'static str, &'static str, String)>,
+    commento: String,
+    errors: FormErrors,
+    stato: StatoQuestionario,
+}
+
+async fn questionario_page(
+    ctx: &Ctx,
+    gettone: String,
+    f: &QuestionarioForm,
+    errors: FormErrors,
+) -> AppResult<QuestionarioPage> {
+    let id = verifica(ctx, &gettone)?;
+    let db = &ctx.state.db;
+    let r = store::registrazione(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let o = store::offerta(db, r.offerta_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessioni = store::sessioni_di(db, o.id).await?;
+    Ok(QuestionarioPage {
+        chrome: ctx.chrome(
+            "Questionario di gradimento",
+            &[("Biglietto", &format!("/biglietto/{gettone}")), ("Questionario", "")],
+        ),
+        stato: store::stato_questionario(db, &r, &sessioni, Utc::now()).await?,
+        gettone,
+        titolo: o.titolo,
+        voci: VOCI
+            .iter()
+            .map(|(k, d)| (*k, *d, f.valore(k).trim().to_owned()))
+            .collect(),
+        commento: f.commento.clone(),
+        errors,
+    })
+}
+
+/// The satisfaction survey of who attended.
+pub async fn questionario(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<Response> {
+    let p = questionario_page(&ctx, gettone, &QuestionarioForm::default(), FormErrors::default())
+        .await?;
+    render(&p)
+}
+
+pub async fn questionario_invia(
+    ctx: Ctx,
+    Path(gettone): Path<String>,
+    Form(f): Form<QuestionarioForm>,
+) -> AppResult<Response> {
+    let risposta = match f.validate() {
+        Ok(r) => r,
+        Err(e) => return render_invalid(&questionario_page(&ctx, gettone, &f, e).await?),
+    };
+    azione(&ctx, &gettone, async |uow, id, _| {
+        let r = store::registrazione(uow, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::rispondi(uow, &r, risposta, Utc::now()).await
+    })
+    .await?;
+    Ok(see_other(&format!("/biglietto/{gettone}?fatto=questionario")))
 }
 
 #[derive(Template)]

@@ -10,6 +10,7 @@ use piazza_db::lavoro::Lavoro;
 use super::{CRUMB, vede_bozze};
 use crate::eventi::model::{self, EventoForm, RUOLI_PARTNER, STATI, TIPI, nome};
 use crate::eventi::store;
+use crate::kit::collegamenti::{self, Destinazione};
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Form, Path, Query};
 use crate::kit::fmt;
@@ -51,6 +52,63 @@ struct EventoPage {
     gestisce: bool,
     inviata: bool,
     ruoli_partner: Vec<Opzione>,
+    /// The project the event belongs to, if this user may see it.
+    progetto: Option<Destinazione>,
+    obiettivi: std::sync::Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
+    obiettivi_scelta: Vec<Opzione>,
+}
+
+/// The project `chiave` names, as this user may see it (through the registry of linkable kinds).
+async fn progetto_di(ctx: &Ctx, chiave: Option<&str>) -> AppResult<Option<Destinazione>> {
+    let (Some(k), Some(t)) = (chiave, collegamenti::tipo(&ctx.state, "progetto")) else {
+        return Ok(None);
+    };
+    Ok((t.risolvi)(&ctx.state, ctx.user.as_ref(), &[k.to_owned()])
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// The project typed in the form (acronym, code or words of the title) as its key: exactly
+/// one project this user may see must match.
+async fn trova_progetto(ctx: &Ctx, testo: &str) -> AppResult<Result<String, String>> {
+    let Some(t) = collegamenti::tipo(&ctx.state, "progetto") else {
+        return Ok(Err("I progetti non sono attivi in questa installazione.".into()));
+    };
+    let testo = testo.trim();
+    let trovati = (t.cerca)(&ctx.state, ctx.user.as_ref(), testo).await?;
+    let esatto = |d: &&Destinazione| {
+        d.etichetta
+            .split(" — ")
+            .next()
+            .is_some_and(|a| a.eq_ignore_ascii_case(testo))
+    };
+    Ok(match (trovati.iter().find(esatto), trovati.as_slice()) {
+        (Some(d), _) | (None, [d]) => Ok(d.chiave.clone()),
+        (None, []) => Err(format!("Nessun progetto corrisponde a «{testo}».")),
+        (None, _) => Err(format!(
+            "Più progetti corrispondono a «{testo}»: scrivi l'acronimo esatto."
+        )),
+    })
+}
+
+/// Validates the form, the project included.
+async fn valida(ctx: &Ctx, f: &EventoForm) -> AppResult<Result<model::NuovoEvento, FormErrors>> {
+    let mut n = match f.validate(comune_id(ctx)) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Some(testo) = n.progetto.take() {
+        match trova_progetto(ctx, &testo).await? {
+            Ok(k) => n.progetto = Some(k),
+            Err(m) => {
+                let mut e = FormErrors::default();
+                e.add("progetto", m);
+                return Ok(Err(e));
+            }
+        }
+    }
+    Ok(Ok(n))
 }
 
 fn comune_id(ctx: &Ctx) -> impl Fn(&str) -> Option<i64> {
@@ -76,8 +134,16 @@ async fn evento_page(
         .map(|(p, o)| (nome(RUOLI_PARTNER, &p.ruolo), o.nome))
         .collect();
     let t = ctx.state.territorio.get();
+    let gestisce = ctx.can_edit(EVENTI, None);
     Ok(EventoPage {
         chrome: ctx.chrome(s.e.titolo.clone(), &[CRUMB, (&s.e.titolo, "")]),
+        progetto: progetto_di(ctx, s.e.progetto.as_deref()).await?,
+        obiettivi: crate::piano::routes::obiettivi_collegati(ctx, "evento", &s.e.public_id).await?,
+        obiettivi_scelta: if gestisce {
+            crate::piano::routes::obiettivi_scelta(ctx).await?
+        } else {
+            Vec::new()
+        },
         tipo: nome(TIPI, &s.e.tipo),
         stato: nome(STATI, &s.e.stato),
         quando: quando(&s.sessioni),
@@ -110,7 +176,7 @@ async fn evento_page(
         domande: reg::domande(&s.o),
         tipi_org: opzioni(TIPI_ORGANIZZAZIONE, &f.tipo_organizzazione),
         staff: vede_bozze(ctx),
-        gestisce: ctx.can_edit(EVENTI, None),
+        gestisce,
         ruoli_partner: opzioni(RUOLI_PARTNER, "partner"),
         s,
         f,
@@ -228,6 +294,8 @@ struct FormPage {
     tipi: Vec<Opzione>,
     stati: Vec<Opzione>,
     idoneita: Vec<Opzione>,
+    /// Field, type of organisation, value.
+    quote: Vec<(String, &'static str, String)>,
 }
 
 fn form_page(
@@ -249,6 +317,14 @@ fn form_page(
             },
         ),
         idoneita: opzioni(IDONEITA, &f.idoneita),
+        quote: TIPI_ORGANIZZAZIONE
+            .iter()
+            .map(|(k, n)| {
+                let campo = model::campo_quota(k);
+                let v = f.altri.get(&campo).cloned().unwrap_or_default();
+                (campo, *n, v)
+            })
+            .collect(),
         azione,
         f,
         errors,
@@ -272,7 +348,7 @@ pub async fn nuovo_form(ctx: Ctx) -> AppResult<Response> {
 
 pub async fn crea(ctx: Ctx, Form(f): Form<EventoForm>) -> AppResult<Response> {
     ctx.require_edit(EVENTI, None)?;
-    let n = match f.validate(comune_id(&ctx)) {
+    let n = match valida(&ctx, &f).await? {
         Ok(n) => n,
         Err(e) => {
             return render_invalid(&form_page(
@@ -321,6 +397,14 @@ pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respon
         domande: scrivi_domande(&reg::domande(&s.o)),
         stato: s.e.stato.clone(),
         patrocinio: s.e.patrocinio.then(|| "1".into()),
+        progetto: progetto_di(&ctx, s.e.progetto.as_deref())
+            .await?
+            .and_then(|d| d.etichetta.split(" — ").next().map(str::to_owned))
+            .unwrap_or_default(),
+        altri: reg::quote_tipo(&s.o)
+            .into_iter()
+            .map(|(k, n)| (model::campo_quota(&k), n.to_string()))
+            .collect(),
     };
     render(&form_page(
         &ctx,
@@ -339,7 +423,7 @@ pub async fn aggiorna(
     ctx.require_edit(EVENTI, None)?;
     let s = store::scheda(&ctx.state.db, &id).await?;
     let azione = format!("/eventi/{id}/modifica");
-    let n = match f.validate(comune_id(&ctx)) {
+    let n = match valida(&ctx, &f).await? {
         Ok(n) => n,
         Err(e) => return render_invalid(&form_page(&ctx, "Modifica l'evento", azione, f, e)),
     };
@@ -353,4 +437,22 @@ pub async fn aggiorna(
         }
     }
     Ok(see_other(&format!("/eventi/{id}")))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CollegaForm {
+    #[serde(default)]
+    obiettivo: String,
+}
+
+/// Links the event to an objective of the plan (the link lives on the objective).
+pub async fn obiettivo_collega(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<CollegaForm>,
+) -> AppResult<Response> {
+    ctx.require_edit(EVENTI, None)?;
+    let s = store::scheda(&ctx.state.db, &id).await?;
+    crate::piano::routes::collega_da(&ctx, "evento", &s.e.public_id, &f.obiettivo).await?;
+    Ok(see_other(&format!("/eventi/{id}#obiettivi-collegati")))
 }

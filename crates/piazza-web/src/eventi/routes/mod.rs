@@ -11,7 +11,9 @@ mod proposte;
 
 pub use checkin::{checkin_cerca, checkin_page, checkin_scansione};
 pub use elenco::{calendario_ics, elenco, mappa};
-pub use evento::{aggiorna, crea, evento_ics, iscriviti, modifica_form, nuovo_form, pagina};
+pub use evento::{
+    aggiorna, crea, evento_ics, iscriviti, modifica_form, nuovo_form, obiettivo_collega, pagina,
+};
 pub use gestione::{
     azione, partecipanti, partecipanti_csv, partecipanti_xlsx, partner_aggiungi, registra_personale,
 };

@@ -70,6 +70,36 @@ pub async fn obiettivi_collegati(
         .await
 }
 
+/// The plan objectives a record of another domain can be linked to, for its page's link form:
+/// none when the user may not change the plan.
+pub async fn obiettivi_scelta(ctx: &Ctx) -> AppResult<Vec<crate::kit::view::Opzione>> {
+    if !ctx.can_edit(PIANO, None) {
+        return Ok(Vec::new());
+    }
+    Ok(store::obiettivi_scelta(&ctx.state.db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| crate::kit::view::Opzione {
+            valore: id,
+            nome: n,
+            scelta: false,
+        })
+        .collect())
+}
+
+/// Links the record `tipo`/`chiave` of another domain (whose page checked its own permission)
+/// to the objective with public id `obiettivo`; the link lives on the objective.
+pub async fn collega_da(ctx: &Ctx, tipo: &str, chiave: &str, obiettivo: &str) -> AppResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    ctx.require_edit(PIANO, None)?;
+    let o = piazza_db::entities::obiettivo::Entity::find()
+        .filter(piazza_db::entities::obiettivo::Column::PublicId.eq(obiettivo.trim()))
+        .one(&ctx.state.db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("Scegliere un obiettivo del piano.".into()))?;
+    store::collega(&ctx.state.db, &ctx.actor(), &o, tipo, chiave).await
+}
+
 /// A percentage field: empty is `None`, `40` or `40%` is `Some(40)`, anything else or beyond
 /// 0–100 an error.
 fn parse_percentuale(s: &str) -> Result<Option<i32>, ()> {

@@ -11,7 +11,6 @@ use super::{ids_personale, obbligatoria, progetto_modificabile, testo};
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::extract::{Form, Path};
 use crate::kit::fmt::oggi as today;
-use crate::kit::moduli::PIANO;
 use crate::kit::text::non_empty;
 use crate::kit::view::{Ctx, FormErrors, render_invalid, see_other};
 use crate::progetti::model::{self, Catalogo};
@@ -351,12 +350,6 @@ pub async fn obiettivo_collega(
     Form(f): Form<CollegaForm>,
 ) -> AppResult<Response> {
     let p = progetto_modificabile(&ctx, &id).await?;
-    ctx.require_edit(PIANO, None)?;
-    let o = piazza_db::entities::obiettivo::Entity::find()
-        .filter(piazza_db::entities::obiettivo::Column::PublicId.eq(f.obiettivo.trim()))
-        .one(&ctx.state.db)
-        .await?
-        .ok_or_else(|| AppError::BadRequest("Scegliere un obiettivo del piano.".into()))?;
-    crate::piano::store::collega(&ctx.state.db, &ctx.actor(), &o, "progetto", &p.public_id).await?;
+    crate::piano::routes::collega_da(&ctx, "progetto", &p.public_id, &f.obiettivo).await?;
     Ok(see_other(&format!("/progetti/{id}#obiettivi-collegati")))
 }

@@ -346,15 +346,7 @@ pub(super) async fn pagina_progetto(
     };
     let puo_collegare = puo_modificare && ctx.can_edit(PIANO, None);
     let obiettivi_scelta = if puo_collegare {
-        crate::piano::store::obiettivi_scelta(db)
-            .await?
-            .into_iter()
-            .map(|(id, n)| Opzione {
-                valore: id,
-                nome: n,
-                scelta: false,
-            })
-            .collect()
+        crate::piano::routes::obiettivi_scelta(ctx).await?
     } else {
         Vec::new()
     };

@@ -1,11 +1,12 @@
 //! The registration core's store: offers and their sessions (here), seats and the waitlist
 //! (`posti`), attendance (`presenze`), certificates (`attestati`), lists and exports
-//! (`elenchi`). Every write is a unit of work; the messages of a change are queued in it.
+//! (`elenchi`), the satisfaction survey (`questionari`). Every write is a unit of work; the messages of a change are queued in it.
 
 mod attestati;
 mod elenchi;
 mod posti;
 mod presenze;
+mod questionari;
 
 pub use attestati::{Attestato, attestato, attestato_per_codice};
 pub use elenchi::{Conteggi, conteggi, per_comune, registrazioni};
@@ -13,6 +14,12 @@ pub use posti::{
     EsitoConferma, accetta, annulla, approva, conferma_email, registra, respingi, scadi_offerte,
 };
 pub use presenze::{EsitoPresenza, Scansione, cerca, minuti, presenti, scansiona};
+pub use questionari::{
+    Esiti, QuestionarioForm, Risposta, StatoQuestionario, VOCI, esiti, invia_questionari,
+    rispondi, stato_questionario,
+};
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use piazza_db::entities::{offerta, offerta_sessione, registrazione};
@@ -41,6 +48,8 @@ pub struct NuovaOfferta {
     pub approvazione: bool,
     pub idoneita: String,
     pub quota_comune: Option<i32>,
+    /// The most seats per type of organisation (`registrazioni::model::TIPI_ORGANIZZAZIONE`).
+    pub quote_tipo: BTreeMap<String, i32>,
     pub ore_offerta: i32,
     pub domande: Vec<Domanda>,
     pub sessioni: Vec<NuovaSessione>,
@@ -73,8 +82,10 @@ pub async fn crea_offerta(
             approvazione: Set(o.approvazione),
             idoneita: Set(o.idoneita),
             quota_comune: Set(o.quota_comune),
+            quote_tipo: Set(scrivi_quote(&o.quote_tipo)),
             ore_offerta: Set(o.ore_offerta),
             domande: Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into())),
+            questionario_at: Set(None),
             created_at: Set(ora),
             ..Default::default()
         })
@@ -117,6 +128,7 @@ pub async fn aggiorna_offerta(
     am.approvazione = Set(o.approvazione);
     am.idoneita = Set(o.idoneita);
     am.quota_comune = Set(o.quota_comune);
+    am.quote_tipo = Set(scrivi_quote(&o.quote_tipo));
     am.ore_offerta = Set(o.ore_offerta);
     am.domande = Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into()));
     let m = uow.aggiorna(&prima, am).await?;
@@ -171,6 +183,15 @@ pub async fn sessioni_di(
 /// The questions of an offer.
 pub fn domande(o: &offerta::Model) -> Vec<Domanda> {
     serde_json::from_str(&o.domande).unwrap_or_default()
+}
+
+/// The quotas per type of organisation of an offer.
+pub fn quote_tipo(o: &offerta::Model) -> BTreeMap<String, i32> {
+    serde_json::from_str(&o.quote_tipo).unwrap_or_default()
+}
+
+fn scrivi_quote(q: &BTreeMap<String, i32>) -> String {
+    serde_json::to_string(q).unwrap_or_else(|_| "{}".into())
 }
 
 /// A registration by id.

@@ -150,20 +150,33 @@ pub(super) async fn arrivo(uow: &Lavoro, offerta_id: i64) -> Result<(i64, offert
     Ok((seq, o))
 }
 
-/// Takes a seat for a person of `comune` if one is free and the comune's quota allows.
+/// Takes a seat for `r` if one is free and the quotas of its comune and of its type of
+/// organisation allow.
 async fn prendi_posto(
     uow: &Lavoro,
     o: &offerta::Model,
-    comune: Option<i64>,
+    r: &registrazione::Model,
 ) -> Result<Posto, DbErr> {
-    if let (Some(q), Some(c)) = (o.quota_comune, comune) {
-        let del_comune = registrazione::Entity::find()
+    let con_posto = || {
+        registrazione::Entity::find()
             .filter(registrazione::Column::OffertaId.eq(o.id))
-            .filter(registrazione::Column::ComuneId.eq(c))
             .filter(registrazione::Column::Stato.is_in(stato::CON_POSTO))
+    };
+    if let (Some(q), Some(c)) = (o.quota_comune, r.comune_id) {
+        let del_comune = con_posto()
+            .filter(registrazione::Column::ComuneId.eq(c))
             .count(uow)
             .await?;
         if del_comune >= q.max(0) as u64 {
+            return Ok(Posto::QuotaPiena);
+        }
+    }
+    if let Some(q) = super::quote_tipo(o).get(&r.tipo_organizzazione) {
+        let del_tipo = con_posto()
+            .filter(registrazione::Column::TipoOrganizzazione.eq(r.tipo_organizzazione.clone()))
+            .count(uow)
+            .await?;
+        if del_tipo >= (*q).max(0) as u64 {
             return Ok(Posto::QuotaPiena);
         }
     }
@@ -234,7 +247,7 @@ async fn assegna(
             Avviso::InApprovazione,
             EsitoConferma::InApprovazione,
         )
-    } else if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
+    } else if prendi_posto(uow, &o, &r).await? == Posto::Preso {
         (
             stato::CONFERMATA,
             Avviso::Confermata,
@@ -269,7 +282,7 @@ pub async fn approva(
         return Ok(EsitoConferma::Gia(r.stato));
     }
     let (_, o) = arrivo(uow, r.offerta_id).await?;
-    let (nuovo, avviso, esito) = if prendi_posto(uow, &o, r.comune_id).await? == Posto::Preso {
+    let (nuovo, avviso, esito) = if prendi_posto(uow, &o, &r).await? == Posto::Preso {
         (
             stato::CONFERMATA,
             Avviso::Confermata,
@@ -341,7 +354,7 @@ pub async fn annulla(
 
 /// Gives the free seats to the waitlist in order: each person gets an offer that holds the
 /// seat for the offer's `ore_offerta` hours (none: confirmed at once). A person whose comune's
-/// quota is full keeps their place and the next one is tried. The caller has locked the
+/// or type's quota is full keeps their place and the next one is tried. The caller has locked the
 /// offer's row in this unit of work (`arrivo`, or its own update of the offer).
 pub(super) async fn promuovi(
     uow: &Lavoro,
@@ -366,7 +379,7 @@ pub(super) async fn promuovi(
         }
         for r in attesa {
             dopo = r.posizione.unwrap_or(dopo);
-            match prendi_posto(uow, o, r.comune_id).await? {
+            match prendi_posto(uow, o, &r).await? {
                 Posto::Esauriti => return Ok(promossi),
                 Posto::QuotaPiena => continue,
                 Posto::Preso => {}
