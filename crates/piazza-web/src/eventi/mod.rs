@@ -41,6 +41,7 @@ pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
         .post("/eventi/{id}/partecipanti", routes::registra_personale)
         .get("/eventi/{id}/partecipanti.csv", routes::partecipanti_csv)
         .get("/eventi/{id}/partecipanti.xlsx", routes::partecipanti_xlsx)
+        .get("/eventi/{id}/cartellini.pdf", routes::cartellini)
         .post("/eventi/{id}/registrazioni/{rid}/{azione}", routes::azione)
         .get("/eventi/{id}/checkin", routes::checkin_page)
         .post("/eventi/{id}/checkin", routes::checkin_scansione)

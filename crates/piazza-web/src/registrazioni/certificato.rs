@@ -1,5 +1,6 @@
 //! The certificate of attendance as a PDF/A-2a (A4, the association's header, name, event,
-//! dates, hours, the verification code with its QR and the address of the verification page).
+//! dates, hours, the verification code with its QR and the address of the verification page),
+//! and the badge sheet of an offer.
 
 use super::model::mostra_codice;
 use crate::kit::pdf::Documento;
@@ -46,6 +47,32 @@ pub fn pdf(a: &super::store::Attestato, associazione: &str, base: &str) -> Vec<u
     ));
     let (celle, lato) = qr::matrice(&url);
     d.qr(&celle, lato, 30.0);
+    d.finish()
+}
+
+/// The badge sheet of the people holding a seat (in the order given): name, organisation, the
+/// offer's title, and the QR of the ticket code, which the door scans like the ticket.
+pub fn cartellini(
+    titolo: &str,
+    registrazioni: &[piazza_db::entities::registrazione::Model],
+    associazione: &str,
+) -> Vec<u8> {
+    use crate::kit::pdf::Cartellino;
+    let voci: Vec<Cartellino> = registrazioni
+        .iter()
+        .filter(|r| super::model::stato::CON_POSTO.contains(&r.stato.as_str()))
+        .map(|r| Cartellino {
+            nome: format!("{} {}", r.nome, r.cognome),
+            organizzazione: r
+                .organizzazione
+                .clone()
+                .unwrap_or_else(|| super::model::nome_tipo(&r.tipo_organizzazione).into()),
+            titolo: titolo.to_owned(),
+            qr: qr::matrice(&r.codice),
+        })
+        .collect();
+    let mut d = Documento::new(format!("{associazione} — cartellini: {titolo}"));
+    d.cartellini(&voci);
     d.finish()
 }
 

@@ -51,6 +51,11 @@ struct PartecipantiPage {
     errors: FormErrors,
     tipi_org: Vec<Opzione>,
     comuni_referente: Vec<String>,
+    /// Seats held per province and per type of organisation (of the rows shown).
+    per_provincia: Vec<(String, usize)>,
+    per_tipo: Vec<(&'static str, usize)>,
+    /// The survey: answers, attendees, averages (as shown) and comments.
+    questionario: Option<(u64, u64, Vec<(&'static str, String)>, Vec<String>)>,
 }
 
 /// What this user may see of the participants: all (the module's staff), or those of their
@@ -88,7 +93,29 @@ async fn pagina(
     let s = store::scheda(&ctx.state.db, id).await?;
     let t = ctx.state.territorio.get();
     let regs = righe(ctx, s.o.id, &comuni).await?;
+    let (per_provincia, per_tipo) = figure(&regs, &t);
+    // The survey is the organisers' (all answers): not shown to a referente.
+    let questionario = if comuni.is_none() {
+        let e = reg::esiti(&ctx.state.db, s.o.id).await?;
+        (e.risposte > 0).then(|| {
+            (
+                e.risposte,
+                e.partecipanti,
+                reg::VOCI
+                    .iter()
+                    .zip(e.medie)
+                    .map(|((_, d), m)| (*d, fmt::decimal(m, 1)))
+                    .collect(),
+                e.commenti,
+            )
+        })
+    } else {
+        None
+    };
     Ok(PartecipantiPage {
+        per_provincia,
+        per_tipo,
+        questionario,
         chrome: ctx.chrome(
             "Partecipanti",
             &[
@@ -132,6 +159,54 @@ async fn pagina(
         f,
         errors,
     })
+}
+
+/// Registrations holding a seat, per province (of their comune; «—» none) and per type.
+fn figure(
+    regs: &[registrazione::Model],
+    t: &crate::territorio::Territorio,
+) -> (Vec<(String, usize)>, Vec<(&'static str, usize)>) {
+    use std::collections::BTreeMap;
+    let mut prov: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tipi: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in regs
+        .iter()
+        .filter(|r| stato::CON_POSTO.contains(&r.stato.as_str()))
+    {
+        let p = r
+            .comune_id
+            .and_then(|c| t.comune_by_id(c))
+            .map_or_else(|| "—".to_owned(), |c| c.provincia.clone());
+        *prov.entry(p).or_default() += 1;
+        *tipi.entry(nome_tipo(&r.tipo_organizzazione)).or_default() += 1;
+    }
+    (prov.into_iter().collect(), tipi.into_iter().collect())
+}
+
+/// `/eventi/{id}/cartellini.pdf`: the badges of who holds a seat (of the rows this user sees).
+pub async fn cartellini(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let comuni = comuni_visibili(&ctx)?;
+    let s = store::scheda(&ctx.state.db, &id).await?;
+    let mut regs = righe(&ctx, s.o.id, &comuni).await?;
+    regs.sort_by(|a, b| (&a.cognome, &a.nome).cmp(&(&b.cognome, &b.nome)));
+    let pdf = crate::registrazioni::certificato::cartellini(
+        &s.e.titolo,
+        &regs,
+        &ctx.state.config.associazione.nome_associazione,
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"cartellini-{id}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// `/eventi/{id}/partecipanti`.

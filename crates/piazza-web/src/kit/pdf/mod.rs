@@ -7,7 +7,10 @@
 //! (see `pdfa`). Line breaking uses the fonts' own advance widths.
 
 mod caratteri;
+mod cartellini;
 mod pdfa;
+
+pub use cartellini::Cartellino;
 
 use pdf_writer::types::{OutputIntentSubtype, StructRole};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
