@@ -282,6 +282,27 @@ pub fn per_comune(eventi: &[Scheda], da: DateTime<Utc>, a: DateTime<Utc>) -> Has
     m
 }
 
+/// The offers of the events held from `da` to `a` (not cancelled), for the figures of a period.
+pub fn offerte_nel_periodo(eventi: &[Scheda], da: DateTime<Utc>, a: DateTime<Utc>) -> Vec<i64> {
+    eventi
+        .iter()
+        .filter(|s| s.e.stato != "annullato" && s.inizio().is_some_and(|t| t >= da && t < a))
+        .map(|s| s.o.id)
+        .collect()
+}
+
+/// The unions of comuni of Anagrafica with their seat: name and comune.
+pub async fn unioni(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)>, DbErr> {
+    Ok(organizzazione::Entity::find()
+        .filter(organizzazione::Column::Tipo.eq("unione_comuni"))
+        .order_by_asc(organizzazione::Column::Nome)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|o| Some((o.nome, o.comune_id?)))
+        .collect())
+}
+
 /// The proposals of the comuni (`comuni`: only those of these comuni), newest first.
 pub async fn proposte(
     db: &impl ConnectionTrait,

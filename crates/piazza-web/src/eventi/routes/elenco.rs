@@ -15,6 +15,8 @@ use crate::kit::ical;
 use crate::kit::moduli::EVENTI;
 use crate::kit::view::{Chrome, Ctx, Scheda, render};
 use crate::registrazioni::messaggi::quando;
+use crate::registrazioni::model::nome_tipo;
+use crate::registrazioni::store as reg;
 
 pub struct Voce {
     pub id: String,
@@ -114,16 +116,21 @@ struct MappaPage {
     chrome: Chrome,
     schede: Vec<Scheda>,
     mappa: crate::territorio::model::MappaPronta,
-    province: Vec<(String, usize, usize)>,
+    /// Province, comuni visited, comuni, participants.
+    province: Vec<(String, usize, usize, i64)>,
     non_visitate: Vec<String>,
+    unioni_non_visitate: Vec<String>,
+    per_tipo: Vec<(&'static str, i64)>,
 }
 
-/// Where the association has been in the last twelve months, and the provinces it has not.
+/// Where the association has been in the last twelve months, and the provinces and unions of
+/// comuni it has not; who took part, per province and per type of organisation.
 pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
     ctx.require_read(EVENTI)?;
     let eventi = store::elenco(&ctx.state.db, true, None).await?;
     let ora = Utc::now();
-    let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, ora - Duration::days(365), ora);
+    let da = ora - Duration::days(365);
+    let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, da, ora);
     let t = ctx.state.territorio.get();
     let layer = t.layer_conteggi(
         "Eventi per comune negli ultimi 12 mesi",
@@ -131,17 +138,31 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
         "evento",
         "eventi",
     );
-    let mut province: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let offerte = store::offerte_nel_periodo(&eventi, da, ora);
+    let partecipanti = reg::per_comune(&ctx.state.db, &offerte).await?;
+    let mut province: BTreeMap<String, (usize, usize, i64)> = BTreeMap::new();
     for c in &t.comuni {
         let p = province.entry(c.provincia.clone()).or_default();
         if conteggi.contains_key(&c.id) {
             p.0 += 1;
         }
         p.1 += 1;
+        p.2 += partecipanti.get(&c.id).copied().unwrap_or(0);
     }
+    let unioni_non_visitate = store::unioni(&ctx.state.db)
+        .await?
+        .into_iter()
+        .filter(|(_, sede)| !conteggi.contains_key(sede))
+        .map(|(n, _)| n)
+        .collect();
+    let per_tipo = reg::per_tipo(&ctx.state.db, &offerte)
+        .await?
+        .into_iter()
+        .map(|(k, n)| (nome_tipo(&k), n))
+        .collect();
     let non_visitate = province
         .iter()
-        .filter(|(_, (v, _))| *v == 0)
+        .filter(|(_, (v, _, _))| *v == 0)
         .map(|(n, _)| n.clone())
         .collect();
     render(&MappaPage {
@@ -154,8 +175,10 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
         },
         province: province
             .into_iter()
-            .map(|(n, (v, tot))| (n, v, tot))
+            .map(|(n, (v, tot, p))| (n, v, tot, p))
             .collect(),
         non_visitate,
+        unioni_non_visitate,
+        per_tipo,
     })
 }

@@ -90,3 +90,21 @@ pub async fn per_comune(
         .filter_map(|(c, n)| c.map(|c| (c, n)))
         .collect())
 }
+
+/// Confirmed registrations per type of organisation over `offerte`.
+pub async fn per_tipo(
+    db: &impl ConnectionTrait,
+    offerte: &[i64],
+) -> Result<Vec<(String, i64)>, DbErr> {
+    registrazione::Entity::find()
+        .select_only()
+        .column(registrazione::Column::TipoOrganizzazione)
+        .column_as(registrazione::Column::Id.count(), "n")
+        .filter(registrazione::Column::OffertaId.is_in(offerte.iter().copied()))
+        .filter(registrazione::Column::Stato.eq(stato::CONFERMATA))
+        .group_by(registrazione::Column::TipoOrganizzazione)
+        .order_by_asc(registrazione::Column::TipoOrganizzazione)
+        .into_tuple()
+        .all(db)
+        .await
+}

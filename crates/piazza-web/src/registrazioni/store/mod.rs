@@ -9,7 +9,7 @@ mod presenze;
 mod questionari;
 
 pub use attestati::{Attestato, attestato, attestato_per_codice};
-pub use elenchi::{Conteggi, conteggi, per_comune, registrazioni};
+pub use elenchi::{Conteggi, conteggi, per_comune, per_tipo, registrazioni};
 pub use posti::{
     EsitoConferma, accetta, annulla, approva, conferma_email, registra, respingi, scadi_offerte,
 };
