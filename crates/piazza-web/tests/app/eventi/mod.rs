@@ -1,7 +1,8 @@
 //! Eventi and the registration core: seats under concurrency, the waitlist and its offers with
 //! e-mails to a real SMTP server on loopback, the door, certificates read back by a PDF reader,
-//! bad input and the denials.
+//! bad input and the denials; quotas, the survey, badges and the links to the plan (`dopo`).
 
+mod dopo;
 mod porta;
 mod posti;
 
@@ -46,11 +47,13 @@ pub async fn evento(
             idoneita: "tutti".into(),
             approvazione: false,
             quota_comune: None,
+            quote_tipo: Default::default(),
             ore_offerta: 48,
             chiude_at: None,
             domande: Vec::new(),
             stato: "pubblicato".into(),
             patrocinio: false,
+            progetto: None,
         },
         None,
         Utc::now(),

@@ -536,6 +536,13 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/biglietto/{gettone}/conferma", PUBLIC, Body::None),
     ("POST", "/biglietto/{gettone}/accetta", PUBLIC, Body::None),
     ("POST", "/biglietto/{gettone}/annulla", PUBLIC, Body::None),
+    ("GET", "/biglietto/{gettone}/questionario", PUBLIC, Body::None),
+    (
+        "POST",
+        "/biglietto/{gettone}/questionario",
+        PUBLIC,
+        Body::Form("generale=9"),
+    ),
     (
         "GET",
         "/biglietto/{gettone}/attestato.pdf",
@@ -584,6 +591,12 @@ pub const MATRIX: &[Row] = &[
         Body::Form("ruolo=x"),
     ),
     (
+        "POST",
+        "/eventi/{id}/obiettivi",
+        EDIT_EVENTI,
+        Body::Form("obiettivo="),
+    ),
+    (
         "GET",
         "/eventi/{id}/partecipanti",
         EVENTI_COMUNE,
@@ -604,6 +617,12 @@ pub const MATRIX: &[Row] = &[
     (
         "GET",
         "/eventi/{id}/partecipanti.xlsx",
+        EVENTI_COMUNE,
+        Body::None,
+    ),
+    (
+        "GET",
+        "/eventi/{id}/cartellini.pdf",
         EVENTI_COMUNE,
         Body::None,
     ),

@@ -20,7 +20,7 @@ fn d(y: i32, m: u32, g: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, g).unwrap()
 }
 
-async fn programma(app: &TestApp, codice: &str) -> programma::Model {
+pub(crate) async fn programma(app: &TestApp, codice: &str) -> programma::Model {
     programma::Entity::find()
         .filter(programma::Column::Codice.eq(codice))
         .one(&app.db)
@@ -29,7 +29,7 @@ async fn programma(app: &TestApp, codice: &str) -> programma::Model {
         .unwrap_or_else(|| panic!("programme {codice} in the seeded catalogue"))
 }
 
-fn dati(
+pub(crate) fn dati(
     codice: &str,
     acronimo: &str,
     programma_id: i64,

@@ -1,0 +1,327 @@
+//! Quotas per type of organisation, the satisfaction survey, the badge sheet, the links to
+//! the plan and to a project, and the map's figures.
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, Utc};
+use piazza_db::audit::Actor;
+use piazza_db::entities::{offerta, posta, presenza};
+use piazza_db::lavoro::Lavoro;
+use piazza_web::registrazioni::messaggi::Avvisi;
+use piazza_web::registrazioni::store as reg;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+use super::{evento, gettone, persona};
+use crate::common::{Role, TestApp};
+
+#[tokio::test]
+async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_it() {
+    let app = TestApp::new().await;
+    let (id, o) = evento(&app, 10, Utc::now() + Duration::days(3)).await;
+    // The organiser sets at most one seat for companies, from the form.
+    let form = app
+        .get(Role::Editor, &format!("/eventi/{id}/modifica"))
+        .await
+        .text();
+    assert!(form.contains("quota_tipo_impresa"), "the form offers the quota");
+    let corpo = |quota: &str| {
+        format!(
+            "titolo=Convegno+sui+piccoli+comuni&tipo=convegno&descrizione=Prova\
+             &link_online=https%3A%2F%2Fwebinar.example.org%2Fx\
+             &sessioni=10%2F10%2F2030+10%3A00-12%3A00+Plenaria&capienza=10&ore_offerta=48\
+             &stato=pubblicato&quota_tipo_impresa={quota}"
+        )
+    };
+    let bad = app
+        .post_form(Role::Editor, &format!("/eventi/{id}/modifica"), &corpo("tanti"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Impresa o professionista: scrivi un numero"), "{}", bad.text());
+    let o_ora = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    assert_eq!(o_ora.quote_tipo, "{}", "nothing saved");
+    let ok = app
+        .post_form(Role::Editor, &format!("/eventi/{id}/modifica"), &corpo("1"))
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let o = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    assert_eq!(reg::quote_tipo(&o).get("impresa"), Some(&1));
+    let form = app
+        .get(Role::Editor, &format!("/eventi/{id}/modifica"))
+        .await
+        .text();
+    assert!(form.contains(r#"name="quota_tipo_impresa" value="1""#), "the form shows it again");
+
+    let avvisi = Avvisi::da(&app.state);
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    let mut ids = Vec::new();
+    for (i, tipo) in [(1, "impresa"), (2, "impresa"), (3, "cittadino")] {
+        let mut p = persona(i);
+        p.tipo_organizzazione = tipo.into();
+        let (r, esito) = reg::registra(&uow, &o, p, true, &avvisi, Utc::now())
+            .await
+            .unwrap();
+        ids.push((r.id, esito));
+    }
+    uow.conferma().await.unwrap();
+    use reg::EsitoConferma::*;
+    assert_eq!(ids[0].1, Some(Confermata));
+    assert_eq!(ids[1].1, Some(ListaAttesa), "the second company waits: quota full");
+    assert_eq!(ids[2].1, Some(Confermata), "a citizen still gets a free seat");
+    // The first company cancels: the second is offered the seat.
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    reg::annulla(&uow, ids[0].0, &avvisi, Utc::now()).await.unwrap();
+    uow.conferma().await.unwrap();
+    let r = reg::registrazione(&app.db, ids[1].0).await.unwrap().unwrap();
+    assert_eq!(r.stato, "posto_offerto");
+}
+
+async fn presente(app: &TestApp, r: i64, at: chrono::DateTime<Utc>) {
+    presenza::ActiveModel {
+        registrazione_id: Set(r),
+        sessione_id: Set(None),
+        verso: Set("entrata".into()),
+        at: Set(at),
+        nonce: Set(format!("t-{r}")),
+        utente_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
+    let app = TestApp::new().await;
+    // An event that ended an hour ago: one attended, one did not.
+    let inizio = Utc::now() - Duration::hours(3);
+    let (id, o) = evento(&app, 10, inizio).await;
+    let avvisi = Avvisi::da(&app.state);
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    let (venuto, _) = reg::registra(&uow, &o, persona(1), true, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    let (assente, _) = reg::registra(&uow, &o, persona(2), true, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    uow.conferma().await.unwrap();
+    presente(&app, venuto.id, inizio + Duration::minutes(5)).await;
+    posta::Entity::delete_many().exec(&app.db).await.unwrap();
+
+    // The ticker sends it once, to the attendee only.
+    for _ in 0..2 {
+        let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+        reg::invia_questionari(&uow, &avvisi, Utc::now()).await.unwrap();
+        uow.conferma().await.unwrap();
+    }
+    let mail = posta::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(mail.len(), 1, "one message: {mail:?}");
+    assert_eq!(mail[0].a, "persona1@example.org");
+    let g = gettone(&app, venuto.id);
+    assert!(mail[0].testo.contains(&format!("/biglietto/{g}/questionario")));
+    assert!(
+        reg::offerta(&app.db, o.id).await.unwrap().unwrap().questionario_at.is_some()
+    );
+    // A future event sends nothing yet.
+    let (_, futuro) = evento(&app, 10, Utc::now() + Duration::days(1)).await;
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    assert_eq!(reg::invia_questionari(&uow, &avvisi, Utc::now()).await.unwrap(), 0);
+    uow.conferma().await.unwrap();
+    assert!(
+        reg::offerta(&app.db, futuro.id).await.unwrap().unwrap().questionario_at.is_none()
+    );
+
+    let biglietto = app.get(Role::Anon, &format!("/biglietto/{g}")).await.text();
+    assert!(biglietto.contains("Rispondi al questionario"), "{biglietto}");
+    let url = format!("/biglietto/{g}/questionario");
+    let pagina = app.get(Role::Anon, &url).await;
+    assert_eq!(pagina.status, StatusCode::OK);
+    assert!(pagina.text().contains("Nel complesso"));
+    // A mark out of range: an Italian message, nothing saved.
+    let bad = app
+        .post_form(Role::Anon, &url, "generale=7&contenuti=4&organizzazione=5")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Scegli un voto da 1 a 5"), "{}", bad.text());
+    assert_eq!(app.count("questionari").await, 0);
+    let ok = app
+        .post_form(
+            Role::Anon,
+            &url,
+            "generale=5&contenuti=4&organizzazione=3&commento=Ottima+sala",
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let again = app
+        .post_form(Role::Anon, &url, "generale=1&contenuti=1&organizzazione=1")
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.text().contains("già risposto"));
+    assert_eq!(app.count("questionari").await, 1);
+    // Who did not attend cannot answer.
+    let g2 = gettone(&app, assente.id);
+    let no = app
+        .post_form(
+            Role::Anon,
+            &format!("/biglietto/{g2}/questionario"),
+            "generale=5&contenuti=5&organizzazione=5",
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::CONFLICT);
+    assert!(no.text().contains("per chi ha partecipato"), "{}", no.text());
+    // The organisers see the averages and the comment; a referente does not.
+    let p = app
+        .get(Role::Editor, &format!("/eventi/{id}/partecipanti"))
+        .await
+        .text();
+    assert!(p.contains("1 risposte su 1 partecipanti"), "{p}");
+    assert!(p.contains("<strong>5,0</strong>") && p.contains("Ottima sala"), "{p}");
+    let p = app
+        .get(Role::Referente, &format!("/eventi/{id}/partecipanti"))
+        .await
+        .text();
+    assert!(!p.contains("Ottima sala"));
+}
+
+#[tokio::test]
+async fn the_badge_sheet_holds_who_has_a_seat_and_is_for_the_organisers() {
+    let app = TestApp::new().await;
+    let (id, o) = evento(&app, 9, Utc::now() + Duration::days(3)).await;
+    let avvisi = Avvisi::da(&app.state);
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    for i in 1..=10 {
+        reg::registra(&uow, &o, persona(i), true, &avvisi, Utc::now())
+            .await
+            .unwrap();
+    }
+    uow.conferma().await.unwrap();
+    let url = format!("/eventi/{id}/cartellini.pdf");
+    let pdf = app.get(Role::Editor, &url).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    crate::pdfa::verifica_pdfa(&pdf.body);
+    let doc = lopdf::Document::load_mem(&pdf.body).expect("a PDF a reader opens");
+    assert_eq!(doc.get_pages().len(), 2, "nine badges: eight a page");
+    let testo = doc.extract_text(&[1, 2]).unwrap_or_default();
+    for i in 1..=9 {
+        assert!(testo.contains(&format!("Nome{i} Cognome{i}")), "badge {i} in {testo}");
+    }
+    assert!(!testo.contains("Nome10 Cognome10"), "the waitlisted one has no badge");
+    for (ruolo, atteso) in [
+        (Role::Anon, StatusCode::SEE_OTHER),
+        (Role::Viewer, StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(app.get(ruolo, &url).await.status, atteso, "{ruolo:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_event_links_to_a_plan_objective_and_to_its_project() {
+    let app = TestApp::new().await;
+    let (id, _) = evento(&app, 10, Utc::now() + Duration::days(3)).await;
+    let plan = piazza_web::piano::import::leggi(
+        "# Piano 2031\n\n## Area\n\n### Obiettivi\n\n- Andare nei territori\n",
+    );
+    piazza_web::piano::store::salva_piano_letto(&app.db, &Actor::system("test"), 2031, &plan)
+        .await
+        .unwrap();
+    let ob = piazza_db::entities::obiettivo::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let pagina = app.get(Role::Editor, &format!("/eventi/{id}")).await.text();
+    assert!(pagina.contains("Collega a un obiettivo del piano"));
+    let url = format!("/eventi/{id}/obiettivi");
+    let corpo = format!("obiettivo={}", ob.public_id);
+    assert_eq!(
+        app.post_form(Role::Referente, &url, &corpo).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post_form(Role::Editor, &url, &corpo).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(
+        app.get(Role::Anon, &format!("/eventi/{id}"))
+            .await
+            .text()
+            .contains("Andare nei territori")
+    );
+    // The objective's page lists the event, through the registry of linkable kinds.
+    assert!(
+        app.get(Role::Editor, &format!("/piano/obiettivi/{}", ob.public_id))
+            .await
+            .text()
+            .contains("Convegno sui piccoli comuni")
+    );
+
+    // The project: typed by its acronym; an unknown one is refused with nothing saved.
+    let g = crate::progetti::programma(&app, "ERASMUS+").await;
+    let d = |y, m, g| NaiveDate::from_ymd_opt(y, m, g).unwrap();
+    let p = piazza_web::progetti::store::crea(
+        &app.db,
+        &Actor::system("test"),
+        &crate::progetti::dati("P-EV-1", "TERRITORI", g.id, d(2030, 1, 1), d(2032, 1, 1)),
+        None,
+    )
+    .await
+    .unwrap();
+    let corpo = |progetto: &str| {
+        format!(
+            "titolo=Convegno+sui+piccoli+comuni&tipo=convegno&descrizione=Prova\
+             &link_online=https%3A%2F%2Fwebinar.example.org%2Fx\
+             &sessioni=10%2F10%2F2030+10%3A00-12%3A00+Plenaria&capienza=10&ore_offerta=48\
+             &stato=pubblicato&progetto={progetto}"
+        )
+    };
+    let modifica = format!("/eventi/{id}/modifica");
+    let bad = app.post_form(Role::Editor, &modifica, &corpo("NESSUNO")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Nessun progetto corrisponde"), "{}", bad.text());
+    let ok = app.post_form(Role::Editor, &modifica, &corpo("territori")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let e = piazza_web::eventi::store::scheda(&app.db, &id).await.unwrap();
+    assert_eq!(e.e.progetto.as_deref(), Some(p.public_id.as_str()));
+    let pagina = app.get(Role::Viewer, &format!("/eventi/{id}")).await.text();
+    assert!(pagina.contains(&format!("/progetti/{}", p.public_id)), "{pagina}");
+    // Who may not see projects does not see the link.
+    let pagina = app.get(Role::Anon, &format!("/eventi/{id}")).await.text();
+    assert!(!pagina.contains(&format!("/progetti/{}", p.public_id)));
+}
+
+#[tokio::test]
+async fn the_map_counts_participants_per_province_and_type() {
+    let app = TestApp::new().await;
+    let (_, o) = evento(&app, 10, Utc::now() - Duration::days(30)).await;
+    let firenze = app.state.territorio.get().comune("048017").unwrap().id;
+    let avvisi = Avvisi::da(&app.state);
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    for (i, tipo) in [(1, "comune"), (2, "comune"), (3, "unione")] {
+        let mut p = persona(i);
+        p.tipo_organizzazione = tipo.into();
+        p.comune_id = Some(firenze);
+        p.organizzazione = Some("Ente".into());
+        // Registrations for a past event: open it for the test.
+        let mut am: offerta::ActiveModel = reg::offerta(&uow, o.id).await.unwrap().unwrap().into();
+        am.chiude_at = Set(None);
+        am.update(&uow).await.unwrap();
+        reg::registra(&uow, &o, p, true, &avvisi, Utc::now())
+            .await
+            .unwrap();
+    }
+    uow.conferma().await.unwrap();
+    assert_eq!(
+        piazza_db::entities::registrazione::Entity::find()
+            .filter(piazza_db::entities::registrazione::Column::Stato.eq("confermata"))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        3
+    );
+    let m = app.get(Role::Anon, "/eventi/mappa").await.text();
+    let riga = m
+        .split("<tr>")
+        .find(|r| r.contains("<td>Firenze</td>"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(riga.ends_with("<td class=\"text-end\">3</td></tr>"), "{riga}");
+    assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"), "{m}");
+    assert!(m.contains("<td>Unione di comuni</td><td class=\"text-end\">1</td>"), "{m}");
+}
