@@ -243,6 +243,7 @@ audita! {
     questionario => "questionario", |r| r.registrazione_id;
     protezione_civile_comune => "protezione_civile_comune", |r| r.comune_id;
     registrazione => "registrazione", |r| r.codice;
+    registrazione_sessione => "registrazione_sessione", |r| r.id;
     stato_obiettivo => "stato_obiettivo", |r| r.codice;
     token_calendario => "token_calendario", |r| r.id;
     utente_ruolo => "utente_ruolo", |r| r.id;

@@ -53,6 +53,7 @@ pub mod protezione_civile_comune;
 pub mod questionario;
 pub mod provincia;
 pub mod registrazione;
+pub mod registrazione_sessione;
 pub mod sessione;
 pub mod stato_notificato;
 pub mod stato_obiettivo;

@@ -12,6 +12,9 @@ pub struct Model {
     pub inizio: DateTimeUtc,
     pub fine: DateTimeUtc,
     pub luogo: Option<String>,
+    /// Seats of this session (a workshop's room) within the offer's; none: every seat of the offer.
+    pub capienza: Option<i32>,
+    pub occupati: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

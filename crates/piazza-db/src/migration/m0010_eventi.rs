@@ -77,6 +77,11 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("inizio"))
                 .col(timestamp_with_time_zone("fine"))
                 .col(string_null("luogo"))
+                .col(integer_null("capienza"))
+                .col(integer("occupati").default(0))
+                .check(Expr::cust(
+                    "occupati >= 0 AND (capienza IS NULL OR occupati <= capienza)",
+                ))
                 .foreign_key(&mut fk(
                     "offerta_sessioni",
                     "offerta_id",
@@ -146,6 +151,36 @@ impl MigrationTrait for Migration {
             "CREATE UNIQUE INDEX ix_registrazioni_email_viva ON registrazioni \
              (offerta_id, email_norm) WHERE stato NOT IN ('annullata', 'scaduta', 'respinta')",
         )
+        .await?;
+        // The sessions with their own capacity a registration chose, and whether it holds a
+        // seat in each (taken when the registration gets its seat in the offer).
+        m.create_table(
+            Table::create()
+                .table("registrazione_sessioni")
+                .col(big_pk_auto("id"))
+                .col(big_integer("registrazione_id"))
+                .col(big_integer("sessione_id"))
+                .col(boolean("posto").default(false))
+                .foreign_key(&mut fk(
+                    "registrazione_sessioni",
+                    "registrazione_id",
+                    "registrazioni",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "registrazione_sessioni",
+                    "sessione_id",
+                    "offerta_sessioni",
+                    ForeignKeyAction::Cascade,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "registrazione_sessioni",
+            &["registrazione_id", "sessione_id"],
+            true,
+        ))
         .await?;
         m.create_table(
             Table::create()
@@ -326,6 +361,7 @@ impl MigrationTrait for Migration {
             "questionari",
             "attestati",
             "presenze",
+            "registrazione_sessioni",
             "registrazioni",
             "offerta_sessioni",
             "offerte",

@@ -4,7 +4,7 @@
 //! removed at the end (the demo's addresses are not real). The past events' attendees answered
 //! the survey; some events are linked to plan objectives and projects.
 
-use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::entities::{obiettivo, offerta, organizzazione, posta, presenza, progetto};
 use piazza_db::lavoro::Lavoro;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -177,6 +177,13 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 6 => "associazione",
                 _ => "comune",
             };
+            // Where the event has workshops with their own seats, people choose one.
+            let laboratori: Vec<i64> = sess
+                .iter()
+                .filter(|s| s.capienza.is_some())
+                .map(|s| s.id)
+                .collect();
+            let laboratorio = (!laboratori.is_empty()).then(|| laboratori[k % laboratori.len()]);
             let (r, _) = reg::registra(
                 &uow,
                 &o,
@@ -197,6 +204,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     comune_id: Some(comune.id),
                     ruolo: Some(if k % 3 == 0 { "Sindaco" } else { "Funzionario" }.into()),
                     risposte: Vec::new(),
+                    sessioni: laboratorio.into_iter().collect(),
                 },
                 true,
                 &avvisi,
@@ -276,19 +284,12 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
     ))
 }
 
+/// A demo session, `hh:mm-hh:mm Title @ place [N posti]`, read as the event form reads one.
 fn sessione(giorno: NaiveDate, s: &str) -> AppResult<reg::NuovaSessione> {
-    let errore = || AppError::interno(format!("sessione demo «{s}»"));
-    let (orari, resto) = s.split_once(' ').ok_or_else(errore)?;
-    let (da, a) = orari.split_once('-').ok_or_else(errore)?;
-    let t = |x: &str| NaiveTime::parse_from_str(x, "%H:%M").map_err(|_| errore());
-    let (titolo, luogo) = match resto.split_once('@') {
-        Some((t, l)) => (t.trim().to_owned(), Some(l.trim().to_owned())),
-        None => (resto.trim().to_owned(), None),
-    };
-    Ok(reg::NuovaSessione {
-        titolo,
-        inizio: fmt::da_ora_italiana(giorno.and_time(t(da)?)),
-        fine: fmt::da_ora_italiana(giorno.and_time(t(a)?)),
-        luogo,
-    })
+    let mut e = crate::kit::view::FormErrors::default();
+    let mut v = super::model::leggi_sessioni(&format!("{} {s}", fmt::date(giorno)), &mut e);
+    match (e.is_empty(), v.pop()) {
+        (true, Some(x)) => Ok(x),
+        _ => Err(AppError::interno(format!("sessione demo «{s}»"))),
+    }
 }

@@ -122,7 +122,8 @@ pub struct NuovoEvento {
     pub progetto: Option<String>,
 }
 
-/// One session a line: `15/05/2020 09:30-13:00 Title @ place` (title and place optional).
+/// One session a line: `15/05/2020 09:30-13:00 Title @ place [40 posti]` (title, place and
+/// the session's own seats optional).
 pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
     let mut v = Vec::new();
     for (n, riga) in s
@@ -159,7 +160,29 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
             );
             continue;
         }
-        let resto = parti.next().unwrap_or("").trim();
+        let mut resto = parti.next().unwrap_or("").trim();
+        // Its own seats at the end: `[40 posti]`.
+        let mut capienza = None;
+        if let Some(prima) = resto.strip_suffix(']')
+            && let Some((testo, posti)) = prima.rsplit_once('[')
+        {
+            let quanti = posti
+                .trim()
+                .trim_end_matches("posti")
+                .trim_end_matches("posto")
+                .trim();
+            match quanti.replace('.', "").parse::<i32>() {
+                Ok(c) if (1..=100_000).contains(&c) => capienza = Some(c),
+                _ => {
+                    e.add(
+                        "sessioni",
+                        format!("Riga {}: scrivi i posti della sessione come «[40 posti]».", n + 1),
+                    );
+                    continue;
+                }
+            }
+            resto = testo.trim();
+        }
         let (titolo, luogo) = match resto.split_once('@') {
             Some((t, l)) => (t.trim(), non_empty(l)),
             None => (resto, None),
@@ -173,6 +196,7 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
             inizio: fmt::da_ora_italiana(data.and_time(da)),
             fine: fmt::da_ora_italiana(data.and_time(a)),
             luogo,
+            capienza,
         });
     }
     if v.is_empty() && !e.has("sessioni") {
@@ -194,6 +218,9 @@ pub fn scrivi_sessioni(s: &[piazza_db::entities::offerta_sessione::Model]) -> St
             if let Some(l) = &x.luogo {
                 r.push_str(" @ ");
                 r.push_str(l);
+            }
+            if let Some(c) = x.capienza {
+                r.push_str(&format!(" [{c} posti]"));
             }
             r
         })
@@ -374,7 +401,7 @@ mod tests {
     fn sessions_are_read_one_a_line() {
         let mut e = FormErrors::default();
         let s = leggi_sessioni(
-            "15/05/2020 09:30-13:00 Plenaria @ Teatro, Firenze\n16/05/2020 10:00-12:00",
+            "15/05/2020 09:30-13:00 Plenaria @ Teatro, Firenze\n16/05/2020 10:00-12:00 [40 posti]",
             &mut e,
         );
         assert!(e.is_empty(), "{e:?}");
@@ -383,6 +410,10 @@ mod tests {
         assert_eq!(s[0].luogo.as_deref(), Some("Teatro, Firenze"));
         assert_eq!((s[0].fine - s[0].inizio).num_minutes(), 210);
         assert_eq!(s[1].titolo, "Sessione 2");
+        assert_eq!((s[0].capienza, s[1].capienza), (None, Some(40)));
+        let mut e = FormErrors::default();
+        leggi_sessioni("16/05/2020 10:00-12:00 Laboratorio [tanti posti]", &mut e);
+        assert!(e.get("sessioni").unwrap().contains("[40 posti]"));
         let mut e = FormErrors::default();
         leggi_sessioni("domani alle nove", &mut e);
         assert!(e.get("sessioni").unwrap().contains("Riga 1"));

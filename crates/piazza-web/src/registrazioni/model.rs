@@ -210,6 +210,13 @@ pub struct NuovaRegistrazione {
     pub ruolo: Option<String>,
     /// (question, answer) in the questions' order.
     pub risposte: Vec<(String, String)>,
+    /// The sessions with their own capacity chosen (ids).
+    pub sessioni: Vec<i64>,
+}
+
+/// The form field of the choice of a session with its own capacity.
+pub fn campo_sessione(id: i64) -> String {
+    format!("sessione_{id}")
 }
 
 /// An e-mail address as people type it: one `@`, a dot in the domain, no spaces.
@@ -322,7 +329,20 @@ impl RegistrazioneForm {
             comune_id,
             ruolo: non_empty(&self.ruolo),
             risposte,
+            sessioni: Vec::new(),
         })
+    }
+
+    /// The sessions with their own capacity ticked in the form, among `sessioni`.
+    pub fn sessioni_scelte(
+        &self,
+        sessioni: &[piazza_db::entities::offerta_sessione::Model],
+    ) -> Vec<i64> {
+        sessioni
+            .iter()
+            .filter(|s| s.capienza.is_some() && self.altri.contains_key(&campo_sessione(s.id)))
+            .map(|s| s.id)
+            .collect()
     }
 }
 

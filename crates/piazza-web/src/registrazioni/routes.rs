@@ -38,6 +38,8 @@ struct BigliettoPage {
     puo_annullare: bool,
     avviso: Option<&'static str>,
     questionario: StatoQuestionario,
+    /// The sessions with their own seats chosen, and whether the seat is held.
+    scelte: Vec<(String, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,6 +76,10 @@ pub async fn biglietto(
         .await?
         .map(|a| a.codice);
     let questionario = store::stato_questionario(db, &r, &sessioni, Utc::now()).await?;
+    let scelte = store::scelte_sessioni(db, o.id, Some(r.id))
+        .await?
+        .remove(&r.id)
+        .unwrap_or_default();
     let codice = mostra_codice(&r.codice);
     let avviso = match a.fatto.as_str() {
         "confermata" => Some("Grazie: la registrazione è confermata."),
@@ -98,6 +104,7 @@ pub async fn biglietto(
         gettone,
         avviso,
         questionario,
+        scelte,
         r,
         o,
     })

@@ -21,7 +21,7 @@ use crate::kit::view::{
 };
 use crate::registrazioni::messaggi::{Avvisi, quando};
 use crate::registrazioni::model::{
-    Domanda, IDONEITA, RegistrazioneForm, TIPI_ORGANIZZAZIONE, scrivi_domande,
+    Domanda, IDONEITA, RegistrazioneForm, TIPI_ORGANIZZAZIONE, campo_sessione, scrivi_domande,
 };
 use crate::registrazioni::store as reg;
 
@@ -29,6 +29,8 @@ pub struct Sessione {
     pub titolo: String,
     pub quando: String,
     pub luogo: String,
+    /// A session with its own seats: its form field, the free seats and whether it is ticked.
+    pub scelta: Option<(String, i32, bool)>,
 }
 
 #[derive(Template)]
@@ -52,6 +54,8 @@ struct EventoPage {
     gestisce: bool,
     inviata: bool,
     ruoli_partner: Vec<Opzione>,
+    /// Some sessions have their own seats: the form offers the choice.
+    con_scelte: bool,
     /// The project the event belongs to, if this user may see it.
     progetto: Option<Destinazione>,
     obiettivi: std::sync::Arc<Vec<crate::piano::store::ObiettivoCollegato>>,
@@ -164,6 +168,11 @@ async fn evento_page(
                     &fmt::ora_italiana(x.fine)[11..]
                 ),
                 luogo: x.luogo.clone().unwrap_or_default(),
+                scelta: x.capienza.map(|c| {
+                    let campo = campo_sessione(x.id);
+                    let scelta = f.altri.contains_key(&campo);
+                    (campo, (c - x.occupati).max(0), scelta)
+                }),
             })
             .collect(),
         partner,
@@ -177,6 +186,7 @@ async fn evento_page(
         tipi_org: opzioni(TIPI_ORGANIZZAZIONE, &f.tipo_organizzazione),
         staff: vede_bozze(ctx),
         gestisce,
+        con_scelte: s.sessioni.iter().any(|x| x.capienza.is_some()),
         ruoli_partner: opzioni(RUOLI_PARTNER, "partner"),
         s,
         f,
@@ -224,17 +234,18 @@ pub async fn iscriviti(
             "L'evento non è aperto alle registrazioni.".into(),
         ));
     }
-    let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, comune_id(&ctx)) {
+    let mut n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, comune_id(&ctx)) {
         Ok(n) => n,
         Err(e) => return render_invalid(&evento_page(&ctx, &id, f, e, false).await?),
     };
+    n.sessioni = f.sessioni_scelte(&s.sessioni);
     let actor = piazza_db::audit::Actor::system(&format!("registrazione pubblica a {id}"));
     let uow = Lavoro::apri(&ctx.state.db, &actor).await?;
     match reg::registra(&uow, &s.o, n, false, &Avvisi::da(&ctx.state), Utc::now()).await {
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["email"])?;
+            let e = FormErrors::da_errore(e, &["email", "sessioni"])?;
             return render_invalid(&evento_page(&ctx, &id, f, e, false).await?);
         }
     }

@@ -227,6 +227,7 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
     let s = store::scheda(&ctx.state.db, id).await?;
     let t = ctx.state.territorio.get();
     let regs = righe(ctx, s.o.id, &comuni).await?;
+    let scelte = reg::scelte_sessioni(&ctx.state.db, s.o.id, None).await?;
     Ok(Table {
         headers: vec![
             "Cognome",
@@ -240,10 +241,26 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
             "Stato",
             "Codice",
             "Registrata il",
+            "Sessioni a posti limitati",
         ],
         rows: regs
             .into_iter()
             .map(|r| {
+                let sessioni = scelte
+                    .get(&r.id)
+                    .map(|v| {
+                        v.iter()
+                            .map(|(t, posto)| {
+                                if *posto {
+                                    t.clone()
+                                } else {
+                                    format!("{t} (senza posto)")
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
                 let c = r.comune_id.and_then(|c| t.comune_by_id(c));
                 vec![
                     Cell::Text(r.cognome),
@@ -257,6 +274,7 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
                     Cell::Text(stato::nome(&r.stato).into()),
                     Cell::Text(mostra_codice(&r.codice)),
                     Cell::Text(fmt::ora_italiana(r.creata_at)),
+                    Cell::Text(sessioni),
                 ]
             })
             .collect(),
@@ -356,12 +374,13 @@ pub async fn registra_personale(
     // Consent is the referente's: they register colleagues of their own office.
     f.consenso = Some("1".into());
     let t = ctx.state.territorio.get();
-    let n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, |c| {
+    let mut n = match f.validate(&reg::domande(&s.o), &s.o.idoneita, |c| {
         t.trova(c).map(|c| c.id)
     }) {
         Ok(n) => n,
         Err(e) => return render_invalid(&pagina(&ctx, &id, f, e).await?),
     };
+    n.sessioni = f.sessioni_scelte(&s.sessioni);
     if !ctx.can_edit(EVENTI, n.comune_id) {
         return Err(AppError::Forbidden);
     }
@@ -370,7 +389,7 @@ pub async fn registra_personale(
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["email"])?;
+            let e = FormErrors::da_errore(e, &["email", "sessioni"])?;
             return render_invalid(&pagina(&ctx, &id, f, e).await?);
         }
     }

@@ -280,6 +280,7 @@ pub async fn proposta_decidi(
                     inizio,
                     fine: inizio + chrono::Duration::hours(3),
                     luogo: p.luogo.clone(),
+                    capienza: None,
                 }],
                 capienza: 100,
                 idoneita: "tutti".into(),

@@ -61,6 +61,8 @@ pub struct NuovaSessione {
     pub inizio: DateTime<Utc>,
     pub fine: DateTime<Utc>,
     pub luogo: Option<String>,
+    /// Its own seats (a workshop's room): registrants choose it, within the offer's seats.
+    pub capienza: Option<i32>,
 }
 
 /// Creates an offer with its sessions.
@@ -92,6 +94,12 @@ pub async fn crea_offerta(
         .await?;
     sostituisci_sessioni(uow, m.id, o.sessioni).await?;
     Ok(m)
+}
+
+fn errore_sessioni(m: String) -> AppError {
+    let mut e = FormErrors::default();
+    e.add("sessioni", m);
+    AppError::invalido(e)
 }
 
 /// Changes an offer (title, capacity, rules, sessions). A capacity below the seats already
@@ -132,6 +140,31 @@ pub async fn aggiorna_offerta(
     am.ore_offerta = Set(o.ore_offerta);
     am.domande = Set(serde_json::to_string(&o.domande).unwrap_or_else(|_| "[]".into()));
     let m = uow.aggiorna(&prima, am).await?;
+    // A session keeps at least the seats already held in it, and one with scans stays.
+    let esistenti = sessioni_di(uow, id).await?;
+    for (i, e) in esistenti.iter().enumerate() {
+        match o.sessioni.get(i) {
+            Some(n) if n.capienza.is_some_and(|c| c < e.occupati) => {
+                return Err(errore_sessioni(format!(
+                    "«{}» ha già {} posti assegnati: la sua capienza non può essere minore.",
+                    e.titolo, e.occupati
+                )));
+            }
+            Some(n) if n.capienza.is_none() && e.occupati > 0 => {
+                return Err(errore_sessioni(format!(
+                    "«{}» ha già {} posti assegnati: indica la sua capienza.",
+                    e.titolo, e.occupati
+                )));
+            }
+            None if e.occupati > 0 || presenze::di_sessione(uow, e.id).await? > 0 => {
+                return Err(errore_sessioni(format!(
+                    "«{}» ha già posti assegnati o presenze: non si può togliere.",
+                    e.titolo
+                )));
+            }
+            _ => {}
+        }
+    }
     sostituisci_sessioni(uow, id, o.sessioni).await?;
     // New seats go to the waitlist now.
     posti::promuovi(uow, &m, avvisi, ora).await?;
@@ -144,6 +177,7 @@ async fn sostituisci_sessioni(
     sessioni: Vec<NuovaSessione>,
 ) -> Result<(), DbErr> {
     let esistenti = sessioni_di(uow, offerta_id).await?;
+    let n = sessioni.len();
     // Sessions keep their ids (attendance points at them) when only their details change.
     for (i, s) in sessioni.into_iter().enumerate() {
         let mut am = match esistenti.get(i) {
@@ -158,7 +192,12 @@ async fn sostituisci_sessioni(
         am.inizio = Set(s.inizio);
         am.fine = Set(s.fine);
         am.luogo = Set(s.luogo);
+        am.capienza = Set(s.capienza);
         am.save(uow).await?;
+    }
+    // Sessions no longer listed (the caller checked that none holds seats or scans).
+    for e in esistenti.iter().skip(n) {
+        offerta_sessione::Entity::delete_by_id(e.id).exec(uow).await?;
     }
     Ok(())
 }
@@ -178,6 +217,31 @@ pub async fn sessioni_di(
         .order_by_asc(offerta_sessione::Column::Ordine)
         .all(db)
         .await
+}
+
+/// The sessions with their own seats chosen by registrations (`registrazione`: of that one
+/// only): per registration, the session's title and whether the seat is held.
+pub async fn scelte_sessioni(
+    db: &impl ConnectionTrait,
+    offerta_id: i64,
+    registrazione: Option<i64>,
+) -> Result<std::collections::HashMap<i64, Vec<(String, bool)>>, DbErr> {
+    use piazza_db::entities::registrazione_sessione as rs;
+    let sessioni = sessioni_di(db, offerta_id).await?;
+    let mut q = rs::Entity::find()
+        .filter(rs::Column::SessioneId.is_in(sessioni.iter().map(|s| s.id)));
+    if let Some(r) = registrazione {
+        q = q.filter(rs::Column::RegistrazioneId.eq(r));
+    }
+    let mut out: std::collections::HashMap<i64, Vec<(String, bool)>> = Default::default();
+    for x in q.order_by_asc(rs::Column::Id).all(db).await? {
+        if let Some(s) = sessioni.iter().find(|s| s.id == x.sessione_id) {
+            out.entry(x.registrazione_id)
+                .or_default()
+                .push((s.titolo.clone(), x.posto));
+        }
+    }
+    Ok(out)
 }
 
 /// The questions of an offer.

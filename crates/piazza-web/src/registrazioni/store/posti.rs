@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use piazza_db::audit::Actor;
-use piazza_db::entities::{offerta, registrazione};
+use piazza_db::entities::{offerta, registrazione, registrazione_sessione};
 use piazza_db::lavoro::Lavoro;
 use piazza_db::stmt;
 use sea_orm::{
@@ -62,6 +62,23 @@ pub async fn registra(
         e.add("email", GIA_REGISTRATO);
         return Err(AppError::invalido(e));
     }
+    let sessioni = sessioni_di(uow, o.id).await?;
+    for id in &n.sessioni {
+        let Some(s) = sessioni.iter().find(|s| s.id == *id && s.capienza.is_some()) else {
+            return Err(AppError::BadRequest(
+                "La sessione scelta non è di questo evento.".into(),
+            ));
+        };
+        if s.capienza.is_some_and(|c| s.occupati >= c) {
+            let mut e = FormErrors::default();
+            e.add(
+                "sessioni",
+                format!("«{}» è al completo: togli la scelta o scegline un'altra.", s.titolo),
+            );
+            return Err(AppError::invalido(e));
+        }
+    }
+    let scelte = n.sessioni.clone();
     let risposte = serde_json::to_string(&n.risposte).unwrap_or_else(|_| "[]".into());
     let r = uow
         .inserisci(registrazione::ActiveModel {
@@ -94,11 +111,19 @@ pub async fn registra(
                 e.into()
             }
         })?;
+    for sessione_id in scelte {
+        uow.inserisci(registrazione_sessione::ActiveModel {
+            registrazione_id: Set(r.id),
+            sessione_id: Set(sessione_id),
+            posto: Set(false),
+            ..Default::default()
+        })
+        .await?;
+    }
     if diretta {
         let esito = assegna(uow, r, avvisi, ora).await?;
         return Ok(esito);
     }
-    let sessioni = sessioni_di(uow, o.id).await?;
     posta::accoda(
         uow,
         avvisi.messaggio(Avviso::ConfermaEmail, &r, o, &sessioni),
@@ -217,7 +242,45 @@ async fn passa(
 ) -> Result<registrazione::Model, DbErr> {
     let mut am: registrazione::ActiveModel = r.clone().into();
     f(&mut am);
-    uow.aggiorna_come(azione, r, am).await
+    let dopo = uow.aggiorna_come(azione, r, am).await?;
+    let (prima_posto, dopo_posto) = (
+        stato::CON_POSTO.contains(&r.stato.as_str()),
+        stato::CON_POSTO.contains(&dopo.stato.as_str()),
+    );
+    if prima_posto != dopo_posto {
+        posti_sessioni(uow, r.id, dopo_posto).await?;
+    }
+    Ok(dopo)
+}
+
+/// The seats of the chosen sessions follow the offer's: taken (where free) when the
+/// registration gets its seat, given back when it loses it. Each is the same conditional
+/// `UPDATE` as the offer's seat, so a session is never overbooked either.
+async fn posti_sessioni(uow: &Lavoro, registrazione_id: i64, prendi: bool) -> Result<(), DbErr> {
+    let scelte = registrazione_sessione::Entity::find()
+        .filter(registrazione_sessione::Column::RegistrazioneId.eq(registrazione_id))
+        .filter(registrazione_sessione::Column::Posto.eq(!prendi))
+        .all(uow)
+        .await?;
+    for s in scelte {
+        let sql = if prendi {
+            "UPDATE offerta_sessioni SET occupati = occupati + 1 \
+             WHERE id = $1 AND capienza IS NOT NULL AND occupati < capienza"
+        } else {
+            "UPDATE offerta_sessioni SET occupati = occupati - 1 WHERE id = $1 AND occupati > 0"
+        };
+        let fatto = uow
+            .execute_raw(stmt(uow, sql, vec![s.sessione_id.into()]))
+            .await?
+            .rows_affected()
+            == 1;
+        if fatto || !prendi {
+            let mut am: registrazione_sessione::ActiveModel = s.clone().into();
+            am.posto = Set(prendi);
+            uow.aggiorna(&s, am).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn avvisa(

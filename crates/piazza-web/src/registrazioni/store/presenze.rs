@@ -248,3 +248,12 @@ pub async fn cerca(
         .take(10)
         .collect())
 }
+
+/// How many scans point at a session.
+pub(super) async fn di_sessione(db: &impl ConnectionTrait, sessione_id: i64) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    presenza::Entity::find()
+        .filter(presenza::Column::SessioneId.eq(sessione_id))
+        .count(db)
+        .await
+}
