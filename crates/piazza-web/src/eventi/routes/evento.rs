@@ -443,7 +443,7 @@ pub async fn aggiorna(
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["capienza"])?;
+            let e = FormErrors::da_errore(e, &["capienza", "sessioni"])?;
             return render_invalid(&form_page(&ctx, "Modifica l'evento", azione, f, e));
         }
     }

@@ -325,3 +325,97 @@ async fn the_map_counts_participants_per_province_and_type() {
     assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"), "{m}");
     assert!(m.contains("<td>Unione di comuni</td><td class=\"text-end\">1</td>"), "{m}");
 }
+
+#[tokio::test]
+async fn a_workshop_with_its_own_seats_is_never_overbooked_and_follows_the_event_seat() {
+    let app = TestApp::new().await;
+    let (id, o) = evento(&app, 2, Utc::now() + Duration::days(3)).await;
+    // The organiser adds a workshop with three seats of its own.
+    let modifica = format!("/eventi/{id}/modifica");
+    let corpo = |posti: &str| {
+        format!(
+            "titolo=Convegno+sui+piccoli+comuni&tipo=convegno&descrizione=Prova\
+             &link_online=https%3A%2F%2Fwebinar.example.org%2Fx\
+             &sessioni=10%2F10%2F2030+10%3A00-12%3A00+Plenaria%0D%0A\
+             10%2F10%2F2030+14%3A00-16%3A00+Laboratorio+%40+Sala+2+%5B{posti}+posti%5D\
+             &capienza=2&ore_offerta=48&stato=pubblicato"
+        )
+    };
+    let ok = app.post_form(Role::Editor, &modifica, &corpo("3")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let sessioni = reg::sessioni_di(&app.db, o.id).await.unwrap();
+    assert_eq!(sessioni.len(), 2);
+    let lab = sessioni[1].clone();
+    assert_eq!(lab.capienza, Some(3));
+    let pagina = app.get(Role::Anon, &format!("/eventi/{id}")).await.text();
+    assert!(pagina.contains(&format!(r#"name="sessione_{}""#, lab.id)), "{pagina}");
+    assert!(pagina.contains("3 posti liberi"));
+
+    // Two people register from the public form choosing the workshop; a third waits for the
+    // event and holds no workshop seat until it gets the event's seat.
+    let o = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    let avvisi = Avvisi::da(&app.state);
+    for i in 1..=3 {
+        let r = app
+            .post_form(
+                Role::Anon,
+                &format!("/eventi/{id}/iscriviti"),
+                &format!(
+                    "nome=N{i}&cognome=C{i}&email=p{i}%40example.org&tipo_organizzazione=cittadino\
+                     &consenso=1&sessione_{}=1",
+                    lab.id
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+    let regs = super::registrazioni(&app, o.id).await;
+    for r in &regs {
+        let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+        reg::conferma_email(&uow, r.id, &avvisi, Utc::now()).await.unwrap();
+        uow.conferma().await.unwrap();
+    }
+    let occupati = |app: std::sync::Arc<TestApp>| async move {
+        reg::sessioni_di(&app.db, o.id).await.unwrap()[1].occupati
+    };
+    assert_eq!(occupati(app.clone()).await, 2, "the waitlisted one holds no workshop seat");
+    let scelte = reg::scelte_sessioni(&app.db, o.id, None).await.unwrap();
+    assert_eq!(scelte.values().filter(|v| v[0].1).count(), 2);
+    // The first cancels: the workshop seat goes back, and follows the promoted person.
+    let primo = regs.iter().min_by_key(|r| r.id).unwrap().id;
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    reg::annulla(&uow, primo, &avvisi, Utc::now()).await.unwrap();
+    uow.conferma().await.unwrap();
+    assert_eq!(occupati(app.clone()).await, 2, "released by one, taken by the promoted one");
+    let terzo = regs.iter().max_by_key(|r| r.id).unwrap();
+    let g = gettone(&app, terzo.id);
+    let biglietto = app.get(Role::Anon, &format!("/biglietto/{g}")).await.text();
+    assert!(biglietto.contains("Laboratorio: <strong>posto riservato</strong>"), "{biglietto}");
+
+    // The workshop cannot shrink below the seats held; a full one refuses new choices.
+    let bad = app.post_form(Role::Editor, &modifica, &corpo("1")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("ha già 2 posti assegnati"), "{}", bad.text());
+    assert_eq!(
+        reg::sessioni_di(&app.db, o.id).await.unwrap()[1].capienza,
+        Some(3),
+        "nothing saved"
+    );
+    let ok = app.post_form(Role::Editor, &modifica, &corpo("2")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let prima = app.count("registrazioni").await;
+    let pieno = app
+        .post_form(
+            Role::Anon,
+            &format!("/eventi/{id}/iscriviti"),
+            &format!(
+                "nome=N9&cognome=C9&email=p9%40example.org&tipo_organizzazione=cittadino\
+                 &consenso=1&sessione_{}=1",
+                lab.id
+            ),
+        )
+        .await;
+    assert_eq!(pieno.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(pieno.text().contains("è al completo"), "{}", pieno.text());
+    assert_eq!(app.count("registrazioni").await, prima, "nothing half-saved");
+}

@@ -42,6 +42,7 @@ pub async fn evento(
                 inizio,
                 fine: inizio + Duration::hours(2),
                 luogo: None,
+                capienza: None,
             }],
             capienza,
             idoneita: "tutti".into(),
@@ -75,6 +76,7 @@ pub fn persona(i: usize) -> NuovaRegistrazione {
         comune_id: None,
         ruolo: None,
         risposte: Vec::new(),
+        sessioni: Vec::new(),
     }
 }
 
