@@ -146,6 +146,11 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             progetto,
         };
         let ora = Utc::now();
+        // People registered a week before the event (or now, for the coming ones).
+        let registrati_il = n
+            .sessioni
+            .first()
+            .map_or(ora, |s| (s.inizio - Duration::days(7)).min(ora));
         let ev = super::store::crea(&uow, n, None, ora).await?;
         if let Some(o) = &e.obiettivo {
             da_collegare.push((o.clone(), ev.public_id.clone()));
@@ -178,12 +183,15 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 _ => "comune",
             };
             // Where the event has workshops with their own seats, people choose one.
-            let laboratori: Vec<i64> = sess
+            let laboratori: Vec<(i64, usize)> = sess
                 .iter()
-                .filter(|s| s.capienza.is_some())
-                .map(|s| s.id)
+                .filter_map(|s| Some((s.id, usize::try_from(s.capienza?).ok()?)))
                 .collect();
-            let laboratorio = (!laboratori.is_empty()).then(|| laboratori[k % laboratori.len()]);
+            // In turn, while the workshop has seats (the k-th person is the (k / n)-th in it).
+            let laboratorio = (!laboratori.is_empty())
+                .then(|| laboratori[k % laboratori.len()])
+                .filter(|(_, posti)| k / laboratori.len() < *posti)
+                .map(|(id, _)| id);
             let (r, _) = reg::registra(
                 &uow,
                 &o,
@@ -208,7 +216,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                 },
                 true,
                 &avvisi,
-                ora,
+                registrati_il,
             )
             .await?;
             registrazioni += 1;
@@ -238,7 +246,9 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
                     reg::attestato(&uow, &r, &o, ora).await?;
                     // Most attendees answer the survey, with marks that vary.
                     if k % 4 != 3 {
-                        let v = |d: usize| 3 + ((k + d + i) % 3) as i32;
+                        const VOTI: [[i32; 5]; 3] =
+                            [[5, 4, 5, 4, 3], [4, 4, 3, 5, 3], [5, 3, 4, 2, 4]];
+                        let v = |d: usize| VOTI[d][(k + i) % 5];
                         let commento = COMMENTI.get((k + i) % 9).map(|c| (*c).to_owned());
                         reg::rispondi(
                             &uow,

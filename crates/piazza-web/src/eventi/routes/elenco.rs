@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 
 use super::{CRUMB, schede, vede_bozze};
 use crate::eventi::model::{STATI, TIPI, nome};
 use crate::eventi::store;
 use crate::kit::error::AppResult;
+use crate::kit::extract::Query;
+use crate::kit::fmt;
 use crate::kit::ical;
 use crate::kit::moduli::EVENTI;
 use crate::kit::view::{Chrome, Ctx, Scheda, render};
@@ -121,19 +123,46 @@ struct MappaPage {
     non_visitate: Vec<String>,
     unioni_non_visitate: Vec<String>,
     per_tipo: Vec<(&'static str, i64)>,
+    /// «negli ultimi 12 mesi», «nel 2020».
+    periodo: String,
+    /// The years with events, for the period's choice (the chosen one marked).
+    anni: Vec<(i32, bool)>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeriodoQuery {
+    #[serde(default)]
+    anno: String,
 }
 
 /// Where the association has been in the last twelve months, and the provinces and unions of
 /// comuni it has not; who took part, per province and per type of organisation.
-pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
+pub async fn mappa(ctx: Ctx, Query(q): Query<PeriodoQuery>) -> AppResult<Response> {
+    use chrono::Datelike;
     ctx.require_read(EVENTI)?;
     let eventi = store::elenco(&ctx.state.db, true, None).await?;
-    let ora = Utc::now();
-    let da = ora - Duration::days(365);
+    let mut anni: Vec<i32> = eventi
+        .iter()
+        .filter_map(|s| s.inizio().map(|t| t.year()))
+        .collect();
+    anni.sort_unstable_by(|a, b| b.cmp(a));
+    anni.dedup();
+    let anno = q.anno.trim().parse::<i32>().ok().filter(|a| anni.contains(a));
+    let (da, ora, periodo) = match anno {
+        Some(a) => (
+            fmt::da_ora_italiana(NaiveDate::from_ymd_opt(a, 1, 1).unwrap_or_default().into()),
+            fmt::da_ora_italiana(NaiveDate::from_ymd_opt(a + 1, 1, 1).unwrap_or_default().into()),
+            format!("nel {a}"),
+        ),
+        None => {
+            let ora = Utc::now();
+            (ora - Duration::days(365), ora, "negli ultimi 12 mesi".to_owned())
+        }
+    };
     let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, da, ora);
     let t = ctx.state.territorio.get();
     let layer = t.layer_conteggi(
-        "Eventi per comune negli ultimi 12 mesi",
+        &format!("Eventi per comune {periodo}"),
         &conteggi,
         "evento",
         "eventi",
@@ -180,5 +209,7 @@ pub async fn mappa(ctx: Ctx) -> AppResult<Response> {
         non_visitate,
         unioni_non_visitate,
         per_tipo,
+        periodo,
+        anni: anni.into_iter().map(|a| (a, Some(a) == anno)).collect(),
     })
 }

@@ -178,7 +178,7 @@ async fn evento_page(
         partner,
         liberi: (s.o.capienza - s.o.occupati).max(0),
         aperta: if s.e.stato == "pubblicato" {
-            reg::aperta(&s.o, Utc::now())
+            reg::aperta(&s.o, &s.sessioni, Utc::now())
         } else {
             Err("L'evento non è pubblicato: le registrazioni non sono aperte.".into())
         },

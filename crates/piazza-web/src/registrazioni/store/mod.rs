@@ -266,8 +266,13 @@ pub async fn registrazione(
     registrazione::Entity::find_by_id(id).one(db).await
 }
 
-/// Whether registrations are open at `ora`, and if not why (Italian).
-pub fn aperta(o: &offerta::Model, ora: DateTime<Utc>) -> Result<(), String> {
+/// Whether registrations are open at `ora`, and if not why (Italian): between the opening and
+/// the closing, and never after the last session has ended.
+pub fn aperta(
+    o: &offerta::Model,
+    sessioni: &[offerta_sessione::Model],
+    ora: DateTime<Utc>,
+) -> Result<(), String> {
     if o.apre_at.is_some_and(|a| ora < a) {
         return Err(format!(
             "Le registrazioni aprono il {}.",
@@ -276,6 +281,9 @@ pub fn aperta(o: &offerta::Model, ora: DateTime<Utc>) -> Result<(), String> {
     }
     if o.chiude_at.is_some_and(|c| ora >= c) {
         return Err("Le registrazioni sono chiuse.".into());
+    }
+    if sessioni.last().is_some_and(|s| s.fine <= ora) {
+        return Err("L'iniziativa si è conclusa: le registrazioni sono chiuse.".into());
     }
     Ok(())
 }

@@ -47,7 +47,8 @@ pub async fn registra(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
-    if let Err(m) = aperta(o, ora) {
+    let sessioni = sessioni_di(uow, o.id).await?;
+    if let Err(m) = aperta(o, &sessioni, ora) {
         return Err(AppError::Conflict(m));
     }
     let email_norm = n.email.to_lowercase();
@@ -62,7 +63,6 @@ pub async fn registra(
         e.add("email", GIA_REGISTRATO);
         return Err(AppError::invalido(e));
     }
-    let sessioni = sessioni_di(uow, o.id).await?;
     for id in &n.sessioni {
         let Some(s) = sessioni.iter().find(|s| s.id == *id && s.capienza.is_some()) else {
             return Err(AppError::BadRequest(

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, Utc};
 use piazza_db::audit::Actor;
-use piazza_db::entities::{offerta, posta, presenza};
+use piazza_db::entities::{posta, presenza};
 use piazza_db::lavoro::Lavoro;
 use piazza_web::registrazioni::messaggi::Avvisi;
 use piazza_web::registrazioni::store as reg;
@@ -97,12 +97,20 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
     let (id, o) = evento(&app, 10, inizio).await;
     let avvisi = Avvisi::da(&app.state);
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-    let (venuto, _) = reg::registra(&uow, &o, persona(1), true, &avvisi, Utc::now())
+    // Registered the day before.
+    let ieri = inizio - Duration::days(1);
+    let (venuto, _) = reg::registra(&uow, &o, persona(1), true, &avvisi, ieri)
         .await
         .unwrap();
-    let (assente, _) = reg::registra(&uow, &o, persona(2), true, &avvisi, Utc::now())
+    let (assente, _) = reg::registra(&uow, &o, persona(2), true, &avvisi, ieri)
         .await
         .unwrap();
+    // Now the event is over: registrations are closed.
+    let chiuso = reg::registra(&uow, &o, persona(3), true, &avvisi, Utc::now()).await;
+    assert!(
+        matches!(&chiuso, Err(piazza_web::kit::error::AppError::Conflict(m)) if m.contains("conclusa")),
+        "{chiuso:?}"
+    );
     uow.conferma().await.unwrap();
     presente(&app, venuto.id, inizio + Duration::minutes(5)).await;
     posta::Entity::delete_many().exec(&app.db).await.unwrap();
@@ -289,7 +297,8 @@ async fn an_event_links_to_a_plan_objective_and_to_its_project() {
 #[tokio::test]
 async fn the_map_counts_participants_per_province_and_type() {
     let app = TestApp::new().await;
-    let (_, o) = evento(&app, 10, Utc::now() - Duration::days(30)).await;
+    let inizio = Utc::now() - Duration::days(30);
+    let (_, o) = evento(&app, 10, inizio).await;
     let firenze = app.state.territorio.get().comune("048017").unwrap().id;
     let avvisi = Avvisi::da(&app.state);
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
@@ -298,11 +307,8 @@ async fn the_map_counts_participants_per_province_and_type() {
         p.tipo_organizzazione = tipo.into();
         p.comune_id = Some(firenze);
         p.organizzazione = Some("Ente".into());
-        // Registrations for a past event: open it for the test.
-        let mut am: offerta::ActiveModel = reg::offerta(&uow, o.id).await.unwrap().unwrap().into();
-        am.chiude_at = Set(None);
-        am.update(&uow).await.unwrap();
-        reg::registra(&uow, &o, p, true, &avvisi, Utc::now())
+        // Registered before the event.
+        reg::registra(&uow, &o, p, true, &avvisi, inizio - Duration::days(2))
             .await
             .unwrap();
     }
@@ -324,6 +330,14 @@ async fn the_map_counts_participants_per_province_and_type() {
     assert!(riga.ends_with("<td class=\"text-end\">3</td></tr>"), "{riga}");
     assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"), "{m}");
     assert!(m.contains("<td>Unione di comuni</td><td class=\"text-end\">1</td>"), "{m}");
+    // A past year chosen: its figures; a year with no events falls back to twelve months.
+    use chrono::Datelike;
+    let anno = (Utc::now() - Duration::days(30)).year();
+    let m = app.get(Role::Anon, &format!("/eventi/mappa?anno={anno}")).await.text();
+    assert!(m.contains(&format!("confermati nel {anno}, per tipo")), "{m}");
+    assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"));
+    let m = app.get(Role::Anon, "/eventi/mappa?anno=1990").await.text();
+    assert!(m.contains("negli ultimi 12 mesi"));
 }
 
 #[tokio::test]
