@@ -176,7 +176,10 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
                 _ => {
                     e.add(
                         "sessioni",
-                        format!("Riga {}: scrivi i posti della sessione come «[40 posti]».", n + 1),
+                        format!(
+                            "Riga {}: scrivi i posti della sessione come «[40 posti]».",
+                            n + 1
+                        ),
                     );
                     continue;
                 }

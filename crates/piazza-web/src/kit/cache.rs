@@ -67,7 +67,7 @@ impl Generazione {
                 }
                 c.in_volo.store(false, Ordering::Release);
                 // A bump between the check and the release found the flag still set: take it.
-                if !(c.ancora.load(Ordering::Acquire) && !c.in_volo.swap(true, Ordering::AcqRel)) {
+                if !c.ancora.load(Ordering::Acquire) || c.in_volo.swap(true, Ordering::AcqRel) {
                     break;
                 }
             }

@@ -40,7 +40,10 @@ pub fn router(cfg: &crate::AppConfig) -> crate::kit::rotte::Rotte {
         .strato(limite)
         .get("/biglietto/{gettone}/attestato.pdf", routes::attestato_pdf)
         .get("/biglietto/{gettone}/questionario", routes::questionario)
-        .post("/biglietto/{gettone}/questionario", routes::questionario_invia)
+        .post(
+            "/biglietto/{gettone}/questionario",
+            routes::questionario_invia,
+        )
         .strato(crate::kit::limiti::per_indirizzo(cfg))
         .get("/verifica", routes::verifica_form)
         .get("/verifica/{codice}", routes::verifica_codice)

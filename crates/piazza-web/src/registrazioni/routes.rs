@@ -212,7 +212,10 @@ async fn questionario_page(
     Ok(QuestionarioPage {
         chrome: ctx.chrome(
             "Questionario di gradimento",
-            &[("Biglietto", &format!("/biglietto/{gettone}")), ("Questionario", "")],
+            &[
+                ("Biglietto", &format!("/biglietto/{gettone}")),
+                ("Questionario", ""),
+            ],
         ),
         stato: store::stato_questionario(db, &r, &sessioni, Utc::now()).await?,
         gettone,
@@ -228,8 +231,13 @@ async fn questionario_page(
 
 /// The satisfaction survey of who attended.
 pub async fn questionario(ctx: Ctx, Path(gettone): Path<String>) -> AppResult<Response> {
-    let p = questionario_page(&ctx, gettone, &QuestionarioForm::default(), FormErrors::default())
-        .await?;
+    let p = questionario_page(
+        &ctx,
+        gettone,
+        &QuestionarioForm::default(),
+        FormErrors::default(),
+    )
+    .await?;
     render(&p)
 }
 
@@ -249,7 +257,9 @@ pub async fn questionario_invia(
         store::rispondi(uow, &r, risposta, Utc::now()).await
     })
     .await?;
-    Ok(see_other(&format!("/biglietto/{gettone}?fatto=questionario")))
+    Ok(see_other(&format!(
+        "/biglietto/{gettone}?fatto=questionario"
+    )))
 }
 
 #[derive(Template)]

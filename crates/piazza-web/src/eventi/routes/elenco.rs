@@ -147,16 +147,29 @@ pub async fn mappa(ctx: Ctx, Query(q): Query<PeriodoQuery>) -> AppResult<Respons
         .collect();
     anni.sort_unstable_by(|a, b| b.cmp(a));
     anni.dedup();
-    let anno = q.anno.trim().parse::<i32>().ok().filter(|a| anni.contains(a));
+    let anno = q
+        .anno
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|a| anni.contains(a));
     let (da, ora, periodo) = match anno {
         Some(a) => (
             fmt::da_ora_italiana(NaiveDate::from_ymd_opt(a, 1, 1).unwrap_or_default().into()),
-            fmt::da_ora_italiana(NaiveDate::from_ymd_opt(a + 1, 1, 1).unwrap_or_default().into()),
+            fmt::da_ora_italiana(
+                NaiveDate::from_ymd_opt(a + 1, 1, 1)
+                    .unwrap_or_default()
+                    .into(),
+            ),
             format!("nel {a}"),
         ),
         None => {
             let ora = Utc::now();
-            (ora - Duration::days(365), ora, "negli ultimi 12 mesi".to_owned())
+            (
+                ora - Duration::days(365),
+                ora,
+                "negli ultimi 12 mesi".to_owned(),
+            )
         }
     };
     let conteggi: HashMap<i64, i64> = store::per_comune(&eventi, da, ora);

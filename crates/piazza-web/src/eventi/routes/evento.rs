@@ -77,7 +77,9 @@ async fn progetto_di(ctx: &Ctx, chiave: Option<&str>) -> AppResult<Option<Destin
 /// one project this user may see must match.
 async fn trova_progetto(ctx: &Ctx, testo: &str) -> AppResult<Result<String, String>> {
     let Some(t) = collegamenti::tipo(&ctx.state, "progetto") else {
-        return Ok(Err("I progetti non sono attivi in questa installazione.".into()));
+        return Ok(Err(
+            "I progetti non sono attivi in questa installazione.".into()
+        ));
     };
     let testo = testo.trim();
     let trovati = (t.cerca)(&ctx.state, ctx.user.as_ref(), testo).await?;

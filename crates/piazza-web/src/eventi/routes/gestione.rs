@@ -54,9 +54,20 @@ struct PartecipantiPage {
     /// Seats held per province and per type of organisation (of the rows shown).
     per_provincia: Vec<(String, usize)>,
     per_tipo: Vec<(&'static str, usize)>,
-    /// The survey: answers, attendees, averages (as shown) and comments.
-    questionario: Option<(u64, u64, Vec<(&'static str, String)>, Vec<String>)>,
+    questionario: Option<Questionario>,
 }
+
+/// The survey as the organisers read it.
+struct Questionario {
+    risposte: u64,
+    partecipanti: u64,
+    /// Question and average mark (as shown).
+    medie: Vec<(&'static str, String)>,
+    commenti: Vec<String>,
+}
+
+/// Seats held per province and per type of organisation.
+type Figure = (Vec<(String, usize)>, Vec<(&'static str, usize)>);
 
 /// What this user may see of the participants: all (the module's staff), or those of their
 /// comuni (a referente). `None`: nothing.
@@ -97,17 +108,15 @@ async fn pagina(
     // The survey is the organisers' (all answers): not shown to a referente.
     let questionario = if comuni.is_none() {
         let e = reg::esiti(&ctx.state.db, s.o.id).await?;
-        (e.risposte > 0).then(|| {
-            (
-                e.risposte,
-                e.partecipanti,
-                reg::VOCI
-                    .iter()
-                    .zip(e.medie)
-                    .map(|((_, d), m)| (*d, fmt::decimal(m, 1)))
-                    .collect(),
-                e.commenti,
-            )
+        (e.risposte > 0).then(|| Questionario {
+            risposte: e.risposte,
+            partecipanti: e.partecipanti,
+            medie: reg::VOCI
+                .iter()
+                .zip(e.medie)
+                .map(|((_, d), m)| (*d, fmt::decimal(m, 1)))
+                .collect(),
+            commenti: e.commenti,
         })
     } else {
         None
@@ -162,10 +171,7 @@ async fn pagina(
 }
 
 /// Registrations holding a seat, per province (of their comune; «—» none) and per type.
-fn figure(
-    regs: &[registrazione::Model],
-    t: &crate::territorio::Territorio,
-) -> (Vec<(String, usize)>, Vec<(&'static str, usize)>) {
+fn figure(regs: &[registrazione::Model], t: &crate::territorio::Territorio) -> Figure {
     use std::collections::BTreeMap;
     let mut prov: BTreeMap<String, usize> = BTreeMap::new();
     let mut tipi: BTreeMap<&str, usize> = BTreeMap::new();

@@ -15,7 +15,8 @@ pub use evento::{
     aggiorna, crea, evento_ics, iscriviti, modifica_form, nuovo_form, obiettivo_collega, pagina,
 };
 pub use gestione::{
-    azione, cartellini, partecipanti, partecipanti_csv, partecipanti_xlsx, partner_aggiungi, registra_personale,
+    azione, cartellini, partecipanti, partecipanti_csv, partecipanti_xlsx, partner_aggiungi,
+    registra_personale,
 };
 pub use proposte::{proposta_crea, proposta_decidi, proposte};
 

@@ -286,7 +286,7 @@ pub async fn proposta_decidi(
                 idoneita: "tutti".into(),
                 approvazione: false,
                 quota_comune: None,
-quote_tipo: Default::default(),
+                quote_tipo: Default::default(),
                 ore_offerta: 48,
                 chiude_at: None,
                 domande: Vec::new(),

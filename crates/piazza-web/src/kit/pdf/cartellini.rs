@@ -63,7 +63,13 @@ impl Documento {
                 .take(2)
                 .enumerate()
             {
-                self.text_at(x0 + 12.0, y0 - h + 22.0 - k as f32 * 10.0, 8.0, false, &riga);
+                self.text_at(
+                    x0 + 12.0,
+                    y0 - h + 22.0 - k as f32 * 10.0,
+                    8.0,
+                    false,
+                    &riga,
+                );
             }
             self.aperto = None;
             let (celle, lato) = (&c.qr.0, c.qr.1);

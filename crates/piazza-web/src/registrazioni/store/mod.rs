@@ -15,8 +15,8 @@ pub use posti::{
 };
 pub use presenze::{EsitoPresenza, Scansione, cerca, minuti, presenti, scansiona};
 pub use questionari::{
-    Esiti, QuestionarioForm, Risposta, StatoQuestionario, VOCI, esiti, invia_questionari,
-    rispondi, stato_questionario,
+    Esiti, QuestionarioForm, Risposta, StatoQuestionario, VOCI, esiti, invia_questionari, rispondi,
+    stato_questionario,
 };
 
 use std::collections::BTreeMap;
@@ -197,7 +197,9 @@ async fn sostituisci_sessioni(
     }
     // Sessions no longer listed (the caller checked that none holds seats or scans).
     for e in esistenti.iter().skip(n) {
-        offerta_sessione::Entity::delete_by_id(e.id).exec(uow).await?;
+        offerta_sessione::Entity::delete_by_id(e.id)
+            .exec(uow)
+            .await?;
     }
     Ok(())
 }
@@ -228,8 +230,8 @@ pub async fn scelte_sessioni(
 ) -> Result<std::collections::HashMap<i64, Vec<(String, bool)>>, DbErr> {
     use piazza_db::entities::registrazione_sessione as rs;
     let sessioni = sessioni_di(db, offerta_id).await?;
-    let mut q = rs::Entity::find()
-        .filter(rs::Column::SessioneId.is_in(sessioni.iter().map(|s| s.id)));
+    let mut q =
+        rs::Entity::find().filter(rs::Column::SessioneId.is_in(sessioni.iter().map(|s| s.id)));
     if let Some(r) = registrazione {
         q = q.filter(rs::Column::RegistrazioneId.eq(r));
     }

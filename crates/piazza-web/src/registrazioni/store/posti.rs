@@ -64,7 +64,10 @@ pub async fn registra(
         return Err(AppError::invalido(e));
     }
     for id in &n.sessioni {
-        let Some(s) = sessioni.iter().find(|s| s.id == *id && s.capienza.is_some()) else {
+        let Some(s) = sessioni
+            .iter()
+            .find(|s| s.id == *id && s.capienza.is_some())
+        else {
             return Err(AppError::BadRequest(
                 "La sessione scelta non è di questo evento.".into(),
             ));
@@ -73,7 +76,10 @@ pub async fn registra(
             let mut e = FormErrors::default();
             e.add(
                 "sessioni",
-                format!("«{}» è al completo: togli la scelta o scegline un'altra.", s.titolo),
+                format!(
+                    "«{}» è al completo: togli la scelta o scegline un'altra.",
+                    s.titolo
+                ),
             );
             return Err(AppError::invalido(e));
         }

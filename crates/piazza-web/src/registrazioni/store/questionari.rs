@@ -22,7 +22,10 @@ use crate::kit::view::FormErrors;
 pub const VOCI: [(&str, &str); 3] = [
     ("generale", "Nel complesso, come valuti l'iniziativa?"),
     ("contenuti", "Quanto ti sono stati utili i contenuti?"),
-    ("organizzazione", "Come valuti l'organizzazione (luogo, orari, informazioni)?"),
+    (
+        "organizzazione",
+        "Come valuti l'organizzazione (luogo, orari, informazioni)?",
+    ),
 ];
 
 /// Surveys are sent for offers ended in the last days only: loading an old archive sends none.
@@ -95,7 +98,10 @@ impl StatoQuestionario {
     }
 }
 
-async fn ha_partecipato(db: &impl ConnectionTrait, r: &registrazione::Model) -> Result<bool, DbErr> {
+async fn ha_partecipato(
+    db: &impl ConnectionTrait,
+    r: &registrazione::Model,
+) -> Result<bool, DbErr> {
     Ok(presenza::Entity::find()
         .filter(presenza::Column::RegistrazioneId.eq(r.id))
         .filter(presenza::Column::Verso.eq("entrata"))
@@ -211,7 +217,10 @@ pub async fn esiti(db: &impl ConnectionTrait, offerta_id: i64) -> Result<Esiti, 
     let mut medie = [0.0; 3];
     if n > 0.0 {
         for q in &righe {
-            for (m, v) in medie.iter_mut().zip([q.generale, q.contenuti, q.organizzazione]) {
+            for (m, v) in medie
+                .iter_mut()
+                .zip([q.generale, q.contenuti, q.organizzazione])
+            {
                 *m += f64::from(v) / n;
             }
         }

@@ -22,7 +22,10 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
         .get(Role::Editor, &format!("/eventi/{id}/modifica"))
         .await
         .text();
-    assert!(form.contains("quota_tipo_impresa"), "the form offers the quota");
+    assert!(
+        form.contains("quota_tipo_impresa"),
+        "the form offers the quota"
+    );
     let corpo = |quota: &str| {
         format!(
             "titolo=Convegno+sui+piccoli+comuni&tipo=convegno&descrizione=Prova\
@@ -32,10 +35,19 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
         )
     };
     let bad = app
-        .post_form(Role::Editor, &format!("/eventi/{id}/modifica"), &corpo("tanti"))
+        .post_form(
+            Role::Editor,
+            &format!("/eventi/{id}/modifica"),
+            &corpo("tanti"),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("Impresa o professionista: scrivi un numero"), "{}", bad.text());
+    assert!(
+        bad.text()
+            .contains("Impresa o professionista: scrivi un numero"),
+        "{}",
+        bad.text()
+    );
     let o_ora = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
     assert_eq!(o_ora.quote_tipo, "{}", "nothing saved");
     let ok = app
@@ -48,7 +60,10 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
         .get(Role::Editor, &format!("/eventi/{id}/modifica"))
         .await
         .text();
-    assert!(form.contains(r#"name="quota_tipo_impresa" value="1""#), "the form shows it again");
+    assert!(
+        form.contains(r#"name="quota_tipo_impresa" value="1""#),
+        "the form shows it again"
+    );
 
     let avvisi = Avvisi::da(&app.state);
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
@@ -64,13 +79,26 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
     uow.conferma().await.unwrap();
     use reg::EsitoConferma::*;
     assert_eq!(ids[0].1, Some(Confermata));
-    assert_eq!(ids[1].1, Some(ListaAttesa), "the second company waits: quota full");
-    assert_eq!(ids[2].1, Some(Confermata), "a citizen still gets a free seat");
+    assert_eq!(
+        ids[1].1,
+        Some(ListaAttesa),
+        "the second company waits: quota full"
+    );
+    assert_eq!(
+        ids[2].1,
+        Some(Confermata),
+        "a citizen still gets a free seat"
+    );
     // The first company cancels: the second is offered the seat.
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-    reg::annulla(&uow, ids[0].0, &avvisi, Utc::now()).await.unwrap();
+    reg::annulla(&uow, ids[0].0, &avvisi, Utc::now())
+        .await
+        .unwrap();
     uow.conferma().await.unwrap();
-    let r = reg::registrazione(&app.db, ids[1].0).await.unwrap().unwrap();
+    let r = reg::registrazione(&app.db, ids[1].0)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(r.stato, "posto_offerto");
 }
 
@@ -118,28 +146,52 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
     // The ticker sends it once, to the attendee only.
     for _ in 0..2 {
         let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-        reg::invia_questionari(&uow, &avvisi, Utc::now()).await.unwrap();
+        reg::invia_questionari(&uow, &avvisi, Utc::now())
+            .await
+            .unwrap();
         uow.conferma().await.unwrap();
     }
     let mail = posta::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(mail.len(), 1, "one message: {mail:?}");
     assert_eq!(mail[0].a, "persona1@example.org");
     let g = gettone(&app, venuto.id);
-    assert!(mail[0].testo.contains(&format!("/biglietto/{g}/questionario")));
     assert!(
-        reg::offerta(&app.db, o.id).await.unwrap().unwrap().questionario_at.is_some()
+        mail[0]
+            .testo
+            .contains(&format!("/biglietto/{g}/questionario"))
+    );
+    assert!(
+        reg::offerta(&app.db, o.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .questionario_at
+            .is_some()
     );
     // A future event sends nothing yet.
     let (_, futuro) = evento(&app, 10, Utc::now() + Duration::days(1)).await;
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-    assert_eq!(reg::invia_questionari(&uow, &avvisi, Utc::now()).await.unwrap(), 0);
+    assert_eq!(
+        reg::invia_questionari(&uow, &avvisi, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
     uow.conferma().await.unwrap();
     assert!(
-        reg::offerta(&app.db, futuro.id).await.unwrap().unwrap().questionario_at.is_none()
+        reg::offerta(&app.db, futuro.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .questionario_at
+            .is_none()
     );
 
     let biglietto = app.get(Role::Anon, &format!("/biglietto/{g}")).await.text();
-    assert!(biglietto.contains("Rispondi al questionario"), "{biglietto}");
+    assert!(
+        biglietto.contains("Rispondi al questionario"),
+        "{biglietto}"
+    );
     let url = format!("/biglietto/{g}/questionario");
     let pagina = app.get(Role::Anon, &url).await;
     assert_eq!(pagina.status, StatusCode::OK);
@@ -149,7 +201,11 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
         .post_form(Role::Anon, &url, "generale=7&contenuti=4&organizzazione=5")
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("Scegli un voto da 1 a 5"), "{}", bad.text());
+    assert!(
+        bad.text().contains("Scegli un voto da 1 a 5"),
+        "{}",
+        bad.text()
+    );
     assert_eq!(app.count("questionari").await, 0);
     let ok = app
         .post_form(
@@ -175,14 +231,21 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
         )
         .await;
     assert_eq!(no.status, StatusCode::CONFLICT);
-    assert!(no.text().contains("per chi ha partecipato"), "{}", no.text());
+    assert!(
+        no.text().contains("per chi ha partecipato"),
+        "{}",
+        no.text()
+    );
     // The organisers see the averages and the comment; a referente does not.
     let p = app
         .get(Role::Editor, &format!("/eventi/{id}/partecipanti"))
         .await
         .text();
     assert!(p.contains("1 risposte su 1 partecipanti"), "{p}");
-    assert!(p.contains("<strong>5,0</strong>") && p.contains("Ottima sala"), "{p}");
+    assert!(
+        p.contains("<strong>5,0</strong>") && p.contains("Ottima sala"),
+        "{p}"
+    );
     let p = app
         .get(Role::Referente, &format!("/eventi/{id}/partecipanti"))
         .await
@@ -210,9 +273,15 @@ async fn the_badge_sheet_holds_who_has_a_seat_and_is_for_the_organisers() {
     assert_eq!(doc.get_pages().len(), 2, "nine badges: eight a page");
     let testo = doc.extract_text(&[1, 2]).unwrap_or_default();
     for i in 1..=9 {
-        assert!(testo.contains(&format!("Nome{i} Cognome{i}")), "badge {i} in {testo}");
+        assert!(
+            testo.contains(&format!("Nome{i} Cognome{i}")),
+            "badge {i} in {testo}"
+        );
     }
-    assert!(!testo.contains("Nome10 Cognome10"), "the waitlisted one has no badge");
+    assert!(
+        !testo.contains("Nome10 Cognome10"),
+        "the waitlisted one has no badge"
+    );
     for (ruolo, atteso) in [
         (Role::Anon, StatusCode::SEE_OTHER),
         (Role::Viewer, StatusCode::FORBIDDEN),
@@ -280,15 +349,28 @@ async fn an_event_links_to_a_plan_objective_and_to_its_project() {
         )
     };
     let modifica = format!("/eventi/{id}/modifica");
-    let bad = app.post_form(Role::Editor, &modifica, &corpo("NESSUNO")).await;
+    let bad = app
+        .post_form(Role::Editor, &modifica, &corpo("NESSUNO"))
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("Nessun progetto corrisponde"), "{}", bad.text());
-    let ok = app.post_form(Role::Editor, &modifica, &corpo("territori")).await;
+    assert!(
+        bad.text().contains("Nessun progetto corrisponde"),
+        "{}",
+        bad.text()
+    );
+    let ok = app
+        .post_form(Role::Editor, &modifica, &corpo("territori"))
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
-    let e = piazza_web::eventi::store::scheda(&app.db, &id).await.unwrap();
+    let e = piazza_web::eventi::store::scheda(&app.db, &id)
+        .await
+        .unwrap();
     assert_eq!(e.e.progetto.as_deref(), Some(p.public_id.as_str()));
     let pagina = app.get(Role::Viewer, &format!("/eventi/{id}")).await.text();
-    assert!(pagina.contains(&format!("/progetti/{}", p.public_id)), "{pagina}");
+    assert!(
+        pagina.contains(&format!("/progetti/{}", p.public_id)),
+        "{pagina}"
+    );
     // Who may not see projects does not see the link.
     let pagina = app.get(Role::Anon, &format!("/eventi/{id}")).await.text();
     assert!(!pagina.contains(&format!("/progetti/{}", p.public_id)));
@@ -327,14 +409,29 @@ async fn the_map_counts_participants_per_province_and_type() {
         .find(|r| r.contains("<td>Firenze</td>"))
         .unwrap_or_default()
         .to_owned();
-    assert!(riga.ends_with("<td class=\"text-end\">3</td></tr>"), "{riga}");
-    assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"), "{m}");
-    assert!(m.contains("<td>Unione di comuni</td><td class=\"text-end\">1</td>"), "{m}");
+    assert!(
+        riga.ends_with("<td class=\"text-end\">3</td></tr>"),
+        "{riga}"
+    );
+    assert!(
+        m.contains("<td>Comune</td><td class=\"text-end\">2</td>"),
+        "{m}"
+    );
+    assert!(
+        m.contains("<td>Unione di comuni</td><td class=\"text-end\">1</td>"),
+        "{m}"
+    );
     // A past year chosen: its figures; a year with no events falls back to twelve months.
     use chrono::Datelike;
     let anno = (Utc::now() - Duration::days(30)).year();
-    let m = app.get(Role::Anon, &format!("/eventi/mappa?anno={anno}")).await.text();
-    assert!(m.contains(&format!("confermati nel {anno}, per tipo")), "{m}");
+    let m = app
+        .get(Role::Anon, &format!("/eventi/mappa?anno={anno}"))
+        .await
+        .text();
+    assert!(
+        m.contains(&format!("confermati nel {anno}, per tipo")),
+        "{m}"
+    );
     assert!(m.contains("<td>Comune</td><td class=\"text-end\">2</td>"));
     let m = app.get(Role::Anon, "/eventi/mappa?anno=1990").await.text();
     assert!(m.contains("negli ultimi 12 mesi"));
@@ -362,7 +459,10 @@ async fn a_workshop_with_its_own_seats_is_never_overbooked_and_follows_the_event
     let lab = sessioni[1].clone();
     assert_eq!(lab.capienza, Some(3));
     let pagina = app.get(Role::Anon, &format!("/eventi/{id}")).await.text();
-    assert!(pagina.contains(&format!(r#"name="sessione_{}""#, lab.id)), "{pagina}");
+    assert!(
+        pagina.contains(&format!(r#"name="sessione_{}""#, lab.id)),
+        "{pagina}"
+    );
     assert!(pagina.contains("3 posti liberi"));
 
     // Two people register from the public form choosing the workshop; a third waits for the
@@ -386,30 +486,49 @@ async fn a_workshop_with_its_own_seats_is_never_overbooked_and_follows_the_event
     let regs = super::registrazioni(&app, o.id).await;
     for r in &regs {
         let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-        reg::conferma_email(&uow, r.id, &avvisi, Utc::now()).await.unwrap();
+        reg::conferma_email(&uow, r.id, &avvisi, Utc::now())
+            .await
+            .unwrap();
         uow.conferma().await.unwrap();
     }
     let occupati = |app: std::sync::Arc<TestApp>| async move {
         reg::sessioni_di(&app.db, o.id).await.unwrap()[1].occupati
     };
-    assert_eq!(occupati(app.clone()).await, 2, "the waitlisted one holds no workshop seat");
+    assert_eq!(
+        occupati(app.clone()).await,
+        2,
+        "the waitlisted one holds no workshop seat"
+    );
     let scelte = reg::scelte_sessioni(&app.db, o.id, None).await.unwrap();
     assert_eq!(scelte.values().filter(|v| v[0].1).count(), 2);
     // The first cancels: the workshop seat goes back, and follows the promoted person.
     let primo = regs.iter().min_by_key(|r| r.id).unwrap().id;
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
-    reg::annulla(&uow, primo, &avvisi, Utc::now()).await.unwrap();
+    reg::annulla(&uow, primo, &avvisi, Utc::now())
+        .await
+        .unwrap();
     uow.conferma().await.unwrap();
-    assert_eq!(occupati(app.clone()).await, 2, "released by one, taken by the promoted one");
+    assert_eq!(
+        occupati(app.clone()).await,
+        2,
+        "released by one, taken by the promoted one"
+    );
     let terzo = regs.iter().max_by_key(|r| r.id).unwrap();
     let g = gettone(&app, terzo.id);
     let biglietto = app.get(Role::Anon, &format!("/biglietto/{g}")).await.text();
-    assert!(biglietto.contains("Laboratorio: <strong>posto riservato</strong>"), "{biglietto}");
+    assert!(
+        biglietto.contains("Laboratorio: <strong>posto riservato</strong>"),
+        "{biglietto}"
+    );
 
     // The workshop cannot shrink below the seats held; a full one refuses new choices.
     let bad = app.post_form(Role::Editor, &modifica, &corpo("1")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("ha già 2 posti assegnati"), "{}", bad.text());
+    assert!(
+        bad.text().contains("ha già 2 posti assegnati"),
+        "{}",
+        bad.text()
+    );
     assert_eq!(
         reg::sessioni_di(&app.db, o.id).await.unwrap()[1].capienza,
         Some(3),
@@ -431,5 +550,9 @@ async fn a_workshop_with_its_own_seats_is_never_overbooked_and_follows_the_event
         .await;
     assert_eq!(pieno.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(pieno.text().contains("è al completo"), "{}", pieno.text());
-    assert_eq!(app.count("registrazioni").await, prima, "nothing half-saved");
+    assert_eq!(
+        app.count("registrazioni").await,
+        prima,
+        "nothing half-saved"
+    );
 }

@@ -536,7 +536,12 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/biglietto/{gettone}/conferma", PUBLIC, Body::None),
     ("POST", "/biglietto/{gettone}/accetta", PUBLIC, Body::None),
     ("POST", "/biglietto/{gettone}/annulla", PUBLIC, Body::None),
-    ("GET", "/biglietto/{gettone}/questionario", PUBLIC, Body::None),
+    (
+        "GET",
+        "/biglietto/{gettone}/questionario",
+        PUBLIC,
+        Body::None,
+    ),
     (
         "POST",
         "/biglietto/{gettone}/questionario",
