@@ -126,7 +126,8 @@ async def main():
     db = sqlite3.connect(DB)
     evento, offerta, capienza = db.execute(
         "SELECT e.public_id, o.id, o.capienza FROM eventi e JOIN offerte o ON o.id = e.offerta_id "
-        "WHERE e.titolo LIKE 'Dire & Fare%'").fetchone()
+        "JOIN offerta_sessioni s ON s.offerta_id = o.id "
+        "WHERE e.titolo LIKE 'Dire & Fare%' ORDER BY s.inizio DESC LIMIT 1").fetchone()
     gia = db.execute("SELECT COUNT(*) FROM registrazioni WHERE offerta_id = ?", (offerta,)).fetchone()[0]
     print(f"event {evento}: {capienza} seats, {gia} registrations before the rush; "
           f"{N} requests per phase, {CONN} connections")

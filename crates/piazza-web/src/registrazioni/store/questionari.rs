@@ -7,7 +7,8 @@ use piazza_db::entities::{offerta, offerta_sessione, presenza, questionario, reg
 use piazza_db::lavoro::Lavoro;
 use piazza_db::stmt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 
@@ -242,7 +243,18 @@ pub async fn invia_questionari(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<u32> {
+    // Only the offers with a session ended in the window are looked at (not the archive).
+    let recenti: Vec<i64> = offerta_sessione::Entity::find()
+        .select_only()
+        .column(offerta_sessione::Column::OffertaId)
+        .distinct()
+        .filter(offerta_sessione::Column::Fine.lte(ora))
+        .filter(offerta_sessione::Column::Fine.gte(ora - Duration::days(FINESTRA_GIORNI)))
+        .into_tuple()
+        .all(uow)
+        .await?;
     let candidate = offerta::Entity::find()
+        .filter(offerta::Column::Id.is_in(recenti))
         .filter(offerta::Column::QuestionarioAt.is_null())
         .all(uow)
         .await?;
