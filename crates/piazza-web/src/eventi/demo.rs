@@ -139,6 +139,7 @@ pub async fn carica(c: &DemoCtx<'_>) -> AppResult<String> {
             quota_comune: None,
             quote_tipo: e.quote_tipo.clone(),
             ore_offerta: 48,
+            apre_at: None,
             chiude_at: None,
             domande: Vec::new(),
             stato: "pubblicato".into(),

@@ -78,6 +78,8 @@ pub struct EventoForm {
     #[serde(default)]
     pub ore_offerta: String,
     #[serde(default)]
+    pub apertura: String,
+    #[serde(default)]
     pub chiusura: String,
     #[serde(default)]
     pub domande: String,
@@ -115,6 +117,7 @@ pub struct NuovoEvento {
     pub quota_comune: Option<i32>,
     pub quote_tipo: BTreeMap<String, i32>,
     pub ore_offerta: i32,
+    pub apre_at: Option<DateTime<Utc>>,
     pub chiude_at: Option<DateTime<Utc>>,
     pub domande: Vec<Domanda>,
     pub stato: String,
@@ -335,9 +338,20 @@ impl EventoForm {
             }
         }
         let ore_offerta = intero(&mut e, "ore_offerta", &self.ore_offerta, 0, 720).unwrap_or(48);
+        let apre_at = e
+            .date("apertura", &self.apertura)
+            .map(|d: NaiveDate| fmt::da_ora_italiana(d.and_time(NaiveTime::MIN)));
         let chiude_at = e.date("chiusura", &self.chiusura).map(|d: NaiveDate| {
             fmt::da_ora_italiana(d.and_hms_opt(23, 59, 59).expect("valid time"))
         });
+        if let (Some(a), Some(c)) = (apre_at, chiude_at)
+            && c < a
+        {
+            e.add(
+                "chiusura",
+                "La chiusura delle registrazioni precede l'apertura.",
+            );
+        }
         let domande = leggi_domande(&self.domande, &mut e);
         let stato = if self.stato.is_empty() {
             "bozza"
@@ -365,6 +379,7 @@ impl EventoForm {
             quota_comune,
             quote_tipo,
             ore_offerta,
+            apre_at,
             chiude_at,
             domande,
             stato: stato.into(),

@@ -36,7 +36,7 @@ fn offerta_di(n: &NuovoEvento, public_id: &str) -> NuovaOfferta {
         titolo: n.titolo.clone(),
         url: format!("/eventi/{public_id}"),
         capienza: n.capienza,
-        apre_at: None,
+        apre_at: n.apre_at,
         chiude_at: n.chiude_at,
         approvazione: n.approvazione,
         idoneita: n.idoneita.clone(),

@@ -402,6 +402,11 @@ pub async fn modifica_form(ctx: Ctx, Path(id): Path<String>) -> AppResult<Respon
         approvazione: s.o.approvazione.then(|| "1".into()),
         quota_comune: s.o.quota_comune.map(|q| q.to_string()).unwrap_or_default(),
         ore_offerta: s.o.ore_offerta.to_string(),
+        apertura: s
+            .o
+            .apre_at
+            .map(|c| fmt::ora_italiana(c)[..10].to_owned())
+            .unwrap_or_default(),
         chiusura: s
             .o
             .chiude_at

@@ -35,6 +35,28 @@ pub struct Riga {
     pub stato_codice: String,
     pub codice: String,
     pub quando: String,
+    /// «presente, 3 ore», «assente» (a seat held at an event that is over), or empty.
+    pub presenza: String,
+}
+
+/// Attendance of `r` as the organisers read it.
+fn presenza_di(
+    r: &registrazione::Model,
+    scansioni: Option<&Vec<piazza_db::entities::presenza::Model>>,
+    sessioni: &[piazza_db::entities::offerta_sessione::Model],
+    finito: bool,
+) -> String {
+    match scansioni {
+        Some(s) if !s.is_empty() => {
+            let m = reg::minuti(s, sessioni);
+            format!(
+                "presente, {}",
+                crate::registrazioni::certificato::ore(m.min(i32::MAX as i64) as i32)
+            )
+        }
+        _ if finito && stato::CON_POSTO.contains(&r.stato.as_str()) => "assente".into(),
+        _ => String::new(),
+    }
 }
 
 #[derive(Template)]
@@ -105,6 +127,8 @@ async fn pagina(
     let t = ctx.state.territorio.get();
     let regs = righe(ctx, s.o.id, &comuni).await?;
     let (per_provincia, per_tipo) = figure(&regs, &t);
+    let scansioni = reg::presenze_offerta(&ctx.state.db, s.o.id).await?;
+    let finito = s.sessioni.last().is_some_and(|x| x.fine <= Utc::now());
     // The survey is the organisers' (all answers): not shown to a referente.
     let questionario = if comuni.is_none() {
         let e = reg::esiti(&ctx.state.db, s.o.id).await?;
@@ -154,6 +178,7 @@ async fn pagina(
                 stato: stato::nome(&r.stato),
                 codice: mostra_codice(&r.codice),
                 quando: fmt::ora_italiana(r.creata_at),
+                presenza: presenza_di(&r, scansioni.get(&r.id), &s.sessioni, finito),
                 stato_codice: r.stato,
                 email: r.email,
             })
@@ -234,6 +259,8 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
     let t = ctx.state.territorio.get();
     let regs = righe(ctx, s.o.id, &comuni).await?;
     let scelte = reg::scelte_sessioni(&ctx.state.db, s.o.id, None).await?;
+    let scansioni = reg::presenze_offerta(&ctx.state.db, s.o.id).await?;
+    let finito = s.sessioni.last().is_some_and(|x| x.fine <= Utc::now());
     Ok(Table {
         headers: vec![
             "Cognome",
@@ -248,10 +275,12 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
             "Codice",
             "Registrata il",
             "Sessioni a posti limitati",
+            "Presenza",
         ],
         rows: regs
             .into_iter()
             .map(|r| {
+                let presenza = presenza_di(&r, scansioni.get(&r.id), &s.sessioni, finito);
                 let sessioni = scelte
                     .get(&r.id)
                     .map(|v| {
@@ -281,6 +310,7 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
                     Cell::Text(mostra_codice(&r.codice)),
                     Cell::Text(fmt::ora_italiana(r.creata_at)),
                     Cell::Text(sessioni),
+                    Cell::Text(presenza),
                 ]
             })
             .collect(),

@@ -288,6 +288,7 @@ pub async fn proposta_decidi(
                 quota_comune: None,
                 quote_tipo: Default::default(),
                 ore_offerta: 48,
+                apre_at: None,
                 chiude_at: None,
                 domande: Vec::new(),
                 stato: "bozza".into(),

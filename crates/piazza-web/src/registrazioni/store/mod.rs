@@ -13,7 +13,9 @@ pub use elenchi::{Conteggi, conteggi, per_comune, per_tipo, registrazioni};
 pub use posti::{
     EsitoConferma, accetta, annulla, approva, conferma_email, registra, respingi, scadi_offerte,
 };
-pub use presenze::{EsitoPresenza, Scansione, cerca, minuti, presenti, scansiona};
+pub use presenze::{
+    EsitoPresenza, Scansione, cerca, minuti, presenti, presenze_offerta, scansiona,
+};
 pub use questionari::{
     Esiti, QuestionarioForm, Risposta, StatoQuestionario, VOCI, esiti, invia_questionari, rispondi,
     stato_questionario,

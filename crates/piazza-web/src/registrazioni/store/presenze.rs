@@ -8,7 +8,7 @@ use piazza_db::lavoro::Lavoro;
 use piazza_db::stmt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 
 use super::super::model::{normalizza_codice, stato};
@@ -256,4 +256,29 @@ pub(super) async fn di_sessione(db: &impl ConnectionTrait, sessione_id: i64) -> 
         .filter(presenza::Column::SessioneId.eq(sessione_id))
         .count(db)
         .await
+}
+
+/// The scans of every registration of an offer, by registration.
+pub async fn presenze_offerta(
+    db: &impl ConnectionTrait,
+    offerta_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<presenza::Model>>, DbErr> {
+    let ids: Vec<i64> = registrazione::Entity::find()
+        .select_only()
+        .column(registrazione::Column::Id)
+        .filter(registrazione::Column::OffertaId.eq(offerta_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<presenza::Model>> = Default::default();
+    for chunk in ids.chunks(500) {
+        for p in presenza::Entity::find()
+            .filter(presenza::Column::RegistrazioneId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.entry(p.registrazione_id).or_default().push(p);
+        }
+    }
+    Ok(out)
 }

@@ -50,6 +50,20 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
     );
     let o_ora = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
     assert_eq!(o_ora.quote_tipo, "{}", "nothing saved");
+    // Registrations closing before they open: refused.
+    let date = format!(
+        "{}&apertura=10%2F09%2F2030&chiusura=01%2F09%2F2030",
+        corpo("1")
+    );
+    let bad = app
+        .post_form(Role::Editor, &format!("/eventi/{id}/modifica"), &date)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().contains("precede l&#39;apertura"),
+        "{}",
+        bad.text()
+    );
     let ok = app
         .post_form(Role::Editor, &format!("/eventi/{id}/modifica"), &corpo("1"))
         .await;
@@ -102,10 +116,10 @@ async fn a_type_quota_sends_the_extra_ones_to_the_waitlist_and_promotes_within_i
     assert_eq!(r.stato, "posto_offerto");
 }
 
-async fn presente(app: &TestApp, r: i64, at: chrono::DateTime<Utc>) {
+async fn presente(app: &TestApp, r: i64, sessione: i64, at: chrono::DateTime<Utc>) {
     presenza::ActiveModel {
         registrazione_id: Set(r),
-        sessione_id: Set(None),
+        sessione_id: Set(Some(sessione)),
         verso: Set("entrata".into()),
         at: Set(at),
         nonce: Set(format!("t-{r}")),
@@ -140,7 +154,8 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
         "{chiuso:?}"
     );
     uow.conferma().await.unwrap();
-    presente(&app, venuto.id, inizio + Duration::minutes(5)).await;
+    let sessione = reg::sessioni_di(&app.db, o.id).await.unwrap()[0].id;
+    presente(&app, venuto.id, sessione, inizio + Duration::minutes(5)).await;
     posta::Entity::delete_many().exec(&app.db).await.unwrap();
 
     // The ticker sends it once, to the attendee only.
@@ -242,6 +257,8 @@ async fn the_survey_goes_to_who_attended_once_and_its_answers_are_checked() {
         .await
         .text();
     assert!(p.contains("1 risposte su 1 partecipanti"), "{p}");
+    assert!(p.contains("<td>presente, 1 ora e 55 minuti</td>"), "{p}");
+    assert!(p.contains("<td>assente</td>"), "{p}");
     assert!(
         p.contains("<strong>5,0</strong>") && p.contains("Ottima sala"),
         "{p}"

@@ -50,6 +50,7 @@ pub async fn evento(
             quota_comune: None,
             quote_tipo: Default::default(),
             ore_offerta: 48,
+            apre_at: None,
             chiude_at: None,
             domande: Vec::new(),
             stato: "pubblicato".into(),
