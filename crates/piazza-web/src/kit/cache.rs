@@ -48,26 +48,29 @@ impl Generazione {
             return;
         };
         let c = self.3.clone();
-        c.ancora.store(true, Ordering::Release);
-        if c.in_volo.swap(true, Ordering::AcqRel) {
+        c.ancora.store(true, Ordering::SeqCst);
+        if c.in_volo.swap(true, Ordering::SeqCst) {
             return;
         }
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
-            c.in_volo.store(false, Ordering::Release);
+            c.in_volo.store(false, Ordering::SeqCst);
             return;
         };
         rt.spawn(async move {
             loop {
-                c.ancora.store(false, Ordering::Release);
+                c.ancora.store(false, Ordering::SeqCst);
                 if let Err(e) = piazza_db::nodi::incrementa(&db, SCRITTURE).await {
                     tracing::warn!(error = %e, "shared write counter not updated");
                 }
-                if c.ancora.load(Ordering::Acquire) {
+                if c.ancora.load(Ordering::SeqCst) {
                     continue;
                 }
-                c.in_volo.store(false, Ordering::Release);
+                // SeqCst throughout (a store then a load of the other flag on both sides): the
+                // release of the flag and the check that follows are not reordered, or a bump
+                // made between them would be lost.
+                c.in_volo.store(false, Ordering::SeqCst);
                 // A bump between the check and the release found the flag still set: take it.
-                if !c.ancora.load(Ordering::Acquire) || c.in_volo.swap(true, Ordering::AcqRel) {
+                if !c.ancora.load(Ordering::SeqCst) || c.in_volo.swap(true, Ordering::SeqCst) {
                     break;
                 }
             }

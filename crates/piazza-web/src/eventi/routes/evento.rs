@@ -247,7 +247,7 @@ pub async fn iscriviti(
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["email", "sessioni"])?;
+            let e = FormErrors::da_errore(e, &["email", "sessioni", "tipo_organizzazione"])?;
             return render_invalid(&evento_page(&ctx, &id, f, e, false).await?);
         }
     }
@@ -441,10 +441,17 @@ pub async fn aggiorna(
     ctx.require_edit(EVENTI, None)?;
     let s = store::scheda(&ctx.state.db, &id).await?;
     let azione = format!("/eventi/{id}/modifica");
-    let n = match valida(&ctx, &f).await? {
+    let mut n = match valida(&ctx, &f).await? {
         Ok(n) => n,
         Err(e) => return render_invalid(&form_page(&ctx, "Modifica l'evento", azione, f, e)),
     };
+    // A project this user may not see was not in the form: it stays.
+    if n.progetto.is_none()
+        && let Some(k) = &s.e.progetto
+        && progetto_di(&ctx, Some(k)).await?.is_none()
+    {
+        n.progetto = Some(k.clone());
+    }
     let uow = Lavoro::apri(&ctx.state.db, &ctx.actor()).await?;
     match store::aggiorna(&uow, &s.e, n, &Avvisi::da(&ctx.state), Utc::now()).await {
         Ok(_) => uow.conferma().await?,

@@ -128,7 +128,7 @@ async fn pagina(
     let regs = righe(ctx, s.o.id, &comuni).await?;
     let (per_provincia, per_tipo) = figure(&regs, &t);
     let scansioni = reg::presenze_offerta(&ctx.state.db, s.o.id).await?;
-    let finito = s.sessioni.last().is_some_and(|x| x.fine <= Utc::now());
+    let finito = reg::fine(&s.sessioni).is_some_and(|f| f <= Utc::now());
     // The survey is the organisers' (all answers): not shown to a referente.
     let questionario = if comuni.is_none() {
         let e = reg::esiti(&ctx.state.db, s.o.id).await?;
@@ -260,7 +260,7 @@ async fn tabella(ctx: &Ctx, id: &str) -> AppResult<Table> {
     let regs = righe(ctx, s.o.id, &comuni).await?;
     let scelte = reg::scelte_sessioni(&ctx.state.db, s.o.id, None).await?;
     let scansioni = reg::presenze_offerta(&ctx.state.db, s.o.id).await?;
-    let finito = s.sessioni.last().is_some_and(|x| x.fine <= Utc::now());
+    let finito = reg::fine(&s.sessioni).is_some_and(|f| f <= Utc::now());
     Ok(Table {
         headers: vec![
             "Cognome",
@@ -425,7 +425,7 @@ pub async fn registra_personale(
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["email", "sessioni"])?;
+            let e = FormErrors::da_errore(e, &["email", "sessioni", "tipo_organizzazione"])?;
             return render_invalid(&pagina(&ctx, &id, f, e).await?);
         }
     }

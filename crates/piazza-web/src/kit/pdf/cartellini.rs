@@ -42,7 +42,8 @@ impl Documento {
                 p.stroke();
             });
             let lato_qr = 62.0;
-            let testo_w = w - lato_qr - 30.0;
+            // Text stops well before the QR: a reader needs its quiet zone (4 modules) clear.
+            let testo_w = w - lato_qr - 42.0;
             let e = self.elemento(StructRole::P, None);
             self.aperto = Some(e);
             let mut y = y0 - 34.0;

@@ -144,8 +144,10 @@ pub async fn aggiorna_offerta(
     let m = uow.aggiorna(&prima, am).await?;
     // A session keeps at least the seats already held in it, and one with scans stays.
     let esistenti = sessioni_di(uow, id).await?;
+    let coppie = abbina(&esistenti, &o.sessioni);
     for (i, e) in esistenti.iter().enumerate() {
-        match o.sessioni.get(i) {
+        let nuova = coppie.iter().position(|c| *c == Some(i));
+        match nuova.and_then(|n| o.sessioni.get(n)) {
             Some(n) if n.capienza.is_some_and(|c| c < e.occupati) => {
                 return Err(errore_sessioni(format!(
                     "«{}» ha già {} posti assegnati: la sua capienza non può essere minore.",
@@ -173,16 +175,43 @@ pub async fn aggiorna_offerta(
     Ok(m)
 }
 
+/// Which existing session each new one continues (its index in `esistenti`), so that a
+/// session keeps its id (the seats chosen and the scans point at it) when the list is edited:
+/// first the same start and title, then the same title, then the same start, then the ones
+/// left in their order. A new session matched to none is created.
+fn abbina(esistenti: &[offerta_sessione::Model], nuove: &[NuovaSessione]) -> Vec<Option<usize>> {
+    let mut coppie: Vec<Option<usize>> = vec![None; nuove.len()];
+    let mut prese = vec![false; esistenti.len()];
+    type Uguale = fn(&offerta_sessione::Model, &NuovaSessione) -> bool;
+    let criteri: [Uguale; 4] = [
+        |e, n| e.inizio == n.inizio && e.titolo == n.titolo,
+        |e, n| e.titolo == n.titolo,
+        |e, n| e.inizio == n.inizio,
+        |_, _| true,
+    ];
+    for uguale in criteri {
+        for (i, n) in nuove.iter().enumerate() {
+            if coppie[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..esistenti.len()).find(|&j| !prese[j] && uguale(&esistenti[j], n)) {
+                prese[j] = true;
+                coppie[i] = Some(j);
+            }
+        }
+    }
+    coppie
+}
+
 async fn sostituisci_sessioni(
     uow: &Lavoro,
     offerta_id: i64,
     sessioni: Vec<NuovaSessione>,
 ) -> Result<(), DbErr> {
     let esistenti = sessioni_di(uow, offerta_id).await?;
-    let n = sessioni.len();
-    // Sessions keep their ids (attendance points at them) when only their details change.
-    for (i, s) in sessioni.into_iter().enumerate() {
-        let mut am = match esistenti.get(i) {
+    let coppie = abbina(&esistenti, &sessioni);
+    for (i, (s, c)) in sessioni.into_iter().zip(&coppie).enumerate() {
+        let mut am = match c.map(|j| &esistenti[j]) {
             Some(e) => e.clone().into(),
             None => offerta_sessione::ActiveModel {
                 offerta_id: Set(offerta_id),
@@ -198,10 +227,12 @@ async fn sostituisci_sessioni(
         am.save(uow).await?;
     }
     // Sessions no longer listed (the caller checked that none holds seats or scans).
-    for e in esistenti.iter().skip(n) {
-        offerta_sessione::Entity::delete_by_id(e.id)
-            .exec(uow)
-            .await?;
+    for (j, e) in esistenti.iter().enumerate() {
+        if !coppie.contains(&Some(j)) {
+            offerta_sessione::Entity::delete_by_id(e.id)
+                .exec(uow)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -248,6 +279,11 @@ pub async fn scelte_sessioni(
     Ok(out)
 }
 
+/// When the last session to end ends (sessions may overlap).
+pub fn fine(sessioni: &[offerta_sessione::Model]) -> Option<DateTime<Utc>> {
+    sessioni.iter().map(|s| s.fine).max()
+}
+
 /// The questions of an offer.
 pub fn domande(o: &offerta::Model) -> Vec<Domanda> {
     serde_json::from_str(&o.domande).unwrap_or_default()
@@ -286,7 +322,7 @@ pub fn aperta(
     if o.chiude_at.is_some_and(|c| ora >= c) {
         return Err("Le registrazioni sono chiuse.".into());
     }
-    if sessioni.last().is_some_and(|s| s.fine <= ora) {
+    if fine(sessioni).is_some_and(|f| f <= ora) {
         return Err("L'iniziativa si è conclusa: le registrazioni sono chiuse.".into());
     }
     Ok(())

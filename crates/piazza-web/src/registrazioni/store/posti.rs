@@ -51,6 +51,17 @@ pub async fn registra(
     if let Err(m) = aperta(o, &sessioni, ora) {
         return Err(AppError::Conflict(m));
     }
+    if super::quote_tipo(o).get(&n.tipo_organizzazione) == Some(&0) {
+        let mut e = FormErrors::default();
+        e.add(
+            "tipo_organizzazione",
+            format!(
+                "Questo evento non è aperto a: {}.",
+                super::super::model::nome_tipo(&n.tipo_organizzazione)
+            ),
+        );
+        return Err(AppError::invalido(e));
+    }
     let email_norm = n.email.to_lowercase();
     let gia = registrazione::Entity::find()
         .filter(registrazione::Column::OffertaId.eq(o.id))
@@ -147,7 +158,7 @@ pub async fn conferma_email(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<(registrazione::Model, EsitoConferma)> {
-    let r = carica(uow, id).await?;
+    let (r, _) = carica_bloccata(uow, id).await?;
     if r.stato != stato::DA_CONFERMARE {
         let s = r.stato.clone();
         return Ok((r, EsitoConferma::Gia(s)));
@@ -161,6 +172,19 @@ async fn carica(db: &impl ConnectionTrait, id: i64) -> AppResult<registrazione::
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// A registration read under its offer's row lock (taken first, as every change of a
+/// registration does): on PostgreSQL two changes of one offer's registrations (a confirmation
+/// clicked twice, a cancellation and a rejection at once) are then decided one after the other
+/// on fresh state, never on a row read before the other committed.
+async fn carica_bloccata(
+    uow: &Lavoro,
+    id: i64,
+) -> AppResult<(registrazione::Model, offerta::Model)> {
+    let offerta_id = carica(uow, id).await?.offerta_id;
+    let (_, o) = arrivo(uow, offerta_id).await?;
+    Ok((carica(uow, id).await?, o))
 }
 
 /// Takes the offer's next arrival number, locking its row for the rest of the transaction.
@@ -285,6 +309,52 @@ async fn posti_sessioni(uow: &Lavoro, registrazione_id: i64, prendi: bool) -> Re
             am.posto = Set(prendi);
             uow.aggiorna(&s, am).await?;
         }
+        if fatto && !prendi {
+            passa_posto_sessione(uow, s.sessione_id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A session seat given back goes to the first (in arrival order) who holds an event seat and
+/// chose that session when it was full.
+async fn passa_posto_sessione(uow: &Lavoro, sessione_id: i64) -> Result<(), DbErr> {
+    let in_attesa = registrazione_sessione::Entity::find()
+        .filter(registrazione_sessione::Column::SessioneId.eq(sessione_id))
+        .filter(registrazione_sessione::Column::Posto.eq(false))
+        .all(uow)
+        .await?;
+    if in_attesa.is_empty() {
+        return Ok(());
+    }
+    let Some(primo) = registrazione::Entity::find()
+        .filter(registrazione::Column::Id.is_in(in_attesa.iter().map(|x| x.registrazione_id)))
+        .filter(registrazione::Column::Stato.is_in(stato::CON_POSTO))
+        .order_by_asc(registrazione::Column::Posizione)
+        .order_by_asc(registrazione::Column::Id)
+        .one(uow)
+        .await?
+    else {
+        return Ok(());
+    };
+    let preso = uow
+        .execute_raw(stmt(
+            uow,
+            "UPDATE offerta_sessioni SET occupati = occupati + 1 \
+             WHERE id = $1 AND capienza IS NOT NULL AND occupati < capienza",
+            vec![sessione_id.into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    if let Some(x) = in_attesa
+        .into_iter()
+        .find(|x| x.registrazione_id == primo.id)
+        && preso
+    {
+        let mut am: registrazione_sessione::ActiveModel = x.clone().into();
+        am.posto = Set(true);
+        uow.aggiorna(&x, am).await?;
     }
     Ok(())
 }
@@ -346,11 +416,10 @@ pub async fn approva(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<EsitoConferma> {
-    let r = carica(uow, id).await?;
+    let (r, o) = carica_bloccata(uow, id).await?;
     if r.stato != stato::IN_APPROVAZIONE {
         return Ok(EsitoConferma::Gia(r.stato));
     }
-    let (_, o) = arrivo(uow, r.offerta_id).await?;
     let (nuovo, avviso, esito) = if prendi_posto(uow, &o, &r).await? == Posto::Preso {
         (
             stato::CONFERMATA,
@@ -371,7 +440,7 @@ pub async fn approva(
 
 /// The organisers decline a registration waiting for approval (or on the waitlist).
 pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
-    let r = carica(uow, id).await?;
+    let (r, o) = carica_bloccata(uow, id).await?;
     if !matches!(
         r.stato.as_str(),
         stato::IN_APPROVAZIONE | stato::LISTA_ATTESA
@@ -381,9 +450,6 @@ pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>
                 .into(),
         ));
     }
-    let o = super::offerta(uow, r.offerta_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let r = passa(uow, &r, "respingi", |am| {
         am.stato = Set(stato::RESPINTA.into());
         am.annullata_at = Set(Some(ora));
@@ -401,11 +467,10 @@ pub async fn annulla(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<bool> {
-    let r = carica(uow, id).await?;
+    let (r, o) = carica_bloccata(uow, id).await?;
     if stato::CHIUSI.contains(&r.stato.as_str()) {
         return Ok(false);
     }
-    let (_, o) = arrivo(uow, r.offerta_id).await?;
     let aveva_posto = stato::CON_POSTO.contains(&r.stato.as_str());
     let r = passa(uow, &r, "annulla", |am| {
         am.stato = Set(stato::ANNULLATA.into());
@@ -475,7 +540,7 @@ pub(super) async fn promuovi(
 
 /// The person accepts the seat offered to them, before it expires.
 pub async fn accetta(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
-    let r = carica(uow, id).await?;
+    let (r, o) = carica_bloccata(uow, id).await?;
     if r.stato == stato::CONFERMATA {
         return Ok(());
     }
@@ -489,9 +554,6 @@ pub async fn accetta(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>)
             "L'offerta del posto è scaduta: il posto è passato alla persona successiva.".into(),
         ));
     }
-    let o = super::offerta(uow, r.offerta_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let r = passa(uow, &r, "accetta", |am| {
         am.stato = Set(stato::CONFERMATA.into());
         am.offerta_scade_at = Set(None);
@@ -520,12 +582,11 @@ pub async fn scadi_offerte(
     let mut n = 0;
     for id in scadute {
         let uow = Lavoro::apri(db, actor).await?;
-        let r = carica(&uow, id).await?;
+        let (r, o) = carica_bloccata(&uow, id).await?;
         // Accepted or cancelled since the list was read.
         if r.stato != stato::POSTO_OFFERTO || r.offerta_scade_at.is_none_or(|s| s > ora) {
             continue;
         }
-        let (_, o) = arrivo(&uow, r.offerta_id).await?;
         let r = passa(&uow, &r, "scadenza", |am| {
             am.stato = Set(stato::SCADUTA.into());
             am.annullata_at = Set(Some(ora));

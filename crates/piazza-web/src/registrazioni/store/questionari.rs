@@ -127,7 +127,7 @@ async fn partecipanti(db: &impl ConnectionTrait, offerta_id: i64) -> Result<Vec<
 }
 
 fn finita(sessioni: &[offerta_sessione::Model], ora: DateTime<Utc>) -> bool {
-    sessioni.last().is_some_and(|s| s.fine <= ora)
+    super::fine(sessioni).is_some_and(|f| f <= ora)
 }
 
 pub async fn stato_questionario(
@@ -261,7 +261,7 @@ pub async fn invia_questionari(
     let mut inviati = 0;
     for o in candidate {
         let sessioni = sessioni_di(uow, o.id).await?;
-        let Some(fine) = sessioni.last().map(|s| s.fine) else {
+        let Some(fine) = super::fine(&sessioni) else {
             continue;
         };
         if fine > ora || fine < ora - Duration::days(FINESTRA_GIORNI) {

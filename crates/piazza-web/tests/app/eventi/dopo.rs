@@ -573,3 +573,133 @@ async fn a_workshop_with_its_own_seats_is_never_overbooked_and_follows_the_event
         "nothing half-saved"
     );
 }
+
+#[tokio::test]
+async fn a_type_with_no_seats_is_refused_and_edited_sessions_keep_their_seats() {
+    let app = TestApp::new().await;
+    let (id, o) = evento(&app, 10, Utc::now() + Duration::days(3)).await;
+    let modifica = format!("/eventi/{id}/modifica");
+    let corpo = |sessioni: &str| {
+        format!(
+            "titolo=Convegno+sui+piccoli+comuni&tipo=convegno&descrizione=Prova\
+             &link_online=https%3A%2F%2Fwebinar.example.org%2Fx&sessioni={sessioni}\
+             &capienza=10&ore_offerta=48&stato=pubblicato&quota_tipo_impresa=0"
+        )
+    };
+    let a = "10%2F10%2F2030+14%3A00-16%3A00+Laboratorio+A+%5B5+posti%5D";
+    let b = "10%2F10%2F2030+16%3A00-18%3A00+Laboratorio+B+%5B5+posti%5D";
+    let r = app
+        .post_form(Role::Editor, &modifica, &corpo(&format!("{a}%0D%0A{b}")))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    // Companies may not register: said at once, nothing saved.
+    let prima = app.count("registrazioni").await;
+    let no = app
+        .post_form(
+            Role::Anon,
+            &format!("/eventi/{id}/iscriviti"),
+            "nome=I&cognome=P&email=impresa%40example.org&tipo_organizzazione=impresa&consenso=1",
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no.text()
+            .contains("non è aperto a: Impresa o professionista"),
+        "{}",
+        no.text()
+    );
+    assert_eq!(app.count("registrazioni").await, prima);
+
+    // Someone takes a seat in workshop B; then an earlier session is added to the list.
+    let sessioni = reg::sessioni_di(&app.db, o.id).await.unwrap();
+    let (lab_a, lab_b) = (sessioni[0].id, sessioni[1].id);
+    let mut p = persona(1);
+    p.sessioni = vec![lab_b];
+    let avvisi = Avvisi::da(&app.state);
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    reg::registra(&uow, &o, p, true, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    uow.conferma().await.unwrap();
+    let prima = "10%2F10%2F2030+09%3A00-10%3A00+Saluti";
+    let r = app
+        .post_form(
+            Role::Editor,
+            &modifica,
+            &corpo(&format!("{prima}%0D%0A{a}%0D%0A{b}")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let dopo = reg::sessioni_di(&app.db, o.id).await.unwrap();
+    assert_eq!(dopo.len(), 3);
+    assert_eq!(dopo[0].titolo, "Saluti");
+    assert_eq!(
+        (dopo[1].id, dopo[2].id),
+        (lab_a, lab_b),
+        "the workshops keep their ids"
+    );
+    assert_eq!(
+        (dopo[1].occupati, dopo[2].occupati),
+        (0, 1),
+        "and their seats"
+    );
+    assert_eq!(dopo[2].titolo, "Laboratorio B");
+}
+
+#[tokio::test]
+async fn a_workshop_seat_given_back_goes_to_who_chose_it_when_full() {
+    let app = TestApp::new().await;
+    let (id, o) = evento(&app, 10, Utc::now() + Duration::days(3)).await;
+    let r = app
+        .post_form(
+            Role::Editor,
+            &format!("/eventi/{id}/modifica"),
+            "titolo=Convegno&tipo=convegno&descrizione=Prova\
+             &link_online=https%3A%2F%2Fwebinar.example.org%2Fx\
+             &sessioni=10%2F10%2F2030+14%3A00-16%3A00+Laboratorio+%5B1+posti%5D\
+             &capienza=10&ore_offerta=48&stato=pubblicato",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let o = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    let lab = reg::sessioni_di(&app.db, o.id).await.unwrap()[0].id;
+    let avvisi = Avvisi::da(&app.state);
+    let con_lab = |i| {
+        let mut p = persona(i);
+        p.sessioni = vec![lab];
+        p
+    };
+    // The second chooses the workshop while it is free, but confirms after the first took it.
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    let (secondo, _) = reg::registra(&uow, &o, con_lab(2), false, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    let (primo, _) = reg::registra(&uow, &o, con_lab(1), true, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    reg::conferma_email(&uow, secondo.id, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    uow.conferma().await.unwrap();
+    let posto = |app: std::sync::Arc<TestApp>, r: i64| async move {
+        reg::scelte_sessioni(&app.db, o.id, Some(r)).await.unwrap()[&r][0].1
+    };
+    assert!(posto(app.clone(), primo.id).await);
+    assert!(
+        !posto(app.clone(), secondo.id).await,
+        "full when the second got its event seat"
+    );
+    let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
+    reg::annulla(&uow, primo.id, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    uow.conferma().await.unwrap();
+    assert!(
+        posto(app.clone(), secondo.id).await,
+        "the seat given back is theirs"
+    );
+    assert_eq!(
+        reg::sessioni_di(&app.db, o.id).await.unwrap()[0].occupati,
+        1
+    );
+}

@@ -10,6 +10,7 @@ use piazza_web::AppConfig;
 use piazza_web::kit::posta;
 use piazza_web::registrazioni::messaggi::Avvisi;
 use piazza_web::registrazioni::store as reg;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{evento, gettone, registra, registrazioni};
 use crate::common::{Role, TestApp};
@@ -236,4 +237,77 @@ async fn the_public_form_refuses_bad_input_and_a_second_registration_in_italian(
     )
     .await;
     assert!(e.is_err(), "the CHECK constraint holds");
+}
+
+fn al_biglietto(id: &str, azione: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(format!("/biglietto/{id}/{azione}"))
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// One registration changed by several requests at once (a confirmation clicked again and
+/// again, cancellations racing a promotion): each change is decided on fresh state under the
+/// offer's lock, so the seats held always equal the registrations holding one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_registration_changed_by_requests_at_once_keeps_the_count() {
+    let mut config = AppConfig::default();
+    config.accesso.login_burst = 10_000;
+    let app = TestApp::with_config(config).await;
+    let (_, o) = evento(&app, 2, Utc::now() + Duration::days(10)).await;
+    let ids = registra(&app, &o, 0, 4).await;
+    let g = gettone(&app, ids[0]);
+    let mut compiti = Vec::new();
+    for _ in 0..8 {
+        let (app, g) = (app.clone(), g.clone());
+        compiti.push(tokio::spawn(
+            async move { app.send(conferma(&g)).await.status },
+        ));
+    }
+    for c in compiti {
+        assert_eq!(c.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let o2 = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    assert_eq!(o2.occupati, 1, "eight clicks, one seat");
+    let conferme = piazza_db::entities::posta::Entity::find()
+        .filter(piazza_db::entities::posta::Column::Oggetto.starts_with("Registrazione confermata"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(conferme.len(), 1, "one confirmation e-mail");
+    // The others confirm (one more seat, two waiting); then the two seated cancel twice each
+    // at once while the waitlist is promoted.
+    for id in &ids[1..] {
+        assert_eq!(
+            app.send(conferma(&gettone(&app, *id))).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let mut compiti = Vec::new();
+    for id in [ids[0], ids[0], ids[1], ids[1]] {
+        let (app, g) = (app.clone(), gettone(&app, id));
+        compiti.push(tokio::spawn(async move {
+            app.send(al_biglietto(&g, "annulla")).await.status
+        }));
+    }
+    for c in compiti {
+        assert_eq!(c.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let tutte = registrazioni(&app, o.id).await;
+    let con_posto = tutte
+        .iter()
+        .filter(|r| matches!(r.stato.as_str(), "confermata" | "posto_offerto"))
+        .count();
+    let o2 = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
+    assert_eq!(
+        con_posto, 2,
+        "the two waiting were offered the seats: {tutte:?}"
+    );
+    assert_eq!(
+        o2.occupati as usize, con_posto,
+        "seats held = registrations holding one"
+    );
 }
