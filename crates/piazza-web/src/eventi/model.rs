@@ -135,17 +135,24 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
         .filter(|r| !r.is_empty())
         .enumerate()
     {
+        // As people type them: «9.30 – 13», «09:30-13:00», a dash with or without spaces.
+        let riga = riga
+            .replace(['–', '—'], "-")
+            .replace(" - ", "-")
+            .replace(" -", "-")
+            .replace("- ", "-");
         let mut parti = riga.splitn(3, char::is_whitespace);
         let data = parti.next().and_then(fmt::parse_date);
+        let ora = |t: &str| {
+            let t = t.trim().replace('.', ":");
+            NaiveTime::parse_from_str(&t, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(&format!("{t}:00"), "%H:%M"))
+                .ok()
+        };
         let orari = parti
             .next()
             .and_then(|o| o.split_once('-'))
-            .and_then(|(a, b)| {
-                Some((
-                    NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
-                    NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
-                ))
-            });
+            .and_then(|(a, b)| Some((ora(a)?, ora(b)?)));
         let (Some(data), Some((da, a))) = (data, orari) else {
             e.add(
                 "sessioni",
@@ -432,6 +439,15 @@ mod tests {
         let mut e = FormErrors::default();
         leggi_sessioni("16/05/2020 10:00-12:00 Laboratorio [tanti posti]", &mut e);
         assert!(e.get("sessioni").unwrap().contains("[40 posti]"));
+        let mut e = FormErrors::default();
+        let s = leggi_sessioni(
+            "5/6/2020 9.30 – 13 Apertura\n05/06/2020 14:30 - 16.15",
+            &mut e,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!((s[0].fine - s[0].inizio).num_minutes(), 210);
+        assert_eq!((s[1].fine - s[1].inizio).num_minutes(), 105);
+        assert_eq!(s[0].titolo, "Apertura");
         let mut e = FormErrors::default();
         leggi_sessioni("domani alle nove", &mut e);
         assert!(e.get("sessioni").unwrap().contains("Riga 1"));
