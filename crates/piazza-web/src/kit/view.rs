@@ -257,13 +257,18 @@ impl FormErrors {
     }
     /// The messages of `campi` in a validation error raised below the page (a store's check, a
     /// unique index), to show next to those fields; any other error is given back.
+    /// A message about a field the page does not show is not dropped: the error is given
+    /// back whole (a 422 page with every message).
     pub fn da_errore(e: AppError, campi: &[&'static str]) -> Result<Self, AppError> {
         let AppError::Invalido {
             campi: messaggi, ..
-        } = e
+        } = &e
         else {
             return Err(e);
         };
+        if messaggi.keys().any(|k| !campi.contains(&k.as_str())) {
+            return Err(e);
+        }
         let mut f = Self::default();
         for c in campi {
             if let Some(m) = messaggi.get(*c) {
@@ -364,4 +369,26 @@ pub struct Scheda {
     pub nome: &'static str,
     pub href: &'static str,
     pub attiva: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_error_keeps_the_messages_a_page_cannot_show() {
+        let errore = |campo: &'static str| {
+            let mut e = FormErrors::default();
+            e.add(campo, "Messaggio.");
+            AppError::invalido(e)
+        };
+        let f = FormErrors::da_errore(errore("email"), &["email"]).unwrap();
+        assert_eq!(f.get("email"), Some("Messaggio."));
+        // A field the page does not show: the whole error comes back, message included.
+        match FormErrors::da_errore(errore("sessioni"), &["email"]) {
+            Err(AppError::Invalido { messaggio, .. }) => assert_eq!(messaggio, "Messaggio."),
+            altro => panic!("{altro:?}"),
+        }
+        assert!(FormErrors::da_errore(AppError::NotFound, &["email"]).is_err());
+    }
 }

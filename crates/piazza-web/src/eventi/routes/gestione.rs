@@ -425,7 +425,7 @@ pub async fn registra_personale(
         Ok(_) => uow.conferma().await?,
         Err(e) => {
             drop(uow);
-            let e = FormErrors::da_errore(e, &["email", "sessioni", "tipo_organizzazione"])?;
+            let e = FormErrors::da_errore(e, &["email", "tipo_organizzazione"])?;
             return render_invalid(&pagina(&ctx, &id, f, e).await?);
         }
     }
