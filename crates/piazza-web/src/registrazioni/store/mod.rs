@@ -170,6 +170,12 @@ pub async fn aggiorna_offerta(
         }
     }
     sostituisci_sessioni(uow, id, o.sessioni).await?;
+    // New session seats go to who chose a session when it was full.
+    for s in sessioni_di(uow, id).await? {
+        if s.capienza.is_some_and(|c| c > s.occupati) {
+            while posti::assegna_posto_sessione(uow, s.id).await? {}
+        }
+    }
     // New seats go to the waitlist now.
     posti::promuovi(uow, &m, avvisi, ora).await?;
     Ok(m)

@@ -310,22 +310,23 @@ async fn posti_sessioni(uow: &Lavoro, registrazione_id: i64, prendi: bool) -> Re
             uow.aggiorna(&s, am).await?;
         }
         if fatto && !prendi {
-            passa_posto_sessione(uow, s.sessione_id).await?;
+            assegna_posto_sessione(uow, s.sessione_id).await?;
         }
     }
     Ok(())
 }
 
-/// A session seat given back goes to the first (in arrival order) who holds an event seat and
-/// chose that session when it was full.
-async fn passa_posto_sessione(uow: &Lavoro, sessione_id: i64) -> Result<(), DbErr> {
+/// A free session seat (given back, or added with the session's capacity) goes to the first
+/// (in arrival order) who holds an event seat and chose that session when it was full; true
+/// when one was given.
+pub(super) async fn assegna_posto_sessione(uow: &Lavoro, sessione_id: i64) -> Result<bool, DbErr> {
     let in_attesa = registrazione_sessione::Entity::find()
         .filter(registrazione_sessione::Column::SessioneId.eq(sessione_id))
         .filter(registrazione_sessione::Column::Posto.eq(false))
         .all(uow)
         .await?;
     if in_attesa.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let Some(primo) = registrazione::Entity::find()
         .filter(registrazione::Column::Id.is_in(in_attesa.iter().map(|x| x.registrazione_id)))
@@ -335,7 +336,7 @@ async fn passa_posto_sessione(uow: &Lavoro, sessione_id: i64) -> Result<(), DbEr
         .one(uow)
         .await?
     else {
-        return Ok(());
+        return Ok(false);
     };
     let preso = uow
         .execute_raw(stmt(
@@ -355,8 +356,9 @@ async fn passa_posto_sessione(uow: &Lavoro, sessione_id: i64) -> Result<(), DbEr
         let mut am: registrazione_sessione::ActiveModel = x.clone().into();
         am.posto = Set(true);
         uow.aggiorna(&x, am).await?;
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 async fn avvisa(

@@ -647,19 +647,19 @@ async fn a_type_with_no_seats_is_refused_and_edited_sessions_keep_their_seats() 
 }
 
 #[tokio::test]
-async fn a_workshop_seat_given_back_goes_to_who_chose_it_when_full() {
+async fn a_workshop_seat_given_back_or_added_goes_to_who_chose_it_when_full() {
     let app = TestApp::new().await;
     let (id, o) = evento(&app, 10, Utc::now() + Duration::days(3)).await;
-    let r = app
-        .post_form(
-            Role::Editor,
-            &format!("/eventi/{id}/modifica"),
+    let modifica = format!("/eventi/{id}/modifica");
+    let corpo = |posti: u32| {
+        format!(
             "titolo=Convegno&tipo=convegno&descrizione=Prova\
              &link_online=https%3A%2F%2Fwebinar.example.org%2Fx\
-             &sessioni=10%2F10%2F2030+14%3A00-16%3A00+Laboratorio+%5B1+posti%5D\
-             &capienza=10&ore_offerta=48&stato=pubblicato",
+             &sessioni=10%2F10%2F2030+14%3A00-16%3A00+Laboratorio+%5B{posti}+posti%5D\
+             &capienza=10&ore_offerta=48&stato=pubblicato"
         )
-        .await;
+    };
+    let r = app.post_form(Role::Editor, &modifica, &corpo(1)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let o = reg::offerta(&app.db, o.id).await.unwrap().unwrap();
     let lab = reg::sessioni_di(&app.db, o.id).await.unwrap()[0].id;
@@ -669,17 +669,22 @@ async fn a_workshop_seat_given_back_goes_to_who_chose_it_when_full() {
         p.sessioni = vec![lab];
         p
     };
-    // The second chooses the workshop while it is free, but confirms after the first took it.
+    // Two choose the workshop while it is free, but confirm after a third took it.
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
     let (secondo, _) = reg::registra(&uow, &o, con_lab(2), false, &avvisi, Utc::now())
+        .await
+        .unwrap();
+    let (terzo, _) = reg::registra(&uow, &o, con_lab(3), false, &avvisi, Utc::now())
         .await
         .unwrap();
     let (primo, _) = reg::registra(&uow, &o, con_lab(1), true, &avvisi, Utc::now())
         .await
         .unwrap();
-    reg::conferma_email(&uow, secondo.id, &avvisi, Utc::now())
-        .await
-        .unwrap();
+    for r in [secondo.id, terzo.id] {
+        reg::conferma_email(&uow, r, &avvisi, Utc::now())
+            .await
+            .unwrap();
+    }
     uow.conferma().await.unwrap();
     let posto = |app: std::sync::Arc<TestApp>, r: i64| async move {
         reg::scelte_sessioni(&app.db, o.id, Some(r)).await.unwrap()[&r][0].1
@@ -689,6 +694,8 @@ async fn a_workshop_seat_given_back_goes_to_who_chose_it_when_full() {
         !posto(app.clone(), secondo.id).await,
         "full when the second got its event seat"
     );
+    assert!(!posto(app.clone(), terzo.id).await);
+    // The first cancels: the seat given back goes to the second (arrived first).
     let uow = Lavoro::apri(&app.db, &Actor::system("test")).await.unwrap();
     reg::annulla(&uow, primo.id, &avvisi, Utc::now())
         .await
@@ -698,8 +705,16 @@ async fn a_workshop_seat_given_back_goes_to_who_chose_it_when_full() {
         posto(app.clone(), secondo.id).await,
         "the seat given back is theirs"
     );
+    assert!(!posto(app.clone(), terzo.id).await);
+    // A second seat added to the workshop goes to the third.
+    let r = app.post_form(Role::Editor, &modifica, &corpo(2)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(
+        posto(app.clone(), terzo.id).await,
+        "the added seat is theirs"
+    );
     assert_eq!(
         reg::sessioni_di(&app.db, o.id).await.unwrap()[0].occupati,
-        1
+        2
     );
 }
