@@ -125,6 +125,23 @@ pub struct NuovoEvento {
     pub progetto: Option<String>,
 }
 
+/// A time range as typed: `09:30-13:00`, `9.30 – 13`, `14:30 - 16.15`.
+fn orari_da(t: &str) -> Option<(NaiveTime, NaiveTime)> {
+    let t: String = t
+        .replace(['–', '—'], "-")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let ora = |t: &str| {
+        let t = t.replace('.', ":");
+        NaiveTime::parse_from_str(&t, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(&format!("{t}:00"), "%H:%M"))
+            .ok()
+    };
+    let (a, b) = t.split_once('-')?;
+    Some((ora(a)?, ora(b)?))
+}
+
 /// One session a line: `15/05/2020 09:30-13:00 Title @ place [40 posti]` (title, place and
 /// the session's own seats optional).
 pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
@@ -135,24 +152,26 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
         .filter(|r| !r.is_empty())
         .enumerate()
     {
-        // As people type them: «9.30 – 13», «09:30-13:00», a dash with or without spaces.
-        let riga = riga
-            .replace(['–', '—'], "-")
-            .replace(" - ", "-")
-            .replace(" -", "-")
-            .replace("- ", "-");
-        let mut parti = riga.splitn(3, char::is_whitespace);
+        let mut parti = riga.splitn(2, char::is_whitespace);
         let data = parti.next().and_then(fmt::parse_date);
-        let ora = |t: &str| {
-            let t = t.trim().replace('.', ":");
-            NaiveTime::parse_from_str(&t, "%H:%M")
-                .or_else(|_| NaiveTime::parse_from_str(&format!("{t}:00"), "%H:%M"))
-                .ok()
-        };
-        let orari = parti
-            .next()
-            .and_then(|o| o.split_once('-'))
-            .and_then(|(a, b)| Some((ora(a)?, ora(b)?)));
+        // The times as people type them («9.30 – 13», «09:30-13:00», a dash with or without
+        // spaces): the fewest words that read as a range; the rest of the line is kept as typed.
+        let parole: Vec<&str> = parti.next().unwrap_or("").split_whitespace().collect();
+        let (orari, usate) = (1..=parole.len().min(3))
+            .find_map(|k| orari_da(&parole[..k].join(" ")).map(|o| (Some(o), k)))
+            .unwrap_or((None, 0));
+        let resto_riga = riga
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, r)| r)
+            .trim_start();
+        // Skip the words used by the times, keeping the spacing of the rest.
+        let mut resto_testo = resto_riga;
+        for _ in 0..usate {
+            resto_testo = resto_testo
+                .trim_start()
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, r)| r);
+        }
         let (Some(data), Some((da, a))) = (data, orari) else {
             e.add(
                 "sessioni",
@@ -170,7 +189,7 @@ pub fn leggi_sessioni(s: &str, e: &mut FormErrors) -> Vec<NuovaSessione> {
             );
             continue;
         }
-        let mut resto = parti.next().unwrap_or("").trim();
+        let mut resto = resto_testo.trim();
         // Its own seats at the end: `[40 posti]`.
         let mut capienza = None;
         if let Some(prima) = resto.strip_suffix(']')
@@ -441,13 +460,16 @@ mod tests {
         assert!(e.get("sessioni").unwrap().contains("[40 posti]"));
         let mut e = FormErrors::default();
         let s = leggi_sessioni(
-            "5/6/2020 9.30 – 13 Apertura\n05/06/2020 14:30 - 16.15",
+            "5/6/2020 9.30 – 13 Apertura — gruppo A @ Sala 1 - piano terra\n\
+             05/06/2020 14:30 - 16.15\n05/06/2020 17:00-18:00 2° tavolo",
             &mut e,
         );
         assert!(e.is_empty(), "{e:?}");
         assert_eq!((s[0].fine - s[0].inizio).num_minutes(), 210);
         assert_eq!((s[1].fine - s[1].inizio).num_minutes(), 105);
-        assert_eq!(s[0].titolo, "Apertura");
+        assert_eq!(s[0].titolo, "Apertura — gruppo A", "titles kept as typed");
+        assert_eq!(s[0].luogo.as_deref(), Some("Sala 1 - piano terra"));
+        assert_eq!(s[2].titolo, "2° tavolo");
         let mut e = FormErrors::default();
         leggi_sessioni("domani alle nove", &mut e);
         assert!(e.get("sessioni").unwrap().contains("Riga 1"));

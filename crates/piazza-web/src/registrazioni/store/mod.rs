@@ -94,7 +94,8 @@ pub async fn crea_offerta(
             ..Default::default()
         })
         .await?;
-    sostituisci_sessioni(uow, m.id, o.sessioni).await?;
+    let coppie = vec![None; o.sessioni.len()];
+    sostituisci_sessioni(uow, m.id, o.sessioni, &[], &coppie).await?;
     Ok(m)
 }
 
@@ -144,7 +145,13 @@ pub async fn aggiorna_offerta(
     let m = uow.aggiorna(&prima, am).await?;
     // A session keeps at least the seats already held in it, and one with scans stays.
     let esistenti = sessioni_di(uow, id).await?;
-    let coppie = abbina(&esistenti, &o.sessioni);
+    let mut bloccate = std::collections::HashSet::new();
+    for e in &esistenti {
+        if presenze::di_sessione(uow, e.id).await? > 0 {
+            bloccate.insert(e.id);
+        }
+    }
+    let coppie = abbina(&esistenti, &o.sessioni, &bloccate);
     for (i, e) in esistenti.iter().enumerate() {
         let nuova = coppie.iter().position(|c| *c == Some(i));
         match nuova.and_then(|n| o.sessioni.get(n)) {
@@ -160,7 +167,7 @@ pub async fn aggiorna_offerta(
                     e.titolo, e.occupati
                 )));
             }
-            None if e.occupati > 0 || presenze::di_sessione(uow, e.id).await? > 0 => {
+            None if e.occupati > 0 || bloccate.contains(&e.id) => {
                 return Err(errore_sessioni(format!(
                     "«{}» ha già posti assegnati o presenze: non si può togliere.",
                     e.titolo
@@ -169,7 +176,7 @@ pub async fn aggiorna_offerta(
             _ => {}
         }
     }
-    sostituisci_sessioni(uow, id, o.sessioni).await?;
+    sostituisci_sessioni(uow, id, o.sessioni, &esistenti, &coppie).await?;
     // New session seats go to who chose a session when it was full.
     for s in sessioni_di(uow, id).await? {
         if s.capienza.is_some_and(|c| c > s.occupati) {
@@ -183,24 +190,39 @@ pub async fn aggiorna_offerta(
 
 /// Which existing session each new one continues (its index in `esistenti`), so that a
 /// session keeps its id (the seats chosen and the scans point at it) when the list is edited:
-/// first the same start and title, then the same title, then the same start, then the ones
-/// left in their order. A new session matched to none is created.
-fn abbina(esistenti: &[offerta_sessione::Model], nuove: &[NuovaSessione]) -> Vec<Option<usize>> {
+/// first the same start and title, then the same title, then the same start (each skipping a
+/// session another new line matches more closely), then, among the sessions left that hold
+/// no seats and no scans (`bloccate`: their ids), the ones left in their order. A new session
+/// matched to none is created; an existing one matched by none is removed.
+fn abbina(
+    esistenti: &[offerta_sessione::Model],
+    nuove: &[NuovaSessione],
+    bloccate: &std::collections::HashSet<i64>,
+) -> Vec<Option<usize>> {
     let mut coppie: Vec<Option<usize>> = vec![None; nuove.len()];
     let mut prese = vec![false; esistenti.len()];
-    type Uguale = fn(&offerta_sessione::Model, &NuovaSessione) -> bool;
-    let criteri: [Uguale; 4] = [
-        |e, n| e.inizio == n.inizio && e.titolo == n.titolo,
-        |e, n| e.titolo == n.titolo,
-        |e, n| e.inizio == n.inizio,
-        |_, _| true,
-    ];
-    for uguale in criteri {
-        for (i, n) in nuove.iter().enumerate() {
+    for passo in 0..4 {
+        for i in 0..nuove.len() {
             if coppie[i].is_some() {
                 continue;
             }
-            if let Some(j) = (0..esistenti.len()).find(|&j| !prese[j] && uguale(&esistenti[j], n)) {
+            let n = &nuove[i];
+            // Another new line still unmatched that has this session's start (or title).
+            let altra =
+                |e: &offerta_sessione::Model,
+                 stessa: fn(&offerta_sessione::Model, &NuovaSessione) -> bool| {
+                    (0..nuove.len()).any(|k| k != i && coppie[k].is_none() && stessa(e, &nuove[k]))
+                };
+            let candidata = |j: usize| {
+                let e = &esistenti[j];
+                match passo {
+                    0 => e.inizio == n.inizio && e.titolo == n.titolo,
+                    1 => e.titolo == n.titolo && !altra(e, |e, x| e.inizio == x.inizio),
+                    2 => e.inizio == n.inizio && !altra(e, |e, x| e.titolo == x.titolo),
+                    _ => e.occupati == 0 && !bloccate.contains(&e.id),
+                }
+            };
+            if let Some(j) = (0..esistenti.len()).find(|&j| !prese[j] && candidata(j)) {
                 prese[j] = true;
                 coppie[i] = Some(j);
             }
@@ -213,10 +235,10 @@ async fn sostituisci_sessioni(
     uow: &Lavoro,
     offerta_id: i64,
     sessioni: Vec<NuovaSessione>,
+    esistenti: &[offerta_sessione::Model],
+    coppie: &[Option<usize>],
 ) -> Result<(), DbErr> {
-    let esistenti = sessioni_di(uow, offerta_id).await?;
-    let coppie = abbina(&esistenti, &sessioni);
-    for (i, (s, c)) in sessioni.into_iter().zip(&coppie).enumerate() {
+    for (i, (s, c)) in sessioni.into_iter().zip(coppie).enumerate() {
         let mut am = match c.map(|j| &esistenti[j]) {
             Some(e) => e.clone().into(),
             None => offerta_sessione::ActiveModel {
@@ -350,4 +372,73 @@ pub async fn posizione_in_lista(
         .count(db)
         .await?;
     Ok(Some(prima + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn ora(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2030, 10, 10, h, m, 0).unwrap()
+    }
+
+    fn esistente(id: i64, titolo: &str, h: u32, occupati: i32) -> offerta_sessione::Model {
+        offerta_sessione::Model {
+            id,
+            offerta_id: 1,
+            ordine: 0,
+            titolo: titolo.into(),
+            inizio: ora(h, 0),
+            fine: ora(h + 2, 0),
+            luogo: None,
+            capienza: Some(10),
+            occupati,
+        }
+    }
+
+    fn nuova(titolo: &str, h: u32, m: u32) -> NuovaSessione {
+        NuovaSessione {
+            titolo: titolo.into(),
+            inizio: ora(h, m),
+            fine: ora(h + 2, m),
+            luogo: None,
+            capienza: Some(10),
+        }
+    }
+
+    #[test]
+    fn edited_sessions_keep_the_rows_they_continue() {
+        let nessuna = std::collections::HashSet::new();
+        let e = [
+            esistente(1, "Laboratorio", 9, 3),
+            esistente(2, "Laboratorio", 14, 4),
+        ];
+        // The morning one renamed, the afternoon one moved: each keeps its row.
+        let c = abbina(
+            &e,
+            &[nuova("Lab mattina", 9, 0), nuova("Laboratorio", 14, 30)],
+            &nessuna,
+        );
+        assert_eq!(c, vec![Some(0), Some(1)]);
+        // An earlier session added: a new row, the others unchanged.
+        let c = abbina(
+            &e,
+            &[
+                nuova("Saluti", 8, 0),
+                nuova("Laboratorio", 9, 0),
+                nuova("Laboratorio", 14, 0),
+            ],
+            &nessuna,
+        );
+        assert_eq!(c, vec![None, Some(0), Some(1)]);
+        // A workshop with seats removed while another is added: not paired by position (the
+        // caller refuses to remove it), but a session with nothing in it may be.
+        let e = [esistente(1, "A", 9, 3), esistente(2, "B", 14, 0)];
+        let c = abbina(&e, &[nuova("C", 16, 0), nuova("D", 18, 0)], &nessuna);
+        assert_eq!(c, vec![Some(1), None]);
+        let con_scansioni = std::collections::HashSet::from([2]);
+        let c = abbina(&e, &[nuova("C", 16, 0)], &con_scansioni);
+        assert_eq!(c, vec![None]);
+    }
 }

@@ -47,6 +47,13 @@ pub async fn registra(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
+    // A registration that takes seats at once, or chooses sessions, locks the offer first
+    // (like every change of seats): its checks then read fresh counts, and on PostgreSQL no
+    // lock on a session row is taken before the offer's (an edit of the sessions holds the
+    // offer's lock and deletes session rows).
+    if diretta || !n.sessioni.is_empty() {
+        arrivo(uow, o.id).await?;
+    }
     let sessioni = sessioni_di(uow, o.id).await?;
     if let Err(m) = aperta(o, &sessioni, ora) {
         return Err(AppError::Conflict(m));
