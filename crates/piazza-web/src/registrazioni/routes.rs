@@ -54,13 +54,16 @@ fn verifica(ctx: &Ctx, gettone: &str) -> AppResult<i64> {
         .ok_or(AppError::NotFound)
 }
 
-/// The ticket: what the registration is and what its person can do.
-pub async fn biglietto(
-    ctx: Ctx,
-    Path(gettone): Path<String>,
-    Query(a): Query<Avviso>,
-) -> AppResult<Response> {
-    let id = verifica(&ctx, &gettone)?;
+/// The registration a signed token names, its offer and the offer's sessions.
+async fn dal_gettone(
+    ctx: &Ctx,
+    gettone: &str,
+) -> AppResult<(
+    registrazione::Model,
+    offerta::Model,
+    Vec<piazza_db::entities::offerta_sessione::Model>,
+)> {
+    let id = verifica(ctx, gettone)?;
     let db = &ctx.state.db;
     let r = store::registrazione(db, id)
         .await?
@@ -69,6 +72,17 @@ pub async fn biglietto(
         .await?
         .ok_or(AppError::NotFound)?;
     let sessioni = store::sessioni_di(db, o.id).await?;
+    Ok((r, o, sessioni))
+}
+
+/// The ticket: what the registration is and what its person can do.
+pub async fn biglietto(
+    ctx: Ctx,
+    Path(gettone): Path<String>,
+    Query(a): Query<Avviso>,
+) -> AppResult<Response> {
+    let (r, o, sessioni) = dal_gettone(&ctx, &gettone).await?;
+    let db = &ctx.state.db;
     let posizione = store::posizione_in_lista(db, &r).await?;
     let attestato = attestato::Entity::find()
         .filter(attestato::Column::RegistrazioneId.eq(r.id))
@@ -200,15 +214,8 @@ async fn questionario_page(
     f: &QuestionarioForm,
     errors: FormErrors,
 ) -> AppResult<QuestionarioPage> {
-    let id = verifica(ctx, &gettone)?;
+    let (r, o, sessioni) = dal_gettone(ctx, &gettone).await?;
     let db = &ctx.state.db;
-    let r = store::registrazione(db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let o = store::offerta(db, r.offerta_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sessioni = store::sessioni_di(db, o.id).await?;
     Ok(QuestionarioPage {
         chrome: ctx.chrome(
             "Questionario di gradimento",

@@ -464,17 +464,11 @@ pub async fn aggiorna(
     Ok(see_other(&format!("/eventi/{id}")))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct CollegaForm {
-    #[serde(default)]
-    obiettivo: String,
-}
-
 /// Links the event to an objective of the plan (the link lives on the objective).
 pub async fn obiettivo_collega(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<CollegaForm>,
+    Form(f): Form<crate::piano::routes::CollegaForm>,
 ) -> AppResult<Response> {
     ctx.require_edit(EVENTI, None)?;
     let s = store::scheda(&ctx.state.db, &id).await?;

@@ -87,6 +87,13 @@ pub async fn obiettivi_scelta(ctx: &Ctx) -> AppResult<Vec<crate::kit::view::Opzi
         .collect())
 }
 
+/// The link form of another domain's page: the objective's public id.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CollegaForm {
+    #[serde(default)]
+    pub obiettivo: String,
+}
+
 /// Links the record `tipo`/`chiave` of another domain (whose page checked its own permission)
 /// to the objective with public id `obiettivo`; the link lives on the objective.
 pub async fn collega_da(ctx: &Ctx, tipo: &str, chiave: &str, obiettivo: &str) -> AppResult<()> {

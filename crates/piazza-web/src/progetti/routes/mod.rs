@@ -23,8 +23,7 @@ pub use gantt::gantt_page;
 pub use importa::{importa, importa_form};
 pub use mappa::{layer_progetti, mappa};
 pub use parti::{
-    AvanzamentoForm, CollegaForm, ParteForm, obiettivo_collega, parte_aggiorna, parte_aggiungi,
-    parte_elimina,
+    AvanzamentoForm, ParteForm, obiettivo_collega, parte_aggiorna, parte_aggiungi, parte_elimina,
 };
 pub use portafoglio::{Filtri, FiltroQuery, RigaVista, collegati, elenco, elenco_csv, elenco_xlsx};
 pub use progetto::{NuovoQuery, aggiorna, crea, elimina, modifica_form, nuovo_form, progetto};

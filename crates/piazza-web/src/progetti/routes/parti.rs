@@ -337,17 +337,11 @@ pub async fn parte_aggiorna(
     Ok(see_other(&format!("/progetti/{id}#{parte}")))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct CollegaForm {
-    #[serde(default)]
-    obiettivo: String,
-}
-
 /// Links the project to an objective of the plan (the link lives on the objective).
 pub async fn obiettivo_collega(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<CollegaForm>,
+    Form(f): Form<crate::piano::routes::CollegaForm>,
 ) -> AppResult<Response> {
     let p = progetto_modificabile(&ctx, &id).await?;
     crate::piano::routes::collega_da(&ctx, "progetto", &p.public_id, &f.obiettivo).await?;

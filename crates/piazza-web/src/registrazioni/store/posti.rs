@@ -51,9 +51,11 @@ pub async fn registra(
     // (like every change of seats): its checks then read fresh counts, and on PostgreSQL no
     // lock on a session row is taken before the offer's (an edit of the sessions holds the
     // offer's lock and deletes session rows).
-    if diretta || !n.sessioni.is_empty() {
-        arrivo(uow, o.id).await?;
-    }
+    let bloccata = if diretta || !n.sessioni.is_empty() {
+        Some(arrivo(uow, o.id).await?)
+    } else {
+        None
+    };
     let sessioni = sessioni_di(uow, o.id).await?;
     if let Err(m) = aperta(o, &sessioni, ora) {
         return Err(AppError::Conflict(m));
@@ -144,9 +146,8 @@ pub async fn registra(
         })
         .await?;
     }
-    if diretta {
-        let esito = assegna(uow, r, avvisi, ora).await?;
-        return Ok(esito);
+    if diretta && let Some((seq, o)) = bloccata {
+        return assegna(uow, r, seq, o, avvisi, ora).await;
     }
     posta::accoda(
         uow,
@@ -165,12 +166,12 @@ pub async fn conferma_email(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<(registrazione::Model, EsitoConferma)> {
-    let (r, _) = carica_bloccata(uow, id).await?;
+    let (r, o, seq) = carica_bloccata(uow, id).await?;
     if r.stato != stato::DA_CONFERMARE {
         let s = r.stato.clone();
         return Ok((r, EsitoConferma::Gia(s)));
     }
-    let (r, e) = assegna(uow, r, avvisi, ora).await?;
+    let (r, e) = assegna(uow, r, seq, o, avvisi, ora).await?;
     Ok((r, e.unwrap_or(EsitoConferma::Gia(String::new()))))
 }
 
@@ -184,14 +185,15 @@ async fn carica(db: &impl ConnectionTrait, id: i64) -> AppResult<registrazione::
 /// A registration read under its offer's row lock (taken first, as every change of a
 /// registration does): on PostgreSQL two changes of one offer's registrations (a confirmation
 /// clicked twice, a cancellation and a rejection at once) are then decided one after the other
-/// on fresh state, never on a row read before the other committed.
+/// on fresh state, never on a row read before the other committed. With the offer, the arrival
+/// number the lock took.
 async fn carica_bloccata(
     uow: &Lavoro,
     id: i64,
-) -> AppResult<(registrazione::Model, offerta::Model)> {
+) -> AppResult<(registrazione::Model, offerta::Model, i64)> {
     let offerta_id = carica(uow, id).await?.offerta_id;
-    let (_, o) = arrivo(uow, offerta_id).await?;
-    Ok((carica(uow, id).await?, o))
+    let (seq, o) = arrivo(uow, offerta_id).await?;
+    Ok((carica(uow, id).await?, o, seq))
 }
 
 /// Takes the offer's next arrival number, locking its row for the rest of the transaction.
@@ -381,14 +383,16 @@ async fn avvisa(
 }
 
 /// Decides between a seat and the waitlist (or the approval) for a registration that has just
-/// been confirmed by its person or by the staff.
+/// been confirmed by its person or by the staff; the caller holds the offer's lock (`o` as read
+/// under it, `seq` the arrival number it took).
 async fn assegna(
     uow: &Lavoro,
     r: registrazione::Model,
+    seq: i64,
+    o: offerta::Model,
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<(registrazione::Model, Option<EsitoConferma>)> {
-    let (seq, o) = arrivo(uow, r.offerta_id).await?;
     let (nuovo, avviso, esito) = if o.approvazione {
         (
             stato::IN_APPROVAZIONE,
@@ -425,7 +429,7 @@ pub async fn approva(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<EsitoConferma> {
-    let (r, o) = carica_bloccata(uow, id).await?;
+    let (r, o, _) = carica_bloccata(uow, id).await?;
     if r.stato != stato::IN_APPROVAZIONE {
         return Ok(EsitoConferma::Gia(r.stato));
     }
@@ -449,7 +453,7 @@ pub async fn approva(
 
 /// The organisers decline a registration waiting for approval (or on the waitlist).
 pub async fn respingi(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
-    let (r, o) = carica_bloccata(uow, id).await?;
+    let (r, o, _) = carica_bloccata(uow, id).await?;
     if !matches!(
         r.stato.as_str(),
         stato::IN_APPROVAZIONE | stato::LISTA_ATTESA
@@ -476,7 +480,7 @@ pub async fn annulla(
     avvisi: &Avvisi,
     ora: DateTime<Utc>,
 ) -> AppResult<bool> {
-    let (r, o) = carica_bloccata(uow, id).await?;
+    let (r, o, _) = carica_bloccata(uow, id).await?;
     if stato::CHIUSI.contains(&r.stato.as_str()) {
         return Ok(false);
     }
@@ -549,7 +553,7 @@ pub(super) async fn promuovi(
 
 /// The person accepts the seat offered to them, before it expires.
 pub async fn accetta(uow: &Lavoro, id: i64, avvisi: &Avvisi, ora: DateTime<Utc>) -> AppResult<()> {
-    let (r, o) = carica_bloccata(uow, id).await?;
+    let (r, o, _) = carica_bloccata(uow, id).await?;
     if r.stato == stato::CONFERMATA {
         return Ok(());
     }
@@ -591,7 +595,7 @@ pub async fn scadi_offerte(
     let mut n = 0;
     for id in scadute {
         let uow = Lavoro::apri(db, actor).await?;
-        let (r, o) = carica_bloccata(&uow, id).await?;
+        let (r, o, _) = carica_bloccata(&uow, id).await?;
         // Accepted or cancelled since the list was read.
         if r.stato != stato::POSTO_OFFERTO || r.offerta_scade_at.is_none_or(|s| s > ora) {
             continue;
